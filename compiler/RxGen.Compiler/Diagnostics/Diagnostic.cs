@@ -1,0 +1,37 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace RxGen.Compiler.Diagnostics;
+
+public enum DiagnosticSeverity { Warning, Error }
+
+/// <summary>A compiler diagnostic: an id from <see cref="DiagnosticDescriptors"/>, a location and the formatted message.</summary>
+public sealed record Diagnostic(DiagnosticDescriptor Descriptor, SourceLocation Location, string Message)
+{
+    public string Id => Descriptor.Id;
+    public DiagnosticSeverity Severity => Descriptor.Severity;
+    public bool IsError => Descriptor.Severity == DiagnosticSeverity.Error;
+
+    public static Diagnostic Create(DiagnosticDescriptor descriptor, SourceLocation location, params object[] args) =>
+        new(descriptor, location, args.Length == 0 ? descriptor.MessageFormat : string.Format(System.Globalization.CultureInfo.InvariantCulture, descriptor.MessageFormat, args));
+
+    /// <summary>MSBuild's canonical form: <c>file(line,col): error RXG0001: message</c>.</summary>
+    public override string ToString()
+    {
+        var severity = Severity == DiagnosticSeverity.Error ? "error" : "warning";
+        var where = Location.Line > 0 ? $"{Location.Path}({Location.Line},{Location.Column})" : (Location.Path.Length > 0 ? Location.Path : "rxgen");
+        return $"{where}: {severity} {Id}: {Message}";
+    }
+}
+
+/// <summary>An immutable, appendable bag of diagnostics used by each stage.</summary>
+public sealed class DiagnosticBag
+{
+    private readonly List<Diagnostic> _items = new();
+    public IReadOnlyList<Diagnostic> Items => _items;
+    public bool HasErrors => _items.Any(d => d.IsError);
+    public void Add(Diagnostic diagnostic) => _items.Add(diagnostic);
+    public void Add(DiagnosticDescriptor descriptor, SourceLocation location, params object[] args) => _items.Add(Diagnostic.Create(descriptor, location, args));
+    public void AddRange(IEnumerable<Diagnostic> diagnostics) => _items.AddRange(diagnostics);
+}

@@ -1,0 +1,60 @@
+namespace RxGen.Compiler.Diagnostics;
+
+public sealed record DiagnosticDescriptor(string Id, string Title, string MessageFormat, DiagnosticSeverity Severity)
+{
+    /// <summary>Page in docs/diagnostics.md describing this diagnostic.</summary>
+    public string HelpLink => "https://example.invalid/rxgen/docs/diagnostics.md#" + Id.ToLowerInvariant();
+}
+
+/// <summary>The single table of RxGen diagnostics. Ids are stable: never renumber, only append.</summary>
+public static class DiagnosticDescriptors
+{
+    private static DiagnosticDescriptor Error(string id, string title, string format) => new(id, title, format, DiagnosticSeverity.Error);
+    private static DiagnosticDescriptor Warning(string id, string title, string format) => new(id, title, format, DiagnosticSeverity.Warning);
+
+    // Preprocessor: RXG0001-RXG0099
+    public static readonly DiagnosticDescriptor IncludeNotFound = Error("RXG0001", "Include not found", "cannot find include file '{0}'");
+    public static readonly DiagnosticDescriptor IncludeCycle = Error("RXG0002", "Include cycle", "'{0}' includes itself (include chain: {1})");
+    public static readonly DiagnosticDescriptor UnterminatedConditional = Error("RXG0003", "Unterminated conditional", "#{0} without matching #endif");
+    public static readonly DiagnosticDescriptor UnmatchedDirective = Error("RXG0004", "Unmatched directive", "#{0} without matching #if");
+    public static readonly DiagnosticDescriptor SystemInclude = Error("RXG0005", "System include", "'#include <{0}>' names a system header, which rxgen cannot read; use '%#include <{0}>' to pass it to generated C code, or '#include \"{0}\"'");
+    public static readonly DiagnosticDescriptor BadDirective = Error("RXG0006", "Bad preprocessor directive", "{0}");
+    public static readonly DiagnosticDescriptor BadExpression = Error("RXG0007", "Bad preprocessor expression", "cannot evaluate '{0}': {1}");
+    public static readonly DiagnosticDescriptor UnterminatedComment = Error("RXG0008", "Unterminated comment", "unterminated /* comment");
+    public static readonly DiagnosticDescriptor ErrorDirective = Error("RXG0009", "#error", "#error {0}");
+    public static readonly DiagnosticDescriptor MacroRedefined = Warning("RXG0010", "Macro redefined", "macro '{0}' redefined");
+
+    // Syntax: RXG0100-RXG0199
+    public static readonly DiagnosticDescriptor SyntaxError = Error("RXG0100", "Syntax error", "{0}");
+
+    // Model / validation: RXG0200-RXG0299
+    public static readonly DiagnosticDescriptor UnknownType = Error("RXG0200", "Unknown type", "unknown type '{0}'");
+    public static readonly DiagnosticDescriptor DuplicateName = Error("RXG0201", "Duplicate name", "'{0}' is already defined (at {1})");
+    public static readonly DiagnosticDescriptor DuplicateOpcode = Error("RXG0202", "Duplicate opcode", "opcode {0} of '{1}' is already used by '{2}' in package {3}");
+    public static readonly DiagnosticDescriptor BadArrayBound = Error("RXG0203", "Bad array bound", "bad array bound '{0}': {1}");
+    public static readonly DiagnosticDescriptor RecursiveType = Error("RXG0204", "Recursive type", "type '{0}' contains itself without a pointer ({1}); use optional data ('*')");
+    public static readonly DiagnosticDescriptor UnionWithoutCases = Error("RXG0205", "Union without cases", "union '{0}' has no case arms");
+    public static readonly DiagnosticDescriptor DirectionMisuse = Error("RXG0206", "Direction keyword misuse", "{0}");
+    public static readonly DiagnosticDescriptor UnknownConstant = Error("RXG0207", "Unknown constant", "unknown constant or macro '{0}'");
+    public static readonly DiagnosticDescriptor ProcOutsidePackage = Error("RXG0208", "Procedure outside package", "procedure '{0}' is not in a package (add 'package NAME_' before it)");
+    public static readonly DiagnosticDescriptor BadOpcode = Error("RXG0209", "Bad opcode", "{0}");
+    public static readonly DiagnosticDescriptor BadDeclaration = Error("RXG0210", "Bad declaration", "{0}");
+    public static readonly DiagnosticDescriptor DuplicateCase = Error("RXG0211", "Duplicate case", "case value {0} appears twice in union '{1}'");
+    public static readonly DiagnosticDescriptor UnknownDirective = Error("RXG0212", "Unknown directive", "unknown directive '{0}' (RxGen knows 'serviceid N;' and 'shadowof PACKAGE;')");
+    public static readonly DiagnosticDescriptor Unsupported = Error("RXG0213", "Unsupported construct", "{0}");
+    public static readonly DiagnosticDescriptor DuplicateProgramNumber = Error("RXG0214", "Duplicate program or version", "{0}");
+
+    // Service IDs, shadows, probes: RXG0300-RXG0399
+    public static readonly DiagnosticDescriptor ShadowSameServiceId = Error("RXG0300", "Shadow has the same service id", "shadow package {0} has the same service id {1} as {2}; an upgrade pair needs two different ids");
+    public static readonly DiagnosticDescriptor ShadowMissingOpcode = Error("RXG0301", "Shadow misses an opcode", "shadow package {0} does not define opcode {1} ({2} in {3}); a shadow service must define every opcode of the original");
+    public static readonly DiagnosticDescriptor ShadowProbeMismatch = Error("RXG0302", "Probe request differs", "the probe {0} takes a different request in {1} ({2}) than in {3} ({4}); it must take exactly the same request data");
+    public static readonly DiagnosticDescriptor ShadowUnknownPackage = Error("RXG0303", "Unknown shadowed package", "shadowof names unknown package '{0}'");
+    public static readonly DiagnosticDescriptor ShadowWithoutServiceId = Error("RXG0304", "Service id missing", "package {0} is part of an upgrade pair and needs 'serviceid N;'");
+    public static readonly DiagnosticDescriptor DirectiveOutsidePackage = Error("RXG0305", "Directive outside package", "'{0}' must follow a 'package' statement");
+    public static readonly DiagnosticDescriptor ProbeOpcodeTaken = Error("RXG0306", "Probe opcode taken", "package {0} has no GetCapabilities and the synthesized probe's opcode {1} is taken by '{2}'; declare GetCapabilities explicitly");
+    public static readonly DiagnosticDescriptor BadServiceId = Error("RXG0307", "Bad service id", "service id {0} is out of range (1..65535)");
+
+    // Input/output: RXG0400-
+    public static readonly DiagnosticDescriptor InputNotFound = Error("RXG0400", "Input not found", "cannot read input file '{0}': {1}");
+    public static readonly DiagnosticDescriptor InternalError = Error("RXG0401", "Internal compiler error", "internal error: {0}");
+}

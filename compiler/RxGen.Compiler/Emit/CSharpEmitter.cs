@@ -1,0 +1,558 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using RxGen.Compiler.Model;
+
+namespace RxGen.Compiler.Emit;
+
+/// <summary>Options that shape the generated C#.</summary>
+public sealed record EmitOptions(string? Namespace = null, bool Public = true, bool Client = true, bool Server = true);
+
+/// <summary>Model → C#: builds view models (names, C# types, XDR statements) and renders them with the
+/// embedded Scriban templates. A pure function of the model and the options.</summary>
+internal sealed class CSharpEmitter
+{
+    private readonly InterfaceModel _model;
+    private readonly EmitOptions _options;
+    private readonly XdrCodegen _codegen;
+    private readonly Dictionary<string, Definition> _types;
+
+    private CSharpEmitter(InterfaceModel model, EmitOptions options)
+    {
+        _model = model;
+        _options = options;
+        _types = new Dictionary<string, Definition>(StringComparer.Ordinal);
+        foreach (var type in model.Types) if (!_types.ContainsKey(type.Name)) _types[type.Name] = type;
+        _codegen = new XdrCodegen(_types);
+    }
+
+    public static string Emit(InterfaceModel model, EmitOptions options, string toolVersion) => new CSharpEmitter(model, options).Render(toolVersion);
+
+    public static string DefaultNamespace(InterfaceModel model)
+    {
+        var name = model.Packages.FirstOrDefault()?.Name ?? model.Programs.FirstOrDefault()?.Name ?? FileBase(model.Path);
+        return CSharpNames.Namespace(CSharpNames.PackageBase(name));
+    }
+
+    private static string FileBase(string path)
+    {
+        var slash = Math.Max(path.LastIndexOf('/'), path.LastIndexOf('\\'));
+        var name = path.Substring(slash + 1);
+        var dot = name.LastIndexOf('.');
+        return dot > 0 ? name.Substring(0, dot) : name;
+    }
+
+    private string Access => _options.Public ? "public" : "internal";
+
+    private string Render(string toolVersion)
+    {
+        var file = new FileView
+        {
+            Source = FileBase(_model.Path) + ExtensionOf(_model.Path),
+            Namespace = _options.Namespace ?? DefaultNamespace(_model),
+            Access = Access,
+            ToolVersion = toolVersion,
+            IdlClass = CSharpNames.Pascal(CSharpNames.Namespace(FileBase(_model.Path)).Replace(".", "_")) + "Idl",
+        };
+        foreach (var constant in _model.Constants) file.Constants.Add(ConstantView(constant));
+        foreach (var type in _model.Types)
+        {
+            switch (type)
+            {
+                case EnumDefinition e: file.Blocks.Add(Templates.Render("Enum", EnumView(e))); file.TypeTable.Add(TypeEntry(e.Name, CSharpNames.Identifier(e.Name))); break;
+                case StructDefinition s: file.Blocks.Add(Templates.Render("Struct", StructView(s))); file.TypeTable.Add(TypeEntry(s.Name, CSharpNames.Identifier(s.Name))); break;
+                case UnionDefinition u: file.Blocks.Add(Templates.Render("Union", UnionView(u))); file.TypeTable.Add(TypeEntry(u.Name, CSharpNames.Identifier(u.Name))); break;
+                case TypedefDefinition t: file.TypeTable.Add(TypeEntry(t.Name, TypeOfArgument(t.Body))); break;
+            }
+        }
+        foreach (var package in _model.Packages) file.Blocks.Add(Templates.Render("Package", PackageView(package)));
+        foreach (var program in _model.Programs)
+            foreach (var version in program.Versions)
+                file.Blocks.Add(Templates.Render("Program", ProgramView(program, version)));
+        return Templates.Render("File", file);
+    }
+
+    private static string ExtensionOf(string path)
+    {
+        var dot = path.LastIndexOf('.');
+        return dot > Math.Max(path.LastIndexOf('/'), path.LastIndexOf('\\')) ? path.Substring(dot) : "";
+    }
+
+    private static TypeEntryView TypeEntry(string idlName, string csType) => new() { IdlName = CSharpNames.Literal(idlName), CsType = csType };
+
+    private string TypeOfArgument(Declaration declaration)
+    {
+        var type = _codegen.CsType(_codegen.Expand(declaration));
+        if (type.EndsWith("?", StringComparison.Ordinal))
+        {
+            var inner = _codegen.Expand(declaration);
+            var element = new Declaration("", DeclarationKind.Scalar, inner.Type, null, inner.Location);
+            if (_codegen.IsReferenceType(element) || _codegen.ElementType(inner.Type) is "string") type = type.Substring(0, type.Length - 1);
+        }
+        return type;
+    }
+
+    private static string? Remarks(string? text) => text is null ? null
+        : "/// <remarks>\n" + string.Join("\n", text.Split('\n').Select(l => "/// " + CSharpNames.Xml(l))) + "\n/// </remarks>";
+
+    private static string? Doc(string? text) => text is null ? null
+        : "/// <summary>\n" + string.Join("\n", text.Split('\n').Select(l => "/// " + CSharpNames.Xml(l))) + "\n/// </summary>";
+
+    // ------------------------------------------------------------------ constants
+
+    private static ConstantView ConstantView(ConstantDefinition constant)
+    {
+        string type, value;
+        if (constant.Value is { } v)
+        {
+            type = v >= int.MinValue && v <= int.MaxValue ? "int" : v >= 0 && v <= uint.MaxValue ? "uint" : "long";
+            value = v.ToString(CultureInfo.InvariantCulture) + (type == "uint" ? "u" : type == "long" ? "L" : "");
+        }
+        else
+        {
+            type = "string";
+            value = CSharpNames.Literal(constant.Text ?? "");
+        }
+        return new ConstantView { Name = CSharpNames.Identifier(constant.Name), Type = type, Value = value, Doc = Doc(constant.Documentation) };
+    }
+
+    // ------------------------------------------------------------------ enums
+
+    private object EnumView(EnumDefinition e) => new EnumView
+    {
+        Name = CSharpNames.Identifier(e.Name),
+        Access = Access,
+        Doc = Doc(e.Documentation),
+        Members = e.Members.Select(m => new EnumMemberView { Name = CSharpNames.Identifier(m.Name), Value = m.Value.ToString(CultureInfo.InvariantCulture) }).ToList(),
+        Underlying = e.Members.Any(m => m.Value > int.MaxValue) ? "uint" : "int",
+    };
+
+    // ------------------------------------------------------------------ structs
+
+    private Dictionary<string, string> PropertyNames(string owner, IEnumerable<Declaration> members)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var used = new HashSet<string>(StringComparer.Ordinal) { owner, "Encode", "Decode", "Equals", "GetHashCode", "ToString", "GetType" };
+        foreach (var member in members)
+        {
+            if (member.Kind == DeclarationKind.Void || names.ContainsKey(member.Name)) continue;
+            var name = CSharpNames.Pascal(member.Name);
+            while (!used.Add(name)) name += "_";
+            names[member.Name] = name;
+        }
+        return names;
+    }
+
+    private object StructView(StructDefinition s)
+    {
+        var names = PropertyNames(s.Name, s.Fields);
+        var view = new StructView { Name = CSharpNames.Identifier(s.Name), IdlName = s.Name, Access = Access, Doc = Doc(s.Documentation) };
+        foreach (var field in s.Fields)
+        {
+            view.Fields.Add(new FieldView
+            {
+                Name = names[field.Name],
+                IdlName = field.Name,
+                Type = _codegen.CsType(_codegen.Expand(field)),
+                Default = _codegen.DefaultValue(field),
+                Wire = CSharpNames.Xml(DescribeWire(field)),
+            });
+        }
+
+        // Self-referential optional data (linked lists) is walked in a loop, never by recursion.
+        var selfLinks = s.Fields.Select((f, i) => (Field: _codegen.Expand(f), Index: i))
+            .Where(x => x.Field.Kind == DeclarationKind.Optional && _codegen.ResolveScalar(x.Field.Type).Name == s.Name).ToList();
+        var encode = new CodeWriter(2);
+        var decode = new CodeWriter(2);
+        var typeName = CSharpNames.Identifier(s.Name);
+        if (selfLinks.Count == 1)
+        {
+            var link = selfLinks[0].Index;
+            var linkName = names[s.Fields[link].Name];
+            var prefix = s.Fields.Take(link).ToList();
+            var suffix = s.Fields.Skip(link + 1).ToList();
+            encode.Line("var node = this;");
+            if (suffix.Count > 0) encode.Line($"var pending = new global::System.Collections.Generic.Stack<{typeName}>();");
+            encode.Open("while (true)");
+            foreach (var f in prefix) _codegen.Encode(encode, "node." + names[f.Name], f, s.Name + "." + f.Name);
+            encode.Line($"var next = node.{linkName};");
+            encode.Line("writer.WriteBool(next is not null);");
+            encode.Line("if (next is null) break;");
+            if (suffix.Count > 0) encode.Line("pending.Push(node);");
+            encode.Line("node = next;");
+            encode.Close();
+            if (suffix.Count > 0)
+            {
+                encode.Open("while (true)");
+                foreach (var f in suffix) _codegen.Encode(encode, "node." + names[f.Name], f, s.Name + "." + f.Name);
+                encode.Line("if (pending.Count == 0) break;");
+                encode.Line("node = pending.Pop();");
+                encode.Close();
+            }
+
+            decode.Line($"var head = new {typeName}();");
+            decode.Line("var node = head;");
+            if (suffix.Count > 0) decode.Line($"var pending = new global::System.Collections.Generic.Stack<{typeName}>();");
+            decode.Open("while (true)");
+            foreach (var f in prefix) _codegen.Decode(decode, "node." + names[f.Name], f, s.Name + "." + f.Name);
+            decode.Open("if (!reader.ReadBool())");
+            decode.Line($"node.{linkName} = null;");
+            decode.Line("break;");
+            decode.Close();
+            decode.Line($"var next = new {typeName}();");
+            decode.Line($"node.{linkName} = next;");
+            if (suffix.Count > 0) decode.Line("pending.Push(node);");
+            decode.Line("node = next;");
+            decode.Close();
+            if (suffix.Count > 0)
+            {
+                decode.Open("while (true)");
+                foreach (var f in suffix) _codegen.Decode(decode, "node." + names[f.Name], f, s.Name + "." + f.Name);
+                decode.Line("if (pending.Count == 0) break;");
+                decode.Line("node = pending.Pop();");
+                decode.Close();
+            }
+            decode.Line("return head;");
+        }
+        else
+        {
+            foreach (var f in s.Fields) _codegen.Encode(encode, "this." + names[f.Name], f, s.Name + "." + f.Name);
+            decode.Line($"var result = new {typeName}();");
+            foreach (var f in s.Fields) _codegen.Decode(decode, "result." + names[f.Name], f, s.Name + "." + f.Name);
+            decode.Line("return result;");
+        }
+        view.EncodeBody = encode.ToString();
+        view.DecodeBody = decode.ToString();
+        return view;
+    }
+
+    private string DescribeWire(Declaration declaration)
+    {
+        var d = declaration;
+        var type = d.Type.Primitive?.ToString().ToLowerInvariant() ?? d.Type.Name;
+        return (d.Kind switch
+        {
+            DeclarationKind.Scalar => $"{type} {d.Name}",
+            DeclarationKind.Optional => $"{type} *{d.Name}",
+            DeclarationKind.FixedArray => $"{type} {d.Name}[{d.Bound}]",
+            DeclarationKind.VariableArray => $"{type} {d.Name}<{d.Bound}>",
+            DeclarationKind.FixedOpaque => $"opaque {d.Name}[{d.Bound}]",
+            DeclarationKind.VariableOpaque => $"opaque {d.Name}<{d.Bound}>",
+            DeclarationKind.String => $"string {d.Name}<{d.Bound}>",
+            _ => "void",
+        });
+    }
+
+    // ------------------------------------------------------------------ unions
+
+    private string CaseLiteral(Declaration discriminant, UnionCase c)
+    {
+        var d = _codegen.Expand(discriminant);
+        var v = c.Value;
+        if (d.Type.Primitive is { } p)
+        {
+            return p switch
+            {
+                PrimitiveKind.Bool => v != 0 ? "true" : "false",
+                PrimitiveKind.UInt32 => unchecked((uint)v).ToString(CultureInfo.InvariantCulture) + "u",
+                PrimitiveKind.Int32 => unchecked((int)v).ToString(CultureInfo.InvariantCulture),
+                _ => $"unchecked(({XdrCodegen.PrimitiveType(p)}){v.ToString(CultureInfo.InvariantCulture)})",
+            };
+        }
+        var enumType = _codegen.ElementType(d.Type);
+        if (_codegen.Find(d.Type.Name!) is EnumDefinition e && e.Members.Any(m => m.Name == c.Label))
+            return enumType + "." + CSharpNames.Identifier(c.Label);
+        return $"({enumType})({v.ToString(CultureInfo.InvariantCulture)})";
+    }
+
+    private object UnionView(UnionDefinition u)
+    {
+        var arms = u.Arms.Select(a => a.Body).ToList();
+        if (u.Default is { } dflt) arms.Add(dflt);
+        var names = PropertyNames(u.Name, arms.Concat(new[] { u.Discriminant }));
+        var typeName = CSharpNames.Identifier(u.Name);
+        var view = new UnionView
+        {
+            Name = typeName,
+            IdlName = u.Name,
+            Access = Access,
+            Doc = Doc(u.Documentation),
+            DiscriminantName = names[u.Discriminant.Name],
+            DiscriminantType = _codegen.CsType(_codegen.Expand(u.Discriminant)),
+        };
+        var encode = new CodeWriter(2);
+        var decode = new CodeWriter(2);
+        _codegen.Encode(encode, "this." + view.DiscriminantName, u.Discriminant, u.Name + "." + u.Discriminant.Name);
+        decode.Line($"{view.DiscriminantType} discriminant;");
+        _codegen.Decode(decode, "discriminant", u.Discriminant, u.Name + "." + u.Discriminant.Name);
+        decode.Line($"var result = new {typeName}(discriminant);");
+        encode.Open($"switch (this.{view.DiscriminantName})");
+        decode.Open("switch (discriminant)");
+        var voidCases = new List<string>();
+        var allCases = new List<string>();
+        foreach (var arm in u.Arms)
+        {
+            var literals = arm.Cases.Select(c => CaseLiteral(u.Discriminant, c)).ToList();
+            allCases.AddRange(literals);
+            foreach (var literal in literals) { encode.Line($"case {literal}:"); decode.Line($"case {literal}:"); }
+            if (arm.Body.Kind == DeclarationKind.Void) voidCases.AddRange(literals);
+            else
+            {
+                var armView = ArmView(u, arm.Body, names, literals);
+                view.Arms.Add(armView);
+                _codegen.Encode(encode, "this." + armView.Field, arm.Body, u.Name + "." + arm.Body.Name);
+                _codegen.Decode(decode, "result." + armView.Field, arm.Body, u.Name + "." + arm.Body.Name);
+            }
+            encode.Line("    break;");
+            decode.Line("    break;");
+        }
+        encode.Line("default:");
+        decode.Line("default:");
+        if (u.Default is { } def)
+        {
+            if (def.Kind != DeclarationKind.Void)
+            {
+                var armView = ArmView(u, def, names, null);
+                armView.IsDefault = true;
+                view.Arms.Add(armView);
+                _codegen.Encode(encode, "this." + armView.Field, def, u.Name + "." + def.Name);
+                _codegen.Decode(decode, "result." + armView.Field, def, u.Name + "." + def.Name);
+            }
+            else view.DefaultIsVoid = true;
+            encode.Line("    break;");
+            decode.Line("    break;");
+        }
+        else
+        {
+            encode.Line($"    throw new global::RxGen.Runtime.Xdr.XdrException(\"discriminant \" + this.{view.DiscriminantName} + \" selects no arm of union {u.Name}\", \"{u.Name}.{u.Discriminant.Name}\");");
+            decode.Line($"    throw new global::RxGen.Runtime.Xdr.XdrException(\"discriminant \" + discriminant + \" selects no arm of union {u.Name}\", \"{u.Name}.{u.Discriminant.Name}\");");
+        }
+        encode.Close();
+        decode.Close();
+        decode.Line("return result;");
+        view.VoidCondition = voidCases.Count == 0 && !view.DefaultIsVoid ? null
+            : string.Join(" || ", voidCases.Select(c => "kind == " + c).Concat(view.DefaultIsVoid ? new[] { allCases.Count == 0 ? "true" : "!(" + string.Join(" || ", allCases.Select(c => "kind == " + c)) + ")" } : Array.Empty<string>()));
+        view.EncodeBody = encode.ToString();
+        view.DecodeBody = decode.ToString();
+        view.DefaultDiscriminant = u.Arms.Count > 0 && u.Arms[0].Cases.Count > 0 ? CaseLiteral(u.Discriminant, u.Arms[0].Cases[0]) : "default";
+        view.FirstArmDefault = u.Arms.Count > 0 && u.Arms[0].Body.Kind != DeclarationKind.Void ? _codegen.DefaultValue(u.Arms[0].Body) : null;
+        view.FirstArmField = u.Arms.Count > 0 && u.Arms[0].Body.Kind != DeclarationKind.Void ? "_" + CSharpNames.Camel(u.Arms[0].Body.Name).TrimStart('@') : null;
+        return view;
+    }
+
+    private ArmView ArmView(UnionDefinition u, Declaration body, Dictionary<string, string> names, List<string>? literals)
+    {
+        var property = names[body.Name];
+        var type = _codegen.CsType(_codegen.Expand(body));
+        return new ArmView
+        {
+            Name = property,
+            Field = "_" + CSharpNames.Camel(body.Name).TrimStart('@'),
+            Type = type,
+            FieldType = _codegen.IsReferenceType(body) ? type + "?" : type,
+            Parameter = CSharpNames.Camel(body.Name),
+            Condition = literals is null ? null : string.Join(" || ", literals.Select(l => "{0} == " + l)),
+            SingleCase = literals is { Count: 1 } ? literals[0] : null,
+            Wire = CSharpNames.Xml(DescribeWire(body)),
+        };
+    }
+
+    // ------------------------------------------------------------------ packages
+
+    private sealed class ParamInfo
+    {
+        public Parameter Parameter = null!;
+        public string Name = "";
+        public string Type = "";
+    }
+
+    private object PackageView(Package package)
+    {
+        var baseName = CSharpNames.PackageBase(package.Name);
+        var view = new PackageView
+        {
+            Name = package.Name,
+            Base = baseName,
+            Access = Access,
+            ServiceId = package.ServiceId?.ToString(CultureInfo.InvariantCulture),
+            StatIndex = package.StatIndex?.ToString(CultureInfo.InvariantCulture),
+            Client = _options.Client,
+            Server = _options.Server,
+        };
+        var usedMethodNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var procedure in package.Procedures)
+        {
+            var method = CSharpNames.Pascal(procedure.Name);
+            while (!usedMethodNames.Add(method)) method += "_";
+            view.Procedures.Add(ProcedureView(package, baseName, method, procedure));
+        }
+        view.FunctionNames = string.Join(", ", package.Procedures.Select(p => CSharpNames.Literal(package.Name + p.Name)));
+        if (package.ShadowOf is { } originalName && _model.Packages.FirstOrDefault(p => p.Name == originalName) is { } original
+            && original.ServiceId is { } fromId && package.ServiceId is { } toId)
+        {
+            var probe = view.Procedures.First(p => p.IdlName == Package.ProbeName);
+            var originalView = ProcedureView(original, CSharpNames.PackageBase(original.Name), "GetCapabilities", original.Procedures.First(p => p.Name == Package.ProbeName));
+            view.Upgrade = new UpgradeView
+            {
+                FromBase = CSharpNames.PackageBase(original.Name),
+                FromName = original.Name,
+                FromServiceId = fromId.ToString(CultureInfo.InvariantCulture),
+                ToServiceId = toId.ToString(CultureInfo.InvariantCulture),
+                FromReplyType = originalView.ReplyType,
+                ToReplyType = probe.ReplyType,
+            };
+        }
+        return view;
+    }
+
+    private ProcedureView ProcedureView(Package package, string baseName, string method, Procedure procedure)
+    {
+        var ins = new List<ParamInfo>();
+        var outs = new List<ParamInfo>();
+        var used = new HashSet<string>(StringComparer.Ordinal) { "cancellationToken", "call", "stream", "connection", "reader", "writer", "buffer", "data", "request", "reply", "result", "clients", "r", "value", "bytes" };
+        foreach (var parameter in procedure.Parameters)
+        {
+            var name = CSharpNames.Camel(parameter.Name);
+            while (!used.Add(name)) name += "_";
+            var info = new ParamInfo { Parameter = parameter, Name = name, Type = _codegen.CsType(_codegen.Expand(parameter.Declaration)) };
+            if (parameter.Direction != ParameterDirection.Out) ins.Add(info);
+            if (parameter.Direction != ParameterDirection.In) outs.Add(info);
+        }
+        var view = new ProcedureView
+        {
+            IdlName = procedure.Name,
+            Method = method,
+            Opcode = procedure.Opcode.ToString(CultureInfo.InvariantCulture),
+            IsSplit = procedure.Kind == ProcedureKind.Split,
+            IsMulti = procedure.Kind == ProcedureKind.Multi,
+            IsSynthesized = procedure.IsSynthesized,
+            Doc = Remarks(procedure.Documentation),
+            Signature = CSharpNames.Xml($"{procedure.Name}({string.Join(", ", procedure.Parameters.Select(p => p.Direction.ToString().ToUpperInvariant() + " " + DescribeWire(p.Declaration)))}) = {procedure.Opcode}"),
+            InParameters = string.Join(", ", ins.Select(p => $"{p.Type} {p.Name}")),
+            InArguments = string.Join(", ", ins.Select(p => p.Name)),
+            HasIns = ins.Count > 0,
+            StartPrefix = package.SplitStartPrefix,
+            EndPrefix = package.SplitEndPrefix,
+        };
+        var path = package.Name + procedure.Name;
+
+        // Reply shape: nothing, one value, or a generated record.
+        if (outs.Count == 0) view.ReplyType = null;
+        else if (outs.Count == 1) view.ReplyType = outs[0].Type;
+        else
+        {
+            view.ReplyType = baseName + method + "Result";
+            view.ResultRecord = $"{Access} sealed record {view.ReplyType}({string.Join(", ", outs.Select(o => $"{o.Type} {CSharpNames.Pascal(o.Parameter.Name)}"))});";
+        }
+        view.TaskType = view.ReplyType is null ? "global::System.Threading.Tasks.Task" : $"global::System.Threading.Tasks.Task<{view.ReplyType}>";
+
+        // Request: opcode + IN/INOUT.
+        var encodeRequest = new CodeWriter(3);
+        encodeRequest.Line($"writer.WriteInt32({view.Opcode});");
+        foreach (var p in ins) _codegen.Encode(encodeRequest, p.Name, p.Parameter.Declaration, path + "." + p.Parameter.Name);
+        view.EncodeRequest = encodeRequest.ToString();
+
+        // Server: decode the IN/INOUT args (opcode already read) into a value (one arg) or a tuple.
+        var decodeRequest = new CodeWriter(3);
+        foreach (var p in ins)
+        {
+            decodeRequest.Line($"{p.Type} {p.Name};");
+            _codegen.Decode(decodeRequest, p.Name, p.Parameter.Declaration, path + "." + p.Parameter.Name);
+        }
+        view.RequestType = ins.Count == 0 ? null : ins.Count == 1 ? ins[0].Type : "(" + string.Join(", ", ins.Select(p => $"{p.Type} {p.Name}")) + ")";
+        decodeRequest.Line(ins.Count == 0 ? "return;" : ins.Count == 1 ? $"return {ins[0].Name};" : $"return ({string.Join(", ", ins.Select(p => p.Name))});");
+        view.DecodeRequest = decodeRequest.ToString();
+        view.RequestArguments = ins.Count == 0 ? "" : ins.Count == 1 ? "request" : string.Join(", ", ins.Select(p => "request." + p.Name));
+
+        // Reply encode/decode.
+        var encodeReply = new CodeWriter(3);
+        var decodeReply = new CodeWriter(3);
+        foreach (var o in outs)
+        {
+            var valueExpr = outs.Count == 1 ? "reply" : "reply." + CSharpNames.Pascal(o.Parameter.Name);
+            _codegen.Encode(encodeReply, valueExpr, o.Parameter.Declaration, path + "." + o.Parameter.Name);
+            decodeReply.Line($"{o.Type} {o.Name};");
+            _codegen.Decode(decodeReply, o.Name, o.Parameter.Declaration, path + "." + o.Parameter.Name);
+        }
+        decodeReply.Line($"reader.EnsureAtEnd({CSharpNames.Literal(path + " reply")});");
+        if (outs.Count == 1) decodeReply.Line($"return {outs[0].Name};");
+        else if (outs.Count > 1) decodeReply.Line($"return new {view.ReplyType}({string.Join(", ", outs.Select(o => o.Name))});");
+        view.EncodeReply = encodeReply.ToString();
+        view.DecodeReply = decodeReply.ToString();
+        return view;
+    }
+
+    // ------------------------------------------------------------------ rpcgen programs
+
+    private object ProgramView(ProgramDefinition program, ProgramVersion version)
+    {
+        var view = new ProgramView
+        {
+            ProgramName = program.Name,
+            VersionName = version.Name,
+            Base = CSharpNames.Identifier(version.Name),
+            Access = Access,
+            Program = program.Number.ToString(CultureInfo.InvariantCulture) + "u",
+            Version = version.Number.ToString(CultureInfo.InvariantCulture) + "u",
+            Client = _options.Client,
+            Server = _options.Server,
+            HasNullProcedure = version.Procedures.Any(p => p.Number == 0),
+        };
+        var usedMethodNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var procedure in version.Procedures)
+        {
+            var method = CSharpNames.Pascal(procedure.Name);
+            while (!usedMethodNames.Add(method)) method += "_";
+            var path = version.Name + "." + procedure.Name;
+            var usedArgNames = new HashSet<string>(StringComparer.Ordinal) { "args", "result", "reader", "writer", "buffer", "data", "request", "reply", "cancellationToken" };
+            var args = procedure.Arguments.Select(a =>
+            {
+                var argName = CSharpNames.Camel(a.Name);
+                while (!usedArgNames.Add(argName)) argName += "_";
+                return (Decl: a, Name: argName, Type: _codegen.CsType(_codegen.Expand(a)));
+            }).ToList();
+            var resultVoid = procedure.Result.Kind == DeclarationKind.Void;
+            var resultType = resultVoid ? null : _codegen.CsType(_codegen.Expand(procedure.Result));
+            var encodeArgs = new CodeWriter(3);
+            foreach (var a in args) _codegen.Encode(encodeArgs, a.Name, a.Decl, path + "." + a.Decl.Name);
+            var decodeArgs = new CodeWriter(3);
+            foreach (var a in args)
+            {
+                decodeArgs.Line($"{a.Type} {a.Name};");
+                _codegen.Decode(decodeArgs, a.Name, a.Decl, path + "." + a.Decl.Name);
+            }
+            decodeArgs.Line("reader.EnsureAtEnd(" + CSharpNames.Literal(path + " arguments") + ");");
+            decodeArgs.Line(args.Count == 0 ? "return;" : args.Count == 1 ? $"return {args[0].Name};" : $"return ({string.Join(", ", args.Select(a => a.Name))});");
+            var encodeResult = new CodeWriter(3);
+            var decodeResult = new CodeWriter(3);
+            if (!resultVoid)
+            {
+                _codegen.Encode(encodeResult, "result", procedure.Result, path + ".result");
+                decodeResult.Line($"{resultType} result;");
+                _codegen.Decode(decodeResult, "result", procedure.Result, path + ".result");
+            }
+            decodeResult.Line("reader.EnsureAtEnd(" + CSharpNames.Literal(path + " result") + ");");
+            if (!resultVoid) decodeResult.Line("return result;");
+            view.Procedures.Add(new ProgramProcedureView
+            {
+                IdlName = procedure.Name,
+                Method = method,
+                Number = procedure.Number.ToString(CultureInfo.InvariantCulture) + "u",
+                Doc = Doc(procedure.Documentation),
+                ResultType = resultType,
+                TaskType = resultType is null ? "global::System.Threading.Tasks.Task" : $"global::System.Threading.Tasks.Task<{resultType}>",
+                Parameters = string.Join(", ", args.Select(a => $"{a.Type} {a.Name}")),
+                Arguments = string.Join(", ", args.Select(a => a.Name)),
+                HasArgs = args.Count > 0,
+                ArgsType = args.Count == 0 ? null : args.Count == 1 ? args[0].Type : "(" + string.Join(", ", args.Select(a => $"{a.Type} {a.Name}")) + ")",
+                ArgsArguments = args.Count == 0 ? "" : args.Count == 1 ? "args" : string.Join(", ", args.Select(a => "args." + a.Name)),
+                EncodeArgs = encodeArgs.ToString(),
+                DecodeArgs = decodeArgs.ToString(),
+                EncodeResult = encodeResult.ToString(),
+                DecodeResult = decodeResult.ToString(),
+            });
+        }
+        return view;
+    }
+}

@@ -1,0 +1,182 @@
+using System.Collections.Generic;
+
+namespace RxGen.Compiler.Emit;
+
+// View models the Scriban templates render. Plain property bags: every name and code fragment is
+// computed by CSharpEmitter; the templates decide the shape of the generated C#.
+
+internal sealed class FileView
+{
+    public string Source { get; set; } = "";
+    public string Namespace { get; set; } = "";
+    public string Access { get; set; } = "public";
+    public string ToolVersion { get; set; } = "";
+    public string IdlClass { get; set; } = "";
+    public List<ConstantView> Constants { get; } = new();
+    public List<TypeEntryView> TypeTable { get; } = new();
+    public List<string> Blocks { get; } = new();
+}
+
+internal sealed class ConstantView
+{
+    public string Name { get; set; } = "";
+    public string Type { get; set; } = "";
+    public string Value { get; set; } = "";
+    public string? Doc { get; set; }
+}
+
+internal sealed class TypeEntryView
+{
+    public string IdlName { get; set; } = "";
+    public string CsType { get; set; } = "";
+}
+
+internal sealed class EnumView
+{
+    public string Name { get; set; } = "";
+    public string Access { get; set; } = "";
+    public string? Doc { get; set; }
+    public string Underlying { get; set; } = "int";
+    public List<EnumMemberView> Members { get; set; } = new();
+}
+
+internal sealed class EnumMemberView
+{
+    public string Name { get; set; } = "";
+    public string Value { get; set; } = "";
+}
+
+internal sealed class FieldView
+{
+    public string Name { get; set; } = "";
+    public string IdlName { get; set; } = "";
+    public string Type { get; set; } = "";
+    public string? Default { get; set; }
+    public string Wire { get; set; } = "";
+}
+
+internal sealed class StructView
+{
+    public string Name { get; set; } = "";
+    public string IdlName { get; set; } = "";
+    public string Access { get; set; } = "";
+    public string? Doc { get; set; }
+    public List<FieldView> Fields { get; } = new();
+    public string EncodeBody { get; set; } = "";
+    public string DecodeBody { get; set; } = "";
+}
+
+internal sealed class ArmView
+{
+    public string Name { get; set; } = "";
+    public string Field { get; set; } = "";
+    public string Type { get; set; } = "";
+    public string FieldType { get; set; } = "";
+    public string Parameter { get; set; } = "";
+    /// <summary>A condition over "{0}" (the discriminant), null for the default arm.</summary>
+    public string? Condition { get; set; }
+    public string? SingleCase { get; set; }
+    public bool IsDefault { get; set; }
+    public string Wire { get; set; } = "";
+}
+
+internal sealed class UnionView
+{
+    public string Name { get; set; } = "";
+    public string IdlName { get; set; } = "";
+    public string Access { get; set; } = "";
+    public string? Doc { get; set; }
+    public string DiscriminantName { get; set; } = "";
+    public string DiscriminantType { get; set; } = "";
+    public List<ArmView> Arms { get; } = new();
+    public bool DefaultIsVoid { get; set; }
+    public string? VoidCondition { get; set; }
+    public string DefaultDiscriminant { get; set; } = "default";
+    public string? FirstArmDefault { get; set; }
+    public string? FirstArmField { get; set; }
+    public string EncodeBody { get; set; } = "";
+    public string DecodeBody { get; set; } = "";
+}
+
+internal sealed class ProcedureView
+{
+    public string IdlName { get; set; } = "";
+    public string Method { get; set; } = "";
+    public string Opcode { get; set; } = "";
+    public bool IsSplit { get; set; }
+    public bool IsMulti { get; set; }
+    public bool IsSynthesized { get; set; }
+    public string? Doc { get; set; }
+    public string Signature { get; set; } = "";
+    public string InParameters { get; set; } = "";
+    public string InArguments { get; set; } = "";
+    public bool HasIns { get; set; }
+    public string StartPrefix { get; set; } = "Start";
+    public string EndPrefix { get; set; } = "End";
+    public string? ReplyType { get; set; }
+    public string? ResultRecord { get; set; }
+    public string TaskType { get; set; } = "";
+    public string? RequestType { get; set; }
+    public string RequestArguments { get; set; } = "";
+    public string EncodeRequest { get; set; } = "";
+    public string DecodeRequest { get; set; } = "";
+    public string EncodeReply { get; set; } = "";
+    public string DecodeReply { get; set; } = "";
+}
+
+internal sealed class UpgradeView
+{
+    public string FromBase { get; set; } = "";
+    public string FromName { get; set; } = "";
+    public string FromServiceId { get; set; } = "";
+    public string ToServiceId { get; set; } = "";
+    public string? FromReplyType { get; set; }
+    public string? ToReplyType { get; set; }
+}
+
+internal sealed class PackageView
+{
+    public string Name { get; set; } = "";
+    public string Base { get; set; } = "";
+    public string Access { get; set; } = "";
+    public string? ServiceId { get; set; }
+    public string? StatIndex { get; set; }
+    public bool Client { get; set; }
+    public bool Server { get; set; }
+    public string FunctionNames { get; set; } = "";
+    public List<ProcedureView> Procedures { get; } = new();
+    public UpgradeView? Upgrade { get; set; }
+}
+
+internal sealed class ProgramProcedureView
+{
+    public string IdlName { get; set; } = "";
+    public string Method { get; set; } = "";
+    public string Number { get; set; } = "";
+    public string? Doc { get; set; }
+    public string? ResultType { get; set; }
+    public string TaskType { get; set; } = "";
+    public string Parameters { get; set; } = "";
+    public string Arguments { get; set; } = "";
+    public bool HasArgs { get; set; }
+    public string? ArgsType { get; set; }
+    public string ArgsArguments { get; set; } = "";
+    public string EncodeArgs { get; set; } = "";
+    public string DecodeArgs { get; set; } = "";
+    public string EncodeResult { get; set; } = "";
+    public string DecodeResult { get; set; } = "";
+}
+
+internal sealed class ProgramView
+{
+    public string ProgramName { get; set; } = "";
+    public string VersionName { get; set; } = "";
+    public string Base { get; set; } = "";
+    public string Access { get; set; } = "";
+    public string Program { get; set; } = "";
+    public string Version { get; set; } = "";
+    public bool Client { get; set; }
+    public bool Server { get; set; }
+    public bool HasNullProcedure { get; set; }
+    public List<ProgramProcedureView> Procedures { get; } = new();
+}

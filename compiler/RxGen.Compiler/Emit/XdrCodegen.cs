@@ -1,0 +1,362 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using RxGen.Compiler.Model;
+
+namespace RxGen.Compiler.Emit;
+
+/// <summary>Maps declarations to C# types and writes the XDR encode/decode statements for them.
+/// Typedefs are transparent: a value of a typedef'd type has the C# type of the typedef's body and is
+/// encoded inline with that body's shape (bounds included).</summary>
+internal sealed class XdrCodegen
+{
+    private const string Exception = "global::RxGen.Runtime.Xdr.XdrException";
+    private readonly IReadOnlyDictionary<string, Definition> _types;
+
+    public XdrCodegen(IReadOnlyDictionary<string, Definition> types) => _types = types;
+
+    public Definition? Find(string name) => _types.TryGetValue(name, out var d) ? d : null;
+
+    // ------------------------------------------------------------------ C# types
+
+    public string CsType(Declaration declaration) => declaration.Kind switch
+    {
+        DeclarationKind.Scalar => ElementType(declaration.Type),
+        DeclarationKind.Optional => Nullable(ElementType(declaration.Type)),
+        DeclarationKind.FixedArray or DeclarationKind.VariableArray => IsCharLike(declaration.Type, out _) ? "byte[]" : ElementType(declaration.Type) + "[]",
+        DeclarationKind.FixedOpaque or DeclarationKind.VariableOpaque => "byte[]",
+        DeclarationKind.String => "string",
+        _ => "void",
+    };
+
+    private static string Nullable(string type) => type.EndsWith("?", StringComparison.Ordinal) ? type : type + "?";
+
+    public string ElementType(TypeRef type)
+    {
+        if (type.Primitive is { } primitive) return PrimitiveType(primitive);
+        var name = type.Name!;
+        if (name == "afsUUID") return "global::RxGen.Runtime.Afs.AfsUuid";
+        return Find(name) switch
+        {
+            TypedefDefinition t => CsType(t.Body),
+            { } d => CSharpNames.Identifier(d.Name),
+            null => CSharpNames.Identifier(name),
+        };
+    }
+
+    public static string PrimitiveType(PrimitiveKind kind) => kind switch
+    {
+        PrimitiveKind.Int32 => "int",
+        PrimitiveKind.UInt32 => "uint",
+        PrimitiveKind.Int64 => "long",
+        PrimitiveKind.UInt64 => "ulong",
+        PrimitiveKind.Int16 => "short",
+        PrimitiveKind.UInt16 => "ushort",
+        PrimitiveKind.Char => "sbyte",
+        PrimitiveKind.UChar => "byte",
+        PrimitiveKind.Bool => "bool",
+        PrimitiveKind.Float => "float",
+        PrimitiveKind.Double => "double",
+        _ => "void",
+    };
+
+    /// <summary>True for char/u_char elements (also through scalar typedefs): such arrays are byte[] carried as one 4-byte unit per byte.</summary>
+    public bool IsCharLike(TypeRef type, out bool signed)
+    {
+        signed = false;
+        var resolved = ResolveScalar(type);
+        if (resolved.Primitive == PrimitiveKind.Char) { signed = true; return true; }
+        return resolved.Primitive == PrimitiveKind.UChar;
+    }
+
+    /// <summary>Follows typedefs whose body is a plain scalar.</summary>
+    public TypeRef ResolveScalar(TypeRef type)
+    {
+        for (var i = 0; i < 32 && type.Name is { } name && Find(name) is TypedefDefinition { Body.Kind: DeclarationKind.Scalar } t; i++) type = t.Body.Type;
+        return type;
+    }
+
+    /// <summary>The declaration a value of <paramref name="declaration"/> really has once scalar typedefs are expanded.</summary>
+    public Declaration Expand(Declaration declaration)
+    {
+        for (var i = 0; i < 32 && declaration.Kind == DeclarationKind.Scalar && declaration.Type.Name is { } name && Find(name) is TypedefDefinition t; i++)
+            declaration = t.Body with { Name = declaration.Name, Location = declaration.Location };
+        return declaration;
+    }
+
+    public bool IsReferenceType(Declaration declaration)
+    {
+        var d = Expand(declaration);
+        return d.Kind switch
+        {
+            DeclarationKind.Scalar => d.Type.Name is { } n && Find(n) is StructDefinition or UnionDefinition,
+            DeclarationKind.Optional or DeclarationKind.Void => false,
+            _ => true,
+        };
+    }
+
+    /// <summary>A default value for a property of this declaration, so that a new record encodes as a valid value.</summary>
+    public string? DefaultValue(Declaration declaration)
+    {
+        var d = Expand(declaration);
+        switch (d.Kind)
+        {
+            case DeclarationKind.String: return "\"\"";
+            case DeclarationKind.VariableOpaque: return "global::System.Array.Empty<byte>()";
+            case DeclarationKind.FixedOpaque: return $"new byte[{d.Bound}]";
+            case DeclarationKind.VariableArray:
+                return IsCharLike(d.Type, out _) ? "global::System.Array.Empty<byte>()" : $"global::System.Array.Empty<{ElementType(d.Type)}>()";
+            case DeclarationKind.FixedArray:
+                if (IsCharLike(d.Type, out _)) return $"new byte[{d.Bound}]";
+                var element = new Declaration("", DeclarationKind.Scalar, d.Type, null, d.Location);
+                var elementDefault = DefaultValue(element);
+                return elementDefault is null || elementDefault == "default!"
+                    ? NewArray(ElementType(d.Type), d.Bound!.Value.ToString(CultureInfo.InvariantCulture))
+                    : $"global::RxGen.Runtime.Xdr.XdrArrays.Fill({d.Bound}, static () => {elementDefault})";
+            case DeclarationKind.Scalar when d.Type.Name is { } name:
+                return Find(name) switch
+                {
+                    StructDefinition s => $"new {CSharpNames.Identifier(s.Name)}()",
+                    UnionDefinition => "default!",
+                    _ => null,
+                };
+            default: return null;
+        }
+    }
+
+    /// <summary><c>new T[n]</c>, also for jagged element types (<c>new byte[n][]</c>).</summary>
+    public static string NewArray(string elementType, string length)
+    {
+        var bracket = elementType.IndexOf('[');
+        return bracket < 0 ? $"new {elementType}[{length}]" : $"new {elementType.Substring(0, bracket)}[{length}]{elementType.Substring(bracket)}";
+    }
+
+    // ------------------------------------------------------------------ wire sizes
+
+    /// <summary>The smallest number of bytes a value of this declaration occupies (guards counts read from the wire).</summary>
+    public long MinSize(Declaration declaration, int depth = 0)
+    {
+        if (depth > 16) return 4;
+        var d = Expand(declaration);
+        return d.Kind switch
+        {
+            DeclarationKind.Scalar => MinSize(d.Type, depth),
+            DeclarationKind.Optional or DeclarationKind.VariableArray or DeclarationKind.VariableOpaque or DeclarationKind.String => 4,
+            DeclarationKind.FixedArray => Math.Min(int.MaxValue, (d.Bound ?? 0) * MinSize(d.Type, depth + 1)),
+            DeclarationKind.FixedOpaque => ((d.Bound ?? 0) + 3) / 4 * 4,
+            _ => 0,
+        };
+    }
+
+    private long MinSize(TypeRef type, int depth)
+    {
+        if (type.Primitive is { } p) return p is PrimitiveKind.Int64 or PrimitiveKind.UInt64 or PrimitiveKind.Double ? 8 : p == PrimitiveKind.Void ? 0 : 4;
+        if (type.Name == "afsUUID") return 44;
+        return Find(type.Name!) switch
+        {
+            StructDefinition s => Math.Min(int.MaxValue, s.Fields.Sum(f => MinSize(f, depth + 1))),
+            UnionDefinition u => 4 + u.Arms.Select(a => a.Body).Concat(u.Default is null ? Array.Empty<Declaration>() : new[] { u.Default })
+                .Select(a => MinSize(a, depth + 1)).DefaultIfEmpty(0).Min(),
+            TypedefDefinition t => MinSize(t.Body, depth + 1),
+            _ => 4,
+        };
+    }
+
+    // ------------------------------------------------------------------ encode
+
+    public void Encode(CodeWriter w, string value, Declaration declaration, string path)
+    {
+        var d = Expand(declaration);
+        var p = CSharpNames.Literal(path);
+        switch (d.Kind)
+        {
+            case DeclarationKind.Scalar:
+                EncodeElement(w, value, d.Type, path);
+                break;
+            case DeclarationKind.Optional:
+            {
+                var v = w.Unique("present");
+                w.Open($"if ({value} is {{ }} {v})");
+                w.Line("writer.WriteBool(true);");
+                EncodeElement(w, v, d.Type, path);
+                w.Close();
+                w.Line("else writer.WriteBool(false);");
+                break;
+            }
+            case DeclarationKind.FixedArray:
+            case DeclarationKind.VariableArray:
+            {
+                var a = w.Unique("array");
+                w.Line($"var {a} = {value} ?? throw new {Exception}(\"array is null\", {p});");
+                if (d.Kind == DeclarationKind.FixedArray) w.Line($"writer.CheckFixedCount({a}.Length, {d.Bound}, {p});");
+                else w.Line($"writer.WriteCount({a}.Length, {Max(d)}, {p});");
+                if (IsCharLike(d.Type, out var signed))
+                {
+                    w.Line($"writer.WriteCharVector({a}, signExtend: {(signed ? "true" : "false")});");
+                }
+                else
+                {
+                    var item = w.Unique("item");
+                    w.Open($"foreach (var {item} in {a})");
+                    EncodeElement(w, item, d.Type, path + "[]");
+                    w.Close();
+                }
+                break;
+            }
+            case DeclarationKind.FixedOpaque:
+                w.Line($"writer.WriteFixedOpaque({value}, {d.Bound}, {p});");
+                break;
+            case DeclarationKind.VariableOpaque:
+                w.Line($"writer.WriteVariableOpaque({value}, {Max(d)}, {p});");
+                break;
+            case DeclarationKind.String:
+                w.Line($"writer.WriteString({value}, {Max(d)}, {p});");
+                break;
+            case DeclarationKind.Void:
+                break;
+        }
+    }
+
+    private void EncodeElement(CodeWriter w, string value, TypeRef type, string path)
+    {
+        if (type.Primitive is { } primitive)
+        {
+            w.Line(primitive switch
+            {
+                PrimitiveKind.Int32 or PrimitiveKind.Int16 or PrimitiveKind.Char => $"writer.WriteInt32({value});",
+                PrimitiveKind.UInt32 or PrimitiveKind.UInt16 or PrimitiveKind.UChar => $"writer.WriteUInt32({value});",
+                PrimitiveKind.Int64 => $"writer.WriteInt64({value});",
+                PrimitiveKind.UInt64 => $"writer.WriteUInt64({value});",
+                PrimitiveKind.Bool => $"writer.WriteBool({value});",
+                PrimitiveKind.Float => $"writer.WriteSingle({value});",
+                PrimitiveKind.Double => $"writer.WriteDouble({value});",
+                _ => "// void",
+            });
+            return;
+        }
+        var name = type.Name!;
+        if (name == "afsUUID") { w.Line($"{value}.Encode(ref writer);"); return; }
+        switch (Find(name))
+        {
+            case EnumDefinition:
+                w.Line($"writer.WriteInt32((int){value});");
+                break;
+            case TypedefDefinition t:
+                Encode(w, value, t.Body, path);
+                break;
+            default:
+                w.Line($"({value} ?? throw new {Exception}(\"value is null\", {CSharpNames.Literal(path)})).Encode(ref writer);");
+                break;
+        }
+    }
+
+    private static string Max(Declaration d) => d.Bound is { } b ? b.ToString(CultureInfo.InvariantCulture) + "u" : "uint.MaxValue";
+
+    // ------------------------------------------------------------------ decode
+
+    /// <summary>Writes statements that decode one value and assign it to <paramref name="target"/>.</summary>
+    public void Decode(CodeWriter w, string target, Declaration declaration, string path)
+    {
+        var d = Expand(declaration);
+        var p = CSharpNames.Literal(path);
+        switch (d.Kind)
+        {
+            case DeclarationKind.Scalar:
+                DecodeElement(w, target, d.Type, path);
+                break;
+            case DeclarationKind.Optional:
+            {
+                w.Open("if (reader.ReadBool())");
+                w.Line($"reader.EnterNested({p});");
+                var v = w.Unique("value");
+                w.Line($"{ElementType(d.Type)} {v};");
+                DecodeElement(w, v, d.Type, path);
+                w.Line($"{target} = {v};");
+                w.Line("reader.ExitNested();");
+                w.Close();
+                w.Line($"else {target} = null;");
+                break;
+            }
+            case DeclarationKind.FixedArray:
+            case DeclarationKind.VariableArray:
+            {
+                string count;
+                if (d.Kind == DeclarationKind.FixedArray)
+                {
+                    count = d.Bound!.Value.ToString(CultureInfo.InvariantCulture);
+                    var min = Math.Max(1, IsCharLike(d.Type, out _) ? 4 : MinSize(d.Type, 1));
+                    if (d.Bound > 0)
+                        w.Line($"if ((long)reader.Remaining < {count}L * {min}) throw new {Exception}(\"input ends inside a fixed array\", {p}, isTruncation: true);");
+                }
+                else
+                {
+                    count = w.Unique("count");
+                    var min = IsCharLike(d.Type, out _) ? 4 : Math.Min(int.MaxValue, MinSize(d.Type, 1));
+                    w.Line($"var {count} = reader.ReadCount({Max(d)}, {min}, {p});");
+                }
+                if (IsCharLike(d.Type, out _))
+                {
+                    w.Line($"{target} = reader.ReadCharVector({count}, {p});");
+                    break;
+                }
+                var a = w.Unique("array");
+                var i = w.Unique("i");
+                w.Line($"var {a} = {NewArray(ElementType(d.Type), count)};");
+                w.Open($"for (var {i} = 0; {i} < {a}.Length; {i}++)");
+                DecodeElement(w, $"{a}[{i}]", d.Type, path + "[]");
+                w.Close();
+                w.Line($"{target} = {a};");
+                break;
+            }
+            case DeclarationKind.FixedOpaque:
+                w.Line($"{target} = reader.ReadFixedOpaque({d.Bound}, {p});");
+                break;
+            case DeclarationKind.VariableOpaque:
+                w.Line($"{target} = reader.ReadVariableOpaque({Max(d)}, {p});");
+                break;
+            case DeclarationKind.String:
+                w.Line($"{target} = reader.ReadString({Max(d)}, {p});");
+                break;
+            case DeclarationKind.Void:
+                break;
+        }
+    }
+
+    private void DecodeElement(CodeWriter w, string target, TypeRef type, string path)
+    {
+        if (type.Primitive is { } primitive)
+        {
+            w.Line($"{target} = " + primitive switch
+            {
+                PrimitiveKind.Int32 => "reader.ReadInt32();",
+                PrimitiveKind.Int16 => "unchecked((short)reader.ReadInt32());",
+                PrimitiveKind.Char => "unchecked((sbyte)reader.ReadInt32());",
+                PrimitiveKind.UInt32 => "reader.ReadUInt32();",
+                PrimitiveKind.UInt16 => "unchecked((ushort)reader.ReadUInt32());",
+                PrimitiveKind.UChar => "unchecked((byte)reader.ReadUInt32());",
+                PrimitiveKind.Int64 => "reader.ReadInt64();",
+                PrimitiveKind.UInt64 => "reader.ReadUInt64();",
+                PrimitiveKind.Bool => "reader.ReadBool();",
+                PrimitiveKind.Float => "reader.ReadSingle();",
+                PrimitiveKind.Double => "reader.ReadDouble();",
+                _ => "default;",
+            });
+            return;
+        }
+        var name = type.Name!;
+        if (name == "afsUUID") { w.Line($"{target} = global::RxGen.Runtime.Afs.AfsUuid.Decode(ref reader);"); return; }
+        switch (Find(name))
+        {
+            case EnumDefinition e:
+                w.Line($"{target} = ({CSharpNames.Identifier(e.Name)})reader.ReadInt32();");
+                break;
+            case TypedefDefinition t:
+                Decode(w, target, t.Body, path);
+                break;
+            default:
+                w.Line($"{target} = {CSharpNames.Identifier(name)}.Decode(ref reader);");
+                break;
+        }
+    }
+}

@@ -1,0 +1,685 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Antlr4.Runtime;
+using RxGen.Compiler.Diagnostics;
+using RxGen.Compiler.Preprocessing;
+using RxGen.Compiler.Syntax;
+using RxGen.Compiler.Syntax.Generated;
+using P = RxGen.Compiler.Syntax.Generated.RxGenIdlParser;
+
+namespace RxGen.Compiler.Model;
+
+/// <summary>Syntax → model: walks the parse tree once, applying rxgen's semantics (direction inheritance
+/// across procedures, the global auto-numbering counter, parameter '*' = by reference), and resolves every
+/// value (numbers, constants, enum members, macros). Type-level checks live in <see cref="Validation.ModelValidator"/>.</summary>
+internal sealed class ModelBuilder
+{
+    /// <summary>The synthesized probe's opcode (docs/idl-extension.md): 65537, or the first free opcode above it.</summary>
+    public const long SynthesizedProbeOpcode = 65537;
+    public const long CapabilitiesMax = 196;
+
+    private readonly ParsedIdl _parsed;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly CancellationToken _cancellationToken;
+
+    private readonly List<ConstantDefinition> _constants = new();
+    private readonly List<Definition> _types = new();
+    private readonly List<PackageBuilder> _packages = new();
+    private readonly List<ProgramDefinition> _programs = new();
+    private readonly Dictionary<string, long> _symbolValues = new(StringComparer.Ordinal);
+
+    // rxgen's global state, reproduced exactly (protocols.md §1.4).
+    private ParameterDirection? _lastDirection;
+    private long? _masterOpcode;
+    private string? _serverPrefix;
+    private string _splitStart = "Start";
+    private string _splitEnd = "End";
+
+    private ModelBuilder(ParsedIdl parsed, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        _parsed = parsed;
+        _diagnostics = diagnostics;
+        _cancellationToken = cancellationToken;
+    }
+
+    public static InterfaceModel Build(string path, ParsedIdl parsed, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        var builder = new ModelBuilder(parsed, diagnostics, cancellationToken);
+        return builder.Run(path);
+    }
+
+    private InterfaceModel Run(string path)
+    {
+        var definitions = _parsed.Tree.definition();
+        CollectSymbols(definitions);
+        foreach (var definition in definitions)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            Visit(definition);
+        }
+        foreach (var define in _parsed.Source.PassThroughDefines)
+        {
+            if (_constants.Any(c => c.Name == define.Name)) continue;
+            long? value = TryParseNumber(define.Value, out var number) ? number : null;
+            var text = define.Value.Length >= 2 && define.Value[0] == '"' && define.Value[define.Value.Length - 1] == '"' ? define.Value.Substring(1, define.Value.Length - 2) : define.Value;
+            _constants.Add(new ConstantDefinition(define.Name, value, text, define.Location, "From '%#define " + define.Name + "'."));
+        }
+        var packages = _packages.Select(p => p.Build(this)).ToEquatableArray();
+        return new InterfaceModel(path, _constants.ToEquatableArray(), _types.ToEquatableArray(), packages, _programs.ToEquatableArray());
+    }
+
+    // ------------------------------------------------------------------ values
+
+    /// <summary>First pass: constants and enum members may be used before their definition.</summary>
+    private void CollectSymbols(P.DefinitionContext[] definitions)
+    {
+        foreach (var definition in definitions)
+        {
+            if (definition.constDefinition() is { } c && c.constValue().NUMBER() is { } n && TryParseNumber(n.GetText(), out var v))
+                _symbolValues[Name(c.identifier())] = v;
+            if (definition.enumDefinition() is { } e)
+            {
+                long next = 0;
+                foreach (var member in e.enumBody().enumMember())
+                {
+                    if (member.value() is { } mv)
+                    {
+                        if (mv.NUMBER() is { } num && TryParseNumber(num.GetText(), out var explicitValue)) next = explicitValue;
+                        else if (mv.identifier() is { } id && _symbolValues.TryGetValue(Name(id), out var known)) next = known;
+                        else break;
+                    }
+                    _symbolValues[Name(member.identifier())] = next++;
+                }
+            }
+        }
+    }
+
+    internal static bool TryParseNumber(string text, out long value)
+    {
+        value = 0;
+        text = text.Trim();
+        var negative = text.StartsWith("-", StringComparison.Ordinal);
+        if (negative) text = text.Substring(1);
+        while (text.Length > 1 && (text.EndsWith("L", StringComparison.OrdinalIgnoreCase) || text.EndsWith("U", StringComparison.OrdinalIgnoreCase)))
+            text = text.Substring(0, text.Length - 1);
+        if (text.Length == 0) return false;
+        ulong magnitude;
+        if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!ulong.TryParse(text.Substring(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out magnitude)) return false;
+        }
+        else if (text.Length > 1 && text[0] == '0')
+        {
+            magnitude = 0;
+            foreach (var ch in text)
+            {
+                if (ch < '0' || ch > '7') return false;
+                magnitude = checked(magnitude * 8 + (ulong)(ch - '0'));
+            }
+        }
+        else if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out magnitude)) return false;
+        if (magnitude > long.MaxValue) return false;
+        value = negative ? -(long)magnitude : (long)magnitude;
+        return true;
+    }
+
+    private bool TryResolve(P.ValueContext context, out long value, out string? error)
+    {
+        error = null;
+        if (context.NUMBER() is { } number)
+        {
+            if (TryParseNumber(number.GetText(), out value)) return true;
+            error = $"'{number.GetText()}' is not a valid number";
+            return false;
+        }
+        return TryResolveName(Name(context.identifier()), out value, out error);
+    }
+
+    private bool TryResolveName(string name, out long value, out string? error)
+    {
+        error = null;
+        if (_symbolValues.TryGetValue(name, out value)) return true;
+        var resolvedConstant = _constants.FirstOrDefault(c => c.Name == name);
+        if (resolvedConstant?.Value is { } cv) { value = cv; return true; }
+        if (_parsed.Source.Macros.ContainsKey(name))
+        {
+            if (_parsed.Source.TryEvaluateMacro(name, out value, out error)) return true;
+            error = $"macro '{name}' is not a number: {error}";
+            return false;
+        }
+        foreach (var define in _parsed.Source.PassThroughDefines)
+        {
+            if (define.Name != name) continue;
+            if (ConstantExpression.TryEvaluate(define.Value, n => TryResolveName(n, out var inner, out _) ? inner : null, out value, out error)) return true;
+            error = $"'%#define {name}' is not a number";
+            return false;
+        }
+        error = $"unknown constant or macro '{name}'";
+        value = 0;
+        return false;
+    }
+
+    private long ResolveOrReport(P.ValueContext context, DiagnosticDescriptor descriptor, string what)
+    {
+        if (TryResolve(context, out var value, out var error)) return value;
+        if (descriptor == DiagnosticDescriptors.UnknownConstant && context.identifier() is { } id && error is { } e && e.StartsWith("unknown", StringComparison.Ordinal))
+            _diagnostics.Add(descriptor, Location(context), Name(id));
+        else
+            _diagnostics.Add(descriptor, Location(context), context.GetText(), $"{what}: {error}");
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ locations and comments
+
+    internal SourceLocation Location(ParserRuleContext context) => Location(context.Start);
+
+    internal SourceLocation Location(IToken token)
+    {
+        var mapped = _parsed.Source.Map(token.Line, token.Column + 1);
+        var length = token.StopIndex >= token.StartIndex ? token.StopIndex - token.StartIndex + 1 : 0;
+        return mapped with { Length = length };
+    }
+
+    private string? Documentation(ParserRuleContext context)
+    {
+        var hidden = _parsed.Tokens.GetHiddenTokensToLeft(context.Start.TokenIndex, Lexer.Hidden);
+        if (hidden is null || hidden.Count == 0) return null;
+        var comment = hidden[hidden.Count - 1];
+        // A comment on the same line as the previous token ends that line: it documents what precedes it.
+        var previousIndex = context.Start.TokenIndex - 1;
+        while (previousIndex >= 0 && _parsed.Tokens.Get(previousIndex).Channel != Lexer.DefaultTokenChannel) previousIndex--;
+        if (previousIndex >= 0 && _parsed.Tokens.Get(previousIndex).Line == comment.Line) return null;
+        // Only a comment that ends on the line just above (or the same line) documents the definition.
+        var commentEndLine = comment.Line + comment.Text.Count(ch => ch == '\n');
+        if (context.Start.Line - commentEndLine > 1) return null;
+        return CleanComment(comment.Text);
+    }
+
+    internal static string? CleanComment(string text)
+    {
+        if (text.StartsWith("//", StringComparison.Ordinal)) text = text.Substring(2);
+        else if (text.StartsWith("/*", StringComparison.Ordinal)) text = text.Substring(2, Math.Max(0, text.Length - 4));
+        var lines = text.Replace("\r", "").Split('\n')
+            .Select(l => l.Trim().TrimStart('*').Trim())
+            .Where(l => l.Length > 0)
+            .ToList();
+        return lines.Count == 0 ? null : string.Join("\n", lines);
+    }
+
+    internal static string Name(P.IdentifierContext context) => context.GetText();
+
+    // ------------------------------------------------------------------ definitions
+
+    private void Visit(P.DefinitionContext definition)
+    {
+        switch (definition)
+        {
+            case { } d when d.constDefinition() is { } c: VisitConst(c); break;
+            case { } d when d.enumDefinition() is { } e: VisitEnum(e); break;
+            case { } d when d.structDefinition() is { } s: VisitStruct(s); break;
+            case { } d when d.customizedDefinition() is { } cs: VisitStruct(cs.structDefinition()); break;
+            case { } d when d.unionDefinition() is { } u: VisitUnion(u); break;
+            case { } d when d.typedefDefinition() is { } t: VisitTypedef(t); break;
+            case { } d when d.programDefinition() is { } p: VisitProgram(p); break;
+            case { } d when d.packageStatement() is { } pk: VisitPackage(pk); break;
+            case { } d when d.prefixStatement() is { } pf: _serverPrefix = Name(pf.identifier()); break;
+            case { } d when d.statIndexStatement() is { } si: VisitStatIndex(si); break;
+            case { } d when d.startingOpcodeStatement() is { } so: VisitStartingOpcode(so); break;
+            case { } d when d.splitPrefixStatement() is { } sp: VisitSplitPrefix(sp); break;
+            case { } d when d.extensionDirective() is { } ex: VisitExtension(ex); break;
+            case { } d when d.procedureDefinition() is { } proc: VisitProcedure(proc); break;
+            default: break; // ';' and 'special' (an obsolete C memory-management hint) carry nothing for C#
+        }
+    }
+
+    private void VisitConst(P.ConstDefinitionContext context)
+    {
+        var name = Name(context.identifier());
+        var valueContext = context.constValue();
+        long? value = null;
+        string text = valueContext.GetText();
+        if (valueContext.NUMBER() is { } number)
+        {
+            if (TryParseNumber(number.GetText(), out var v)) value = v;
+            else _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(valueContext), $"'{text}' is not a valid number");
+        }
+        else if (valueContext.identifier() is { } id)
+        {
+            if (TryResolveName(Name(id), out var v, out _)) value = v;
+            else _diagnostics.Add(DiagnosticDescriptors.UnknownConstant, Location(valueContext), Name(id));
+        }
+        else text = text.Substring(1, text.Length - 2); // "string" constant
+        if (value is { } resolved) _symbolValues[name] = resolved;
+        _constants.Add(new ConstantDefinition(name, value, text, Location(context.identifier()), Documentation(context)));
+    }
+
+    private void VisitEnum(P.EnumDefinitionContext context)
+    {
+        var members = new List<EnumMember>();
+        long next = 0;
+        foreach (var member in context.enumBody().enumMember())
+        {
+            if (member.value() is { } v) next = ResolveOrReport(v, DiagnosticDescriptors.UnknownConstant, "enum value");
+            var name = Name(member.identifier());
+            _symbolValues[name] = next;
+            members.Add(new EnumMember(name, next, Location(member)));
+            next++;
+        }
+        _types.Add(new EnumDefinition(Name(context.identifier()), members.ToEquatableArray(), Location(context.identifier()), Documentation(context)));
+    }
+
+    private void VisitStruct(P.StructDefinitionContext context)
+    {
+        var fields = context.structBody().declaration().Select(d => BuildDeclaration(d, DeclarationContextKind.Member)).ToEquatableArray();
+        _types.Add(new StructDefinition(Name(context.identifier()), fields, Location(context.identifier()), Documentation(context)));
+    }
+
+    private void VisitUnion(P.UnionDefinitionContext context)
+    {
+        var body = context.unionBody();
+        var discriminant = BuildDeclaration(body.declaration(), DeclarationContextKind.Member);
+        var arms = new List<UnionArm>();
+        foreach (var arm in body.caseArm())
+        {
+            var cases = arm.caseLabel().Select(l => new UnionCase(ResolveOrReport(l.value(), DiagnosticDescriptors.UnknownConstant, "case label"), l.value().GetText())).ToEquatableArray();
+            arms.Add(new UnionArm(cases, BuildDeclaration(arm.declaration(), DeclarationContextKind.Member)));
+        }
+        var defaultArm = body.defaultArm() is { } d ? BuildDeclaration(d.declaration(), DeclarationContextKind.Member) : null;
+        _types.Add(new UnionDefinition(Name(context.identifier()), discriminant, arms.ToEquatableArray(), defaultArm, Location(context.identifier()), Documentation(context)));
+    }
+
+    private void VisitTypedef(P.TypedefDefinitionContext context)
+    {
+        var body = BuildDeclaration(context.declaration(), DeclarationContextKind.Member);
+        _types.Add(new TypedefDefinition(body.Name, body, body.Location, Documentation(context)));
+    }
+
+    // ------------------------------------------------------------------ declarations and types
+
+    private enum DeclarationContextKind { Member, Parameter }
+
+    private enum TypeShape { Plain, String, Opaque }
+
+    private Declaration BuildDeclaration(P.DeclarationContext context, DeclarationContextKind where)
+    {
+        switch (context)
+        {
+            case P.VoidDeclarationContext:
+                return new Declaration("", DeclarationKind.Void, TypeRef.Of(PrimitiveKind.Void), null, Location(context));
+            case P.PointerDeclarationContext pointer:
+            {
+                var (type, shape) = BuildType(pointer.typeSpecifier());
+                var name = Name(pointer.identifier());
+                if (shape != TypeShape.Plain)
+                    _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), $"'{name}': a pointer to {shape.ToString().ToLowerInvariant()} is not allowed");
+                // A '*' on a parameter is C pass-by-reference and adds nothing to the wire (protocols.md §1.4).
+                var kind = where == DeclarationContextKind.Parameter ? DeclarationKind.Scalar : DeclarationKind.Optional;
+                return new Declaration(name, kind, type, null, Location(pointer.identifier()));
+            }
+            case P.FixedArrayDeclarationContext fixedArray:
+            {
+                var (type, shape) = BuildType(fixedArray.typeSpecifier());
+                var name = Name(fixedArray.identifier());
+                var bound = ResolveBound(fixedArray.value(), name, fixedLength: true);
+                if (shape == TypeShape.String)
+                    _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), $"'{name}': a string must be declared with '<N>' or '<>', not '[N]'");
+                var kind = shape == TypeShape.Opaque ? DeclarationKind.FixedOpaque : DeclarationKind.FixedArray;
+                return new Declaration(name, kind, type, bound, Location(fixedArray.identifier()));
+            }
+            case P.VariableArrayDeclarationContext variableArray:
+            {
+                var (type, shape) = BuildType(variableArray.typeSpecifier());
+                var name = Name(variableArray.identifier());
+                long? bound = variableArray.value() is { } v ? ResolveBound(v, name, fixedLength: false) : null;
+                var kind = shape switch
+                {
+                    TypeShape.Opaque => DeclarationKind.VariableOpaque,
+                    TypeShape.String => DeclarationKind.String,
+                    _ => DeclarationKind.VariableArray,
+                };
+                return new Declaration(name, kind, type, bound, Location(variableArray.identifier()));
+            }
+            case P.SimpleDeclarationContext simple:
+            {
+                var (type, shape) = BuildType(simple.typeSpecifier());
+                var name = Name(simple.identifier());
+                if (shape == TypeShape.Opaque)
+                    _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), $"'{name}': opaque must be declared with '[N]' or '<N>'");
+                if (shape == TypeShape.String)
+                {
+                    if (where == DeclarationContextKind.Member)
+                        _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), $"'{name}': a string must be declared with '<N>' or '<>'");
+                    return new Declaration(name, DeclarationKind.String, type, null, Location(simple.identifier()));
+                }
+                if (type.Primitive == PrimitiveKind.Void)
+                    return new Declaration(name, DeclarationKind.Void, type, null, Location(simple.identifier()));
+                return new Declaration(name, DeclarationKind.Scalar, type, null, Location(simple.identifier()));
+            }
+            default:
+                throw new InvalidOperationException("unknown declaration form " + context.GetType().Name);
+        }
+    }
+
+    private long? ResolveBound(P.ValueContext value, string name, bool fixedLength)
+    {
+        if (!TryResolve(value, out var bound, out var error))
+        {
+            _diagnostics.Add(DiagnosticDescriptors.BadArrayBound, Location(value), value.GetText(), error ?? "not a constant");
+            return fixedLength ? 0 : null;
+        }
+        if (bound < 0 || (fixedLength && bound > int.MaxValue) || bound > uint.MaxValue)
+        {
+            _diagnostics.Add(DiagnosticDescriptors.BadArrayBound, Location(value), value.GetText(),
+                $"the {(fixedLength ? "length" : "maximum")} of '{name}' must be between 0 and {(fixedLength ? int.MaxValue : uint.MaxValue)}");
+            return fixedLength ? 0 : null;
+        }
+        return bound;
+    }
+
+    private static readonly Dictionary<string, PrimitiveKind> BuiltinTypeNames = new(StringComparer.Ordinal)
+    {
+        ["afs_int32"] = PrimitiveKind.Int32, ["int32_t"] = PrimitiveKind.Int32, ["int32"] = PrimitiveKind.Int32,
+        ["afs_uint32"] = PrimitiveKind.UInt32, ["u_int"] = PrimitiveKind.UInt32, ["u_long"] = PrimitiveKind.UInt32,
+        ["uint32_t"] = PrimitiveKind.UInt32, ["u_int32_t"] = PrimitiveKind.UInt32, ["u_int32"] = PrimitiveKind.UInt32, ["uint32"] = PrimitiveKind.UInt32,
+        ["afs_int64"] = PrimitiveKind.Int64, ["int64_t"] = PrimitiveKind.Int64, ["quad_t"] = PrimitiveKind.Int64, ["longlong_t"] = PrimitiveKind.Int64,
+        ["afs_uint64"] = PrimitiveKind.UInt64, ["uint64_t"] = PrimitiveKind.UInt64, ["u_int64_t"] = PrimitiveKind.UInt64, ["u_quad_t"] = PrimitiveKind.UInt64, ["u_longlong_t"] = PrimitiveKind.UInt64,
+        ["afs_int16"] = PrimitiveKind.Int16, ["int16_t"] = PrimitiveKind.Int16,
+        ["afs_uint16"] = PrimitiveKind.UInt16, ["u_short"] = PrimitiveKind.UInt16, ["uint16_t"] = PrimitiveKind.UInt16, ["u_int16_t"] = PrimitiveKind.UInt16,
+        ["afs_char"] = PrimitiveKind.Char, ["int8_t"] = PrimitiveKind.Char,
+        ["afs_byte"] = PrimitiveKind.UChar, ["u_char"] = PrimitiveKind.UChar, ["uint8_t"] = PrimitiveKind.UChar, ["u_int8_t"] = PrimitiveKind.UChar, ["afs_uchar"] = PrimitiveKind.UChar,
+        ["bool_t"] = PrimitiveKind.Bool,
+    };
+
+    private (TypeRef Type, TypeShape Shape) BuildType(P.TypeSpecifierContext context)
+    {
+        switch (context)
+        {
+            case P.UnsignedTypeContext unsigned:
+                var b = unsigned.unsignedBase();
+                if (b is null || b.INT() is not null && b.SHORT() is null && b.LONG() is null) return (TypeRef.Of(PrimitiveKind.UInt32), TypeShape.Plain);
+                if (b.CHAR() is not null) return (TypeRef.Of(PrimitiveKind.UChar), TypeShape.Plain);
+                if (b.SHORT() is not null) return (TypeRef.Of(PrimitiveKind.UInt16), TypeShape.Plain);
+                if (b.LONG() is not null) return (TypeRef.Of(PrimitiveKind.UInt32), TypeShape.Plain);
+                if (b.HYPER() is not null) return (TypeRef.Of(PrimitiveKind.UInt64), TypeShape.Plain);
+                if (b.IDENTIFIER()?.GetText() == "afs_int32") return (TypeRef.Of(PrimitiveKind.UInt32), TypeShape.Plain);
+                _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(b), $"'unsigned {b.GetText()}' is not a type");
+                return (TypeRef.Of(PrimitiveKind.UInt32), TypeShape.Plain);
+            case P.ShortTypeContext: return (TypeRef.Of(PrimitiveKind.Int16), TypeShape.Plain);
+            case P.LongTypeContext: return (TypeRef.Of(PrimitiveKind.Int32), TypeShape.Plain);
+            case P.IntTypeContext: return (TypeRef.Of(PrimitiveKind.Int32), TypeShape.Plain);
+            case P.CharTypeContext: return (TypeRef.Of(PrimitiveKind.Char), TypeShape.Plain);
+            case P.HyperTypeContext: return (TypeRef.Of(PrimitiveKind.Int64), TypeShape.Plain);
+            case P.FloatTypeContext: return (TypeRef.Of(PrimitiveKind.Float), TypeShape.Plain);
+            case P.DoubleTypeContext: return (TypeRef.Of(PrimitiveKind.Double), TypeShape.Plain);
+            case P.BoolTypeContext: return (TypeRef.Of(PrimitiveKind.Bool), TypeShape.Plain);
+            case P.VoidTypeContext: return (TypeRef.Of(PrimitiveKind.Void), TypeShape.Plain);
+            case P.StringTypeContext: return (TypeRef.Of(PrimitiveKind.Char), TypeShape.String);
+            case P.OpaqueTypeContext: return (TypeRef.Of(PrimitiveKind.UChar), TypeShape.Opaque);
+            case P.QuadrupleTypeContext:
+                _diagnostics.Add(DiagnosticDescriptors.Unsupported, Location(context), "'quadruple' (128-bit float) has no C# equivalent and is not supported");
+                return (TypeRef.Of(PrimitiveKind.Double), TypeShape.Plain);
+            case P.TaggedTypeContext tagged: return (NamedOrBuiltin(Name(tagged.identifier())), TypeShape.Plain);
+            case P.NamedTypeContext named: return (NamedOrBuiltin(Name(named.identifier())), TypeShape.Plain);
+            default: throw new InvalidOperationException("unknown type form " + context.GetType().Name);
+        }
+    }
+
+    private TypeRef NamedOrBuiltin(string name)
+    {
+        if (BuiltinTypeNames.TryGetValue(name, out var kind)) return TypeRef.Of(kind);
+        // '#define Date afs_uint32' style type macros.
+        if (_parsed.Source.Macros.TryGetValue(name, out var macro) && macro.Body.Trim() is { Length: > 0 } body && BuiltinTypeNames.TryGetValue(body, out var macroKind))
+            return TypeRef.Of(macroKind);
+        return TypeRef.Named(name);
+    }
+
+    // ------------------------------------------------------------------ rpcgen programs
+
+    private void VisitProgram(P.ProgramDefinitionContext context)
+    {
+        var versions = new List<ProgramVersion>();
+        foreach (var version in context.versionDefinition())
+        {
+            var procedures = new List<ProgramProcedure>();
+            foreach (var proc in version.programProcedure())
+            {
+                var (resultType, resultShape) = BuildType(proc.typeSpecifier());
+                var result = resultType.Primitive == PrimitiveKind.Void && resultShape == TypeShape.Plain
+                    ? new Declaration("result", DeclarationKind.Void, resultType, null, Location(proc))
+                    : ProgramDeclaration("result", resultType, resultShape, null, Location(proc));
+                var arguments = new List<Declaration>();
+                var argumentContexts = proc.programArgument();
+                for (var i = 0; i < argumentContexts.Length; i++)
+                {
+                    var arg = argumentContexts[i];
+                    var (type, shape) = BuildType(arg.typeSpecifier());
+                    if (type.Primitive == PrimitiveKind.Void && shape == TypeShape.Plain)
+                    {
+                        if (argumentContexts.Length > 1)
+                            _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(arg), "'void' must be the only argument");
+                        continue;
+                    }
+                    var name = arg.identifier() is { } id ? Name(id) : (argumentContexts.Length == 1 ? "argument" : "arg" + (i + 1).ToString(CultureInfo.InvariantCulture));
+                    long? bound = arg.value() is { } bv ? ResolveBound(bv, name, fixedLength: false) : null;
+                    arguments.Add(ProgramDeclaration(name, type, shape, bound, Location(arg)));
+                }
+                var number = ResolveOrReport(proc.value(), DiagnosticDescriptors.UnknownConstant, "procedure number");
+                procedures.Add(new ProgramProcedure(Name(proc.identifier()), number, result, arguments.ToEquatableArray(), Location(proc.identifier()), Documentation(proc)));
+            }
+            var versionNumber = ResolveOrReport(version.value(), DiagnosticDescriptors.UnknownConstant, "version number");
+            _symbolValues[Name(version.identifier())] = versionNumber;
+            versions.Add(new ProgramVersion(Name(version.identifier()), versionNumber, procedures.ToEquatableArray(), Location(version.identifier())));
+        }
+        var programNumber = ResolveOrReport(context.value(), DiagnosticDescriptors.UnknownConstant, "program number");
+        _symbolValues[Name(context.identifier())] = programNumber;
+        _programs.Add(new ProgramDefinition(Name(context.identifier()), programNumber, versions.ToEquatableArray(), Location(context.identifier())));
+    }
+
+    private static Declaration ProgramDeclaration(string name, TypeRef type, TypeShape shape, long? bound, SourceLocation location) => shape switch
+    {
+        TypeShape.String => new Declaration(name, DeclarationKind.String, type, bound, location),
+        TypeShape.Opaque => new Declaration(name, DeclarationKind.VariableOpaque, type, bound, location),
+        _ => new Declaration(name, DeclarationKind.Scalar, type, null, location),
+    };
+
+    // ------------------------------------------------------------------ rxgen packages and procedures
+
+    private PackageBuilder? CurrentPackage => _packages.Count == 0 ? null : _packages[_packages.Count - 1];
+
+    private void VisitPackage(P.PackageStatementContext context)
+    {
+        var name = Name(context.identifier());
+        _packages.Add(new PackageBuilder(name, _serverPrefix, _splitStart, _splitEnd, Location(context.identifier())));
+    }
+
+    private void VisitStatIndex(P.StatIndexStatementContext context)
+    {
+        if (CurrentPackage is not { } package)
+        {
+            _diagnostics.Add(DiagnosticDescriptors.DirectiveOutsidePackage, Location(context), "statindex");
+            return;
+        }
+        package.StatIndex = ResolveOrReport(context.value(), DiagnosticDescriptors.UnknownConstant, "statindex");
+    }
+
+    private void VisitStartingOpcode(P.StartingOpcodeStatementContext context)
+    {
+        var value = ResolveOrReport(context.value(), DiagnosticDescriptors.UnknownConstant, "startingopcode");
+        if (value < 0 || value > 99999)
+            _diagnostics.Add(DiagnosticDescriptors.BadOpcode, Location(context), $"startingopcode {value} is out of range (0..99999)");
+        _masterOpcode = value;
+        if (CurrentPackage is { } package) package.UsedAutoNumbering = true;
+    }
+
+    private void VisitSplitPrefix(P.SplitPrefixStatementContext context)
+    {
+        foreach (var item in context.splitPrefixItem())
+        {
+            if (item.IN() is not null) _splitStart = Name(item.identifier());
+            else _splitEnd = Name(item.identifier());
+        }
+        if (CurrentPackage is { } package)
+        {
+            package.SplitStart = _splitStart;
+            package.SplitEnd = _splitEnd;
+        }
+    }
+
+    private void VisitExtension(P.ExtensionDirectiveContext context)
+    {
+        var keyword = Name(context.name);
+        if (keyword != "serviceid" && keyword != "shadowof")
+        {
+            _diagnostics.Add(DiagnosticDescriptors.UnknownDirective, Location(context), keyword);
+            return;
+        }
+        if (CurrentPackage is not { } package)
+        {
+            _diagnostics.Add(DiagnosticDescriptors.DirectiveOutsidePackage, Location(context), keyword);
+            return;
+        }
+        if (keyword == "serviceid")
+        {
+            var id = ResolveOrReport(context.value(), DiagnosticDescriptors.UnknownConstant, "service id");
+            if (id < 1 || id > ushort.MaxValue) _diagnostics.Add(DiagnosticDescriptors.BadServiceId, Location(context.value()), id);
+            else package.ServiceId = (int)id;
+        }
+        else
+        {
+            if (context.value().identifier() is not { } target)
+            {
+                _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context.value()), "shadowof needs a package name, e.g. 'shadowof VL_;'");
+                return;
+            }
+            package.ShadowOf = Name(target);
+            package.ShadowOfLocation = Location(target);
+        }
+    }
+
+    private void VisitProcedure(P.ProcedureDefinitionContext context)
+    {
+        var location = context.name is { } n ? Location(n) : Location(context);
+        if (CurrentPackage is not { } package)
+        {
+            _diagnostics.Add(DiagnosticDescriptors.ProcOutsidePackage, location, context.name is { } nm ? Name(nm) : "(unnamed)");
+            return;
+        }
+        var name = context.name is { } procName ? Name(procName) : package.Name;
+        var parameters = new List<Parameter>();
+        if (context.parameterList() is { } list)
+        {
+            foreach (var parameter in list.parameter())
+            {
+                ParameterDirection direction;
+                if (parameter.direction() is { } explicitDirection)
+                {
+                    direction = explicitDirection.IN() is not null ? ParameterDirection.In
+                        : explicitDirection.OUT() is not null ? ParameterDirection.Out : ParameterDirection.InOut;
+                }
+                else if (_lastDirection is { } inherited)
+                {
+                    direction = inherited; // rxgen: a parameter without a direction takes the previous one, even across procedures
+                }
+                else
+                {
+                    _diagnostics.Add(DiagnosticDescriptors.DirectionMisuse, Location(parameter),
+                        $"the first parameter of the file ('{parameter.declaration().GetText()}' of {name}) has no direction: write IN, OUT or INOUT (rxgen would silently drop it from the wire)");
+                    direction = ParameterDirection.In;
+                }
+                _lastDirection = direction;
+                var declaration = BuildDeclaration(parameter.declaration(), DeclarationContextKind.Parameter);
+                if (declaration.Kind == DeclarationKind.Void)
+                {
+                    _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(parameter), $"parameter '{declaration.Name}' of {name} cannot be void");
+                    continue;
+                }
+                if (parameter.direction() is not null && direction != ParameterDirection.Out && declaration.Bound is null
+                    && declaration.Kind is DeclarationKind.VariableArray or DeclarationKind.VariableOpaque)
+                {
+                    _diagnostics.Add(DiagnosticDescriptors.DirectionMisuse, Location(parameter),
+                        $"input array '{declaration.Name}' of {name} must specify a max size (rxgen: \"input arrays must specify a max size\")");
+                }
+                parameters.Add(new Parameter(declaration.Name, direction, declaration));
+            }
+        }
+
+        long opcode;
+        if (context.opcode is { } opcodeValue)
+        {
+            if (package.UsedAutoNumbering)
+                _diagnostics.Add(DiagnosticDescriptors.BadOpcode, Location(opcodeValue),
+                    $"opcode assignment for {name} isn't allowed here: package {package.Name} already numbers its procedures automatically (startingopcode or a procedure without '= N')");
+            opcode = ResolveOrReport(opcodeValue, DiagnosticDescriptors.UnknownConstant, "opcode");
+            if (opcode < 0 || opcode > int.MaxValue)
+                _diagnostics.Add(DiagnosticDescriptors.BadOpcode, Location(opcodeValue), $"opcode {opcode} of {name} is out of range (0..{int.MaxValue})");
+        }
+        else
+        {
+            // rxgen's single global counter: not reset per package, not continuing from explicit opcodes.
+            opcode = _masterOpcode ?? 0;
+            _masterOpcode = opcode + 1;
+            package.UsedAutoNumbering = true;
+        }
+
+        var kind = context.procedureKind() is { } k ? (k.SPLIT() is not null ? ProcedureKind.Split : ProcedureKind.Multi) : ProcedureKind.Normal;
+        package.Procedures.Add(new Procedure(name, opcode, kind, parameters.ToEquatableArray(), package.Procedures.Count, false, location, Documentation(context)));
+    }
+
+    private sealed class PackageBuilder
+    {
+        public PackageBuilder(string name, string? serverPrefix, string splitStart, string splitEnd, SourceLocation location)
+        {
+            Name = name;
+            ServerPrefix = serverPrefix;
+            SplitStart = splitStart;
+            SplitEnd = splitEnd;
+            Location = location;
+        }
+
+        public string Name { get; }
+        public string? ServerPrefix { get; }
+        public long? StatIndex { get; set; }
+        public int? ServiceId { get; set; }
+        public string? ShadowOf { get; set; }
+        public SourceLocation ShadowOfLocation { get; set; }
+        public string SplitStart { get; set; }
+        public string SplitEnd { get; set; }
+        public bool UsedAutoNumbering { get; set; }
+        public SourceLocation Location { get; }
+        public List<Procedure> Procedures { get; } = new();
+
+        public Package Build(ModelBuilder owner)
+        {
+            var procedures = Procedures.ToList();
+            if (!procedures.Any(p => p.Name == Package.ProbeName))
+            {
+                var opcode = SynthesizedProbeOpcode;
+                while (procedures.Any(p => p.Opcode == opcode)) opcode++;
+                var capabilities = new Declaration("capabilities", DeclarationKind.VariableArray, TypeRef.Of(PrimitiveKind.UInt32), CapabilitiesMax, Location);
+                procedures.Add(new Procedure(Package.ProbeName, opcode, ProcedureKind.Normal,
+                    new[] { new Parameter("capabilities", ParameterDirection.Out, capabilities) }.ToEquatableArray(),
+                    procedures.Count, true, Location, "Capability probe synthesized by RxGen (the package declares none)."));
+            }
+            return new Package(Name, ServerPrefix, StatIndex, ServiceId ?? WellKnownServiceIds.Find(Name), ShadowOf, SplitStart, SplitEnd,
+                procedures.ToEquatableArray(), Location);
+        }
+    }
+}
+
+/// <summary>Rx service ids of the standard AFS packages (protocols.md §3.11), used when a package has no
+/// 'serviceid N;' of its own.</summary>
+public static class WellKnownServiceIds
+{
+    private static readonly Dictionary<string, int> Ids = new(StringComparer.Ordinal)
+    {
+        ["RXAFS_"] = 1, ["RXAFSCB_"] = 1, ["PR_"] = 73, ["VL_"] = 52, ["AFSVol"] = 4, ["BOZO_"] = 1,
+        ["UPDATE_"] = 4, ["RMTSYS_"] = 4, ["VOTE_"] = 50, ["DISK_"] = 51, ["BUDB_"] = 22314, ["TC_"] = 1,
+        ["RXSTATS_"] = 409, ["PAGCB_"] = 2, ["RXOSD_"] = 900, ["KAA_"] = 731, ["KAT_"] = 732, ["KAM_"] = 733,
+    };
+
+    public static int? Find(string packageName) => Ids.TryGetValue(packageName, out var id) ? id : null;
+}

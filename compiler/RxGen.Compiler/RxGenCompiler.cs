@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using RxGen.Compiler.Diagnostics;
+using RxGen.Compiler.Emit;
+using RxGen.Compiler.Model;
+using RxGen.Compiler.Preprocessing;
+using RxGen.Compiler.Syntax;
+using RxGen.Compiler.Validation;
+
+namespace RxGen.Compiler;
+
+/// <summary>One compilation: an IDL file (its text already read by the host), how to find what it includes, and options.</summary>
+public sealed record CompileRequest(
+    string Path,
+    string Text,
+    ISourceProvider Sources,
+    IReadOnlyList<string>? IncludeDirectories = null,
+    IReadOnlyList<KeyValuePair<string, string?>>? Defines = null,
+    EmitOptions? Emit = null);
+
+/// <summary>A generated C# file: a file name (hint name) and its text.</summary>
+public sealed record GeneratedFile(string FileName, string Text);
+
+public sealed record CompileResult(
+    InterfaceModel? Model,
+    EquatableArray<GeneratedFile> Files,
+    EquatableArray<Diagnostic> Diagnostics,
+    EquatableArray<string> IncludedFiles)
+{
+    public bool Success => !Diagnostics.Any(d => d.IsError);
+}
+
+/// <summary>The compiler core's entry point: preprocess → parse → model → validate → emit. No file I/O,
+/// no global state: the CLI and the source generator are thin hosts over it.</summary>
+public static class RxGenCompiler
+{
+    public static string Version { get; } =
+        typeof(RxGenCompiler).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>Front end only: the model and its diagnostics.</summary>
+    public static (InterfaceModel? Model, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<string> IncludedFiles) Analyze(CompileRequest request, CancellationToken cancellationToken = default)
+    {
+        var diagnostics = new DiagnosticBag();
+        var options = new PreprocessorOptions
+        {
+            IncludeDirectories = request.IncludeDirectories ?? Array.Empty<string>(),
+            Defines = request.Defines ?? Array.Empty<KeyValuePair<string, string?>>(),
+        };
+        var preprocessed = Preprocessor.Run(request.Path, request.Text, options, request.Sources, cancellationToken);
+        diagnostics.AddRange(preprocessed.Diagnostics);
+        var parsed = IdlParser.Parse(preprocessed, diagnostics, cancellationToken);
+        if (diagnostics.HasErrors) return (null, diagnostics.Items, preprocessed.IncludedFiles);
+        InterfaceModel model;
+        try
+        {
+            model = ModelBuilder.Build(request.Path, parsed, diagnostics, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            diagnostics.Add(DiagnosticDescriptors.InternalError, new SourceLocation(request.Path, 0, 0), e.Message);
+            return (null, diagnostics.Items, preprocessed.IncludedFiles);
+        }
+        ModelValidator.Validate(model, diagnostics);
+        return (model, diagnostics.Items, preprocessed.IncludedFiles);
+    }
+
+    public static CompileResult Compile(CompileRequest request, CancellationToken cancellationToken = default)
+    {
+        var (model, diagnostics, included) = Analyze(request, cancellationToken);
+        var all = diagnostics.ToList();
+        var files = new List<GeneratedFile>();
+        if (model is not null && !all.Any(d => d.IsError))
+        {
+            try
+            {
+                var text = CSharpEmitter.Emit(model, request.Emit ?? new EmitOptions(), Version);
+                files.Add(new GeneratedFile(OutputFileName(request.Path), text));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                all.Add(Diagnostic.Create(DiagnosticDescriptors.InternalError, new SourceLocation(request.Path, 0, 0), e.Message));
+            }
+        }
+        return new CompileResult(model, files.ToEquatableArray(), all.ToEquatableArray(), included.ToEquatableArray());
+    }
+
+    /// <summary>vldbint.xg → vldbint.xg.cs.</summary>
+    public static string OutputFileName(string path)
+    {
+        var slash = Math.Max(path.LastIndexOf('/'), path.LastIndexOf('\\'));
+        return path.Substring(slash + 1) + ".cs";
+    }
+}

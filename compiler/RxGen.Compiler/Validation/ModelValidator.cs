@@ -1,0 +1,258 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using RxGen.Compiler.Diagnostics;
+using RxGen.Compiler.Model;
+
+namespace RxGen.Compiler.Validation;
+
+/// <summary>Validation stage: checks a built model and reports diagnostics; never changes the model.</summary>
+public static class ModelValidator
+{
+    /// <summary>Named types the runtime provides (not defined in IDL).</summary>
+    public static readonly IReadOnlyCollection<string> RuntimeTypes = new[] { "afsUUID" };
+
+    public static void Validate(InterfaceModel model, DiagnosticBag diagnostics)
+    {
+        var types = new Dictionary<string, Definition>(StringComparer.Ordinal);
+        foreach (var type in model.Types)
+        {
+            if (types.TryGetValue(type.Name, out var existing))
+                diagnostics.Add(DiagnosticDescriptors.DuplicateName, type.Location, type.Name, existing.Location.ToString());
+            else types[type.Name] = type;
+        }
+        var values = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var constant in model.Constants) AddValueName(values, constant.Name, constant.Location, diagnostics);
+        foreach (var e in model.Types.OfType<EnumDefinition>())
+            foreach (var member in e.Members) AddValueName(values, member.Name, member.Location, diagnostics);
+
+        foreach (var type in model.Types)
+        {
+            switch (type)
+            {
+                case StructDefinition s:
+                    CheckMemberNames(s.Name, s.Fields, diagnostics);
+                    foreach (var field in s.Fields) CheckDeclaration(field, types, diagnostics);
+                    break;
+                case UnionDefinition u:
+                    CheckUnion(u, types, diagnostics);
+                    break;
+                case TypedefDefinition t:
+                    CheckDeclaration(t.Body, types, diagnostics);
+                    break;
+            }
+        }
+        CheckRecursion(model, types, diagnostics);
+        CheckPackages(model, types, diagnostics);
+        CheckPrograms(model, types, diagnostics);
+    }
+
+    private static void AddValueName(Dictionary<string, SourceLocation> names, string name, SourceLocation location, DiagnosticBag diagnostics)
+    {
+        if (names.TryGetValue(name, out var existing)) diagnostics.Add(DiagnosticDescriptors.DuplicateName, location, name, existing.ToString());
+        else names[name] = location;
+    }
+
+    private static void CheckMemberNames(string owner, IEnumerable<Declaration> members, DiagnosticBag diagnostics)
+    {
+        var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var member in members)
+        {
+            if (member.Kind == DeclarationKind.Void) continue;
+            if (seen.TryGetValue(member.Name, out var existing))
+                diagnostics.Add(DiagnosticDescriptors.DuplicateName, member.Location, owner + "." + member.Name, existing.ToString());
+            else seen[member.Name] = member.Location;
+        }
+    }
+
+    private static void CheckDeclaration(Declaration declaration, Dictionary<string, Definition> types, DiagnosticBag diagnostics)
+    {
+        if (declaration.Type.Name is { } name && !types.ContainsKey(name) && !RuntimeTypes.Contains(name))
+            diagnostics.Add(DiagnosticDescriptors.UnknownType, declaration.Location, name);
+    }
+
+    private static void CheckUnion(UnionDefinition union, Dictionary<string, Definition> types, DiagnosticBag diagnostics)
+    {
+        CheckDeclaration(union.Discriminant, types, diagnostics);
+        var discriminant = union.Discriminant;
+        var discriminantOk = discriminant.Kind == DeclarationKind.Scalar &&
+            (discriminant.Type.Primitive is PrimitiveKind.Int32 or PrimitiveKind.UInt32 or PrimitiveKind.Bool or PrimitiveKind.Int16 or PrimitiveKind.UInt16 or PrimitiveKind.Char or PrimitiveKind.UChar
+             || discriminant.Type.Name is { } n && Resolve(n, types) is EnumDefinition);
+        if (!discriminantOk)
+            diagnostics.Add(DiagnosticDescriptors.BadDeclaration, discriminant.Location, $"the discriminant of union '{union.Name}' must be an int, unsigned int, bool or enum");
+        if (union.Arms.Count == 0)
+            diagnostics.Add(DiagnosticDescriptors.UnionWithoutCases, union.Location, union.Name);
+        var seen = new HashSet<long>();
+        foreach (var arm in union.Arms)
+        {
+            foreach (var c in arm.Cases)
+                if (!seen.Add(c.Value)) diagnostics.Add(DiagnosticDescriptors.DuplicateCase, arm.Body.Location, c.Label, union.Name);
+            CheckDeclaration(arm.Body, types, diagnostics);
+        }
+        if (union.Default is { } d) CheckDeclaration(d, types, diagnostics);
+        CheckMemberNames(union.Name, union.Arms.Select(a => a.Body).Concat(union.Default is null ? Array.Empty<Declaration>() : new[] { union.Default }), diagnostics);
+    }
+
+    /// <summary>Follows typedefs of plain (scalar) declarations to the definition they name.</summary>
+    public static Definition? Resolve(string name, IReadOnlyDictionary<string, Definition> types)
+    {
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        while (types.TryGetValue(name, out var definition) && visited.Add(name))
+        {
+            if (definition is TypedefDefinition { Body: { Kind: DeclarationKind.Scalar, Type.Name: { } next } }) { name = next; continue; }
+            return definition;
+        }
+        return null;
+    }
+
+    // A type contains itself when a path of by-value edges (scalar fields, non-empty fixed arrays,
+    // typedef bodies) leads back to it. Optional data and variable arrays break the cycle.
+    private static void CheckRecursion(InterfaceModel model, Dictionary<string, Definition> types, DiagnosticBag diagnostics)
+    {
+        IEnumerable<Declaration> ByValueEdges(Definition definition) => definition switch
+        {
+            StructDefinition s => s.Fields,
+            UnionDefinition u => u.Arms.Select(a => a.Body).Concat(u.Default is null ? Array.Empty<Declaration>() : new[] { u.Default }),
+            TypedefDefinition t => new[] { t.Body },
+            _ => Array.Empty<Declaration>(),
+        };
+        bool IsByValue(Declaration d) => d.Type.Name is not null && (d.Kind == DeclarationKind.Scalar || d.Kind == DeclarationKind.FixedArray && d.Bound > 0);
+
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var start in model.Types.Where(t => t is StructDefinition or UnionDefinition or TypedefDefinition))
+        {
+            // Depth-first search for a by-value path start → ... → start.
+            var stack = new Stack<(string Name, List<string> Path)>();
+            var visited = new HashSet<string>(StringComparer.Ordinal);
+            stack.Push((start.Name, new List<string> { start.Name }));
+            while (stack.Count > 0)
+            {
+                var (name, path) = stack.Pop();
+                if (!types.TryGetValue(name, out var definition)) continue;
+                foreach (var edge in ByValueEdges(definition).Where(IsByValue))
+                {
+                    var target = edge.Type.Name!;
+                    if (target == start.Name)
+                    {
+                        if (reported.Add(start.Name))
+                            diagnostics.Add(DiagnosticDescriptors.RecursiveType, start.Location, start.Name, string.Join(" → ", path.Concat(new[] { target })));
+                        stack.Clear();
+                        break;
+                    }
+                    if (visited.Add(target)) stack.Push((target, new List<string>(path) { target }));
+                }
+            }
+        }
+    }
+
+    private static void CheckPackages(InterfaceModel model, Dictionary<string, Definition> types, DiagnosticBag diagnostics)
+    {
+        var packages = new Dictionary<string, Package>(StringComparer.Ordinal);
+        foreach (var package in model.Packages)
+        {
+            if (packages.ContainsKey(package.Name))
+                diagnostics.Add(DiagnosticDescriptors.DuplicateName, package.Location, "package " + package.Name, packages[package.Name].Location.ToString());
+            else packages[package.Name] = package;
+
+            var byOpcode = new Dictionary<long, Procedure>();
+            var byName = new Dictionary<string, Procedure>(StringComparer.Ordinal);
+            foreach (var procedure in package.Procedures)
+            {
+                if (byOpcode.TryGetValue(procedure.Opcode, out var other))
+                    diagnostics.Add(DiagnosticDescriptors.DuplicateOpcode, procedure.Location, procedure.Opcode, procedure.Name, other.Name, package.Name);
+                else byOpcode[procedure.Opcode] = procedure;
+                if (byName.TryGetValue(procedure.Name, out var sameName))
+                    diagnostics.Add(DiagnosticDescriptors.DuplicateName, procedure.Location, package.Name + procedure.Name, sameName.Location.ToString());
+                else byName[procedure.Name] = procedure;
+                CheckMemberNames(package.Name + procedure.Name, procedure.Parameters.Select(p => p.Declaration), diagnostics);
+                foreach (var parameter in procedure.Parameters) CheckDeclaration(parameter.Declaration, types, diagnostics);
+            }
+        }
+
+        foreach (var shadow in model.Packages.Where(p => p.ShadowOf is not null))
+        {
+            if (!packages.TryGetValue(shadow.ShadowOf!, out var original))
+            {
+                diagnostics.Add(DiagnosticDescriptors.ShadowUnknownPackage, shadow.Location, shadow.ShadowOf!);
+                continue;
+            }
+            if (shadow.ServiceId is null) diagnostics.Add(DiagnosticDescriptors.ShadowWithoutServiceId, shadow.Location, shadow.Name);
+            if (original.ServiceId is null) diagnostics.Add(DiagnosticDescriptors.ShadowWithoutServiceId, original.Location, original.Name);
+            if (shadow.ServiceId is { } a && original.ServiceId is { } b && a == b)
+                diagnostics.Add(DiagnosticDescriptors.ShadowSameServiceId, shadow.Location, shadow.Name, a, original.Name);
+            var shadowOpcodes = new HashSet<long>(shadow.Procedures.Select(p => p.Opcode));
+            foreach (var procedure in original.Procedures.Where(p => !p.IsSynthesized && !shadowOpcodes.Contains(p.Opcode)))
+                diagnostics.Add(DiagnosticDescriptors.ShadowMissingOpcode, shadow.Location, shadow.Name, procedure.Opcode, procedure.Name, original.Name);
+
+            var originalProbe = original.Procedures.First(p => p.Name == Package.ProbeName);
+            var shadowProbe = shadow.Procedures.First(p => p.Name == Package.ProbeName);
+            var originalRequest = DescribeRequest(originalProbe, types);
+            var shadowRequest = DescribeRequest(shadowProbe, types);
+            if (originalRequest != shadowRequest)
+                diagnostics.Add(DiagnosticDescriptors.ShadowProbeMismatch, shadowProbe.Location, Package.ProbeName, shadow.Name, shadowRequest, original.Name, originalRequest);
+        }
+    }
+
+    /// <summary>The wire shape of a probe's request: the opcode and the IN/INOUT declarations with typedefs resolved.</summary>
+    internal static string DescribeRequest(Procedure procedure, IReadOnlyDictionary<string, Definition> types)
+    {
+        var parts = new List<string> { "opcode " + procedure.Opcode };
+        foreach (var parameter in procedure.Parameters.Where(p => p.Direction != ParameterDirection.Out))
+            parts.Add(DescribeWire(parameter.Declaration, types, 0));
+        return string.Join(", ", parts);
+    }
+
+    private static string DescribeWire(Declaration declaration, IReadOnlyDictionary<string, Definition> types, int depth)
+    {
+        string element;
+        if (declaration.Type.Primitive is { } primitive) element = primitive.ToString();
+        else if (depth < 8 && declaration.Type.Name is { } name && types.TryGetValue(name, out var definition))
+        {
+            element = definition switch
+            {
+                TypedefDefinition t => DescribeWire(t.Body, types, depth + 1),
+                StructDefinition s => "{" + string.Join(" ", s.Fields.Select(f => DescribeWire(f, types, depth + 1))) + "}",
+                EnumDefinition => "Int32",
+                _ => name,
+            };
+        }
+        else element = declaration.Type.Name ?? "?";
+        return declaration.Kind switch
+        {
+            DeclarationKind.Scalar => element,
+            DeclarationKind.Optional => element + "*",
+            DeclarationKind.FixedArray => $"{element}[{declaration.Bound}]",
+            DeclarationKind.VariableArray => $"{element}<{declaration.Bound}>",
+            DeclarationKind.FixedOpaque => $"opaque[{declaration.Bound}]",
+            DeclarationKind.VariableOpaque => $"opaque<{declaration.Bound}>",
+            DeclarationKind.String => $"string<{declaration.Bound}>",
+            _ => "void",
+        };
+    }
+
+    private static void CheckPrograms(InterfaceModel model, Dictionary<string, Definition> types, DiagnosticBag diagnostics)
+    {
+        var programNumbers = new Dictionary<long, ProgramDefinition>();
+        foreach (var program in model.Programs)
+        {
+            if (programNumbers.TryGetValue(program.Number, out var other))
+                diagnostics.Add(DiagnosticDescriptors.DuplicateProgramNumber, program.Location, $"program number {program.Number} of {program.Name} is already used by {other.Name}");
+            else programNumbers[program.Number] = program;
+            var versions = new HashSet<long>();
+            foreach (var version in program.Versions)
+            {
+                if (!versions.Add(version.Number))
+                    diagnostics.Add(DiagnosticDescriptors.DuplicateProgramNumber, version.Location, $"version number {version.Number} appears twice in {program.Name}");
+                var procedures = new Dictionary<long, ProgramProcedure>();
+                foreach (var procedure in version.Procedures)
+                {
+                    if (procedures.TryGetValue(procedure.Number, out var same))
+                        diagnostics.Add(DiagnosticDescriptors.DuplicateOpcode, procedure.Location, procedure.Number, procedure.Name, same.Name, version.Name);
+                    else procedures[procedure.Number] = procedure;
+                    CheckDeclaration(procedure.Result, types, diagnostics);
+                    foreach (var argument in procedure.Arguments) CheckDeclaration(argument, types, diagnostics);
+                }
+            }
+        }
+    }
+}
