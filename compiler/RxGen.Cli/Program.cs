@@ -22,13 +22,14 @@ public static class Program
         var output = new Option<string>("--output", "-o") { Description = "Directory for the generated C# files", Required = true };
         var includes = new Option<string[]>("-I") { Description = "Include directory (repeatable), searched after the including file's directory", AllowMultipleArgumentsPerToken = false };
         var defines = new Option<string[]>("-D") { Description = "Define a preprocessor macro: NAME or NAME=VALUE (repeatable)" };
+        var forced = new Option<string[]>("--include") { Description = "Process FILE as if '#include \"FILE\"' ended each input (its definitions become available), like cpp -include" };
         var ns = new Option<string?>("--namespace") { Description = "Namespace of the generated code (default: from the package or program name)" };
         var access = new Option<string>("--access") { Description = "Accessibility of generated types: public or internal", DefaultValueFactory = _ => "public" };
         var services = new Option<string>("--services") { Description = "Which sides to generate: Client, Server or Client;Server", DefaultValueFactory = _ => "Client;Server" };
 
         var root = new RootCommand("rxgen: compiles OpenAFS rxgen (.xg) and Sun rpcgen (.x) interface definitions to C# for RxGen.Runtime")
         {
-            inputs, output, includes, defines, ns, access, services,
+            inputs, output, includes, defines, forced, ns, access, services,
         };
         var parse = root.Parse(args);
         if (args.Any(a => a is "--help" or "-h" or "-?")) return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
@@ -64,6 +65,7 @@ public static class Program
         }).ToList();
         var includeDirs = (parse.GetValue(includes) ?? Array.Empty<string>()).Select(Normalize).ToList();
         var outputDir = parse.GetValue(output)!;
+        var forcedIncludes = (parse.GetValue(forced) ?? Array.Empty<string>()).Select(f => Normalize(Path.GetFullPath(f))).ToList();
 
         var failed = false;
         foreach (var input in parse.GetValue(inputs)!)
@@ -80,7 +82,7 @@ public static class Program
                 failed = true;
                 continue;
             }
-            var result = RxGenCompiler.Compile(new CompileRequest(path, text, new FileSystemSources(), includeDirs, defineList, emit));
+            var result = RxGenCompiler.Compile(new CompileRequest(path, text, new FileSystemSources(), includeDirs, defineList, emit, forcedIncludes));
             foreach (var diagnostic in result.Diagnostics) stderr.WriteLine(diagnostic.ToString());
             if (!result.Success) { failed = true; continue; }
             Directory.CreateDirectory(outputDir);

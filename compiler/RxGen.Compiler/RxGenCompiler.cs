@@ -18,7 +18,8 @@ public sealed record CompileRequest(
     ISourceProvider Sources,
     IReadOnlyList<string>? IncludeDirectories = null,
     IReadOnlyList<KeyValuePair<string, string?>>? Defines = null,
-    EmitOptions? Emit = null);
+    EmitOptions? Emit = null,
+    IReadOnlyList<string>? ForcedIncludes = null);
 
 /// <summary>A generated C# file: a file name (hint name) and its text.</summary>
 public sealed record GeneratedFile(string FileName, string Text);
@@ -49,7 +50,12 @@ public static class RxGenCompiler
             IncludeDirectories = request.IncludeDirectories ?? Array.Empty<string>(),
             Defines = request.Defines ?? Array.Empty<KeyValuePair<string, string?>>(),
         };
-        var preprocessed = Preprocessor.Run(request.Path, request.Text, options, request.Sources, cancellationToken);
+        // Forced includes (cpp's -include) go after the input's last line, so every position in the input stays exact;
+        // definitions may be used before they appear.
+        var text = request.Text;
+        if (request.ForcedIncludes is { Count: > 0 } forced)
+            text = text + (text.EndsWith("\n", StringComparison.Ordinal) ? "" : "\n") + string.Join("\n", forced.Select(f => "#include \"" + f + "\"")) + "\n";
+        var preprocessed = Preprocessor.Run(request.Path, text, options, request.Sources, cancellationToken);
         diagnostics.AddRange(preprocessed.Diagnostics);
         var parsed = IdlParser.Parse(preprocessed, diagnostics, cancellationToken);
         if (diagnostics.HasErrors) return (null, diagnostics.Items, preprocessed.IncludedFiles);

@@ -163,8 +163,8 @@ internal sealed class CSharpEmitter
         // Self-referential optional data (linked lists) is walked in a loop, never by recursion.
         var selfLinks = s.Fields.Select((f, i) => (Field: _codegen.Expand(f), Index: i))
             .Where(x => x.Field.Kind == DeclarationKind.Optional && _codegen.ResolveScalar(x.Field.Type).Name == s.Name).ToList();
-        var encode = new CodeWriter(2);
-        var decode = new CodeWriter(2);
+        var encode = new CodeWriter(3);
+        var decode = new CodeWriter(3);
         var typeName = CSharpNames.Identifier(s.Name);
         if (selfLinks.Count == 1)
         {
@@ -281,8 +281,8 @@ internal sealed class CSharpEmitter
             DiscriminantName = names[u.Discriminant.Name],
             DiscriminantType = _codegen.CsType(_codegen.Expand(u.Discriminant)),
         };
-        var encode = new CodeWriter(2);
-        var decode = new CodeWriter(2);
+        var encode = new CodeWriter(3);
+        var decode = new CodeWriter(3);
         _codegen.Encode(encode, "this." + view.DiscriminantName, u.Discriminant, u.Name + "." + u.Discriminant.Name);
         decode.Line($"{view.DiscriminantType} discriminant;");
         _codegen.Decode(decode, "discriminant", u.Discriminant, u.Name + "." + u.Discriminant.Name);

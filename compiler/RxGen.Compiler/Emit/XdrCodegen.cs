@@ -118,7 +118,7 @@ internal sealed class XdrCodegen
                 return Find(name) switch
                 {
                     StructDefinition s => $"new {CSharpNames.Identifier(s.Name)}()",
-                    UnionDefinition => "default!",
+                    UnionDefinition u => $"new {CSharpNames.Identifier(u.Name)}()",
                     _ => null,
                 };
             default: return null;

@@ -68,33 +68,84 @@ internal sealed class ModelBuilder
             var text = define.Value.Length >= 2 && define.Value[0] == '"' && define.Value[define.Value.Length - 1] == '"' ? define.Value.Substring(1, define.Value.Length - 2) : define.Value;
             _constants.Add(new ConstantDefinition(define.Name, value, text, define.Location, "From '%#define " + define.Name + "'."));
         }
+        // <rpc/rpc.h> types used by rpcgen files, when the file does not define them itself.
+        if (_referencedTypeNames.Contains("netobj") && !_types.Any(t => t.Name == "netobj"))
+            _types.Add(new TypedefDefinition("netobj", new Declaration("netobj", DeclarationKind.VariableOpaque, TypeRef.Of(PrimitiveKind.UChar), 1024, SourceLocation.None), SourceLocation.None, "struct netobj of <rpc/xdr.h>: opaque<MAX_NETOBJ_SZ = 1024>."));
+        if (_referencedTypeNames.Contains("des_block") && !_types.Any(t => t.Name == "des_block"))
+            _types.Add(new TypedefDefinition("des_block", new Declaration("des_block", DeclarationKind.FixedOpaque, TypeRef.Of(PrimitiveKind.UChar), 8, SourceLocation.None), SourceLocation.None, "union des_block of <rpc/auth.h>: 8 opaque bytes."));
+        if (_referencedTypeNames.Contains("netbuf") && !_types.Any(t => t.Name == "netbuf"))
+            _types.Add(new StructDefinition("netbuf", new[]
+            {
+                new Declaration("maxlen", DeclarationKind.Scalar, TypeRef.Of(PrimitiveKind.UInt32), null, SourceLocation.None),
+                new Declaration("buf", DeclarationKind.VariableOpaque, TypeRef.Of(PrimitiveKind.UChar), 9000, SourceLocation.None),
+            }.ToEquatableArray(), SourceLocation.None, "struct netbuf of <rpc/types.h> as libtirpc's xdr_netbuf encodes it: maxlen, then opaque buf<maxlen> (at most RPC_MAXDATASIZE = 9000)."));
         var packages = _packages.Select(p => p.Build(this)).ToEquatableArray();
         return new InterfaceModel(path, _constants.ToEquatableArray(), _types.ToEquatableArray(), packages, _programs.ToEquatableArray());
     }
 
     // ------------------------------------------------------------------ values
 
-    /// <summary>First pass: constants and enum members may be used before their definition.</summary>
+    // First pass: constants, enum members and rpcgen program/version/procedure numbers may be used before
+    // their definition (rpcgen emits them all as C #defines), so record every named value, resolve lazily.
+    private readonly Dictionary<string, P.ValueContext> _pendingSymbols = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (P.EnumMemberContext[] Members, int Index)> _pendingEnumMembers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _resolving = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _referencedTypeNames = new(StringComparer.Ordinal);
+
+    /// <summary>Values and types rpcgen files take from &lt;rpc/rpc.h&gt; (documented in docs/idl.md).</summary>
+    private static readonly Dictionary<string, long> BuiltinSymbols = new(StringComparer.Ordinal)
+    {
+        ["TRUE"] = 1, ["FALSE"] = 0, ["MAXNETNAMELEN"] = 255, ["MAX_NETOBJ_SZ"] = 1024,
+    };
+
     private void CollectSymbols(P.DefinitionContext[] definitions)
     {
         foreach (var definition in definitions)
         {
-            if (definition.constDefinition() is { } c && c.constValue().NUMBER() is { } n && TryParseNumber(n.GetText(), out var v))
-                _symbolValues[Name(c.identifier())] = v;
+            if (definition.constDefinition() is { } c && c.value() is { } cv)
+                _pendingSymbols[Name(c.identifier())] = cv;
             if (definition.enumDefinition() is { } e)
             {
-                long next = 0;
-                foreach (var member in e.enumBody().enumMember())
+                var members = e.enumBody().enumMember();
+                for (var i = 0; i < members.Length; i++) _pendingEnumMembers[Name(members[i].identifier())] = (members, i);
+            }
+            if (definition.programDefinition() is { } program)
+            {
+                _pendingSymbols[Name(program.identifier())] = program.value();
+                foreach (var version in program.versionDefinition())
                 {
-                    if (member.value() is { } mv)
-                    {
-                        if (mv.NUMBER() is { } num && TryParseNumber(num.GetText(), out var explicitValue)) next = explicitValue;
-                        else if (mv.identifier() is { } id && _symbolValues.TryGetValue(Name(id), out var known)) next = known;
-                        else break;
-                    }
-                    _symbolValues[Name(member.identifier())] = next++;
+                    _pendingSymbols[Name(version.identifier())] = version.value();
+                    foreach (var proc in version.programProcedure()) _pendingSymbols[Name(proc.identifier())] = proc.value();
                 }
             }
+        }
+    }
+
+    private bool TryResolvePending(string name, out long value)
+    {
+        value = 0;
+        if (!_resolving.Add(name)) return false; // a cycle: const A = B; const B = A;
+        try
+        {
+            if (_pendingSymbols.TryGetValue(name, out var context) && TryResolve(context, out value, out _)) { _symbolValues[name] = value; return true; }
+            if (_pendingEnumMembers.TryGetValue(name, out var member))
+            {
+                long next = 0;
+                for (var i = 0; i <= member.Index; i++)
+                {
+                    if (member.Members[i].value() is { } explicitValue)
+                    {
+                        if (!TryResolve(explicitValue, out next, out _)) return false;
+                    }
+                    if (i == member.Index) { value = next; _symbolValues[name] = value; return true; }
+                    next++;
+                }
+            }
+            return false;
+        }
+        finally
+        {
+            _resolving.Remove(name);
         }
     }
 
@@ -145,6 +196,7 @@ internal sealed class ModelBuilder
         if (_symbolValues.TryGetValue(name, out value)) return true;
         var resolvedConstant = _constants.FirstOrDefault(c => c.Name == name);
         if (resolvedConstant?.Value is { } cv) { value = cv; return true; }
+        if (TryResolvePending(name, out value)) return true;
         if (_parsed.Source.Macros.ContainsKey(name))
         {
             if (_parsed.Source.TryEvaluateMacro(name, out value, out error)) return true;
@@ -158,6 +210,7 @@ internal sealed class ModelBuilder
             error = $"'%#define {name}' is not a number";
             return false;
         }
+        if (BuiltinSymbols.TryGetValue(name, out value)) return true;
         error = $"unknown constant or macro '{name}'";
         value = 0;
         return false;
@@ -239,20 +292,21 @@ internal sealed class ModelBuilder
     private void VisitConst(P.ConstDefinitionContext context)
     {
         var name = Name(context.identifier());
-        var valueContext = context.constValue();
         long? value = null;
-        string text = valueContext.GetText();
-        if (valueContext.NUMBER() is { } number)
+        string text;
+        if (context.value() is { } valueContext)
         {
-            if (TryParseNumber(number.GetText(), out var v)) value = v;
-            else _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(valueContext), $"'{text}' is not a valid number");
+            text = valueContext.GetText();
+            if (TryResolve(valueContext, out var v, out var error)) value = v;
+            else if (valueContext.identifier() is { } id && error is { } e && e.StartsWith("unknown", StringComparison.Ordinal))
+                _diagnostics.Add(DiagnosticDescriptors.UnknownConstant, Location(valueContext), Name(id));
+            else _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(valueContext), $"'{text}': {error}");
         }
-        else if (valueContext.identifier() is { } id)
+        else
         {
-            if (TryResolveName(Name(id), out var v, out _)) value = v;
-            else _diagnostics.Add(DiagnosticDescriptors.UnknownConstant, Location(valueContext), Name(id));
+            text = context.STRING_LITERAL().GetText();
+            text = text.Substring(1, text.Length - 2); // "string" constant
         }
-        else text = text.Substring(1, text.Length - 2); // "string" constant
         if (value is { } resolved) _symbolValues[name] = resolved;
         _constants.Add(new ConstantDefinition(name, value, text, Location(context.identifier()), Documentation(context)));
     }
@@ -295,6 +349,8 @@ internal sealed class ModelBuilder
     private void VisitTypedef(P.TypedefDefinitionContext context)
     {
         var body = BuildDeclaration(context.declaration(), DeclarationContextKind.Member);
+        // 'typedef struct foo foo;' only gives C the bare name; C# has it already.
+        if (body.Kind == DeclarationKind.Scalar && body.Type.Name == body.Name) return;
         _types.Add(new TypedefDefinition(body.Name, body, body.Location, Documentation(context)));
     }
 
@@ -392,6 +448,8 @@ internal sealed class ModelBuilder
         ["afs_char"] = PrimitiveKind.Char, ["int8_t"] = PrimitiveKind.Char,
         ["afs_byte"] = PrimitiveKind.UChar, ["u_char"] = PrimitiveKind.UChar, ["uint8_t"] = PrimitiveKind.UChar, ["u_int8_t"] = PrimitiveKind.UChar, ["afs_uchar"] = PrimitiveKind.UChar,
         ["bool_t"] = PrimitiveKind.Bool,
+        ["rpcprog_t"] = PrimitiveKind.UInt32, ["rpcvers_t"] = PrimitiveKind.UInt32, ["rpcproc_t"] = PrimitiveKind.UInt32,
+        ["rpcprot_t"] = PrimitiveKind.UInt32, ["rpcport_t"] = PrimitiveKind.UInt32,
     };
 
     private (TypeRef Type, TypeShape Shape) BuildType(P.TypeSpecifierContext context)
@@ -434,6 +492,7 @@ internal sealed class ModelBuilder
         // '#define Date afs_uint32' style type macros.
         if (_parsed.Source.Macros.TryGetValue(name, out var macro) && macro.Body.Trim() is { Length: > 0 } body && BuiltinTypeNames.TryGetValue(body, out var macroKind))
             return TypeRef.Of(macroKind);
+        _referencedTypeNames.Add(name);
         return TypeRef.Named(name);
     }
 

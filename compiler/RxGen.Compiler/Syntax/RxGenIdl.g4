@@ -40,13 +40,7 @@ definition
 // ---------------------------------------------------------------- types (shared by both dialects)
 
 constDefinition
-    : CONST identifier '=' constValue ';'
-    ;
-
-constValue
-    : NUMBER
-    | identifier
-    | STRING_LITERAL
+    : CONST identifier '=' (value | STRING_LITERAL) ';'
     ;
 
 value

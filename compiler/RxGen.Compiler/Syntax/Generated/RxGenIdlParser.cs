@@ -44,28 +44,26 @@ public partial class RxGenIdlParser : Parser {
 		PROGRAM=45, VERSION=46, HYPER=47, LONG=48, QUADRUPLE=49, NUMBER=50, IDENTIFIER=51, 
 		STRING_LITERAL=52, BLOCK_COMMENT=53, LINE_COMMENT=54, WHITESPACE=55, UNEXPECTED_CHARACTER=56;
 	public const int
-		RULE_file = 0, RULE_definition = 1, RULE_constDefinition = 2, RULE_constValue = 3, 
-		RULE_value = 4, RULE_enumDefinition = 5, RULE_enumBody = 6, RULE_enumMember = 7, 
-		RULE_structDefinition = 8, RULE_structBody = 9, RULE_unionDefinition = 10, 
-		RULE_unionBody = 11, RULE_caseArm = 12, RULE_caseLabel = 13, RULE_defaultArm = 14, 
-		RULE_typedefDefinition = 15, RULE_customizedDefinition = 16, RULE_specialDefinition = 17, 
-		RULE_declaration = 18, RULE_typeSpecifier = 19, RULE_unsignedBase = 20, 
-		RULE_programDefinition = 21, RULE_versionDefinition = 22, RULE_programProcedure = 23, 
-		RULE_programArgument = 24, RULE_packageStatement = 25, RULE_prefixStatement = 26, 
-		RULE_statIndexStatement = 27, RULE_startingOpcodeStatement = 28, RULE_splitPrefixStatement = 29, 
-		RULE_splitPrefixItem = 30, RULE_extensionDirective = 31, RULE_procedureDefinition = 32, 
-		RULE_parameterList = 33, RULE_parameter = 34, RULE_direction = 35, RULE_procedureKind = 36, 
-		RULE_identifier = 37;
+		RULE_file = 0, RULE_definition = 1, RULE_constDefinition = 2, RULE_value = 3, 
+		RULE_enumDefinition = 4, RULE_enumBody = 5, RULE_enumMember = 6, RULE_structDefinition = 7, 
+		RULE_structBody = 8, RULE_unionDefinition = 9, RULE_unionBody = 10, RULE_caseArm = 11, 
+		RULE_caseLabel = 12, RULE_defaultArm = 13, RULE_typedefDefinition = 14, 
+		RULE_customizedDefinition = 15, RULE_specialDefinition = 16, RULE_declaration = 17, 
+		RULE_typeSpecifier = 18, RULE_unsignedBase = 19, RULE_programDefinition = 20, 
+		RULE_versionDefinition = 21, RULE_programProcedure = 22, RULE_programArgument = 23, 
+		RULE_packageStatement = 24, RULE_prefixStatement = 25, RULE_statIndexStatement = 26, 
+		RULE_startingOpcodeStatement = 27, RULE_splitPrefixStatement = 28, RULE_splitPrefixItem = 29, 
+		RULE_extensionDirective = 30, RULE_procedureDefinition = 31, RULE_parameterList = 32, 
+		RULE_parameter = 33, RULE_direction = 34, RULE_procedureKind = 35, RULE_identifier = 36;
 	public static readonly string[] ruleNames = {
-		"file", "definition", "constDefinition", "constValue", "value", "enumDefinition", 
-		"enumBody", "enumMember", "structDefinition", "structBody", "unionDefinition", 
-		"unionBody", "caseArm", "caseLabel", "defaultArm", "typedefDefinition", 
-		"customizedDefinition", "specialDefinition", "declaration", "typeSpecifier", 
-		"unsignedBase", "programDefinition", "versionDefinition", "programProcedure", 
-		"programArgument", "packageStatement", "prefixStatement", "statIndexStatement", 
-		"startingOpcodeStatement", "splitPrefixStatement", "splitPrefixItem", 
-		"extensionDirective", "procedureDefinition", "parameterList", "parameter", 
-		"direction", "procedureKind", "identifier"
+		"file", "definition", "constDefinition", "value", "enumDefinition", "enumBody", 
+		"enumMember", "structDefinition", "structBody", "unionDefinition", "unionBody", 
+		"caseArm", "caseLabel", "defaultArm", "typedefDefinition", "customizedDefinition", 
+		"specialDefinition", "declaration", "typeSpecifier", "unsignedBase", "programDefinition", 
+		"versionDefinition", "programProcedure", "programArgument", "packageStatement", 
+		"prefixStatement", "statIndexStatement", "startingOpcodeStatement", "splitPrefixStatement", 
+		"splitPrefixItem", "extensionDirective", "procedureDefinition", "parameterList", 
+		"parameter", "direction", "procedureKind", "identifier"
 	};
 
 	private static readonly string[] _LiteralNames = {
@@ -148,21 +146,21 @@ public partial class RxGenIdlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 79;
+			State = 77;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3377695427903554L) != 0)) {
 				{
 				{
-				State = 76;
+				State = 74;
 				definition();
 				}
 				}
-				State = 81;
+				State = 79;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 82;
+			State = 80;
 			Match(Eof);
 			}
 		}
@@ -241,118 +239,118 @@ public partial class RxGenIdlParser : Parser {
 		DefinitionContext _localctx = new DefinitionContext(Context, State);
 		EnterRule(_localctx, 2, RULE_definition);
 		try {
-			State = 100;
+			State = 98;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,1,Context) ) {
 			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 84;
+				State = 82;
 				constDefinition();
 				}
 				break;
 			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 85;
+				State = 83;
 				enumDefinition();
 				}
 				break;
 			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 86;
+				State = 84;
 				structDefinition();
 				}
 				break;
 			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 87;
+				State = 85;
 				unionDefinition();
 				}
 				break;
 			case 5:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 88;
+				State = 86;
 				typedefDefinition();
 				}
 				break;
 			case 6:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 89;
+				State = 87;
 				customizedDefinition();
 				}
 				break;
 			case 7:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 90;
+				State = 88;
 				specialDefinition();
 				}
 				break;
 			case 8:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 91;
+				State = 89;
 				programDefinition();
 				}
 				break;
 			case 9:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 92;
+				State = 90;
 				packageStatement();
 				}
 				break;
 			case 10:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 93;
+				State = 91;
 				prefixStatement();
 				}
 				break;
 			case 11:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 94;
+				State = 92;
 				statIndexStatement();
 				}
 				break;
 			case 12:
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 95;
+				State = 93;
 				startingOpcodeStatement();
 				}
 				break;
 			case 13:
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 96;
+				State = 94;
 				splitPrefixStatement();
 				}
 				break;
 			case 14:
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 97;
+				State = 95;
 				extensionDirective();
 				}
 				break;
 			case 15:
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 98;
+				State = 96;
 				procedureDefinition();
 				}
 				break;
 			case 16:
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 99;
+				State = 97;
 				Match(T__0);
 				}
 				break;
@@ -374,9 +372,10 @@ public partial class RxGenIdlParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
 			return GetRuleContext<IdentifierContext>(0);
 		}
-		[System.Diagnostics.DebuggerNonUserCode] public ConstValueContext constValue() {
-			return GetRuleContext<ConstValueContext>(0);
+		[System.Diagnostics.DebuggerNonUserCode] public ValueContext value() {
+			return GetRuleContext<ValueContext>(0);
 		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING_LITERAL() { return GetToken(RxGenIdlParser.STRING_LITERAL, 0); }
 		public ConstDefinitionContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -397,63 +396,15 @@ public partial class RxGenIdlParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 102;
+			State = 100;
 			Match(CONST);
-			State = 103;
+			State = 101;
 			identifier();
-			State = 104;
+			State = 102;
 			Match(T__1);
 			State = 105;
-			constValue();
-			State = 106;
-			Match(T__0);
-			}
-		}
-		catch (RecognitionException re) {
-			_localctx.exception = re;
-			ErrorHandler.ReportError(this, re);
-			ErrorHandler.Recover(this, re);
-		}
-		finally {
-			ExitRule();
-		}
-		return _localctx;
-	}
-
-	public partial class ConstValueContext : ParserRuleContext {
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NUMBER() { return GetToken(RxGenIdlParser.NUMBER, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public IdentifierContext identifier() {
-			return GetRuleContext<IdentifierContext>(0);
-		}
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING_LITERAL() { return GetToken(RxGenIdlParser.STRING_LITERAL, 0); }
-		public ConstValueContext(ParserRuleContext parent, int invokingState)
-			: base(parent, invokingState)
-		{
-		}
-		public override int RuleIndex { get { return RULE_constValue; } }
-		[System.Diagnostics.DebuggerNonUserCode]
-		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
-			IRxGenIdlVisitor<TResult> typedVisitor = visitor as IRxGenIdlVisitor<TResult>;
-			if (typedVisitor != null) return typedVisitor.VisitConstValue(this);
-			else return visitor.VisitChildren(this);
-		}
-	}
-
-	[RuleVersion(0)]
-	public ConstValueContext constValue() {
-		ConstValueContext _localctx = new ConstValueContext(Context, State);
-		EnterRule(_localctx, 6, RULE_constValue);
-		try {
-			State = 111;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
-			case NUMBER:
-				EnterOuterAlt(_localctx, 1);
-				{
-				State = 108;
-				Match(NUMBER);
-				}
-				break;
 			case CUSTOMIZED:
 			case SPECIAL:
 			case PACKAGE:
@@ -472,22 +423,24 @@ public partial class RxGenIdlParser : Parser {
 			case HYPER:
 			case LONG:
 			case QUADRUPLE:
+			case NUMBER:
 			case IDENTIFIER:
-				EnterOuterAlt(_localctx, 2);
 				{
-				State = 109;
-				identifier();
+				State = 103;
+				value();
 				}
 				break;
 			case STRING_LITERAL:
-				EnterOuterAlt(_localctx, 3);
 				{
-				State = 110;
+				State = 104;
 				Match(STRING_LITERAL);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
+			}
+			State = 107;
+			Match(T__0);
 			}
 		}
 		catch (RecognitionException re) {
@@ -522,15 +475,15 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public ValueContext value() {
 		ValueContext _localctx = new ValueContext(Context, State);
-		EnterRule(_localctx, 8, RULE_value);
+		EnterRule(_localctx, 6, RULE_value);
 		try {
-			State = 115;
+			State = 111;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case NUMBER:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 113;
+				State = 109;
 				Match(NUMBER);
 				}
 				break;
@@ -555,7 +508,7 @@ public partial class RxGenIdlParser : Parser {
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 114;
+				State = 110;
 				identifier();
 				}
 				break;
@@ -598,17 +551,17 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public EnumDefinitionContext enumDefinition() {
 		EnumDefinitionContext _localctx = new EnumDefinitionContext(Context, State);
-		EnterRule(_localctx, 10, RULE_enumDefinition);
+		EnterRule(_localctx, 8, RULE_enumDefinition);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 117;
+			State = 113;
 			Match(ENUM);
-			State = 118;
+			State = 114;
 			identifier();
-			State = 119;
+			State = 115;
 			enumBody();
-			State = 120;
+			State = 116;
 			Match(T__0);
 			}
 		}
@@ -646,45 +599,45 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public EnumBodyContext enumBody() {
 		EnumBodyContext _localctx = new EnumBodyContext(Context, State);
-		EnterRule(_localctx, 12, RULE_enumBody);
+		EnterRule(_localctx, 10, RULE_enumBody);
 		int _la;
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 122;
+			State = 118;
 			Match(T__2);
-			State = 123;
+			State = 119;
 			enumMember();
-			State = 128;
+			State = 124;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,4,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					{
 					{
-					State = 124;
+					State = 120;
 					Match(T__3);
-					State = 125;
+					State = 121;
 					enumMember();
 					}
 					} 
 				}
-				State = 130;
+				State = 126;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,4,Context);
 			}
-			State = 132;
+			State = 128;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==T__3) {
 				{
-				State = 131;
+				State = 127;
 				Match(T__3);
 				}
 			}
 
-			State = 134;
+			State = 130;
 			Match(T__4);
 			}
 		}
@@ -722,21 +675,21 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public EnumMemberContext enumMember() {
 		EnumMemberContext _localctx = new EnumMemberContext(Context, State);
-		EnterRule(_localctx, 14, RULE_enumMember);
+		EnterRule(_localctx, 12, RULE_enumMember);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 136;
+			State = 132;
 			identifier();
-			State = 139;
+			State = 135;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==T__1) {
 				{
-				State = 137;
+				State = 133;
 				Match(T__1);
-				State = 138;
+				State = 134;
 				value();
 				}
 			}
@@ -778,17 +731,17 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public StructDefinitionContext structDefinition() {
 		StructDefinitionContext _localctx = new StructDefinitionContext(Context, State);
-		EnterRule(_localctx, 16, RULE_structDefinition);
+		EnterRule(_localctx, 14, RULE_structDefinition);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 141;
+			State = 137;
 			Match(STRUCT);
-			State = 142;
+			State = 138;
 			identifier();
-			State = 143;
+			State = 139;
 			structBody();
-			State = 144;
+			State = 140;
 			Match(T__0);
 			}
 		}
@@ -826,30 +779,30 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public StructBodyContext structBody() {
 		StructBodyContext _localctx = new StructBodyContext(Context, State);
-		EnterRule(_localctx, 18, RULE_structBody);
+		EnterRule(_localctx, 16, RULE_structBody);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 146;
+			State = 142;
 			Match(T__2);
-			State = 152;
+			State = 148;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3377699716562944L) != 0)) {
 				{
 				{
-				State = 147;
+				State = 143;
 				declaration();
-				State = 148;
+				State = 144;
 				Match(T__0);
 				}
 				}
-				State = 154;
+				State = 150;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 155;
+			State = 151;
 			Match(T__4);
 			}
 		}
@@ -888,17 +841,17 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public UnionDefinitionContext unionDefinition() {
 		UnionDefinitionContext _localctx = new UnionDefinitionContext(Context, State);
-		EnterRule(_localctx, 20, RULE_unionDefinition);
+		EnterRule(_localctx, 18, RULE_unionDefinition);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 157;
+			State = 153;
 			Match(UNION);
-			State = 158;
+			State = 154;
 			identifier();
-			State = 159;
+			State = 155;
 			unionBody();
-			State = 160;
+			State = 156;
 			Match(T__0);
 			}
 		}
@@ -943,46 +896,46 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public UnionBodyContext unionBody() {
 		UnionBodyContext _localctx = new UnionBodyContext(Context, State);
-		EnterRule(_localctx, 22, RULE_unionBody);
+		EnterRule(_localctx, 20, RULE_unionBody);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 162;
+			State = 158;
 			Match(SWITCH);
-			State = 163;
+			State = 159;
 			Match(T__5);
-			State = 164;
+			State = 160;
 			declaration();
-			State = 165;
+			State = 161;
 			Match(T__6);
-			State = 166;
+			State = 162;
 			Match(T__2);
-			State = 170;
+			State = 166;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==CASE) {
 				{
 				{
-				State = 167;
+				State = 163;
 				caseArm();
 				}
 				}
-				State = 172;
+				State = 168;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 174;
+			State = 170;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==DEFAULT) {
 				{
-				State = 173;
+				State = 169;
 				defaultArm();
 				}
 			}
 
-			State = 176;
+			State = 172;
 			Match(T__4);
 			}
 		}
@@ -1023,28 +976,28 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public CaseArmContext caseArm() {
 		CaseArmContext _localctx = new CaseArmContext(Context, State);
-		EnterRule(_localctx, 24, RULE_caseArm);
+		EnterRule(_localctx, 22, RULE_caseArm);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 179;
+			State = 175;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			do {
 				{
 				{
-				State = 178;
+				State = 174;
 				caseLabel();
 				}
 				}
-				State = 181;
+				State = 177;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			} while ( _la==CASE );
-			State = 183;
+			State = 179;
 			declaration();
-			State = 184;
+			State = 180;
 			Match(T__0);
 			}
 		}
@@ -1080,15 +1033,15 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public CaseLabelContext caseLabel() {
 		CaseLabelContext _localctx = new CaseLabelContext(Context, State);
-		EnterRule(_localctx, 26, RULE_caseLabel);
+		EnterRule(_localctx, 24, RULE_caseLabel);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 186;
+			State = 182;
 			Match(CASE);
-			State = 187;
+			State = 183;
 			value();
-			State = 188;
+			State = 184;
 			Match(T__7);
 			}
 		}
@@ -1124,17 +1077,17 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public DefaultArmContext defaultArm() {
 		DefaultArmContext _localctx = new DefaultArmContext(Context, State);
-		EnterRule(_localctx, 28, RULE_defaultArm);
+		EnterRule(_localctx, 26, RULE_defaultArm);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 190;
+			State = 186;
 			Match(DEFAULT);
-			State = 191;
+			State = 187;
 			Match(T__7);
-			State = 192;
+			State = 188;
 			declaration();
-			State = 193;
+			State = 189;
 			Match(T__0);
 			}
 		}
@@ -1170,15 +1123,15 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public TypedefDefinitionContext typedefDefinition() {
 		TypedefDefinitionContext _localctx = new TypedefDefinitionContext(Context, State);
-		EnterRule(_localctx, 30, RULE_typedefDefinition);
+		EnterRule(_localctx, 28, RULE_typedefDefinition);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 195;
+			State = 191;
 			Match(TYPEDEF);
-			State = 196;
+			State = 192;
 			declaration();
-			State = 197;
+			State = 193;
 			Match(T__0);
 			}
 		}
@@ -1214,13 +1167,13 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public CustomizedDefinitionContext customizedDefinition() {
 		CustomizedDefinitionContext _localctx = new CustomizedDefinitionContext(Context, State);
-		EnterRule(_localctx, 32, RULE_customizedDefinition);
+		EnterRule(_localctx, 30, RULE_customizedDefinition);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 199;
+			State = 195;
 			Match(CUSTOMIZED);
-			State = 200;
+			State = 196;
 			structDefinition();
 			}
 		}
@@ -1262,34 +1215,34 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public SpecialDefinitionContext specialDefinition() {
 		SpecialDefinitionContext _localctx = new SpecialDefinitionContext(Context, State);
-		EnterRule(_localctx, 34, RULE_specialDefinition);
+		EnterRule(_localctx, 32, RULE_specialDefinition);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 202;
+			State = 198;
 			Match(SPECIAL);
-			State = 203;
+			State = 199;
 			typeSpecifier();
-			State = 204;
+			State = 200;
 			identifier();
-			State = 209;
+			State = 205;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==T__3) {
 				{
 				{
-				State = 205;
+				State = 201;
 				Match(T__3);
-				State = 206;
+				State = 202;
 				identifier();
 				}
 				}
-				State = 211;
+				State = 207;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 212;
+			State = 208;
 			Match(T__0);
 			}
 		}
@@ -1396,21 +1349,21 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public DeclarationContext declaration() {
 		DeclarationContext _localctx = new DeclarationContext(Context, State);
-		EnterRule(_localctx, 36, RULE_declaration);
+		EnterRule(_localctx, 34, RULE_declaration);
 		int _la;
 		try {
-			State = 236;
+			State = 232;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,13,Context) ) {
 			case 1:
 				_localctx = new PointerDeclarationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 214;
+				State = 210;
 				typeSpecifier();
-				State = 215;
+				State = 211;
 				Match(T__8);
-				State = 216;
+				State = 212;
 				identifier();
 				}
 				break;
@@ -1418,15 +1371,15 @@ public partial class RxGenIdlParser : Parser {
 				_localctx = new FixedArrayDeclarationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 218;
+				State = 214;
 				typeSpecifier();
-				State = 219;
+				State = 215;
 				identifier();
-				State = 220;
+				State = 216;
 				Match(T__9);
-				State = 221;
+				State = 217;
 				value();
-				State = 222;
+				State = 218;
 				Match(T__10);
 				}
 				break;
@@ -1434,23 +1387,23 @@ public partial class RxGenIdlParser : Parser {
 				_localctx = new VariableArrayDeclarationContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 224;
+				State = 220;
 				typeSpecifier();
-				State = 225;
+				State = 221;
 				identifier();
-				State = 226;
+				State = 222;
 				Match(T__11);
-				State = 228;
+				State = 224;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4503595332403200L) != 0)) {
 					{
-					State = 227;
+					State = 223;
 					value();
 					}
 				}
 
-				State = 230;
+				State = 226;
 				Match(T__12);
 				}
 				break;
@@ -1458,9 +1411,9 @@ public partial class RxGenIdlParser : Parser {
 				_localctx = new SimpleDeclarationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 232;
+				State = 228;
 				typeSpecifier();
-				State = 233;
+				State = 229;
 				identifier();
 				}
 				break;
@@ -1468,7 +1421,7 @@ public partial class RxGenIdlParser : Parser {
 				_localctx = new VoidDeclarationContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 235;
+				State = 231;
 				Match(VOID);
 				}
 				break;
@@ -1663,24 +1616,24 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public TypeSpecifierContext typeSpecifier() {
 		TypeSpecifierContext _localctx = new TypeSpecifierContext(Context, State);
-		EnterRule(_localctx, 38, RULE_typeSpecifier);
+		EnterRule(_localctx, 36, RULE_typeSpecifier);
 		int _la;
 		try {
-			State = 263;
+			State = 259;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,17,Context) ) {
 			case 1:
 				_localctx = new UnsignedTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 238;
+				State = 234;
 				Match(UNSIGNED);
-				State = 240;
+				State = 236;
 				ErrorHandler.Sync(this);
 				switch ( Interpreter.AdaptivePredict(TokenStream,14,Context) ) {
 				case 1:
 					{
-					State = 239;
+					State = 235;
 					unsignedBase();
 					}
 					break;
@@ -1691,8 +1644,26 @@ public partial class RxGenIdlParser : Parser {
 				_localctx = new ShortTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 242;
+				State = 238;
 				Match(SHORT);
+				State = 240;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==INT) {
+					{
+					State = 239;
+					Match(INT);
+					}
+				}
+
+				}
+				break;
+			case 3:
+				_localctx = new LongTypeContext(_localctx);
+				EnterOuterAlt(_localctx, 3);
+				{
+				State = 242;
+				Match(LONG);
 				State = 244;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
@@ -1705,29 +1676,11 @@ public partial class RxGenIdlParser : Parser {
 
 				}
 				break;
-			case 3:
-				_localctx = new LongTypeContext(_localctx);
-				EnterOuterAlt(_localctx, 3);
-				{
-				State = 246;
-				Match(LONG);
-				State = 248;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==INT) {
-					{
-					State = 247;
-					Match(INT);
-					}
-				}
-
-				}
-				break;
 			case 4:
 				_localctx = new IntTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 250;
+				State = 246;
 				Match(INT);
 				}
 				break;
@@ -1735,7 +1688,7 @@ public partial class RxGenIdlParser : Parser {
 				_localctx = new CharTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 251;
+				State = 247;
 				Match(CHAR);
 				}
 				break;
@@ -1743,7 +1696,7 @@ public partial class RxGenIdlParser : Parser {
 				_localctx = new HyperTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 252;
+				State = 248;
 				Match(HYPER);
 				}
 				break;
@@ -1751,7 +1704,7 @@ public partial class RxGenIdlParser : Parser {
 				_localctx = new FloatTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 253;
+				State = 249;
 				Match(FLOAT);
 				}
 				break;
@@ -1759,7 +1712,7 @@ public partial class RxGenIdlParser : Parser {
 				_localctx = new DoubleTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 254;
+				State = 250;
 				Match(DOUBLE);
 				}
 				break;
@@ -1767,7 +1720,7 @@ public partial class RxGenIdlParser : Parser {
 				_localctx = new QuadrupleTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 255;
+				State = 251;
 				Match(QUADRUPLE);
 				}
 				break;
@@ -1775,7 +1728,7 @@ public partial class RxGenIdlParser : Parser {
 				_localctx = new BoolTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 256;
+				State = 252;
 				Match(BOOL);
 				}
 				break;
@@ -1783,7 +1736,7 @@ public partial class RxGenIdlParser : Parser {
 				_localctx = new VoidTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 257;
+				State = 253;
 				Match(VOID);
 				}
 				break;
@@ -1791,7 +1744,7 @@ public partial class RxGenIdlParser : Parser {
 				_localctx = new StringTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 258;
+				State = 254;
 				Match(STRING);
 				}
 				break;
@@ -1799,7 +1752,7 @@ public partial class RxGenIdlParser : Parser {
 				_localctx = new OpaqueTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 259;
+				State = 255;
 				Match(OPAQUE);
 				}
 				break;
@@ -1807,7 +1760,7 @@ public partial class RxGenIdlParser : Parser {
 				_localctx = new TaggedTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 260;
+				State = 256;
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 229376L) != 0)) ) {
 				ErrorHandler.RecoverInline(this);
@@ -1816,7 +1769,7 @@ public partial class RxGenIdlParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 261;
+				State = 257;
 				identifier();
 				}
 				break;
@@ -1824,7 +1777,7 @@ public partial class RxGenIdlParser : Parser {
 				_localctx = new NamedTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 262;
+				State = 258;
 				identifier();
 				}
 				break;
@@ -1864,24 +1817,41 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public UnsignedBaseContext unsignedBase() {
 		UnsignedBaseContext _localctx = new UnsignedBaseContext(Context, State);
-		EnterRule(_localctx, 40, RULE_unsignedBase);
+		EnterRule(_localctx, 38, RULE_unsignedBase);
 		int _la;
 		try {
-			State = 277;
+			State = 273;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case CHAR:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 265;
+				State = 261;
 				Match(CHAR);
 				}
 				break;
 			case SHORT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 266;
+				State = 262;
 				Match(SHORT);
+				State = 264;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==INT) {
+					{
+					State = 263;
+					Match(INT);
+					}
+				}
+
+				}
+				break;
+			case LONG:
+				EnterOuterAlt(_localctx, 3);
+				{
+				State = 266;
+				Match(LONG);
 				State = 268;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
@@ -1894,41 +1864,24 @@ public partial class RxGenIdlParser : Parser {
 
 				}
 				break;
-			case LONG:
-				EnterOuterAlt(_localctx, 3);
-				{
-				State = 270;
-				Match(LONG);
-				State = 272;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==INT) {
-					{
-					State = 271;
-					Match(INT);
-					}
-				}
-
-				}
-				break;
 			case INT:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 274;
+				State = 270;
 				Match(INT);
 				}
 				break;
 			case HYPER:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 275;
+				State = 271;
 				Match(HYPER);
 				}
 				break;
 			case IDENTIFIER:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 276;
+				State = 272;
 				Match(IDENTIFIER);
 				}
 				break;
@@ -1977,38 +1930,38 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public ProgramDefinitionContext programDefinition() {
 		ProgramDefinitionContext _localctx = new ProgramDefinitionContext(Context, State);
-		EnterRule(_localctx, 42, RULE_programDefinition);
+		EnterRule(_localctx, 40, RULE_programDefinition);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 279;
+			State = 275;
 			Match(PROGRAM);
-			State = 280;
+			State = 276;
 			identifier();
-			State = 281;
+			State = 277;
 			Match(T__2);
-			State = 283;
+			State = 279;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			do {
 				{
 				{
-				State = 282;
+				State = 278;
 				versionDefinition();
 				}
 				}
-				State = 285;
+				State = 281;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			} while ( _la==VERSION );
-			State = 287;
+			State = 283;
 			Match(T__4);
-			State = 288;
+			State = 284;
 			Match(T__1);
-			State = 289;
+			State = 285;
 			value();
-			State = 290;
+			State = 286;
 			Match(T__0);
 			}
 		}
@@ -2053,38 +2006,38 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public VersionDefinitionContext versionDefinition() {
 		VersionDefinitionContext _localctx = new VersionDefinitionContext(Context, State);
-		EnterRule(_localctx, 44, RULE_versionDefinition);
+		EnterRule(_localctx, 42, RULE_versionDefinition);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 292;
+			State = 288;
 			Match(VERSION);
-			State = 293;
+			State = 289;
 			identifier();
-			State = 294;
+			State = 290;
 			Match(T__2);
-			State = 296;
+			State = 292;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			do {
 				{
 				{
-				State = 295;
+				State = 291;
 				programProcedure();
 				}
 				}
-				State = 298;
+				State = 294;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 3377699716562944L) != 0) );
-			State = 300;
+			State = 296;
 			Match(T__4);
-			State = 301;
+			State = 297;
 			Match(T__1);
-			State = 302;
+			State = 298;
 			value();
-			State = 303;
+			State = 299;
 			Match(T__0);
 			}
 		}
@@ -2132,52 +2085,52 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public ProgramProcedureContext programProcedure() {
 		ProgramProcedureContext _localctx = new ProgramProcedureContext(Context, State);
-		EnterRule(_localctx, 46, RULE_programProcedure);
+		EnterRule(_localctx, 44, RULE_programProcedure);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 305;
+			State = 301;
 			typeSpecifier();
-			State = 307;
+			State = 303;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==T__8) {
 				{
-				State = 306;
+				State = 302;
 				_localctx.STAR = Match(T__8);
 				}
 			}
 
-			State = 309;
+			State = 305;
 			identifier();
-			State = 310;
+			State = 306;
 			Match(T__5);
-			State = 311;
+			State = 307;
 			programArgument();
-			State = 316;
+			State = 312;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==T__3) {
 				{
 				{
-				State = 312;
+				State = 308;
 				Match(T__3);
-				State = 313;
+				State = 309;
 				programArgument();
 				}
 				}
-				State = 318;
+				State = 314;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 319;
+			State = 315;
 			Match(T__6);
-			State = 320;
+			State = 316;
 			Match(T__1);
-			State = 321;
+			State = 317;
 			value();
-			State = 322;
+			State = 318;
 			Match(T__0);
 			}
 		}
@@ -2219,51 +2172,51 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public ProgramArgumentContext programArgument() {
 		ProgramArgumentContext _localctx = new ProgramArgumentContext(Context, State);
-		EnterRule(_localctx, 48, RULE_programArgument);
+		EnterRule(_localctx, 46, RULE_programArgument);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 324;
+			State = 320;
 			typeSpecifier();
-			State = 326;
+			State = 322;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==T__8) {
 				{
-				State = 325;
+				State = 321;
 				_localctx.STAR = Match(T__8);
 				}
 			}
 
-			State = 329;
+			State = 325;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3377695425560576L) != 0)) {
 				{
-				State = 328;
+				State = 324;
 				identifier();
 				}
 			}
 
-			State = 336;
+			State = 332;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==T__11) {
 				{
-				State = 331;
+				State = 327;
 				Match(T__11);
-				State = 333;
+				State = 329;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4503595332403200L) != 0)) {
 					{
-					State = 332;
+					State = 328;
 					value();
 					}
 				}
 
-				State = 335;
+				State = 331;
 				Match(T__12);
 				}
 			}
@@ -2302,13 +2255,13 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public PackageStatementContext packageStatement() {
 		PackageStatementContext _localctx = new PackageStatementContext(Context, State);
-		EnterRule(_localctx, 50, RULE_packageStatement);
+		EnterRule(_localctx, 48, RULE_packageStatement);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 338;
+			State = 334;
 			Match(PACKAGE);
-			State = 339;
+			State = 335;
 			identifier();
 			}
 		}
@@ -2344,13 +2297,13 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public PrefixStatementContext prefixStatement() {
 		PrefixStatementContext _localctx = new PrefixStatementContext(Context, State);
-		EnterRule(_localctx, 52, RULE_prefixStatement);
+		EnterRule(_localctx, 50, RULE_prefixStatement);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 341;
+			State = 337;
 			Match(PREFIX);
-			State = 342;
+			State = 338;
 			identifier();
 			}
 		}
@@ -2386,13 +2339,13 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public StatIndexStatementContext statIndexStatement() {
 		StatIndexStatementContext _localctx = new StatIndexStatementContext(Context, State);
-		EnterRule(_localctx, 54, RULE_statIndexStatement);
+		EnterRule(_localctx, 52, RULE_statIndexStatement);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 344;
+			State = 340;
 			Match(STATINDEX);
-			State = 345;
+			State = 341;
 			value();
 			}
 		}
@@ -2428,13 +2381,13 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public StartingOpcodeStatementContext startingOpcodeStatement() {
 		StartingOpcodeStatementContext _localctx = new StartingOpcodeStatementContext(Context, State);
-		EnterRule(_localctx, 56, RULE_startingOpcodeStatement);
+		EnterRule(_localctx, 54, RULE_startingOpcodeStatement);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 347;
+			State = 343;
 			Match(STARTINGOPCODE);
-			State = 348;
+			State = 344;
 			value();
 			}
 		}
@@ -2473,28 +2426,28 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public SplitPrefixStatementContext splitPrefixStatement() {
 		SplitPrefixStatementContext _localctx = new SplitPrefixStatementContext(Context, State);
-		EnterRule(_localctx, 58, RULE_splitPrefixStatement);
+		EnterRule(_localctx, 56, RULE_splitPrefixStatement);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 350;
+			State = 346;
 			Match(SPLITPREFIX);
-			State = 354;
+			State = 350;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==IN || _la==OUT) {
 				{
 				{
-				State = 351;
+				State = 347;
 				splitPrefixItem();
 				}
 				}
-				State = 356;
+				State = 352;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 357;
+			State = 353;
 			Match(T__0);
 			}
 		}
@@ -2531,12 +2484,12 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public SplitPrefixItemContext splitPrefixItem() {
 		SplitPrefixItemContext _localctx = new SplitPrefixItemContext(Context, State);
-		EnterRule(_localctx, 60, RULE_splitPrefixItem);
+		EnterRule(_localctx, 58, RULE_splitPrefixItem);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 359;
+			State = 355;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IN || _la==OUT) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2545,9 +2498,9 @@ public partial class RxGenIdlParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 360;
+			State = 356;
 			Match(T__1);
-			State = 361;
+			State = 357;
 			identifier();
 			}
 		}
@@ -2586,15 +2539,15 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public ExtensionDirectiveContext extensionDirective() {
 		ExtensionDirectiveContext _localctx = new ExtensionDirectiveContext(Context, State);
-		EnterRule(_localctx, 62, RULE_extensionDirective);
+		EnterRule(_localctx, 60, RULE_extensionDirective);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 363;
+			State = 359;
 			_localctx.name = identifier();
-			State = 364;
+			State = 360;
 			value();
-			State = 365;
+			State = 361;
 			Match(T__0);
 			}
 		}
@@ -2645,34 +2598,34 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public ProcedureDefinitionContext procedureDefinition() {
 		ProcedureDefinitionContext _localctx = new ProcedureDefinitionContext(Context, State);
-		EnterRule(_localctx, 64, RULE_procedureDefinition);
+		EnterRule(_localctx, 62, RULE_procedureDefinition);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 368;
+			State = 364;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,30,Context) ) {
 			case 1:
 				{
-				State = 367;
+				State = 363;
 				Match(PROC);
 				}
 				break;
 			}
-			State = 374;
+			State = 370;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3377695425560576L) != 0)) {
 				{
-				State = 370;
+				State = 366;
 				_localctx.name = identifier();
-				State = 372;
+				State = 368;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3377695425560576L) != 0)) {
 					{
-					State = 371;
+					State = 367;
 					_localctx.serverStub = identifier();
 					}
 				}
@@ -2680,43 +2633,43 @@ public partial class RxGenIdlParser : Parser {
 				}
 			}
 
-			State = 376;
+			State = 372;
 			Match(T__5);
-			State = 378;
+			State = 374;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3377699716562944L) != 0)) {
 				{
-				State = 377;
+				State = 373;
 				parameterList();
 				}
 			}
 
-			State = 380;
+			State = 376;
 			Match(T__6);
-			State = 382;
+			State = 378;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==SPLIT || _la==MULTI) {
 				{
-				State = 381;
+				State = 377;
 				procedureKind();
 				}
 			}
 
-			State = 386;
+			State = 382;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==T__1) {
 				{
-				State = 384;
+				State = 380;
 				Match(T__1);
-				State = 385;
+				State = 381;
 				_localctx.opcode = value();
 				}
 			}
 
-			State = 388;
+			State = 384;
 			Match(T__0);
 			}
 		}
@@ -2754,26 +2707,26 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public ParameterListContext parameterList() {
 		ParameterListContext _localctx = new ParameterListContext(Context, State);
-		EnterRule(_localctx, 66, RULE_parameterList);
+		EnterRule(_localctx, 64, RULE_parameterList);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 390;
+			State = 386;
 			parameter();
-			State = 395;
+			State = 391;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==T__3) {
 				{
 				{
-				State = 391;
+				State = 387;
 				Match(T__3);
-				State = 392;
+				State = 388;
 				parameter();
 				}
 				}
-				State = 397;
+				State = 393;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -2813,21 +2766,21 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public ParameterContext parameter() {
 		ParameterContext _localctx = new ParameterContext(Context, State);
-		EnterRule(_localctx, 68, RULE_parameter);
+		EnterRule(_localctx, 66, RULE_parameter);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 399;
+			State = 395;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,37,Context) ) {
 			case 1:
 				{
-				State = 398;
+				State = 394;
 				direction();
 				}
 				break;
 			}
-			State = 401;
+			State = 397;
 			declaration();
 			}
 		}
@@ -2862,12 +2815,12 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public DirectionContext direction() {
 		DirectionContext _localctx = new DirectionContext(Context, State);
-		EnterRule(_localctx, 70, RULE_direction);
+		EnterRule(_localctx, 68, RULE_direction);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 403;
+			State = 399;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 30786325577728L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2908,12 +2861,12 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public ProcedureKindContext procedureKind() {
 		ProcedureKindContext _localctx = new ProcedureKindContext(Context, State);
-		EnterRule(_localctx, 72, RULE_procedureKind);
+		EnterRule(_localctx, 70, RULE_procedureKind);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 405;
+			State = 401;
 			_la = TokenStream.LA(1);
 			if ( !(_la==SPLIT || _la==MULTI) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2971,12 +2924,12 @@ public partial class RxGenIdlParser : Parser {
 	[RuleVersion(0)]
 	public IdentifierContext identifier() {
 		IdentifierContext _localctx = new IdentifierContext(Context, State);
-		EnterRule(_localctx, 74, RULE_identifier);
+		EnterRule(_localctx, 72, RULE_identifier);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 407;
+			State = 403;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 3377695425560576L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2999,143 +2952,141 @@ public partial class RxGenIdlParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,56,410,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		4,1,56,406,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
 		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
 		2,29,7,29,2,30,7,30,2,31,7,31,2,32,7,32,2,33,7,33,2,34,7,34,2,35,7,35,
-		2,36,7,36,2,37,7,37,1,0,5,0,78,8,0,10,0,12,0,81,9,0,1,0,1,0,1,1,1,1,1,
-		1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,3,1,101,8,1,1,2,
-		1,2,1,2,1,2,1,2,1,2,1,3,1,3,1,3,3,3,112,8,3,1,4,1,4,3,4,116,8,4,1,5,1,
-		5,1,5,1,5,1,5,1,6,1,6,1,6,1,6,5,6,127,8,6,10,6,12,6,130,9,6,1,6,3,6,133,
-		8,6,1,6,1,6,1,7,1,7,1,7,3,7,140,8,7,1,8,1,8,1,8,1,8,1,8,1,9,1,9,1,9,1,
-		9,5,9,151,8,9,10,9,12,9,154,9,9,1,9,1,9,1,10,1,10,1,10,1,10,1,10,1,11,
-		1,11,1,11,1,11,1,11,1,11,5,11,169,8,11,10,11,12,11,172,9,11,1,11,3,11,
-		175,8,11,1,11,1,11,1,12,4,12,180,8,12,11,12,12,12,181,1,12,1,12,1,12,1,
-		13,1,13,1,13,1,13,1,14,1,14,1,14,1,14,1,14,1,15,1,15,1,15,1,15,1,16,1,
-		16,1,16,1,17,1,17,1,17,1,17,1,17,5,17,208,8,17,10,17,12,17,211,9,17,1,
-		17,1,17,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,
-		18,1,18,3,18,229,8,18,1,18,1,18,1,18,1,18,1,18,1,18,3,18,237,8,18,1,19,
-		1,19,3,19,241,8,19,1,19,1,19,3,19,245,8,19,1,19,1,19,3,19,249,8,19,1,19,
-		1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,3,19,264,8,
-		19,1,20,1,20,1,20,3,20,269,8,20,1,20,1,20,3,20,273,8,20,1,20,1,20,1,20,
-		3,20,278,8,20,1,21,1,21,1,21,1,21,4,21,284,8,21,11,21,12,21,285,1,21,1,
-		21,1,21,1,21,1,21,1,22,1,22,1,22,1,22,4,22,297,8,22,11,22,12,22,298,1,
-		22,1,22,1,22,1,22,1,22,1,23,1,23,3,23,308,8,23,1,23,1,23,1,23,1,23,1,23,
-		5,23,315,8,23,10,23,12,23,318,9,23,1,23,1,23,1,23,1,23,1,23,1,24,1,24,
-		3,24,327,8,24,1,24,3,24,330,8,24,1,24,1,24,3,24,334,8,24,1,24,3,24,337,
-		8,24,1,25,1,25,1,25,1,26,1,26,1,26,1,27,1,27,1,27,1,28,1,28,1,28,1,29,
-		1,29,5,29,353,8,29,10,29,12,29,356,9,29,1,29,1,29,1,30,1,30,1,30,1,30,
-		1,31,1,31,1,31,1,31,1,32,3,32,369,8,32,1,32,1,32,3,32,373,8,32,3,32,375,
-		8,32,1,32,1,32,3,32,379,8,32,1,32,1,32,3,32,383,8,32,1,32,1,32,3,32,387,
-		8,32,1,32,1,32,1,33,1,33,1,33,5,33,394,8,33,10,33,12,33,397,9,33,1,34,
-		3,34,400,8,34,1,34,1,34,1,35,1,35,1,36,1,36,1,37,1,37,1,37,0,0,38,0,2,
-		4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,
-		54,56,58,60,62,64,66,68,70,72,74,0,5,1,0,15,17,1,0,42,43,1,0,42,44,1,0,
-		40,41,2,0,32,49,51,51,444,0,79,1,0,0,0,2,100,1,0,0,0,4,102,1,0,0,0,6,111,
-		1,0,0,0,8,115,1,0,0,0,10,117,1,0,0,0,12,122,1,0,0,0,14,136,1,0,0,0,16,
-		141,1,0,0,0,18,146,1,0,0,0,20,157,1,0,0,0,22,162,1,0,0,0,24,179,1,0,0,
-		0,26,186,1,0,0,0,28,190,1,0,0,0,30,195,1,0,0,0,32,199,1,0,0,0,34,202,1,
-		0,0,0,36,236,1,0,0,0,38,263,1,0,0,0,40,277,1,0,0,0,42,279,1,0,0,0,44,292,
-		1,0,0,0,46,305,1,0,0,0,48,324,1,0,0,0,50,338,1,0,0,0,52,341,1,0,0,0,54,
-		344,1,0,0,0,56,347,1,0,0,0,58,350,1,0,0,0,60,359,1,0,0,0,62,363,1,0,0,
-		0,64,368,1,0,0,0,66,390,1,0,0,0,68,399,1,0,0,0,70,403,1,0,0,0,72,405,1,
-		0,0,0,74,407,1,0,0,0,76,78,3,2,1,0,77,76,1,0,0,0,78,81,1,0,0,0,79,77,1,
-		0,0,0,79,80,1,0,0,0,80,82,1,0,0,0,81,79,1,0,0,0,82,83,5,0,0,1,83,1,1,0,
-		0,0,84,101,3,4,2,0,85,101,3,10,5,0,86,101,3,16,8,0,87,101,3,20,10,0,88,
-		101,3,30,15,0,89,101,3,32,16,0,90,101,3,34,17,0,91,101,3,42,21,0,92,101,
-		3,50,25,0,93,101,3,52,26,0,94,101,3,54,27,0,95,101,3,56,28,0,96,101,3,
-		58,29,0,97,101,3,62,31,0,98,101,3,64,32,0,99,101,5,1,0,0,100,84,1,0,0,
-		0,100,85,1,0,0,0,100,86,1,0,0,0,100,87,1,0,0,0,100,88,1,0,0,0,100,89,1,
-		0,0,0,100,90,1,0,0,0,100,91,1,0,0,0,100,92,1,0,0,0,100,93,1,0,0,0,100,
-		94,1,0,0,0,100,95,1,0,0,0,100,96,1,0,0,0,100,97,1,0,0,0,100,98,1,0,0,0,
-		100,99,1,0,0,0,101,3,1,0,0,0,102,103,5,14,0,0,103,104,3,74,37,0,104,105,
-		5,2,0,0,105,106,3,6,3,0,106,107,5,1,0,0,107,5,1,0,0,0,108,112,5,50,0,0,
-		109,112,3,74,37,0,110,112,5,52,0,0,111,108,1,0,0,0,111,109,1,0,0,0,111,
-		110,1,0,0,0,112,7,1,0,0,0,113,116,5,50,0,0,114,116,3,74,37,0,115,113,1,
-		0,0,0,115,114,1,0,0,0,116,9,1,0,0,0,117,118,5,15,0,0,118,119,3,74,37,0,
-		119,120,3,12,6,0,120,121,5,1,0,0,121,11,1,0,0,0,122,123,5,3,0,0,123,128,
-		3,14,7,0,124,125,5,4,0,0,125,127,3,14,7,0,126,124,1,0,0,0,127,130,1,0,
-		0,0,128,126,1,0,0,0,128,129,1,0,0,0,129,132,1,0,0,0,130,128,1,0,0,0,131,
-		133,5,4,0,0,132,131,1,0,0,0,132,133,1,0,0,0,133,134,1,0,0,0,134,135,5,
-		5,0,0,135,13,1,0,0,0,136,139,3,74,37,0,137,138,5,2,0,0,138,140,3,8,4,0,
-		139,137,1,0,0,0,139,140,1,0,0,0,140,15,1,0,0,0,141,142,5,16,0,0,142,143,
-		3,74,37,0,143,144,3,18,9,0,144,145,5,1,0,0,145,17,1,0,0,0,146,152,5,3,
-		0,0,147,148,3,36,18,0,148,149,5,1,0,0,149,151,1,0,0,0,150,147,1,0,0,0,
-		151,154,1,0,0,0,152,150,1,0,0,0,152,153,1,0,0,0,153,155,1,0,0,0,154,152,
-		1,0,0,0,155,156,5,5,0,0,156,19,1,0,0,0,157,158,5,17,0,0,158,159,3,74,37,
-		0,159,160,3,22,11,0,160,161,5,1,0,0,161,21,1,0,0,0,162,163,5,18,0,0,163,
-		164,5,6,0,0,164,165,3,36,18,0,165,166,5,7,0,0,166,170,5,3,0,0,167,169,
-		3,24,12,0,168,167,1,0,0,0,169,172,1,0,0,0,170,168,1,0,0,0,170,171,1,0,
-		0,0,171,174,1,0,0,0,172,170,1,0,0,0,173,175,3,28,14,0,174,173,1,0,0,0,
-		174,175,1,0,0,0,175,176,1,0,0,0,176,177,5,5,0,0,177,23,1,0,0,0,178,180,
-		3,26,13,0,179,178,1,0,0,0,180,181,1,0,0,0,181,179,1,0,0,0,181,182,1,0,
-		0,0,182,183,1,0,0,0,183,184,3,36,18,0,184,185,5,1,0,0,185,25,1,0,0,0,186,
-		187,5,19,0,0,187,188,3,8,4,0,188,189,5,8,0,0,189,27,1,0,0,0,190,191,5,
-		20,0,0,191,192,5,8,0,0,192,193,3,36,18,0,193,194,5,1,0,0,194,29,1,0,0,
-		0,195,196,5,21,0,0,196,197,3,36,18,0,197,198,5,1,0,0,198,31,1,0,0,0,199,
-		200,5,32,0,0,200,201,3,16,8,0,201,33,1,0,0,0,202,203,5,33,0,0,203,204,
-		3,38,19,0,204,209,3,74,37,0,205,206,5,4,0,0,206,208,3,74,37,0,207,205,
-		1,0,0,0,208,211,1,0,0,0,209,207,1,0,0,0,209,210,1,0,0,0,210,212,1,0,0,
-		0,211,209,1,0,0,0,212,213,5,1,0,0,213,35,1,0,0,0,214,215,3,38,19,0,215,
-		216,5,9,0,0,216,217,3,74,37,0,217,237,1,0,0,0,218,219,3,38,19,0,219,220,
-		3,74,37,0,220,221,5,10,0,0,221,222,3,8,4,0,222,223,5,11,0,0,223,237,1,
-		0,0,0,224,225,3,38,19,0,225,226,3,74,37,0,226,228,5,12,0,0,227,229,3,8,
-		4,0,228,227,1,0,0,0,228,229,1,0,0,0,229,230,1,0,0,0,230,231,5,13,0,0,231,
-		237,1,0,0,0,232,233,3,38,19,0,233,234,3,74,37,0,234,237,1,0,0,0,235,237,
-		5,29,0,0,236,214,1,0,0,0,236,218,1,0,0,0,236,224,1,0,0,0,236,232,1,0,0,
-		0,236,235,1,0,0,0,237,37,1,0,0,0,238,240,5,22,0,0,239,241,3,40,20,0,240,
-		239,1,0,0,0,240,241,1,0,0,0,241,264,1,0,0,0,242,244,5,23,0,0,243,245,5,
-		24,0,0,244,243,1,0,0,0,244,245,1,0,0,0,245,264,1,0,0,0,246,248,5,48,0,
-		0,247,249,5,24,0,0,248,247,1,0,0,0,248,249,1,0,0,0,249,264,1,0,0,0,250,
-		264,5,24,0,0,251,264,5,25,0,0,252,264,5,47,0,0,253,264,5,26,0,0,254,264,
-		5,27,0,0,255,264,5,49,0,0,256,264,5,28,0,0,257,264,5,29,0,0,258,264,5,
-		30,0,0,259,264,5,31,0,0,260,261,7,0,0,0,261,264,3,74,37,0,262,264,3,74,
-		37,0,263,238,1,0,0,0,263,242,1,0,0,0,263,246,1,0,0,0,263,250,1,0,0,0,263,
-		251,1,0,0,0,263,252,1,0,0,0,263,253,1,0,0,0,263,254,1,0,0,0,263,255,1,
-		0,0,0,263,256,1,0,0,0,263,257,1,0,0,0,263,258,1,0,0,0,263,259,1,0,0,0,
-		263,260,1,0,0,0,263,262,1,0,0,0,264,39,1,0,0,0,265,278,5,25,0,0,266,268,
-		5,23,0,0,267,269,5,24,0,0,268,267,1,0,0,0,268,269,1,0,0,0,269,278,1,0,
-		0,0,270,272,5,48,0,0,271,273,5,24,0,0,272,271,1,0,0,0,272,273,1,0,0,0,
-		273,278,1,0,0,0,274,278,5,24,0,0,275,278,5,47,0,0,276,278,5,51,0,0,277,
-		265,1,0,0,0,277,266,1,0,0,0,277,270,1,0,0,0,277,274,1,0,0,0,277,275,1,
-		0,0,0,277,276,1,0,0,0,278,41,1,0,0,0,279,280,5,45,0,0,280,281,3,74,37,
-		0,281,283,5,3,0,0,282,284,3,44,22,0,283,282,1,0,0,0,284,285,1,0,0,0,285,
-		283,1,0,0,0,285,286,1,0,0,0,286,287,1,0,0,0,287,288,5,5,0,0,288,289,5,
-		2,0,0,289,290,3,8,4,0,290,291,5,1,0,0,291,43,1,0,0,0,292,293,5,46,0,0,
-		293,294,3,74,37,0,294,296,5,3,0,0,295,297,3,46,23,0,296,295,1,0,0,0,297,
-		298,1,0,0,0,298,296,1,0,0,0,298,299,1,0,0,0,299,300,1,0,0,0,300,301,5,
-		5,0,0,301,302,5,2,0,0,302,303,3,8,4,0,303,304,5,1,0,0,304,45,1,0,0,0,305,
-		307,3,38,19,0,306,308,5,9,0,0,307,306,1,0,0,0,307,308,1,0,0,0,308,309,
-		1,0,0,0,309,310,3,74,37,0,310,311,5,6,0,0,311,316,3,48,24,0,312,313,5,
-		4,0,0,313,315,3,48,24,0,314,312,1,0,0,0,315,318,1,0,0,0,316,314,1,0,0,
-		0,316,317,1,0,0,0,317,319,1,0,0,0,318,316,1,0,0,0,319,320,5,7,0,0,320,
-		321,5,2,0,0,321,322,3,8,4,0,322,323,5,1,0,0,323,47,1,0,0,0,324,326,3,38,
-		19,0,325,327,5,9,0,0,326,325,1,0,0,0,326,327,1,0,0,0,327,329,1,0,0,0,328,
-		330,3,74,37,0,329,328,1,0,0,0,329,330,1,0,0,0,330,336,1,0,0,0,331,333,
-		5,12,0,0,332,334,3,8,4,0,333,332,1,0,0,0,333,334,1,0,0,0,334,335,1,0,0,
-		0,335,337,5,13,0,0,336,331,1,0,0,0,336,337,1,0,0,0,337,49,1,0,0,0,338,
-		339,5,34,0,0,339,340,3,74,37,0,340,51,1,0,0,0,341,342,5,35,0,0,342,343,
-		3,74,37,0,343,53,1,0,0,0,344,345,5,36,0,0,345,346,3,8,4,0,346,55,1,0,0,
-		0,347,348,5,37,0,0,348,349,3,8,4,0,349,57,1,0,0,0,350,354,5,38,0,0,351,
-		353,3,60,30,0,352,351,1,0,0,0,353,356,1,0,0,0,354,352,1,0,0,0,354,355,
-		1,0,0,0,355,357,1,0,0,0,356,354,1,0,0,0,357,358,5,1,0,0,358,59,1,0,0,0,
-		359,360,7,1,0,0,360,361,5,2,0,0,361,362,3,74,37,0,362,61,1,0,0,0,363,364,
-		3,74,37,0,364,365,3,8,4,0,365,366,5,1,0,0,366,63,1,0,0,0,367,369,5,39,
-		0,0,368,367,1,0,0,0,368,369,1,0,0,0,369,374,1,0,0,0,370,372,3,74,37,0,
-		371,373,3,74,37,0,372,371,1,0,0,0,372,373,1,0,0,0,373,375,1,0,0,0,374,
-		370,1,0,0,0,374,375,1,0,0,0,375,376,1,0,0,0,376,378,5,6,0,0,377,379,3,
-		66,33,0,378,377,1,0,0,0,378,379,1,0,0,0,379,380,1,0,0,0,380,382,5,7,0,
-		0,381,383,3,72,36,0,382,381,1,0,0,0,382,383,1,0,0,0,383,386,1,0,0,0,384,
-		385,5,2,0,0,385,387,3,8,4,0,386,384,1,0,0,0,386,387,1,0,0,0,387,388,1,
-		0,0,0,388,389,5,1,0,0,389,65,1,0,0,0,390,395,3,68,34,0,391,392,5,4,0,0,
-		392,394,3,68,34,0,393,391,1,0,0,0,394,397,1,0,0,0,395,393,1,0,0,0,395,
-		396,1,0,0,0,396,67,1,0,0,0,397,395,1,0,0,0,398,400,3,70,35,0,399,398,1,
-		0,0,0,399,400,1,0,0,0,400,401,1,0,0,0,401,402,3,36,18,0,402,69,1,0,0,0,
-		403,404,7,2,0,0,404,71,1,0,0,0,405,406,7,3,0,0,406,73,1,0,0,0,407,408,
-		7,4,0,0,408,75,1,0,0,0,38,79,100,111,115,128,132,139,152,170,174,181,209,
-		228,236,240,244,248,263,268,272,277,285,298,307,316,326,329,333,336,354,
-		368,372,374,378,382,386,395,399
+		2,36,7,36,1,0,5,0,76,8,0,10,0,12,0,79,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,1,
+		1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,3,1,99,8,1,1,2,1,2,1,2,1,2,
+		1,2,3,2,106,8,2,1,2,1,2,1,3,1,3,3,3,112,8,3,1,4,1,4,1,4,1,4,1,4,1,5,1,
+		5,1,5,1,5,5,5,123,8,5,10,5,12,5,126,9,5,1,5,3,5,129,8,5,1,5,1,5,1,6,1,
+		6,1,6,3,6,136,8,6,1,7,1,7,1,7,1,7,1,7,1,8,1,8,1,8,1,8,5,8,147,8,8,10,8,
+		12,8,150,9,8,1,8,1,8,1,9,1,9,1,9,1,9,1,9,1,10,1,10,1,10,1,10,1,10,1,10,
+		5,10,165,8,10,10,10,12,10,168,9,10,1,10,3,10,171,8,10,1,10,1,10,1,11,4,
+		11,176,8,11,11,11,12,11,177,1,11,1,11,1,11,1,12,1,12,1,12,1,12,1,13,1,
+		13,1,13,1,13,1,13,1,14,1,14,1,14,1,14,1,15,1,15,1,15,1,16,1,16,1,16,1,
+		16,1,16,5,16,204,8,16,10,16,12,16,207,9,16,1,16,1,16,1,17,1,17,1,17,1,
+		17,1,17,1,17,1,17,1,17,1,17,1,17,1,17,1,17,1,17,1,17,3,17,225,8,17,1,17,
+		1,17,1,17,1,17,1,17,1,17,3,17,233,8,17,1,18,1,18,3,18,237,8,18,1,18,1,
+		18,3,18,241,8,18,1,18,1,18,3,18,245,8,18,1,18,1,18,1,18,1,18,1,18,1,18,
+		1,18,1,18,1,18,1,18,1,18,1,18,1,18,3,18,260,8,18,1,19,1,19,1,19,3,19,265,
+		8,19,1,19,1,19,3,19,269,8,19,1,19,1,19,1,19,3,19,274,8,19,1,20,1,20,1,
+		20,1,20,4,20,280,8,20,11,20,12,20,281,1,20,1,20,1,20,1,20,1,20,1,21,1,
+		21,1,21,1,21,4,21,293,8,21,11,21,12,21,294,1,21,1,21,1,21,1,21,1,21,1,
+		22,1,22,3,22,304,8,22,1,22,1,22,1,22,1,22,1,22,5,22,311,8,22,10,22,12,
+		22,314,9,22,1,22,1,22,1,22,1,22,1,22,1,23,1,23,3,23,323,8,23,1,23,3,23,
+		326,8,23,1,23,1,23,3,23,330,8,23,1,23,3,23,333,8,23,1,24,1,24,1,24,1,25,
+		1,25,1,25,1,26,1,26,1,26,1,27,1,27,1,27,1,28,1,28,5,28,349,8,28,10,28,
+		12,28,352,9,28,1,28,1,28,1,29,1,29,1,29,1,29,1,30,1,30,1,30,1,30,1,31,
+		3,31,365,8,31,1,31,1,31,3,31,369,8,31,3,31,371,8,31,1,31,1,31,3,31,375,
+		8,31,1,31,1,31,3,31,379,8,31,1,31,1,31,3,31,383,8,31,1,31,1,31,1,32,1,
+		32,1,32,5,32,390,8,32,10,32,12,32,393,9,32,1,33,3,33,396,8,33,1,33,1,33,
+		1,34,1,34,1,35,1,35,1,36,1,36,1,36,0,0,37,0,2,4,6,8,10,12,14,16,18,20,
+		22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,
+		70,72,0,5,1,0,15,17,1,0,42,43,1,0,42,44,1,0,40,41,2,0,32,49,51,51,440,
+		0,77,1,0,0,0,2,98,1,0,0,0,4,100,1,0,0,0,6,111,1,0,0,0,8,113,1,0,0,0,10,
+		118,1,0,0,0,12,132,1,0,0,0,14,137,1,0,0,0,16,142,1,0,0,0,18,153,1,0,0,
+		0,20,158,1,0,0,0,22,175,1,0,0,0,24,182,1,0,0,0,26,186,1,0,0,0,28,191,1,
+		0,0,0,30,195,1,0,0,0,32,198,1,0,0,0,34,232,1,0,0,0,36,259,1,0,0,0,38,273,
+		1,0,0,0,40,275,1,0,0,0,42,288,1,0,0,0,44,301,1,0,0,0,46,320,1,0,0,0,48,
+		334,1,0,0,0,50,337,1,0,0,0,52,340,1,0,0,0,54,343,1,0,0,0,56,346,1,0,0,
+		0,58,355,1,0,0,0,60,359,1,0,0,0,62,364,1,0,0,0,64,386,1,0,0,0,66,395,1,
+		0,0,0,68,399,1,0,0,0,70,401,1,0,0,0,72,403,1,0,0,0,74,76,3,2,1,0,75,74,
+		1,0,0,0,76,79,1,0,0,0,77,75,1,0,0,0,77,78,1,0,0,0,78,80,1,0,0,0,79,77,
+		1,0,0,0,80,81,5,0,0,1,81,1,1,0,0,0,82,99,3,4,2,0,83,99,3,8,4,0,84,99,3,
+		14,7,0,85,99,3,18,9,0,86,99,3,28,14,0,87,99,3,30,15,0,88,99,3,32,16,0,
+		89,99,3,40,20,0,90,99,3,48,24,0,91,99,3,50,25,0,92,99,3,52,26,0,93,99,
+		3,54,27,0,94,99,3,56,28,0,95,99,3,60,30,0,96,99,3,62,31,0,97,99,5,1,0,
+		0,98,82,1,0,0,0,98,83,1,0,0,0,98,84,1,0,0,0,98,85,1,0,0,0,98,86,1,0,0,
+		0,98,87,1,0,0,0,98,88,1,0,0,0,98,89,1,0,0,0,98,90,1,0,0,0,98,91,1,0,0,
+		0,98,92,1,0,0,0,98,93,1,0,0,0,98,94,1,0,0,0,98,95,1,0,0,0,98,96,1,0,0,
+		0,98,97,1,0,0,0,99,3,1,0,0,0,100,101,5,14,0,0,101,102,3,72,36,0,102,105,
+		5,2,0,0,103,106,3,6,3,0,104,106,5,52,0,0,105,103,1,0,0,0,105,104,1,0,0,
+		0,106,107,1,0,0,0,107,108,5,1,0,0,108,5,1,0,0,0,109,112,5,50,0,0,110,112,
+		3,72,36,0,111,109,1,0,0,0,111,110,1,0,0,0,112,7,1,0,0,0,113,114,5,15,0,
+		0,114,115,3,72,36,0,115,116,3,10,5,0,116,117,5,1,0,0,117,9,1,0,0,0,118,
+		119,5,3,0,0,119,124,3,12,6,0,120,121,5,4,0,0,121,123,3,12,6,0,122,120,
+		1,0,0,0,123,126,1,0,0,0,124,122,1,0,0,0,124,125,1,0,0,0,125,128,1,0,0,
+		0,126,124,1,0,0,0,127,129,5,4,0,0,128,127,1,0,0,0,128,129,1,0,0,0,129,
+		130,1,0,0,0,130,131,5,5,0,0,131,11,1,0,0,0,132,135,3,72,36,0,133,134,5,
+		2,0,0,134,136,3,6,3,0,135,133,1,0,0,0,135,136,1,0,0,0,136,13,1,0,0,0,137,
+		138,5,16,0,0,138,139,3,72,36,0,139,140,3,16,8,0,140,141,5,1,0,0,141,15,
+		1,0,0,0,142,148,5,3,0,0,143,144,3,34,17,0,144,145,5,1,0,0,145,147,1,0,
+		0,0,146,143,1,0,0,0,147,150,1,0,0,0,148,146,1,0,0,0,148,149,1,0,0,0,149,
+		151,1,0,0,0,150,148,1,0,0,0,151,152,5,5,0,0,152,17,1,0,0,0,153,154,5,17,
+		0,0,154,155,3,72,36,0,155,156,3,20,10,0,156,157,5,1,0,0,157,19,1,0,0,0,
+		158,159,5,18,0,0,159,160,5,6,0,0,160,161,3,34,17,0,161,162,5,7,0,0,162,
+		166,5,3,0,0,163,165,3,22,11,0,164,163,1,0,0,0,165,168,1,0,0,0,166,164,
+		1,0,0,0,166,167,1,0,0,0,167,170,1,0,0,0,168,166,1,0,0,0,169,171,3,26,13,
+		0,170,169,1,0,0,0,170,171,1,0,0,0,171,172,1,0,0,0,172,173,5,5,0,0,173,
+		21,1,0,0,0,174,176,3,24,12,0,175,174,1,0,0,0,176,177,1,0,0,0,177,175,1,
+		0,0,0,177,178,1,0,0,0,178,179,1,0,0,0,179,180,3,34,17,0,180,181,5,1,0,
+		0,181,23,1,0,0,0,182,183,5,19,0,0,183,184,3,6,3,0,184,185,5,8,0,0,185,
+		25,1,0,0,0,186,187,5,20,0,0,187,188,5,8,0,0,188,189,3,34,17,0,189,190,
+		5,1,0,0,190,27,1,0,0,0,191,192,5,21,0,0,192,193,3,34,17,0,193,194,5,1,
+		0,0,194,29,1,0,0,0,195,196,5,32,0,0,196,197,3,14,7,0,197,31,1,0,0,0,198,
+		199,5,33,0,0,199,200,3,36,18,0,200,205,3,72,36,0,201,202,5,4,0,0,202,204,
+		3,72,36,0,203,201,1,0,0,0,204,207,1,0,0,0,205,203,1,0,0,0,205,206,1,0,
+		0,0,206,208,1,0,0,0,207,205,1,0,0,0,208,209,5,1,0,0,209,33,1,0,0,0,210,
+		211,3,36,18,0,211,212,5,9,0,0,212,213,3,72,36,0,213,233,1,0,0,0,214,215,
+		3,36,18,0,215,216,3,72,36,0,216,217,5,10,0,0,217,218,3,6,3,0,218,219,5,
+		11,0,0,219,233,1,0,0,0,220,221,3,36,18,0,221,222,3,72,36,0,222,224,5,12,
+		0,0,223,225,3,6,3,0,224,223,1,0,0,0,224,225,1,0,0,0,225,226,1,0,0,0,226,
+		227,5,13,0,0,227,233,1,0,0,0,228,229,3,36,18,0,229,230,3,72,36,0,230,233,
+		1,0,0,0,231,233,5,29,0,0,232,210,1,0,0,0,232,214,1,0,0,0,232,220,1,0,0,
+		0,232,228,1,0,0,0,232,231,1,0,0,0,233,35,1,0,0,0,234,236,5,22,0,0,235,
+		237,3,38,19,0,236,235,1,0,0,0,236,237,1,0,0,0,237,260,1,0,0,0,238,240,
+		5,23,0,0,239,241,5,24,0,0,240,239,1,0,0,0,240,241,1,0,0,0,241,260,1,0,
+		0,0,242,244,5,48,0,0,243,245,5,24,0,0,244,243,1,0,0,0,244,245,1,0,0,0,
+		245,260,1,0,0,0,246,260,5,24,0,0,247,260,5,25,0,0,248,260,5,47,0,0,249,
+		260,5,26,0,0,250,260,5,27,0,0,251,260,5,49,0,0,252,260,5,28,0,0,253,260,
+		5,29,0,0,254,260,5,30,0,0,255,260,5,31,0,0,256,257,7,0,0,0,257,260,3,72,
+		36,0,258,260,3,72,36,0,259,234,1,0,0,0,259,238,1,0,0,0,259,242,1,0,0,0,
+		259,246,1,0,0,0,259,247,1,0,0,0,259,248,1,0,0,0,259,249,1,0,0,0,259,250,
+		1,0,0,0,259,251,1,0,0,0,259,252,1,0,0,0,259,253,1,0,0,0,259,254,1,0,0,
+		0,259,255,1,0,0,0,259,256,1,0,0,0,259,258,1,0,0,0,260,37,1,0,0,0,261,274,
+		5,25,0,0,262,264,5,23,0,0,263,265,5,24,0,0,264,263,1,0,0,0,264,265,1,0,
+		0,0,265,274,1,0,0,0,266,268,5,48,0,0,267,269,5,24,0,0,268,267,1,0,0,0,
+		268,269,1,0,0,0,269,274,1,0,0,0,270,274,5,24,0,0,271,274,5,47,0,0,272,
+		274,5,51,0,0,273,261,1,0,0,0,273,262,1,0,0,0,273,266,1,0,0,0,273,270,1,
+		0,0,0,273,271,1,0,0,0,273,272,1,0,0,0,274,39,1,0,0,0,275,276,5,45,0,0,
+		276,277,3,72,36,0,277,279,5,3,0,0,278,280,3,42,21,0,279,278,1,0,0,0,280,
+		281,1,0,0,0,281,279,1,0,0,0,281,282,1,0,0,0,282,283,1,0,0,0,283,284,5,
+		5,0,0,284,285,5,2,0,0,285,286,3,6,3,0,286,287,5,1,0,0,287,41,1,0,0,0,288,
+		289,5,46,0,0,289,290,3,72,36,0,290,292,5,3,0,0,291,293,3,44,22,0,292,291,
+		1,0,0,0,293,294,1,0,0,0,294,292,1,0,0,0,294,295,1,0,0,0,295,296,1,0,0,
+		0,296,297,5,5,0,0,297,298,5,2,0,0,298,299,3,6,3,0,299,300,5,1,0,0,300,
+		43,1,0,0,0,301,303,3,36,18,0,302,304,5,9,0,0,303,302,1,0,0,0,303,304,1,
+		0,0,0,304,305,1,0,0,0,305,306,3,72,36,0,306,307,5,6,0,0,307,312,3,46,23,
+		0,308,309,5,4,0,0,309,311,3,46,23,0,310,308,1,0,0,0,311,314,1,0,0,0,312,
+		310,1,0,0,0,312,313,1,0,0,0,313,315,1,0,0,0,314,312,1,0,0,0,315,316,5,
+		7,0,0,316,317,5,2,0,0,317,318,3,6,3,0,318,319,5,1,0,0,319,45,1,0,0,0,320,
+		322,3,36,18,0,321,323,5,9,0,0,322,321,1,0,0,0,322,323,1,0,0,0,323,325,
+		1,0,0,0,324,326,3,72,36,0,325,324,1,0,0,0,325,326,1,0,0,0,326,332,1,0,
+		0,0,327,329,5,12,0,0,328,330,3,6,3,0,329,328,1,0,0,0,329,330,1,0,0,0,330,
+		331,1,0,0,0,331,333,5,13,0,0,332,327,1,0,0,0,332,333,1,0,0,0,333,47,1,
+		0,0,0,334,335,5,34,0,0,335,336,3,72,36,0,336,49,1,0,0,0,337,338,5,35,0,
+		0,338,339,3,72,36,0,339,51,1,0,0,0,340,341,5,36,0,0,341,342,3,6,3,0,342,
+		53,1,0,0,0,343,344,5,37,0,0,344,345,3,6,3,0,345,55,1,0,0,0,346,350,5,38,
+		0,0,347,349,3,58,29,0,348,347,1,0,0,0,349,352,1,0,0,0,350,348,1,0,0,0,
+		350,351,1,0,0,0,351,353,1,0,0,0,352,350,1,0,0,0,353,354,5,1,0,0,354,57,
+		1,0,0,0,355,356,7,1,0,0,356,357,5,2,0,0,357,358,3,72,36,0,358,59,1,0,0,
+		0,359,360,3,72,36,0,360,361,3,6,3,0,361,362,5,1,0,0,362,61,1,0,0,0,363,
+		365,5,39,0,0,364,363,1,0,0,0,364,365,1,0,0,0,365,370,1,0,0,0,366,368,3,
+		72,36,0,367,369,3,72,36,0,368,367,1,0,0,0,368,369,1,0,0,0,369,371,1,0,
+		0,0,370,366,1,0,0,0,370,371,1,0,0,0,371,372,1,0,0,0,372,374,5,6,0,0,373,
+		375,3,64,32,0,374,373,1,0,0,0,374,375,1,0,0,0,375,376,1,0,0,0,376,378,
+		5,7,0,0,377,379,3,70,35,0,378,377,1,0,0,0,378,379,1,0,0,0,379,382,1,0,
+		0,0,380,381,5,2,0,0,381,383,3,6,3,0,382,380,1,0,0,0,382,383,1,0,0,0,383,
+		384,1,0,0,0,384,385,5,1,0,0,385,63,1,0,0,0,386,391,3,66,33,0,387,388,5,
+		4,0,0,388,390,3,66,33,0,389,387,1,0,0,0,390,393,1,0,0,0,391,389,1,0,0,
+		0,391,392,1,0,0,0,392,65,1,0,0,0,393,391,1,0,0,0,394,396,3,68,34,0,395,
+		394,1,0,0,0,395,396,1,0,0,0,396,397,1,0,0,0,397,398,3,34,17,0,398,67,1,
+		0,0,0,399,400,7,2,0,0,400,69,1,0,0,0,401,402,7,3,0,0,402,71,1,0,0,0,403,
+		404,7,4,0,0,404,73,1,0,0,0,38,77,98,105,111,124,128,135,148,166,170,177,
+		205,224,232,236,240,244,259,264,268,273,281,294,303,312,322,325,329,332,
+		350,364,368,370,374,378,382,391,395
 	};
 
 	public static readonly ATN _ATN =

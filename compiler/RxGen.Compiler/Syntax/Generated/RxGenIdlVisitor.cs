@@ -49,12 +49,6 @@ public interface IRxGenIdlVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitConstDefinition([NotNull] RxGenIdlParser.ConstDefinitionContext context);
 	/// <summary>
-	/// Visit a parse tree produced by <see cref="RxGenIdlParser.constValue"/>.
-	/// </summary>
-	/// <param name="context">The parse tree.</param>
-	/// <return>The visitor result.</return>
-	Result VisitConstValue([NotNull] RxGenIdlParser.ConstValueContext context);
-	/// <summary>
 	/// Visit a parse tree produced by <see cref="RxGenIdlParser.value"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>

@@ -1,0 +1,15 @@
+using System;
+using System.Collections.Generic;
+
+namespace RxGen.Compiler.Preprocessing;
+
+/// <summary>Options of one preprocessor run (the cpp subset rxgen and rpcgen input needs).</summary>
+public sealed class PreprocessorOptions
+{
+    /// <summary>The <c>-I</c> directories, searched in order after the directory of the including file.</summary>
+    public IReadOnlyList<string> IncludeDirectories { get; init; } = Array.Empty<string>();
+
+    /// <summary>The <c>-D NAME[=VALUE]</c> list, applied in order after the predefined macros; a null value means "1".
+    /// A key of the form <c>F(x)</c> declares a function-like macro (recorded for <c>defined</c> only).</summary>
+    public IReadOnlyList<KeyValuePair<string, string?>> Defines { get; init; } = Array.Empty<KeyValuePair<string, string?>>();
+}

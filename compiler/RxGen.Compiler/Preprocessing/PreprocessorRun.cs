@@ -1,0 +1,714 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using System.Threading;
+using RxGen.Compiler.Diagnostics;
+
+namespace RxGen.Compiler.Preprocessing;
+
+/// <summary>The state of one <see cref="Preprocessor.Run"/> call. Everything here lives for that call only.</summary>
+internal sealed class PreprocessorRun
+{
+    internal const int MaxIncludeDepth = 64;
+    internal const string CommandLinePath = "<command-line>";
+    internal const string BuiltInPath = "<built-in>";
+
+    private readonly PreprocessorOptions _options;
+    private readonly ISourceProvider _sources;
+    private readonly CancellationToken _cancellationToken;
+
+    private readonly StringBuilder _text = new();
+    private readonly List<LineOrigin> _lines = new();
+    private readonly List<int> _lineOffsets = new();
+    private readonly List<PassThroughLine> _passThrough = new();
+    private readonly List<PassThroughDefine> _passThroughDefines = new();
+    private readonly MacroTable _macros = new();
+    private readonly List<string> _includedFiles = new();
+    private readonly HashSet<string> _includedSet = new(StringComparer.Ordinal);
+    private readonly List<Diagnostic> _diagnostics = new();
+    private readonly List<SourceFile> _open = new();
+    private readonly Dictionary<string, string?> _loaded = new(StringComparer.Ordinal);
+    private readonly StringBuilder _directiveText = new();
+    private readonly List<int> _directiveOffsets = new();
+
+    public PreprocessorRun(PreprocessorOptions options, ISourceProvider sources, CancellationToken cancellationToken)
+    {
+        _options = options;
+        _sources = sources;
+        _cancellationToken = cancellationToken;
+    }
+
+    public PreprocessedSource Execute(string path, string text)
+    {
+        DefinePredefinedMacros();
+        var main = new SourceFile(path, IncludePath.Normalize(path), text);
+        _open.Add(main);
+        ProcessFile(main);
+        _open.RemoveAt(_open.Count - 1);
+
+        return new PreprocessedSource(
+            _text.ToString(),
+            _lines.ToArray(),
+            _lineOffsets.ToArray(),
+            main.EndLocation(),
+            _passThrough.ToArray(),
+            _passThroughDefines.ToArray(),
+            _macros,
+            _includedFiles.ToArray(),
+            _diagnostics.ToArray());
+    }
+
+    // ------------------------------------------------------------------ predefined and -D macros
+
+    private void DefinePredefinedMacros()
+    {
+        // RxGen makes one pass, equivalent to rxgen's header pass (rxgen -h runs cpp with -DRPC_HDR).
+        var builtIn = new SourceLocation(BuiltInPath, 0, 0);
+        _macros.Define(new MacroEntry("RPC_HDR", "1", false, builtIn));
+
+        var commandLine = new SourceLocation(CommandLinePath, 0, 0);
+        foreach (KeyValuePair<string, string?> define in _options.Defines ?? Array.Empty<KeyValuePair<string, string?>>())
+        {
+            string key = (define.Key ?? string.Empty).Trim();
+            int nameLength = IdentifierLength(key, 0);
+            if (nameLength == 0 || (nameLength < key.Length && key[nameLength] != '('))
+            {
+                Report(DiagnosticDescriptors.BadDirective, commandLine, "-D '" + key + "': macro names must be identifiers");
+                continue;
+            }
+
+            string name = key.Substring(0, nameLength);
+            bool functionLike = nameLength < key.Length;
+            string value = define.Value ?? "1";
+            string body = functionLike
+                ? MacroTable.Canonicalize(key.Substring(nameLength) + " " + value, 0)
+                : MacroTable.Canonicalize(value, 0);
+            var entry = new MacroEntry(name, body, functionLike, commandLine);
+            MacroEntry? previous = _macros.Define(entry);
+            if (previous != null && previous.Location.Path != BuiltInPath && !previous.SameDefinitionAs(entry))
+            {
+                Report(DiagnosticDescriptors.MacroRedefined, commandLine, name);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ files
+
+    private sealed class Conditional
+    {
+        public Conditional(string directive, SourceLocation location, bool parentActive, bool taken)
+        {
+            Directive = directive;
+            Location = location;
+            ParentActive = parentActive;
+            Taken = taken;
+            Active = parentActive && taken;
+        }
+
+        public string Directive { get; }
+
+        public SourceLocation Location { get; }
+
+        public bool ParentActive { get; }
+
+        /// <summary>Some group of this #if chain has been selected (or, in an inactive parent, none may be).</summary>
+        public bool Taken { get; set; }
+
+        public bool Active { get; set; }
+
+        public bool SeenElse { get; set; }
+    }
+
+    private void ProcessFile(SourceFile file)
+    {
+        var conditionals = new List<Conditional>();
+        var cpp = default(CommentState); // what cpp sees: every line, '%' lines included
+        var rx = default(CommentState);  // what rxgen's scanner sees: active lines that are neither '%' lines nor directives
+        string text = file.Text;
+        int count = file.LineCount;
+        int line = 0;
+        while (line < count)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            bool active = conditionals.Count == 0 || conditionals[conditionals.Count - 1].Active;
+            int start = file.Starts[line];
+            int end = file.Ends[line];
+
+            if (start < end && text[start] == '%' && !rx.InBlock)
+            {
+                int lastPercent = file.LastOfLogicalLine(line);
+                bool startsInComment = cpp.InBlock;
+                LineScanner.Scan(file, line, lastPercent, ref cpp, null, null);
+                if (active)
+                {
+                    AddPassThrough(file, line, lastPercent, startsInComment);
+                }
+
+                EmitBlank(file, line, lastPercent);
+                line = lastPercent + 1;
+                continue;
+            }
+
+            if (!cpp.InBlock)
+            {
+                int hash = start;
+                while (hash < end && IsHorizontalSpace(text[hash]))
+                {
+                    hash++;
+                }
+
+                if (hash < end && text[hash] == '#')
+                {
+                    line = Directive(file, line, hash, conditionals, ref cpp) + 1;
+                    continue;
+                }
+            }
+
+            int last = file.LastOfLogicalLine(line);
+            if (active)
+            {
+                bool same = cpp.InBlock == rx.InBlock;
+                LineScanner.Scan(file, line, last, ref cpp, null, null);
+                if (same)
+                {
+                    rx = cpp;
+                }
+                else
+                {
+                    LineScanner.Scan(file, line, last, ref rx, null, null);
+                }
+
+                EmitText(file, line, last);
+            }
+            else
+            {
+                LineScanner.Scan(file, line, last, ref cpp, null, null);
+                EmitBlank(file, line, last);
+            }
+
+            line = last + 1;
+        }
+
+        if (cpp.InBlock)
+        {
+            Report(DiagnosticDescriptors.UnterminatedComment, file.Location(cpp.StartOffset, 2));
+        }
+
+        foreach (Conditional open in conditionals)
+        {
+            Report(DiagnosticDescriptors.UnterminatedConditional, open.Location, open.Directive);
+        }
+    }
+
+    private void EmitBlank(SourceFile file, int first, int last)
+    {
+        for (int k = first; k <= last; k++)
+        {
+            _text.Append('\n');
+            _lines.Add(new LineOrigin(file.Path, k + 1));
+            _lineOffsets.Add(file.Starts[k]);
+        }
+    }
+
+    private void EmitText(SourceFile file, int first, int last)
+    {
+        for (int k = first; k <= last; k++)
+        {
+            _text.Append(file.Text, file.Starts[k], file.Ends[k] - file.Starts[k]).Append('\n');
+            _lines.Add(new LineOrigin(file.Path, k + 1));
+            _lineOffsets.Add(file.Starts[k]);
+        }
+    }
+
+    // ------------------------------------------------------------------ '%' lines
+
+    private void AddPassThrough(SourceFile file, int first, int last, bool startsInComment)
+    {
+        string text = file.Text;
+        var sb = new StringBuilder();
+        int firstSegmentEnd = first < last ? file.Ends[first] - 1 : file.Ends[first];
+        sb.Append(text, file.Starts[first] + 1, firstSegmentEnd - file.Starts[first] - 1);
+        for (int k = first + 1; k <= last; k++)
+        {
+            int s = file.Starts[k];
+            int e = k < last ? file.Ends[k] - 1 : file.Ends[k];
+            if (s < e && text[s] == '%')
+            {
+                s++; // a continuation line written as another '%' line
+            }
+
+            sb.Append(text, s, e - s);
+        }
+
+        string raw = sb.ToString();
+        SourceLocation location = file.Location(first, file.Starts[first], file.Ends[last] - file.Starts[first]);
+        string expanded = MacroExpander.Expand(raw, startsInComment, _macros);
+        _passThrough.Add(new PassThroughLine(location, raw) { ExpandedText = expanded });
+
+        if (!startsInComment && TryParsePassThroughDefine(raw, out string name, out int nameIndex, out string value))
+        {
+            int firstSegmentLength = firstSegmentEnd - file.Starts[first] - 1;
+            SourceLocation nameLocation = nameIndex + name.Length <= firstSegmentLength
+                ? file.Location(first, file.Starts[first] + 1 + nameIndex, name.Length)
+                : location;
+            _passThroughDefines.Add(new PassThroughDefine(name, value, nameLocation)
+            {
+                ExpandedValue = MacroExpander.Expand(value, false, _macros),
+            });
+        }
+    }
+
+    /// <summary>Recognizes <c>#define NAME value</c> (object-like) in the text of a '%' line.</summary>
+    internal static bool TryParsePassThroughDefine(string raw, out string name, out int nameIndex, out string value)
+    {
+        name = string.Empty;
+        value = string.Empty;
+        nameIndex = 0;
+        int p = SkipHorizontalSpace(raw, 0);
+        if (p >= raw.Length || raw[p] != '#')
+        {
+            return false;
+        }
+
+        p = SkipHorizontalSpace(raw, p + 1);
+        if (string.CompareOrdinal(raw, p, "define", 0, 6) != 0)
+        {
+            return false;
+        }
+
+        p += 6;
+        if (p >= raw.Length || !IsHorizontalSpace(raw[p]))
+        {
+            return false;
+        }
+
+        p = SkipHorizontalSpace(raw, p);
+        int length = IdentifierLength(raw, p);
+        if (length == 0)
+        {
+            return false;
+        }
+
+        nameIndex = p;
+        name = raw.Substring(p, length);
+        p += length;
+        if (p < raw.Length && raw[p] == '(')
+        {
+            return false; // function-like
+        }
+
+        value = raw.Substring(p).Trim();
+        return true;
+    }
+
+    // ------------------------------------------------------------------ directives
+
+    private sealed class DirectiveText
+    {
+        public DirectiveText(string text, int[] offsets)
+        {
+            Text = text;
+            Offsets = offsets;
+        }
+
+        /// <summary>The logical line with splices removed and comments replaced by one space.</summary>
+        public string Text { get; }
+
+        /// <summary>The file offset of each character of <see cref="Text"/>.</summary>
+        public int[] Offsets { get; }
+    }
+
+    /// <summary>Handles the directive whose '#' is at <paramref name="hash"/>; returns the last physical line it occupies.</summary>
+    private int Directive(SourceFile file, int line, int hash, List<Conditional> conditionals, ref CommentState cpp)
+    {
+        // A directive runs to the end of its logical line; a comment that starts on it extends it to where the
+        // comment ends (cpp removes comments before it looks at directives).
+        _directiveText.Clear();
+        _directiveOffsets.Clear();
+        int last = file.LastOfLogicalLine(line);
+        LineScanner.Scan(file, line, last, ref cpp, _directiveText, _directiveOffsets);
+        while (cpp.InBlock && last + 1 < file.LineCount)
+        {
+            int next = last + 1;
+            last = file.LastOfLogicalLine(next);
+            LineScanner.Scan(file, next, last, ref cpp, _directiveText, _directiveOffsets);
+        }
+
+        var d = new DirectiveText(_directiveText.ToString(), _directiveOffsets.ToArray());
+        EmitBlank(file, line, last);
+
+        int lineEnd = file.Ends[line];
+        while (lineEnd > hash && IsHorizontalSpace(file.Text[lineEnd - 1]))
+        {
+            lineEnd--;
+        }
+
+        SourceLocation location = file.Location(line, hash, lineEnd - hash);
+        bool active = conditionals.Count == 0 || conditionals[conditionals.Count - 1].Active;
+
+        string s = d.Text;
+        int p = SkipHorizontalSpace(s, hash - file.Starts[line] + 1);
+        int nameLength = IdentifierLength(s, p);
+        if (nameLength == 0)
+        {
+            if (p >= s.Length || (s[p] >= '0' && s[p] <= '9'))
+            {
+                return last; // null directive, or a cpp line marker '# 12 "file"'
+            }
+
+            if (active)
+            {
+                Report(DiagnosticDescriptors.BadDirective, location, "invalid preprocessing directive '#" + s[p] + "'");
+            }
+
+            return last;
+        }
+
+        string name = s.Substring(p, nameLength);
+        p = SkipHorizontalSpace(s, p + nameLength);
+        switch (name)
+        {
+            case "if":
+            case "ifdef":
+            case "ifndef":
+                {
+                    bool taken = false;
+                    if (active)
+                    {
+                        taken = name == "if" ? EvaluateCondition(s, p, location) : TestDefined(name, s, p, location);
+                    }
+
+                    conditionals.Add(new Conditional(name, location, active, taken));
+                    return last;
+                }
+
+            case "elif":
+            case "elifdef":
+            case "elifndef":
+                {
+                    if (conditionals.Count == 0)
+                    {
+                        Report(DiagnosticDescriptors.UnmatchedDirective, location, name);
+                        return last;
+                    }
+
+                    Conditional c = conditionals[conditionals.Count - 1];
+                    if (c.SeenElse)
+                    {
+                        if (c.ParentActive)
+                        {
+                            Report(DiagnosticDescriptors.BadDirective, location, "#" + name + " after #else");
+                        }
+
+                        c.Active = false;
+                        return last;
+                    }
+
+                    if (!c.ParentActive)
+                    {
+                        return last;
+                    }
+
+                    if (c.Taken)
+                    {
+                        c.Active = false;
+                        return last;
+                    }
+
+                    bool taken = name == "elif" ? EvaluateCondition(s, p, location) : TestDefined(name, s, p, location);
+                    c.Taken = taken;
+                    c.Active = taken;
+                    return last;
+                }
+
+            case "else":
+                {
+                    if (conditionals.Count == 0)
+                    {
+                        Report(DiagnosticDescriptors.UnmatchedDirective, location, name);
+                        return last;
+                    }
+
+                    Conditional c = conditionals[conditionals.Count - 1];
+                    if (c.SeenElse)
+                    {
+                        if (c.ParentActive)
+                        {
+                            Report(DiagnosticDescriptors.BadDirective, location, "#else after #else");
+                        }
+
+                        c.Active = false;
+                        return last;
+                    }
+
+                    c.SeenElse = true;
+                    c.Active = c.ParentActive && !c.Taken;
+                    c.Taken = true;
+                    return last;
+                }
+
+            case "endif":
+                if (conditionals.Count == 0)
+                {
+                    Report(DiagnosticDescriptors.UnmatchedDirective, location, name);
+                }
+                else
+                {
+                    conditionals.RemoveAt(conditionals.Count - 1);
+                }
+
+                return last;
+        }
+
+        if (!active)
+        {
+            return last; // in a skipped group only the nesting matters
+        }
+
+        switch (name)
+        {
+            case "include":
+                IncludeDirective(file, d, p, location);
+                break;
+            case "define":
+                DefineDirective(d, p, location);
+                break;
+            case "undef":
+                {
+                    int length = IdentifierLength(s, p);
+                    if (length == 0)
+                    {
+                        Report(DiagnosticDescriptors.BadDirective, location, p >= s.Length ? "no macro name given in #undef directive" : "macro names must be identifiers");
+                    }
+                    else
+                    {
+                        _macros.Undefine(s.Substring(p, length));
+                    }
+
+                    break;
+                }
+
+            case "error":
+                Report(DiagnosticDescriptors.ErrorDirective, location, s.Substring(p).Trim());
+                break;
+            case "pragma":
+            case "line":
+            case "ident":
+            case "sccs":
+            case "warning":
+                break;
+            default:
+                Report(DiagnosticDescriptors.BadDirective, location, "unknown preprocessor directive '#" + name + "'");
+                break;
+        }
+
+        return last;
+    }
+
+    private bool EvaluateCondition(string s, int p, SourceLocation location)
+    {
+        string expression = s.Substring(p).Trim();
+        if (ExpressionEvaluator.TryEvaluate(expression, _macros.ConditionEnvironment, out long value, out string? error))
+        {
+            return value != 0;
+        }
+
+        Report(DiagnosticDescriptors.BadExpression, location, expression, error ?? "invalid expression");
+        return false;
+    }
+
+    private bool TestDefined(string directive, string s, int p, SourceLocation location)
+    {
+        int length = IdentifierLength(s, p);
+        if (length == 0)
+        {
+            Report(DiagnosticDescriptors.BadDirective, location, p >= s.Length ? "no macro name given in #" + directive + " directive" : "macro names must be identifiers");
+            return false;
+        }
+
+        bool isDefined = _macros.IsDefined(s.Substring(p, length));
+        return directive.EndsWith("ndef", StringComparison.Ordinal) ? !isDefined : isDefined;
+    }
+
+    private void DefineDirective(DirectiveText d, int p, SourceLocation location)
+    {
+        string s = d.Text;
+        int length = IdentifierLength(s, p);
+        if (length == 0)
+        {
+            Report(DiagnosticDescriptors.BadDirective, location, p >= s.Length ? "no macro name given in #define directive" : "macro names must be identifiers");
+            return;
+        }
+
+        string name = s.Substring(p, length);
+        if (name == "defined")
+        {
+            Report(DiagnosticDescriptors.BadDirective, location, "'defined' cannot be used as a macro name");
+            return;
+        }
+
+        SourceFile file = _open[_open.Count - 1];
+        SourceLocation nameLocation = file.Location(d.Offsets[p], length);
+        int after = p + length;
+        bool functionLike = after < s.Length && s[after] == '(';
+        var entry = new MacroEntry(name, MacroTable.Canonicalize(s, after), functionLike, nameLocation);
+        MacroEntry? previous = _macros.Define(entry);
+        if (previous != null && !previous.SameDefinitionAs(entry))
+        {
+            Report(DiagnosticDescriptors.MacroRedefined, location, name);
+        }
+    }
+
+    private void IncludeDirective(SourceFile file, DirectiveText d, int p, SourceLocation location)
+    {
+        string s = d.Text;
+        if (p < s.Length && IdentifierLength(s, p) > 0)
+        {
+            // A computed include: #include MACRO, where MACRO expands to "file" or <file>.
+            s = MacroExpander.Expand(s.Substring(p), false, _macros).Trim();
+            p = 0;
+        }
+
+        if (p < s.Length && (s[p] == '"' || s[p] == '<'))
+        {
+            char close = s[p] == '"' ? '"' : '>';
+            int end = s.IndexOf(close, p + 1);
+            if (end < 0)
+            {
+                Report(DiagnosticDescriptors.BadDirective, location, "missing terminating " + close + " character in #include");
+                return;
+            }
+
+            string name = s.Substring(p + 1, end - p - 1);
+            if (name.Length == 0)
+            {
+                Report(DiagnosticDescriptors.BadDirective, location, "empty file name in #include");
+                return;
+            }
+
+            if (close == '>')
+            {
+                Report(DiagnosticDescriptors.SystemInclude, location, name);
+                return;
+            }
+
+            Include(file, name, location);
+            return;
+        }
+
+        Report(DiagnosticDescriptors.BadDirective, location, "#include expects \"FILENAME\" or <FILENAME>");
+    }
+
+    private void Include(SourceFile includer, string name, SourceLocation location)
+    {
+        if (_open.Count - 1 >= MaxIncludeDepth)
+        {
+            Report(DiagnosticDescriptors.BadDirective, location, "#include nested too deeply (more than " + MaxIncludeDepth.ToString(CultureInfo.InvariantCulture) + " levels)");
+            return;
+        }
+
+        var candidates = new List<string>();
+        if (IncludePath.IsAbsolute(name))
+        {
+            candidates.Add(IncludePath.Normalize(name));
+        }
+        else
+        {
+            candidates.Add(IncludePath.Normalize(IncludePath.Join(IncludePath.DirectoryOf(includer.Key), name)));
+            foreach (string directory in _options.IncludeDirectories ?? Array.Empty<string>())
+            {
+                if (!string.IsNullOrEmpty(directory))
+                {
+                    candidates.Add(IncludePath.Normalize(IncludePath.Join(directory, name)));
+                }
+            }
+        }
+
+        foreach (string candidate in candidates)
+        {
+            int openIndex = _open.FindIndex(f => string.Equals(f.Key, candidate, StringComparison.Ordinal));
+            if (openIndex >= 0)
+            {
+                var chain = new StringBuilder();
+                for (int k = openIndex; k < _open.Count; k++)
+                {
+                    chain.Append(_open[k].Path).Append(" -> ");
+                }
+
+                chain.Append(_open[openIndex].Path);
+                Report(DiagnosticDescriptors.IncludeCycle, location, _open[openIndex].Path, chain.ToString());
+                return;
+            }
+
+            if (TryLoad(candidate, out string text))
+            {
+                if (_includedSet.Add(candidate))
+                {
+                    _includedFiles.Add(candidate);
+                }
+
+                var included = new SourceFile(candidate, candidate, text);
+                _open.Add(included);
+                try
+                {
+                    ProcessFile(included);
+                }
+                finally
+                {
+                    _open.RemoveAt(_open.Count - 1);
+                }
+
+                return;
+            }
+        }
+
+        Report(DiagnosticDescriptors.IncludeNotFound, location, name);
+    }
+
+    private bool TryLoad(string path, out string text)
+    {
+        if (!_loaded.TryGetValue(path, out string? cached))
+        {
+            cached = _sources.TryGetText(path, out string found) ? found ?? string.Empty : null;
+            _loaded[path] = cached;
+        }
+
+        text = cached ?? string.Empty;
+        return cached != null;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void Report(DiagnosticDescriptor descriptor, SourceLocation location, params object[] args) =>
+        _diagnostics.Add(Diagnostic.Create(descriptor, location, args));
+
+    internal static bool IsHorizontalSpace(char c) => c == ' ' || c == '\t' || c == '\f' || c == '\v';
+
+    internal static int SkipHorizontalSpace(string s, int p)
+    {
+        while (p < s.Length && IsHorizontalSpace(s[p]))
+        {
+            p++;
+        }
+
+        return p;
+    }
+
+    /// <summary>Length of the C identifier that starts at <paramref name="p"/> (0 if none).</summary>
+    internal static int IdentifierLength(string s, int p)
+    {
+        if (p >= s.Length || !ExpressionLexer.IsIdentifierStart(s[p]))
+        {
+            return 0;
+        }
+
+        int q = p + 1;
+        while (q < s.Length && ExpressionLexer.IsIdentifierPart(s[q]))
+        {
+            q++;
+        }
+
+        return q - p;
+    }
+}

@@ -1,0 +1,35 @@
+using RxGen.Compiler.Diagnostics;
+
+namespace RxGen.Compiler.Preprocessing;
+
+/// <summary>Where one line of <see cref="PreprocessedSource.Text"/> came from: a file and its 1-based line.</summary>
+public readonly record struct LineOrigin(string Path, int Line);
+
+/// <summary>
+/// A '%' line of an active region. <see cref="Text"/> is the line without its leading '%'; lines continued with
+/// backslash-newline are joined (backslash and newline removed, and a '%' that starts a continuation line is dropped too).
+/// </summary>
+public sealed record PassThroughLine(SourceLocation Location, string Text)
+{
+    /// <summary><see cref="Text"/> with the object-like macros alive at that point expanded outside comments and
+    /// literals, as the cpp pass in front of rxgen would have done. Same instance as <see cref="Text"/> when nothing expands.</summary>
+    public string ExpandedText { get; init; } = Text;
+}
+
+/// <summary>
+/// A '%' line of the form <c>#define NAME value</c> (object-like only; <c>%#define F(x) ...</c> is not listed).
+/// <see cref="Value"/> is the rest of the line, trimmed, comments included; it may be empty.
+/// <see cref="Location"/> points at NAME.
+/// </summary>
+public sealed record PassThroughDefine(string Name, string Value, SourceLocation Location)
+{
+    /// <summary><see cref="Value"/> with cpp macros expanded (see <see cref="PassThroughLine.ExpandedText"/>).</summary>
+    public string ExpandedValue { get; init; } = Value;
+}
+
+/// <summary>
+/// An object-like macro. <see cref="Body"/> has comments removed, runs of white space outside literals collapsed to one
+/// space, and is trimmed. <see cref="Location"/> points at the macro name; for <c>-D</c> macros the path is
+/// <c>&lt;command-line&gt;</c>, for predefined ones <c>&lt;built-in&gt;</c>, and the line is 0.
+/// </summary>
+public sealed record MacroDefinition(string Name, string Body, SourceLocation Location);
