@@ -76,7 +76,9 @@ public static class RxGenCompiler
     public static CompileResult Compile(CompileRequest request, CancellationToken cancellationToken = default)
     {
         var (model, diagnostics, included) = Analyze(request, cancellationToken);
-        var all = diagnostics.ToList();
+        // Stable order by position, so a file's errors read top to bottom whatever stage found them.
+        var all = diagnostics.Select((d, i) => (d, i)).OrderBy(x => x.d.Location.Path, StringComparer.Ordinal)
+            .ThenBy(x => x.d.Location.Line).ThenBy(x => x.d.Location.Column).ThenBy(x => x.i).Select(x => x.d).ToList();
         var files = new List<GeneratedFile>();
         if (model is not null && !all.Any(d => d.IsError))
         {

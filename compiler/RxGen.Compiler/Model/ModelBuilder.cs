@@ -265,6 +265,10 @@ internal sealed class ModelBuilder
 
     internal static string Name(P.IdentifierContext context) => context.GetText();
 
+    /// <summary>The original text of a rule, whitespace included.</summary>
+    private static string SourceText(ParserRuleContext context) =>
+        context.Start.InputStream.GetText(Antlr4.Runtime.Misc.Interval.Of(context.Start.StartIndex, Math.Max(context.Start.StartIndex, context.Stop?.StopIndex ?? context.Start.StopIndex)));
+
     // ------------------------------------------------------------------ definitions
 
     private void Visit(P.DefinitionContext definition)
@@ -646,7 +650,7 @@ internal sealed class ModelBuilder
                 else
                 {
                     _diagnostics.Add(DiagnosticDescriptors.DirectionMisuse, Location(parameter),
-                        $"the first parameter of the file ('{parameter.declaration().GetText()}' of {name}) has no direction: write IN, OUT or INOUT (rxgen would silently drop it from the wire)");
+                        $"the first parameter of the file ('{SourceText(parameter.declaration())}' of {name}) has no direction: write IN, OUT or INOUT (rxgen would silently drop it from the wire)");
                     direction = ParameterDirection.In;
                 }
                 _lastDirection = direction;

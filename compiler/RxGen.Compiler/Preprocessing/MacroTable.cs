@@ -9,13 +9,21 @@ namespace RxGen.Compiler.Preprocessing;
 /// <c>#undef</c> and redefinition checks work; their bodies are never expanded.</summary>
 internal sealed class MacroEntry
 {
-    public MacroEntry(string name, string body, bool isFunctionLike, SourceLocation location)
+    public MacroEntry(string name, string body, bool isFunctionLike, SourceLocation location, string[]? parameters = null, string? functionBody = null)
     {
         Name = name;
         Body = body;
         IsFunctionLike = isFunctionLike;
         Location = location;
+        Parameters = parameters;
+        FunctionBody = functionBody;
     }
+
+    /// <summary>For a function-like macro: its parameter names.</summary>
+    public string[]? Parameters { get; }
+
+    /// <summary>For a function-like macro: its canonical replacement list.</summary>
+    public string? FunctionBody { get; }
 
     public string Name { get; }
 
@@ -88,6 +96,69 @@ internal sealed class MacroTable
         }
 
         return result;
+    }
+
+    /// <summary>Function-like macros in the order of their (latest) definition.</summary>
+    public Dictionary<string, FunctionMacroDefinition> FunctionLikeDefinitions()
+    {
+        var entries = new List<MacroEntry>();
+        foreach (MacroEntry e in _macros.Values)
+        {
+            if (e.IsFunctionLike)
+            {
+                entries.Add(e);
+            }
+        }
+
+        entries.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        var result = new Dictionary<string, FunctionMacroDefinition>(StringComparer.Ordinal);
+        foreach (MacroEntry e in entries)
+        {
+            result.Add(e.Name, new FunctionMacroDefinition(e.Name, e.Parameters ?? Array.Empty<string>(), e.FunctionBody ?? string.Empty, e.Location));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Builds a function-like macro from the text after its name, which starts with '('. Returns null (with a message)
+    /// when the parameter list is malformed.
+    /// </summary>
+    public static MacroEntry? ParseFunctionLike(string name, string text, int open, SourceLocation location, out string? error)
+    {
+        error = null;
+        int close = text.IndexOf(')', open + 1);
+        if (close < 0)
+        {
+            error = "missing ')' in the parameter list of macro '" + name + "'";
+            return null;
+        }
+
+        var parameters = new List<string>();
+        string list = text.Substring(open + 1, close - open - 1);
+        if (list.Trim().Length > 0)
+        {
+            string[] parts = list.Split(',');
+            for (int i = 0; i < parts.Length; i++)
+            {
+                string p = parts[i].Trim();
+                bool variadic = p.EndsWith("...", StringComparison.Ordinal);
+                string id = variadic ? p.Substring(0, p.Length - 3).TrimEnd() : p;
+                bool valid = (variadic && i == parts.Length - 1 && (id.Length == 0 || PreprocessorRun.IdentifierLength(id, 0) == id.Length))
+                    || (!variadic && id.Length > 0 && PreprocessorRun.IdentifierLength(id, 0) == id.Length);
+                if (!valid || parameters.Contains(id))
+                {
+                    error = "invalid parameter list of macro '" + name + "'";
+                    return null;
+                }
+
+                parameters.Add(variadic ? id + "..." : id);
+            }
+        }
+
+        string body = Canonicalize(text, close + 1);
+        string canonical = "(" + string.Join(",", parameters) + ") " + body;
+        return new MacroEntry(name, canonical, true, location, parameters.ToArray(), body);
     }
 
     /// <summary>Collapses each run of white space outside literals to one space and trims, as cpp compares bodies.</summary>

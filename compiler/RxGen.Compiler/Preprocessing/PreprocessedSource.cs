@@ -17,6 +17,7 @@ public sealed class PreprocessedSource
     private readonly SourceLocation _endLocation;
     private readonly MacroTable _macroTable;
     private readonly Dictionary<string, MacroDefinition> _macros;
+    private readonly Dictionary<string, FunctionMacroDefinition> _functionMacros;
     private int[]? _textLineStarts;
 
     internal PreprocessedSource(
@@ -38,6 +39,7 @@ public sealed class PreprocessedSource
         PassThroughDefines = passThroughDefines;
         _macroTable = macros;
         _macros = macros.ObjectLikeDefinitions();
+        _functionMacros = macros.FunctionLikeDefinitions();
         IncludedFiles = includedFiles;
         Diagnostics = diagnostics;
     }
@@ -55,6 +57,9 @@ public sealed class PreprocessedSource
 
     /// <summary>Object-like macros alive at the end, including -D and the predefined <c>RPC_HDR</c>, in definition order.</summary>
     public IReadOnlyDictionary<string, MacroDefinition> Macros => _macros;
+
+    /// <summary>Function-like macros alive at the end (never expanded by the preprocessor), in definition order.</summary>
+    public IReadOnlyDictionary<string, FunctionMacroDefinition> FunctionMacros => _functionMacros;
 
     /// <summary>Resolved ('/'-separated, normalized) paths of every included file, in the order first read, each once.
     /// The main file is not listed.</summary>

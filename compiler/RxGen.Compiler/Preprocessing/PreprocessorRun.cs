@@ -79,12 +79,22 @@ internal sealed class PreprocessorRun
             }
 
             string name = key.Substring(0, nameLength);
-            bool functionLike = nameLength < key.Length;
             string value = define.Value ?? "1";
-            string body = functionLike
-                ? MacroTable.Canonicalize(key.Substring(nameLength) + " " + value, 0)
-                : MacroTable.Canonicalize(value, 0);
-            var entry = new MacroEntry(name, body, functionLike, commandLine);
+            MacroEntry? entry;
+            if (nameLength < key.Length)
+            {
+                entry = MacroTable.ParseFunctionLike(name, key.Substring(nameLength) + " " + value, 0, commandLine, out string? error);
+                if (entry == null)
+                {
+                    Report(DiagnosticDescriptors.BadDirective, commandLine, "-D '" + key + "': " + error);
+                    continue;
+                }
+            }
+            else
+            {
+                entry = new MacroEntry(name, MacroTable.Canonicalize(value, 0), false, commandLine);
+            }
+
             MacroEntry? previous = _macros.Define(entry);
             if (previous != null && previous.Location.Path != BuiltInPath && !previous.SameDefinitionAs(entry))
             {
@@ -551,8 +561,21 @@ internal sealed class PreprocessorRun
         SourceFile file = _open[_open.Count - 1];
         SourceLocation nameLocation = file.Location(d.Offsets[p], length);
         int after = p + length;
-        bool functionLike = after < s.Length && s[after] == '(';
-        var entry = new MacroEntry(name, MacroTable.Canonicalize(s, after), functionLike, nameLocation);
+        MacroEntry? entry;
+        if (after < s.Length && s[after] == '(')
+        {
+            entry = MacroTable.ParseFunctionLike(name, s, after, nameLocation, out string? error);
+            if (entry == null)
+            {
+                Report(DiagnosticDescriptors.BadDirective, location, error ?? "invalid macro parameter list");
+                return;
+            }
+        }
+        else
+        {
+            entry = new MacroEntry(name, MacroTable.Canonicalize(s, after), false, nameLocation);
+        }
+
         MacroEntry? previous = _macros.Define(entry);
         if (previous != null && !previous.SameDefinitionAs(entry))
         {

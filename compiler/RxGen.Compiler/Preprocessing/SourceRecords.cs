@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using RxGen.Compiler.Diagnostics;
 
 namespace RxGen.Compiler.Preprocessing;
@@ -33,3 +34,11 @@ public sealed record PassThroughDefine(string Name, string Value, SourceLocation
 /// <c>&lt;command-line&gt;</c>, for predefined ones <c>&lt;built-in&gt;</c>, and the line is 0.
 /// </summary>
 public sealed record MacroDefinition(string Name, string Body, SourceLocation Location);
+
+/// <summary>
+/// A function-like macro such as kauth.rg's <c>#define declare_stat(n) struct karpcstats n</c>. The preprocessor never
+/// expands these (Text keeps <c>declare_stat(Authenticate);</c> as written); they are listed so that a later stage can.
+/// <see cref="Parameters"/> are the parameter names in order (a variadic one is <c>...</c>, or <c>name...</c> in the GNU
+/// form); <see cref="Body"/> is canonical like <see cref="MacroDefinition.Body"/>.
+/// </summary>
+public sealed record FunctionMacroDefinition(string Name, IReadOnlyList<string> Parameters, string Body, SourceLocation Location);

@@ -88,6 +88,10 @@ internal static class IdlParser
             if (token is null) return antlrMessage;
             if (token.Type == TokenConstants.EOF) return "unexpected end of file: " + antlrMessage;
             if (token.Type == RxGenIdlLexer.UNEXPECTED_CHARACTER) return $"illegal character '{token.Text}' in file";
+            // ANTLR lists every token it could accept; past a handful that is noise, not help.
+            var set = System.Text.RegularExpressions.Regex.Match(antlrMessage, @"expecting \{([^}]*)\}");
+            if (set.Success && set.Groups[1].Value.Split(',').Length > 4)
+                return antlrMessage.Substring(0, set.Index) + "expecting a definition, declaration or value";
             return antlrMessage;
         }
     }

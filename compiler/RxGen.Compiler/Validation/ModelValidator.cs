@@ -121,6 +121,7 @@ public static class ModelValidator
         var reported = new HashSet<string>(StringComparer.Ordinal);
         foreach (var start in model.Types.Where(t => t is StructDefinition or UnionDefinition or TypedefDefinition))
         {
+            if (reported.Contains(start.Name)) continue;
             // Depth-first search for a by-value path start → ... → start.
             var stack = new Stack<(string Name, List<string> Path)>();
             var visited = new HashSet<string>(StringComparer.Ordinal);
@@ -135,7 +136,10 @@ public static class ModelValidator
                     if (target == start.Name)
                     {
                         if (reported.Add(start.Name))
+                        {
                             diagnostics.Add(DiagnosticDescriptors.RecursiveType, start.Location, start.Name, string.Join(" → ", path.Concat(new[] { target })));
+                            foreach (var member in path) reported.Add(member); // one diagnostic per cycle
+                        }
                         stack.Clear();
                         break;
                     }
