@@ -35,7 +35,7 @@ switch ($Step) {
     'restore' { Invoke-Native dotnet @('restore', 'RxGen.sln') }
     'build'   { Invoke-Native dotnet @('build', 'RxGen.sln', '-c', $Configuration, '-warnaserror', '-nologo') }
     'test'    { Invoke-Native bash @('scripts/test.sh') }
-    'example' { Invoke-Native bash @('scripts/compile-example.sh') }
+    'example' { Invoke-Native dotnet @('run', '--project', 'compiler/RxGen.Cli', '-c', $Configuration, '--', '-I', 'examples/afs', '-o', 'generated', 'examples/afs/vldbint.xg') }
     'grammar' {
         if ($Check) {
             $tmp = Join-Path ([System.IO.Path]::GetTempPath()) ("rxgen-grammar-" + [guid]::NewGuid())
