@@ -38,7 +38,7 @@ public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadO
     public static bool operator !=(EquatableArray<T> left, EquatableArray<T> right) => !left.Equals(right);
 }
 
-internal static class EquatableArrayExtensions
+public static class EquatableArrayExtensions
 {
     public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> items) => new(items);
 }

@@ -1,0 +1,160 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using RxGen.Compiler;
+using RxGen.Compiler.Emit;
+using RxGen.Compiler.Model;
+using RxGen.Compiler.Preprocessing;
+
+namespace RxGen.Generator;
+
+/// <summary>Turns <c>&lt;RxGen Include="x.xg" /&gt;</c> items (handed over as AdditionalFiles by build/RxGen.Build.targets)
+/// into C#. Pipeline wiring only: the work is the compiler core's, on equatable values.</summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class RxGenGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps (tests inspect their run reasons).</summary>
+    public static class StepNames
+    {
+        public const string Files = "RxGen.Files";
+        public const string Sources = "RxGen.Sources";
+        public const string Compile = "RxGen.Compile";
+    }
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // Every IDL-related additional file, with its metadata, as an equatable value (no Roslyn objects past this step).
+        var files = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, ct) => IdlFile.From(pair.Left, pair.Right.GetOptions(pair.Left), pair.Right.GlobalOptions, ct))
+            .Where(static f => f is not null)
+            .Select(static (f, _) => f!)
+            .WithTrackingName(StepNames.Files);
+
+        // The text of every file an input may include (inputs and include-only files alike).
+        var sources = files.Collect()
+            .Select(static (all, _) => new SourceSet(all.Select(f => new KeyValuePair<string, string>(f.Path, f.Text)).ToEquatableArray()))
+            .WithTrackingName(StepNames.Sources);
+
+        var results = files.Where(static f => f.IsInput)
+            .Combine(sources)
+            .Select(static (pair, ct) => GenerationResult.Compile(pair.Left, pair.Right, ct))
+            .WithTrackingName(StepNames.Compile);
+
+        // Source and diagnostics in separate outputs: a diagnostic that moves does not force regeneration.
+        context.RegisterSourceOutput(results.Select(static (r, _) => r.Source), static (spc, source) =>
+        {
+            if (source is not null) spc.AddSource(source.HintName, SourceText.From(source.Text, Encoding.UTF8));
+        });
+        context.RegisterSourceOutput(results.Select(static (r, _) => r.Diagnostics), static (spc, diagnostics) =>
+        {
+            foreach (var diagnostic in diagnostics) spc.ReportDiagnostic(DiagnosticMapping.ToRoslyn(diagnostic));
+        });
+    }
+}
+
+/// <summary>One additional file with RxGen metadata.</summary>
+internal sealed record IdlFile(string Path, string Text, bool IsInput, string? Namespace, string Services, string? IncludeDirs, string? Defines, string? Access, string ProjectDirectory)
+{
+    public static IdlFile? From(AdditionalText file, Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions options,
+        Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions globalOptions, CancellationToken ct)
+    {
+        if (!options.TryGetValue("build_metadata.AdditionalFiles.RxGenKind", out var kind) || kind.Length == 0) return null;
+        var text = file.GetText(ct)?.ToString() ?? "";
+        string? Get(string name) => options.TryGetValue("build_metadata.AdditionalFiles." + name, out var value) && value.Length > 0 ? value : null;
+        return new IdlFile(Normalize(file.Path), text, string.Equals(kind, "Input", StringComparison.OrdinalIgnoreCase),
+            Get("RxGenNamespace"), Get("RxGenServices") ?? "Client;Server", Get("RxGenIncludeDirs"), Get("RxGenDefines"), Get("RxGenAccess"),
+            globalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out var projectDirectory) ? Normalize(projectDirectory).TrimEnd('/') : "");
+    }
+
+    internal static string Normalize(string path) => path.Replace('\\', '/');
+}
+
+/// <summary>All IDL texts by path, for include resolution without file I/O.</summary>
+internal sealed record SourceSet(EquatableArray<KeyValuePair<string, string>> Files) : ISourceProvider
+{
+    public bool TryGetText(string path, out string text)
+    {
+        foreach (var file in Files)
+        {
+            if (string.Equals(file.Key, path, StringComparison.Ordinal)) { text = file.Value; return true; }
+        }
+        text = "";
+        return false;
+    }
+}
+
+internal sealed record GeneratedSource(string HintName, string Text);
+
+internal sealed record GenerationResult(GeneratedSource? Source, EquatableArray<RxGen.Compiler.Diagnostics.Diagnostic> Diagnostics)
+{
+    public static GenerationResult Compile(IdlFile input, SourceSet sources, CancellationToken ct)
+    {
+        var request = GeneratorOptions.ToRequest(input, sources);
+        var result = RxGenCompiler.Compile(request, ct);
+        var file = result.Files.Count == 1 ? result.Files[0] : null;
+        return new GenerationResult(file is null ? null : new GeneratedSource(HintName(input.Path, file.FileName), file.Text), result.Diagnostics);
+    }
+
+    /// <summary>A unique hint name: the output file name, prefixed by a short hash of the directory (two x.xg in different folders).</summary>
+    private static string HintName(string path, string fileName)
+    {
+        var slash = path.LastIndexOf('/');
+        var directory = slash < 0 ? "" : path.Substring(0, slash);
+        uint hash = 2166136261;
+        foreach (var ch in directory) hash = unchecked((hash ^ ch) * 16777619);
+        return fileName.Substring(0, fileName.Length - 3) + "." + hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + ".g.cs";
+    }
+}
+
+/// <summary>MSBuild metadata → compiler options; the CLI takes the same options from its command line.</summary>
+public static class GeneratorOptions
+{
+    internal static CompileRequest ToRequest(IdlFile input, ISourceProvider sources)
+    {
+        // Relative include directories are relative to the project, as MSBuild paths are (the CLI: to the working directory).
+        var baseDirectory = input.ProjectDirectory.Length > 0 ? input.ProjectDirectory
+            : input.Path.LastIndexOf('/') is var i and >= 0 ? input.Path.Substring(0, i) : ".";
+        var includeDirs = Split(input.IncludeDirs).Select(IdlFile.Normalize).Select(d => IsRooted(d) ? d : baseDirectory + "/" + d).ToList();
+        var defines = Split(input.Defines).Select(d =>
+        {
+            var eq = d.IndexOf('=');
+            return eq < 0 ? new KeyValuePair<string, string?>(d, null) : new KeyValuePair<string, string?>(d.Substring(0, eq), d.Substring(eq + 1));
+        }).ToList();
+        var services = Split(input.Services).Select(s => s.ToLowerInvariant()).ToList();
+        var emit = new EmitOptions(input.Namespace, !string.Equals(input.Access, "internal", StringComparison.OrdinalIgnoreCase),
+            services.Count == 0 || services.Contains("client"), services.Count == 0 || services.Contains("server"));
+        return new CompileRequest(input.Path, input.Text, sources, includeDirs, defines, emit);
+    }
+
+    private static bool IsRooted(string path) => path.StartsWith("/", StringComparison.Ordinal) || (path.Length > 1 && path[1] == ':');
+
+    private static IEnumerable<string> Split(string? list) =>
+        (list ?? "").Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).Where(s => s.Length > 0);
+}
+
+internal static class DiagnosticMapping
+{
+    public static Microsoft.CodeAnalysis.Diagnostic ToRoslyn(RxGen.Compiler.Diagnostics.Diagnostic diagnostic)
+    {
+        var d = diagnostic.Descriptor;
+        var descriptor = new DiagnosticDescriptor(d.Id, d.Title, "{0}", "RxGen",
+            d.Severity == RxGen.Compiler.Diagnostics.DiagnosticSeverity.Error ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+            isEnabledByDefault: true, helpLinkUri: d.HelpLink);
+        var where = diagnostic.Location;
+        Location location;
+        if (where.Line > 0)
+        {
+            var start = new LinePosition(where.Line - 1, Math.Max(0, where.Column - 1));
+            var end = new LinePosition(where.Line - 1, Math.Max(0, where.Column - 1 + where.Length));
+            location = Location.Create(where.Path, new TextSpan(Math.Max(0, where.Offset), Math.Max(0, where.Length)), new LinePositionSpan(start, end));
+        }
+        else location = where.Path.Length > 0 ? Location.Create(where.Path, default, default) : Location.None;
+        return Microsoft.CodeAnalysis.Diagnostic.Create(descriptor, location, diagnostic.Message);
+    }
+}
