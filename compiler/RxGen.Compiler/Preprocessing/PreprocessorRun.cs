@@ -162,12 +162,7 @@ internal sealed class PreprocessorRun
 
             if (!cpp.InBlock)
             {
-                int hash = start;
-                while (hash < end && IsHorizontalSpace(text[hash]))
-                {
-                    hash++;
-                }
-
+                int hash = SkipSpaceAndComments(text, start, end);
                 if (hash < end && text[hash] == '#')
                 {
                     line = Directive(file, line, hash, conditionals, ref cpp) + 1;
@@ -358,7 +353,7 @@ internal sealed class PreprocessorRun
         bool active = conditionals.Count == 0 || conditionals[conditionals.Count - 1].Active;
 
         string s = d.Text;
-        int p = SkipHorizontalSpace(s, hash - file.Starts[line] + 1);
+        int p = SkipHorizontalSpace(s, SkipHorizontalSpace(s, 0) + 1); // past the '#' (comments before it are spaces now)
         int nameLength = IdentifierLength(s, p);
         if (nameLength == 0)
         {
@@ -705,6 +700,35 @@ internal sealed class PreprocessorRun
 
     private void Report(DiagnosticDescriptor descriptor, SourceLocation location, params object[] args) =>
         _diagnostics.Add(Diagnostic.Create(descriptor, location, args));
+
+    /// <summary>Skips white space and complete <c>/* */</c> comments within one physical line (cpp treats a comment
+    /// as white space, so <c>/* x */ #define A 1</c> is a directive).</summary>
+    private static int SkipSpaceAndComments(string text, int p, int end)
+    {
+        while (p < end)
+        {
+            if (IsHorizontalSpace(text[p]))
+            {
+                p++;
+            }
+            else if (text[p] == '/' && p + 1 < end && text[p + 1] == '*')
+            {
+                int close = text.IndexOf("*/", p + 2, end - p - 2, StringComparison.Ordinal);
+                if (close < 0)
+                {
+                    return end;
+                }
+
+                p = close + 2;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return p;
+    }
 
     internal static bool IsHorizontalSpace(char c) => c == ' ' || c == '\t' || c == '\f' || c == '\v';
 
