@@ -56,7 +56,9 @@ switch ($Step) {
         } else { Invoke-Grammar $generated }
     }
     'pack' {
-        Invoke-Native dotnet @('pack', 'RxGen.sln', '-c', $Configuration, '-o', $PackageOutput, '-nologo')
+        # Every package (RxGen.Runtime, RxGen.Build, RxGen.Tool) into one folder, one version (Directory.Build.props).
+        if (Test-Path $PackageOutput) { Remove-Item -Recurse -Force $PackageOutput }
+        Invoke-Native dotnet @('pack', 'RxGen.sln', '-c', $Configuration, '-o', $PackageOutput, '-nologo', '-p:ContinuousIntegrationBuild=true')
     }
     'all' {
         & $PSCommandPath restore; & $PSCommandPath grammar -Check; & $PSCommandPath build; & $PSCommandPath test

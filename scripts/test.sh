@@ -22,5 +22,8 @@ bash tests/peers/build.sh tests/peers/build
 echo "== build"
 dotnet build RxGen.sln -c Release -warnaserror -nologo -v quiet
 
+echo "== packages (build.ps1 pack: RxGen.Runtime, RxGen.Build, RxGen.Tool into artifacts/packages)"
+dotnet pwsh -NoProfile -File ./build.ps1 pack
+
 echo "== tests"
 dotnet test RxGen.sln -c Release --no-build -nologo -v quiet --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=1500000

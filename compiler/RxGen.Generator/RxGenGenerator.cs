@@ -89,11 +89,13 @@ internal sealed record SourceSet(EquatableArray<KeyValuePair<string, string>> Fi
     }
 }
 
-internal sealed record GeneratedSource(string HintName, string Text);
+/// <summary>A generated file (hint name and text).</summary>
+public sealed record GeneratedSource(string HintName, string Text);
 
-internal sealed record GenerationResult(GeneratedSource? Source, EquatableArray<RxGen.Compiler.Diagnostics.Diagnostic> Diagnostics)
+/// <summary>What one IDL input produced: its source (null on errors) and its diagnostics.</summary>
+public sealed record GenerationResult(GeneratedSource? Source, EquatableArray<RxGen.Compiler.Diagnostics.Diagnostic> Diagnostics)
 {
-    public static GenerationResult Compile(IdlFile input, SourceSet sources, CancellationToken ct)
+    internal static GenerationResult Compile(IdlFile input, SourceSet sources, CancellationToken ct)
     {
         var request = GeneratorOptions.ToRequest(input, sources);
         var result = RxGenCompiler.Compile(request, ct);

@@ -1,0 +1,114 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using RxGen.Compiler;
+using RxGen.Compiler.Emit;
+using RxGen.Generator;
+
+namespace RxGen.Build.Tests;
+
+/// <summary>The incremental generator: same output as the CLI, IDL diagnostics at the IDL's positions, and
+/// incrementality proved by the tracked step run reasons.</summary>
+public class GeneratorTests
+{
+    private static readonly string Afs = Repo.PathOf("examples/afs");
+
+    private static List<IdlText> ExampleFiles() => new()
+    {
+        IdlText.Input(Afs + "/vldbint.xg", ns: "Gen.Vl"),
+        IdlText.Input(Repo.PathOf("examples/onc/kvstore.x"), ns: "Gen.Kv"),
+        IdlText.Include(Afs + "/vl_opcodes.h"),
+        IdlText.Include(Afs + "/common.xg"),
+    };
+
+    private static GeneratorDriverRunResult Run(List<IdlText> files, out GeneratorDriver driver, out Compilation output, params string[] csharp)
+    {
+        driver = Driver.Create(files, Repo.Root).RunGeneratorsAndUpdateCompilation(Driver.Compilation(csharp.Length == 0 ? new[] { "class User { }" } : csharp), out output, out _);
+        return driver.GetRunResult();
+    }
+
+    [Fact]
+    public void Generated_sources_equal_the_CLI_output_and_compile()
+    {
+        var result = Run(ExampleFiles(), out _, out var output);
+        Assert.Empty(result.Diagnostics);
+        Assert.Null(result.Results[0].Exception);
+        var generated = result.GeneratedTrees.ToDictionary(t => Path.GetFileName(t.FilePath), t => t.GetText().ToString());
+        Assert.Equal(2, generated.Count);
+        foreach (var (input, ns, name) in new[] { (Afs + "/vldbint.xg", "Gen.Vl", "vldbint.xg"), (Repo.PathOf("examples/onc/kvstore.x"), "Gen.Kv", "kvstore.x") })
+        {
+            // What `rxgen --namespace <ns> -I <dir of input> <input>` writes (the CLI uses the same core and options).
+            var cli = RxGenCompiler.Compile(new CompileRequest(input, File.ReadAllText(input), new DiskSources(), new[] { Path.GetDirectoryName(input)! }, null, new EmitOptions(ns)));
+            var mine = Assert.Single(generated, kv => kv.Key.StartsWith(name + "."));
+            Assert.Equal(cli.Files.Single().Text, mine.Value);
+        }
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void IDL_errors_are_build_diagnostics_at_the_IDL_position_and_never_a_crash()
+    {
+        var broken = IdlText.Input("/project/idl/broken.xg", text: "struct a { int x; };\nstruct b {\n  nosuchtype y;\n};\nconst C = ;\n");
+        var result = Run(new List<IdlText> { broken }, out _, out _);
+        Assert.Null(result.Results[0].Exception);
+        Assert.Empty(result.GeneratedTrees); // no half-written output
+        var diagnostic = Assert.Single(result.Diagnostics, d => d.Id == "RXG0100");
+        var span = diagnostic.Location.GetLineSpan();
+        Assert.Equal("/project/idl/broken.xg", span.Path);
+        Assert.Equal((4, 10), (span.StartLinePosition.Line, span.StartLinePosition.Character));
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Contains("docs/diagnostics.md#rxg0100", diagnostic.Descriptor.HelpLinkUri);
+
+        var typeError = Run(new List<IdlText> { IdlText.Input("/project/idl/t.xg", text: "struct b {\n  nosuchtype y;\n};\n") }, out _, out _);
+        var unknown = Assert.Single(typeError.Diagnostics);
+        Assert.Equal("RXG0200", unknown.Id);
+        Assert.Equal((1, 13), (unknown.Location.GetLineSpan().StartLinePosition.Line, unknown.Location.GetLineSpan().StartLinePosition.Character));
+        Assert.Equal("unknown type 'nosuchtype'", unknown.GetMessage());
+    }
+
+    [Fact]
+    public void An_unrelated_CSharp_edit_reruns_no_IDL_stage()
+    {
+        Run(ExampleFiles(), out var driver, out _);
+        var next = driver.RunGenerators(Driver.Compilation("class User { int Changed; }")).GetRunResult().Results[0];
+        foreach (var step in new[] { RxGenGenerator.StepNames.Files, RxGenGenerator.StepNames.Sources, RxGenGenerator.StepNames.Compile })
+        {
+            var outputs = next.TrackedSteps[step].SelectMany(s => s.Outputs).ToList();
+            Assert.NotEmpty(outputs);
+            Assert.All(outputs, o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        }
+        Assert.All(next.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
+    [Fact]
+    public void Editing_one_IDL_file_modifies_only_its_output()
+    {
+        var files = ExampleFiles();
+        Run(files, out var driver, out var compilation);
+        var kv = files[1];
+        var edited = IdlText.Input(kv.Path, ns: "Gen.Kv", text: kv.GetText().ToString().Replace("const KV_MAXBATCH = 64;", "const KV_MAXBATCH = 65;"));
+        driver = driver.ReplaceAdditionalText(kv, edited);
+        var result = driver.RunGenerators(compilation).GetRunResult().Results[0];
+        var compile = result.TrackedSteps[RxGenGenerator.StepNames.Compile].SelectMany(s => s.Outputs).ToList();
+        Assert.Equal(2, compile.Count);
+        var reasons = compile.Select(o => (Name: ((GenerationResult)o.Value).Source!.HintName, o.Reason)).ToList();
+        Assert.Contains(reasons, r => r.Name.StartsWith("kvstore") && r.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(reasons, r => r.Name.StartsWith("vldbint") && r.Reason == IncrementalStepRunReason.Unchanged);
+    }
+
+    [Fact]
+    public void Editing_an_included_file_regenerates_its_includer()
+    {
+        var files = ExampleFiles();
+        Run(files, out var driver, out var compilation);
+        var header = files[2];
+        var edited = IdlText.Include(header.Path, System.Text.RegularExpressions.Regex.Replace(header.GetText().ToString(), @"#define\s+VLGETENTRYBYNAMEN\s+519", "#define VLGETENTRYBYNAMEN 1519"));
+        driver = driver.ReplaceAdditionalText(header, edited);
+        var run = driver.RunGenerators(compilation).GetRunResult();
+        var compile = run.Results[0].TrackedSteps[RxGenGenerator.StepNames.Compile].SelectMany(s => s.Outputs).ToList();
+        Assert.Contains(compile, o => ((GenerationResult)o.Value).Source!.HintName.StartsWith("vldbint") && o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(compile, o => ((GenerationResult)o.Value).Source!.HintName.StartsWith("kvstore") && o.Reason == IncrementalStepRunReason.Unchanged);
+        Assert.Contains("GetEntryByNameN = 1519;", run.GeneratedTrees.Single(t => t.FilePath.Contains("vldbint")).GetText().ToString());
+    }
+}
