@@ -26,6 +26,7 @@ namespace Golden.KvStore
                 ["kvcasres"] = typeof(kvcasres),
                 ["kvkeys"] = typeof(string[]),
                 ["kvgetresults"] = typeof(kvgetres[]),
+                ["kvstrictres"] = typeof(kvstrictres),
                 ["kvstats"] = typeof(kvstats),
             };
     }
@@ -277,6 +278,76 @@ namespace Golden.KvStore
     }
 
 
+    /// <summary>
+        /// A union without a default arm: an unknown status is a decoding error.
+        /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class kvstrictres : global::RxGen.Runtime.Xdr.IXdrSerializable<kvstrictres>
+    {
+        private uint _count;
+
+        private kvstrictres(kvstatus discriminant) => Status = discriminant;
+
+        /// <summary>A value with the first arm selected and its default value.</summary>
+        public kvstrictres() : this(kvstatus.KV_OK)
+        {
+        }
+
+        /// <summary>The discriminant.</summary>
+        public kvstatus Status { get; }
+
+        /// <summary>True when the <c>uint32 count</c> arm is selected.</summary>
+        public bool IsCount => this.Status == kvstatus.KV_OK;
+
+        /// <summary>The <c>uint32 count</c> arm; throws when another arm is selected.</summary>
+        public uint Count => IsCount ? _count! : throw new global::System.InvalidOperationException("kvstrictres.Count is not the selected arm (discriminant " + this.Status + ")");
+
+        /// <summary>Creates the value with the <c>uint32 count</c> arm.</summary>
+        public static kvstrictres FromCount(uint count) => new(kvstatus.KV_OK) { _count = count };
+
+        private static bool IsVoid(kvstatus kind) => kind == kvstatus.KV_NOTFOUND;
+
+        /// <summary>Creates a value whose discriminant selects a void arm.</summary>
+        public static kvstrictres FromVoid(kvstatus kind) =>
+            IsVoid(kind) ? new kvstrictres(kind) : throw new global::System.ArgumentOutOfRangeException(nameof(kind), kind, "does not select a void arm of kvstrictres");
+
+        /// <summary>Writes this value in XDR.</summary>
+        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
+        {
+            writer.WriteInt32((int)this.Status);
+            switch (this.Status)
+            {
+                case kvstatus.KV_OK:
+                writer.WriteUInt32(this._count);
+                    break;
+                case kvstatus.KV_NOTFOUND:
+                    break;
+                default:
+                    throw new global::RxGen.Runtime.Xdr.XdrException("discriminant " + this.Status + " selects no arm of union kvstrictres", "kvstrictres.status");
+            }
+        }
+
+        /// <summary>Reads a value from XDR; an unknown discriminant without a default arm is an <see cref="global::RxGen.Runtime.Xdr.XdrException"/>.</summary>
+        public static kvstrictres Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            kvstatus discriminant;
+            discriminant = (kvstatus)reader.ReadInt32();
+            var result = new kvstrictres(discriminant);
+            switch (discriminant)
+            {
+                case kvstatus.KV_OK:
+                result._count = reader.ReadUInt32();
+                    break;
+                case kvstatus.KV_NOTFOUND:
+                    break;
+                default:
+                    throw new global::RxGen.Runtime.Xdr.XdrException("discriminant " + discriminant + " selects no arm of union kvstrictres", "kvstrictres.status");
+            }
+            return result;
+        }
+    }
+
+
     /// <summary>IDL struct <c>kvstats</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class kvstats : global::RxGen.Runtime.Xdr.IXdrSerializable<kvstats>
@@ -475,7 +546,7 @@ namespace Golden.KvStore
             if (result is { } present1)
             {
                 writer.WriteBool(true);
-                (present1 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "KVSTORE_V1.KVPROC_LIST.result")).Encode(ref writer);
+                present1.Encode(ref writer);
             }
             else writer.WriteBool(false);
             writer.Flush();
@@ -593,7 +664,14 @@ namespace Golden.KvStore
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
                     await _service.KvprocNullAsync(cancellationToken).ConfigureAwait(false);
-                    KVSTORE_V1Protocol.EncodeKvprocNullResult(results);
+                    try
+                    {
+                        KVSTORE_V1Protocol.EncodeKvprocNullResult(results);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.SystemErr; // the result breaks an IDL bound; the transport discards partial results
+                    }
                     return global::RxGen.Runtime.Rpc.OncAcceptStat.Success;
                 }
                 case 1u:
@@ -608,7 +686,14 @@ namespace Golden.KvStore
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
                     var result = await _service.KvprocPutAsync(args.arg1, args.arg2, cancellationToken).ConfigureAwait(false);
-                    KVSTORE_V1Protocol.EncodeKvprocPutResult(results, result);
+                    try
+                    {
+                        KVSTORE_V1Protocol.EncodeKvprocPutResult(results, result);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.SystemErr; // the result breaks an IDL bound; the transport discards partial results
+                    }
                     return global::RxGen.Runtime.Rpc.OncAcceptStat.Success;
                 }
                 case 2u:
@@ -623,7 +708,14 @@ namespace Golden.KvStore
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
                     var result = await _service.KvprocGetAsync(args, cancellationToken).ConfigureAwait(false);
-                    KVSTORE_V1Protocol.EncodeKvprocGetResult(results, result);
+                    try
+                    {
+                        KVSTORE_V1Protocol.EncodeKvprocGetResult(results, result);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.SystemErr; // the result breaks an IDL bound; the transport discards partial results
+                    }
                     return global::RxGen.Runtime.Rpc.OncAcceptStat.Success;
                 }
                 case 3u:
@@ -638,7 +730,14 @@ namespace Golden.KvStore
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
                     var result = await _service.KvprocDeleteAsync(args, cancellationToken).ConfigureAwait(false);
-                    KVSTORE_V1Protocol.EncodeKvprocDeleteResult(results, result);
+                    try
+                    {
+                        KVSTORE_V1Protocol.EncodeKvprocDeleteResult(results, result);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.SystemErr; // the result breaks an IDL bound; the transport discards partial results
+                    }
                     return global::RxGen.Runtime.Rpc.OncAcceptStat.Success;
                 }
                 case 4u:
@@ -652,7 +751,14 @@ namespace Golden.KvStore
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
                     var result = await _service.KvprocListAsync(cancellationToken).ConfigureAwait(false);
-                    KVSTORE_V1Protocol.EncodeKvprocListResult(results, result);
+                    try
+                    {
+                        KVSTORE_V1Protocol.EncodeKvprocListResult(results, result);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.SystemErr; // the result breaks an IDL bound; the transport discards partial results
+                    }
                     return global::RxGen.Runtime.Rpc.OncAcceptStat.Success;
                 }
                 default:
@@ -680,6 +786,7 @@ namespace Golden.KvStore
             public const uint KvprocCas = 5u;
             public const uint KvprocGetmany = 6u;
             public const uint KvprocStats = 7u;
+            public const uint KvprocCount = 8u;
         }
 
         public static void EncodeKvprocNullArguments(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
@@ -828,7 +935,7 @@ namespace Golden.KvStore
             if (result is { } present1)
             {
                 writer.WriteBool(true);
-                (present1 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "KVSTORE_V2.KVPROC_LIST.result")).Encode(ref writer);
+                present1.Encode(ref writer);
             }
             else writer.WriteBool(false);
             writer.Flush();
@@ -966,6 +1073,38 @@ namespace Golden.KvStore
             reader.EnsureAtEnd("KVSTORE_V2.KVPROC_STATS result");
             return result;
         }
+
+        public static void EncodeKvprocCountArguments(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, string argument)
+        {
+            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
+            writer.WriteString(argument, 256u, "KVSTORE_V2.KVPROC_COUNT.argument");
+            writer.Flush();
+        }
+
+        public static string DecodeKvprocCountArguments(global::System.ReadOnlySpan<byte> data)
+        {
+            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
+            string argument;
+            argument = reader.ReadString(256u, "KVSTORE_V2.KVPROC_COUNT.argument");
+            reader.EnsureAtEnd("KVSTORE_V2.KVPROC_COUNT arguments");
+            return argument;
+        }
+
+        public static void EncodeKvprocCountResult(global::System.Buffers.IBufferWriter<byte> buffer, kvstrictres result)
+        {
+            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
+            (result ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "KVSTORE_V2.KVPROC_COUNT.result")).Encode(ref writer);
+            writer.Flush();
+        }
+
+        public static kvstrictres DecodeKvprocCountResult(global::System.ReadOnlySpan<byte> data)
+        {
+            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
+            kvstrictres result;
+            result = kvstrictres.Decode(ref reader);
+            reader.EnsureAtEnd("KVSTORE_V2.KVPROC_COUNT result");
+            return result;
+        }
     }
 
     /// <summary>Client of KVSTORE_PROG version KVSTORE_V2. Failures arrive as <see cref="global::RxGen.Runtime.Rpc.OncRpcException"/>.</summary>
@@ -1049,6 +1188,15 @@ namespace Golden.KvStore
             using var reply = await Transport.CallAsync(KVSTORE_V2Protocol.Program, KVSTORE_V2Protocol.Version, 7u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return KVSTORE_V2Protocol.DecodeKvprocStatsResult(reply.Span);
         }
+
+        /// <summary>Procedure KVPROC_COUNT (8u).</summary>
+        public async global::System.Threading.Tasks.Task<kvstrictres> KvprocCountAsync(string argument, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            KVSTORE_V2Protocol.EncodeKvprocCountArguments(request, argument);
+            using var reply = await Transport.CallAsync(KVSTORE_V2Protocol.Program, KVSTORE_V2Protocol.Version, 8u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            return KVSTORE_V2Protocol.DecodeKvprocCountResult(reply.Span);
+        }
     }
 
     /// <summary>Server side of KVSTORE_PROG version KVSTORE_V2; serve it with <see cref="KVSTORE_V2Dispatcher"/>.</summary>
@@ -1063,6 +1211,7 @@ namespace Golden.KvStore
         global::System.Threading.Tasks.Task<kvcasres> KvprocCasAsync(kvcasargs argument, global::System.Threading.CancellationToken cancellationToken);
         global::System.Threading.Tasks.Task<kvgetres[]> KvprocGetmanyAsync(string[] argument, global::System.Threading.CancellationToken cancellationToken);
         global::System.Threading.Tasks.Task<kvstats> KvprocStatsAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<kvstrictres> KvprocCountAsync(string argument, global::System.Threading.CancellationToken cancellationToken);
     }
 
     /// <summary>Dispatches KVSTORE_PROG version KVSTORE_V2 calls: PROC_UNAVAIL for unknown procedures, GARBAGE_ARGS when the arguments do not decode.</summary>
@@ -1092,7 +1241,14 @@ namespace Golden.KvStore
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
                     await _service.KvprocNullAsync(cancellationToken).ConfigureAwait(false);
-                    KVSTORE_V2Protocol.EncodeKvprocNullResult(results);
+                    try
+                    {
+                        KVSTORE_V2Protocol.EncodeKvprocNullResult(results);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.SystemErr; // the result breaks an IDL bound; the transport discards partial results
+                    }
                     return global::RxGen.Runtime.Rpc.OncAcceptStat.Success;
                 }
                 case 1u:
@@ -1107,7 +1263,14 @@ namespace Golden.KvStore
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
                     var result = await _service.KvprocPutAsync(args.arg1, args.arg2, cancellationToken).ConfigureAwait(false);
-                    KVSTORE_V2Protocol.EncodeKvprocPutResult(results, result);
+                    try
+                    {
+                        KVSTORE_V2Protocol.EncodeKvprocPutResult(results, result);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.SystemErr; // the result breaks an IDL bound; the transport discards partial results
+                    }
                     return global::RxGen.Runtime.Rpc.OncAcceptStat.Success;
                 }
                 case 2u:
@@ -1122,7 +1285,14 @@ namespace Golden.KvStore
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
                     var result = await _service.KvprocGetAsync(args, cancellationToken).ConfigureAwait(false);
-                    KVSTORE_V2Protocol.EncodeKvprocGetResult(results, result);
+                    try
+                    {
+                        KVSTORE_V2Protocol.EncodeKvprocGetResult(results, result);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.SystemErr; // the result breaks an IDL bound; the transport discards partial results
+                    }
                     return global::RxGen.Runtime.Rpc.OncAcceptStat.Success;
                 }
                 case 3u:
@@ -1137,7 +1307,14 @@ namespace Golden.KvStore
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
                     var result = await _service.KvprocDeleteAsync(args, cancellationToken).ConfigureAwait(false);
-                    KVSTORE_V2Protocol.EncodeKvprocDeleteResult(results, result);
+                    try
+                    {
+                        KVSTORE_V2Protocol.EncodeKvprocDeleteResult(results, result);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.SystemErr; // the result breaks an IDL bound; the transport discards partial results
+                    }
                     return global::RxGen.Runtime.Rpc.OncAcceptStat.Success;
                 }
                 case 4u:
@@ -1151,7 +1328,14 @@ namespace Golden.KvStore
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
                     var result = await _service.KvprocListAsync(cancellationToken).ConfigureAwait(false);
-                    KVSTORE_V2Protocol.EncodeKvprocListResult(results, result);
+                    try
+                    {
+                        KVSTORE_V2Protocol.EncodeKvprocListResult(results, result);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.SystemErr; // the result breaks an IDL bound; the transport discards partial results
+                    }
                     return global::RxGen.Runtime.Rpc.OncAcceptStat.Success;
                 }
                 case 5u:
@@ -1166,7 +1350,14 @@ namespace Golden.KvStore
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
                     var result = await _service.KvprocCasAsync(args, cancellationToken).ConfigureAwait(false);
-                    KVSTORE_V2Protocol.EncodeKvprocCasResult(results, result);
+                    try
+                    {
+                        KVSTORE_V2Protocol.EncodeKvprocCasResult(results, result);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.SystemErr; // the result breaks an IDL bound; the transport discards partial results
+                    }
                     return global::RxGen.Runtime.Rpc.OncAcceptStat.Success;
                 }
                 case 6u:
@@ -1181,7 +1372,14 @@ namespace Golden.KvStore
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
                     var result = await _service.KvprocGetmanyAsync(args, cancellationToken).ConfigureAwait(false);
-                    KVSTORE_V2Protocol.EncodeKvprocGetmanyResult(results, result);
+                    try
+                    {
+                        KVSTORE_V2Protocol.EncodeKvprocGetmanyResult(results, result);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.SystemErr; // the result breaks an IDL bound; the transport discards partial results
+                    }
                     return global::RxGen.Runtime.Rpc.OncAcceptStat.Success;
                 }
                 case 7u:
@@ -1195,7 +1393,36 @@ namespace Golden.KvStore
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
                     var result = await _service.KvprocStatsAsync(cancellationToken).ConfigureAwait(false);
-                    KVSTORE_V2Protocol.EncodeKvprocStatsResult(results, result);
+                    try
+                    {
+                        KVSTORE_V2Protocol.EncodeKvprocStatsResult(results, result);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.SystemErr; // the result breaks an IDL bound; the transport discards partial results
+                    }
+                    return global::RxGen.Runtime.Rpc.OncAcceptStat.Success;
+                }
+                case 8u:
+                {
+                    string args;
+                    try
+                    {
+                        args = KVSTORE_V2Protocol.DecodeKvprocCountArguments(arguments.Span);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
+                    }
+                    var result = await _service.KvprocCountAsync(args, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        KVSTORE_V2Protocol.EncodeKvprocCountResult(results, result);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.SystemErr; // the result breaks an IDL bound; the transport discards partial results
+                    }
                     return global::RxGen.Runtime.Rpc.OncAcceptStat.Success;
                 }
                 default:

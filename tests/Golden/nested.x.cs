@@ -184,7 +184,7 @@ namespace Golden.Nested
             if (this.List is { } present5)
             {
                 writer.WriteBool(true);
-                (present5 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "nested.list")).Encode(ref writer);
+                present5.Encode(ref writer);
             }
             else writer.WriteBool(false);
         }

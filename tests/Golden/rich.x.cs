@@ -304,7 +304,7 @@ namespace Golden.RichOnc
             if (this.Head is { } present5)
             {
                 writer.WriteBool(true);
-                (present5 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "rich.head")).Encode(ref writer);
+                present5.Encode(ref writer);
             }
             else writer.WriteBool(false);
             (this.Pick ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "rich.pick")).Encode(ref writer);

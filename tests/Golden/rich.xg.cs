@@ -281,7 +281,7 @@ namespace Golden.RichAfs
             if (this.Head is { } present6)
             {
                 writer.WriteBool(true);
-                (present6 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "ar_rich.head")).Encode(ref writer);
+                present6.Encode(ref writer);
             }
             else writer.WriteBool(false);
             (this.Pick ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "ar_rich.pick")).Encode(ref writer);

@@ -1026,7 +1026,7 @@ namespace Golden.Vl
             if (this.Node is { } present1)
             {
                 writer.WriteBool(true);
-                (present1 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "vldb_list.node")).Encode(ref writer);
+                present1.Encode(ref writer);
             }
             else writer.WriteBool(false);
         }
@@ -1107,7 +1107,7 @@ namespace Golden.Vl
             if (this.Node is { } present1)
             {
                 writer.WriteBool(true);
-                (present1 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "nvldb_list.node")).Encode(ref writer);
+                present1.Encode(ref writer);
             }
             else writer.WriteBool(false);
         }

@@ -1043,7 +1043,7 @@ namespace Golden.YfsVl
             if (this.Node is { } present1)
             {
                 writer.WriteBool(true);
-                (present1 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "vldb_list.node")).Encode(ref writer);
+                present1.Encode(ref writer);
             }
             else writer.WriteBool(false);
         }
@@ -1124,7 +1124,7 @@ namespace Golden.YfsVl
             if (this.Node is { } present1)
             {
                 writer.WriteBool(true);
-                (present1 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "nvldb_list.node")).Encode(ref writer);
+                present1.Encode(ref writer);
             }
             else writer.WriteBool(false);
         }

@@ -179,7 +179,7 @@ internal sealed class XdrCodegen
                 var v = w.Unique("present");
                 w.Open($"if ({value} is {{ }} {v})");
                 w.Line("writer.WriteBool(true);");
-                EncodeElement(w, v, d.Type, path);
+                EncodeElement(w, v, d.Type, path, knownNonNull: true);
                 w.Close();
                 w.Line("else writer.WriteBool(false);");
                 break;
@@ -218,7 +218,7 @@ internal sealed class XdrCodegen
         }
     }
 
-    private void EncodeElement(CodeWriter w, string value, TypeRef type, string path)
+    private void EncodeElement(CodeWriter w, string value, TypeRef type, string path, bool knownNonNull = false)
     {
         if (type.Primitive is { } primitive)
         {
@@ -246,7 +246,7 @@ internal sealed class XdrCodegen
                 Encode(w, value, t.Body, path);
                 break;
             default:
-                w.Line($"({value} ?? throw new {Exception}(\"value is null\", {CSharpNames.Literal(path)})).Encode(ref writer);");
+                w.Line(knownNonNull ? $"{value}.Encode(ref writer);" : $"({value} ?? throw new {Exception}(\"value is null\", {CSharpNames.Literal(path)})).Encode(ref writer);");
                 break;
         }
     }
