@@ -45,6 +45,13 @@ public static class Program
             return 2;
         }
 
+        var unknownOption = parse.GetValue(inputs)!.FirstOrDefault(i => i.StartsWith("-", StringComparison.Ordinal) && i.Length > 1);
+        if (unknownOption is not null)
+        {
+            stderr.WriteLine($"rxgen: unknown option '{unknownOption}'");
+            stderr.WriteLine("Try 'rxgen --help'.");
+            return 2;
+        }
         var accessValue = parse.GetValue(access)!;
         if (accessValue != "public" && accessValue != "internal")
         {
