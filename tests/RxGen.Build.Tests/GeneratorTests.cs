@@ -63,7 +63,7 @@ public class GeneratorTests
         var typeError = Run(new List<IdlText> { IdlText.Input("/project/idl/t.xg", text: "struct b {\n  nosuchtype y;\n};\n") }, out _, out _);
         var unknown = Assert.Single(typeError.Diagnostics);
         Assert.Equal("RXG0200", unknown.Id);
-        Assert.Equal((1, 13), (unknown.Location.GetLineSpan().StartLinePosition.Line, unknown.Location.GetLineSpan().StartLinePosition.Character));
+        Assert.Equal((1, 2), (unknown.Location.GetLineSpan().StartLinePosition.Line, unknown.Location.GetLineSpan().StartLinePosition.Character));
         Assert.Equal("unknown type 'nosuchtype'", unknown.GetMessage());
     }
 

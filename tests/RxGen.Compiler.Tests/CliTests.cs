@@ -54,7 +54,7 @@ public class CliTests : IDisposable
         Assert.Equal(1, exit);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
-        Assert.Matches(new Regex(@"bad\.xg\(2,10\): error RXG0200: unknown type 'nosuch'$"), lines[0]);
+        Assert.Matches(new Regex(@"bad\.xg\(2,3\): error RXG0200: unknown type 'nosuch'$"), lines[0]);
         Assert.Matches(new Regex(@"bad\.xg\(4,8\): error RXG0201: "), lines[1]);
         Assert.DoesNotContain("   at ", stderr); // no stack trace
         Assert.False(File.Exists(Path.Combine(output, "bad.xg.cs")));

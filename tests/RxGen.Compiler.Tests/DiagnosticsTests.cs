@@ -32,7 +32,7 @@ public class DiagnosticsTests
 
     [Fact]
     public void Unknown_type() =>
-        AssertAt(Single("struct s {\n  afs_int32 a;\n  unknown_t b;\n};\n", "RXG0200"), 3, 13, "unknown type 'unknown_t'");
+        AssertAt(Single("struct s {\n  afs_int32 a;\n  unknown_t b;\n};\n", "RXG0200"), 3, 3, "unknown type 'unknown_t'");
 
     [Fact]
     public void Duplicate_name() =>
@@ -108,7 +108,7 @@ public class DiagnosticsTests
 
     [Fact]
     public void Error_in_an_included_file_points_into_that_file() =>
-        AssertAt(Single("#include \"inc.xg\"\n", "RXG0200", new Dictionary<string, string> { ["inc.xg"] = "\n\nstruct i { nothere q; };\n" }), 3, 20, "nothere", "inc.xg");
+        AssertAt(Single("#include \"inc.xg\"\n", "RXG0200", new Dictionary<string, string> { ["inc.xg"] = "\n\nstruct i { nothere q; };\n" }), 3, 12, "nothere", "inc.xg");
 
     [Fact]
     public void Several_errors_are_reported_in_one_run()

@@ -45,6 +45,9 @@ public enum DeclarationKind
 /// fixed length or the maximum (null = unbounded) for arrays, opaque and strings.</summary>
 public sealed record Declaration(string Name, DeclarationKind Kind, TypeRef Type, long? Bound, SourceLocation Location)
 {
+    /// <summary>Where the type name is written (diagnostics about the type point there); the name's location when unknown.</summary>
+    public SourceLocation TypeLocation { get; init; } = Location;
+
     public const long Unbounded = uint.MaxValue;
 }
 

@@ -366,6 +366,12 @@ internal sealed class ModelBuilder
 
     private Declaration BuildDeclaration(P.DeclarationContext context, DeclarationContextKind where)
     {
+        var declaration = BuildDeclarationCore(context, where);
+        return declaration with { TypeLocation = Location(context) };
+    }
+
+    private Declaration BuildDeclarationCore(P.DeclarationContext context, DeclarationContextKind where)
+    {
         switch (context)
         {
             case P.VoidDeclarationContext:

@@ -68,7 +68,7 @@ public static class ModelValidator
     private static void CheckDeclaration(Declaration declaration, Dictionary<string, Definition> types, DiagnosticBag diagnostics)
     {
         if (declaration.Type.Name is { } name && !types.ContainsKey(name) && !RuntimeTypes.Contains(name))
-            diagnostics.Add(DiagnosticDescriptors.UnknownType, declaration.Location, name);
+            diagnostics.Add(DiagnosticDescriptors.UnknownType, declaration.TypeLocation, name);
     }
 
     private static void CheckUnion(UnionDefinition union, Dictionary<string, Definition> types, DiagnosticBag diagnostics)
