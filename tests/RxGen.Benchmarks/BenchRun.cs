@@ -66,7 +66,7 @@ internal static class BenchRun
         }
 
         // 2. BenchmarkDotNet.
-        Summary summary = BenchmarkRunner.Run<NestedBenchmarks>(CreateConfig(repoRoot, options, expectedHex));
+        Summary summary = RunKeepingAffinity(() => BenchmarkRunner.Run<NestedBenchmarks>(CreateConfig(repoRoot, options, expectedHex)));
         if (summary.HasCriticalValidationErrors || summary.Reports.Length == 0 || summary.Reports.Any(r => !r.Success))
         {
             Console.Error.WriteLine("error: BenchmarkDotNet did not produce results (see its log above)");
@@ -167,6 +167,30 @@ internal static class BenchRun
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> and restores this process's CPU affinity afterwards: the in-process toolchain
+    /// (--quick) applies the job's affinity to the host, which child processes started later (the C peer,
+    /// compile-examples in `all`) would otherwise inherit.
+    /// </summary>
+    internal static T RunKeepingAffinity<T>(Func<T> run)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsWindows())
+        {
+            return run();
+        }
+
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        IntPtr affinity = self.ProcessorAffinity;
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            self.ProcessorAffinity = affinity;
+        }
     }
 
     internal static IConfig CreateConfig(string repoRoot, Options options, string? expectedHex)
