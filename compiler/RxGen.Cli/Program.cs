@@ -89,7 +89,17 @@ public static class Program
                 failed = true;
                 continue;
             }
-            var result = RxGenCompiler.Compile(new CompileRequest(path, text, new FileSystemSources(), includeDirs, defineList, emit, forcedIncludes));
+            CompileResult result;
+            try
+            {
+                result = RxGenCompiler.Compile(new CompileRequest(path, text, new FileSystemSources(), includeDirs, defineList, emit, forcedIncludes));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                stderr.WriteLine($"{input}: error RXG0401: internal error: {e.GetType().Name}: {e.Message}");
+                failed = true;
+                continue;
+            }
             foreach (var diagnostic in result.Diagnostics) stderr.WriteLine(diagnostic.ToString());
             if (!result.Success) { failed = true; continue; }
             Directory.CreateDirectory(outputDir);

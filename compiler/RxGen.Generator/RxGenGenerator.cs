@@ -98,7 +98,18 @@ public sealed record GenerationResult(GeneratedSource? Source, EquatableArray<Rx
     internal static GenerationResult Compile(IdlFile input, SourceSet sources, CancellationToken ct)
     {
         var request = GeneratorOptions.ToRequest(input, sources);
-        var result = RxGenCompiler.Compile(request, ct);
+        CompileResult result;
+        try
+        {
+            result = RxGenCompiler.Compile(request, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A compiler bug must surface as a diagnostic on the IDL file, never as CS8785 for the whole generator.
+            var internalError = RxGen.Compiler.Diagnostics.Diagnostic.Create(RxGen.Compiler.Diagnostics.DiagnosticDescriptors.InternalError,
+                new RxGen.Compiler.Diagnostics.SourceLocation(input.Path, 0, 0), e.GetType().Name + ": " + e.Message);
+            return new GenerationResult(null, new[] { internalError }.ToEquatableArray());
+        }
         var file = result.Files.Count == 1 ? result.Files[0] : null;
         return new GenerationResult(file is null ? null : new GeneratedSource(HintName(input.Path, file.FileName), file.Text), result.Diagnostics);
     }
