@@ -16,8 +16,10 @@ dotnet tool restore >/dev/null
 echo "== grammar is current (build.ps1 grammar -Check)"
 dotnet pwsh -NoProfile -File ./build.ps1 grammar -Check
 
-echo "== C peers"
+echo "== C peers, and the examples against the reference compilers (OpenAFS rxgen, rpcgen)"
 bash tests/peers/build.sh tests/peers/build
+bash tests/peers/check-samples.sh
+bash examples/check-examples.sh
 
 echo "== build"
 dotnet build RxGen.sln -c Release -warnaserror -nologo -v quiet
