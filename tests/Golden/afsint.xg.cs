@@ -3979,6 +3979,9 @@ namespace Golden.Afs
         /// <summary>The raw reply as a read-only stream.</summary>
         public global::System.IO.Stream ReplyStream => _reader.AsStream();
 
+        /// <summary>The raw request (after the IN arguments) as a write-only stream.</summary>
+        public global::System.IO.Stream RequestStream => global::RxGen.Runtime.Rpc.RxCallStreams.ForWriting(_call);
+
         /// <summary>Ends the request, reads the rest of the reply and decodes the OUT values.</summary>
         public async global::System.Threading.Tasks.Task<RXAFSFetchDataResult> EndAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
@@ -4019,6 +4022,9 @@ namespace Golden.Afs
 
         /// <summary>The raw reply as a read-only stream.</summary>
         public global::System.IO.Stream ReplyStream => _reader.AsStream();
+
+        /// <summary>The raw request (after the IN arguments) as a write-only stream.</summary>
+        public global::System.IO.Stream RequestStream => global::RxGen.Runtime.Rpc.RxCallStreams.ForWriting(_call);
 
         /// <summary>Ends the request, reads the rest of the reply and decodes the OUT values.</summary>
         public async global::System.Threading.Tasks.Task<RXAFSStoreDataResult> EndAsync(global::System.Threading.CancellationToken cancellationToken = default)
@@ -4061,6 +4067,9 @@ namespace Golden.Afs
         /// <summary>The raw reply as a read-only stream.</summary>
         public global::System.IO.Stream ReplyStream => _reader.AsStream();
 
+        /// <summary>The raw request (after the IN arguments) as a write-only stream.</summary>
+        public global::System.IO.Stream RequestStream => global::RxGen.Runtime.Rpc.RxCallStreams.ForWriting(_call);
+
         /// <summary>Ends the request, reads the rest of the reply and decodes the OUT values.</summary>
         public async global::System.Threading.Tasks.Task<RXAFSFetchData64Result> EndAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
@@ -4101,6 +4110,9 @@ namespace Golden.Afs
 
         /// <summary>The raw reply as a read-only stream.</summary>
         public global::System.IO.Stream ReplyStream => _reader.AsStream();
+
+        /// <summary>The raw request (after the IN arguments) as a write-only stream.</summary>
+        public global::System.IO.Stream RequestStream => global::RxGen.Runtime.Rpc.RxCallStreams.ForWriting(_call);
 
         /// <summary>Ends the request, reads the rest of the reply and decodes the OUT values.</summary>
         public async global::System.Threading.Tasks.Task<RXAFSStoreData64Result> EndAsync(global::System.Threading.CancellationToken cancellationToken = default)

@@ -249,6 +249,25 @@ public sealed class RxRoundTripTests
     }
 
     [Fact]
+    public async Task StoreData_through_the_request_Stream()
+    {
+        const int size = 1024 * 1024 + 3;
+        byte[] content = Pattern(size);
+        var fs = new StreamingFileServer([]);
+        var harness = await AfsHarness.StartAsync(fs);
+        var fid = new Afs.AFSFid { Volume = 536870912, Vnode = 6, Unique = 2 };
+        var status = new Afs.AFSStoreStatus { Mask = 1, ClientModTime = 1700000000 };
+
+        await using Afs.RXAFSStoreDataCall call = await harness.Client.StartStoreDataAsync(fid, status, 0, size, size).WaitAsync(Timeout);
+        await new System.IO.MemoryStream(content).CopyToAsync(call.RequestStream).WaitAsync(Timeout);
+        Afs.RXAFSStoreDataResult outValues = await call.EndAsync().WaitAsync(Timeout);
+
+        Assert.Equal(size, fs.StoreBytesRead);
+        Assert.True(content.AsSpan().SequenceEqual(fs.Stored), "stored bytes differ from the ones sent");
+        Assert.Equal((uint)size, outValues.OutStatus.Length);
+    }
+
+    [Fact]
     public async Task StoreData_ClientStreamsSeveralMiB_ServerReadsExactlyLength()
     {
         const int size = 3 * 1024 * 1024 + 5;
