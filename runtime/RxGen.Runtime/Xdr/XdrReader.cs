@@ -145,7 +145,7 @@ public ref struct XdrReader
     {
         if (length < 0)
         {
-            XdrThrow.Error($"fixed opaque length {length} is negative", fieldPath);
+            XdrThrow.Format("fixed opaque length {0} is negative", length, fieldPath);
         }
 
         ReadOnlySpan<byte> body = TakePadded(length, fieldPath);
@@ -214,12 +214,12 @@ public ref struct XdrReader
         uint count = ReadUInt32Core(fieldPath);
         if (count > maxCount)
         {
-            XdrThrow.Error($"array count {count} exceeds maximum {maxCount}", fieldPath);
+            XdrThrow.Format("array count {0} exceeds maximum {1}", count, maxCount, fieldPath);
         }
 
         if (count > int.MaxValue)
         {
-            XdrThrow.Error($"array count {count} is too large", fieldPath);
+            XdrThrow.Format("array count {0} is too large", count, fieldPath);
         }
 
         long needed = (long)count * Math.Max(minElementSize, 1);
@@ -242,7 +242,7 @@ public ref struct XdrReader
     {
         if (count < 0)
         {
-            XdrThrow.Error($"char vector length {count} is negative", fieldPath);
+            XdrThrow.Format("char vector length {0} is negative", count, fieldPath);
         }
 
         CheckAvailable(4L * count, fieldPath);
@@ -283,7 +283,7 @@ public ref struct XdrReader
     {
         if (_depth >= _maxDepth)
         {
-            XdrThrow.Error($"nesting deeper than {_maxDepth} levels", fieldPath);
+            XdrThrow.Format("nesting deeper than {0} levels", _maxDepth, fieldPath);
         }
 
         if (_depth < PathStackSize)
@@ -316,7 +316,7 @@ public ref struct XdrReader
     {
         if (_position != _data.Length)
         {
-            XdrThrow.Error($"{Remaining} unexpected trailing byte(s) after {what}", null);
+            XdrThrow.Format("{0} unexpected trailing byte(s) after {1}", Remaining, what, null);
         }
     }
 
@@ -352,7 +352,7 @@ public ref struct XdrReader
         if (v > 1)
         {
             _position -= 4;
-            XdrThrow.Error($"bool value {v} is neither 0 nor 1", fieldPath ?? CurrentPath);
+            XdrThrow.Format("bool value {0} is neither 0 nor 1", v, fieldPath ?? CurrentPath);
         }
 
         return v != 0;
@@ -363,12 +363,12 @@ public ref struct XdrReader
         uint length = ReadUInt32Core(fieldPath);
         if (length > maxLength)
         {
-            XdrThrow.Error($"{kind} length {length} exceeds maximum {maxLength}", fieldPath);
+            XdrThrow.Format("{0} length {1} exceeds maximum {2}", kind, length, maxLength, fieldPath);
         }
 
         if (length > Array.MaxLength)
         {
-            XdrThrow.Error($"{kind} length {length} is too large", fieldPath);
+            XdrThrow.Format("{0} length {1} is too large", kind, length, fieldPath);
         }
 
         return (int)length;

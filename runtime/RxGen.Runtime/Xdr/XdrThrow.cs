@@ -28,6 +28,20 @@ internal static class XdrThrow
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     internal static T Error<T>(string message, string? fieldPath) => throw new XdrException(message, fieldPath);
 
+    /// <summary>Formats the message here, not at the call site: an interpolated string in an inlined hot method
+    /// would put its handler in every caller's frame (zeroed on each call, even when nothing fails).</summary>
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void Format(string format, object? arg0, string? fieldPath) =>
+        throw new XdrException(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, arg0), fieldPath);
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void Format(string format, object? arg0, object? arg1, string? fieldPath) =>
+        throw new XdrException(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, arg0, arg1), fieldPath);
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void Format(string format, object? arg0, object? arg1, object? arg2, string? fieldPath) =>
+        throw new XdrException(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, arg0, arg1, arg2), fieldPath);
+
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     internal static void InvalidUtf8(string? fieldPath, Exception? inner) =>
         throw new XdrException("string is not valid UTF-8", fieldPath, inner);

@@ -148,7 +148,7 @@ public ref struct XdrWriter
     {
         if (data.Length != length)
         {
-            XdrThrow.Error($"fixed opaque has {data.Length} byte(s), expected exactly {length}", fieldPath);
+            XdrThrow.Format("fixed opaque has {0} byte(s), expected exactly {1}", data.Length, length, fieldPath);
         }
 
         WriteOpaqueBody(data, fieldPath);
@@ -163,7 +163,7 @@ public ref struct XdrWriter
     {
         if ((uint)data.Length > maxLength)
         {
-            XdrThrow.Error($"opaque length {data.Length} exceeds maximum {maxLength}", fieldPath);
+            XdrThrow.Format("opaque length {0} exceeds maximum {1}", data.Length, maxLength, fieldPath);
         }
 
         if (_output is null)
@@ -201,7 +201,7 @@ public ref struct XdrWriter
 
         if ((uint)byteCount > maxLength)
         {
-            XdrThrow.Error($"string length {byteCount} (UTF-8 bytes) exceeds maximum {maxLength}", fieldPath);
+            XdrThrow.Format("string length {0} (UTF-8 bytes) exceeds maximum {1}", byteCount, maxLength, fieldPath);
         }
 
         int pad = XdrThrow.Pad(byteCount);
@@ -222,12 +222,12 @@ public ref struct XdrWriter
     {
         if (count < 0)
         {
-            XdrThrow.Error($"array count {count} is negative", fieldPath);
+            XdrThrow.Format("array count {0} is negative", count, fieldPath);
         }
 
         if ((uint)count > maxCount)
         {
-            XdrThrow.Error($"array count {count} exceeds maximum {maxCount}", fieldPath);
+            XdrThrow.Format("array count {0} exceeds maximum {1}", count, maxCount, fieldPath);
         }
 
         WriteUInt32((uint)count);
@@ -242,7 +242,7 @@ public ref struct XdrWriter
     {
         if (actual != expected)
         {
-            XdrThrow.Error($"fixed array has {actual} element(s), expected exactly {expected}", fieldPath);
+            XdrThrow.Format("fixed array has {0} element(s), expected exactly {1}", actual, expected, fieldPath);
         }
     }
 
@@ -288,7 +288,7 @@ public ref struct XdrWriter
         if (++_depth > _maxDepth)
         {
             _depth--;
-            XdrThrow.Error($"nesting deeper than {_maxDepth} levels (cyclic value?)", fieldPath);
+            XdrThrow.Format("nesting deeper than {0} levels (cyclic value?)", _maxDepth, fieldPath);
         }
     }
 
