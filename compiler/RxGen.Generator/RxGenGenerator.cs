@@ -23,6 +23,7 @@ public sealed class RxGenGenerator : IIncrementalGenerator
     {
         public const string Files = "RxGen.Files";
         public const string Sources = "RxGen.Sources";
+        public const string Dependencies = "RxGen.Dependencies";
         public const string Compile = "RxGen.Compile";
     }
 
@@ -41,9 +42,15 @@ public sealed class RxGenGenerator : IIncrementalGenerator
             .Select(static (all, _) => new SourceSet(all.Select(f => new KeyValuePair<string, string>(f.Path, f.Text)).ToEquatableArray()))
             .WithTrackingName(StepNames.Sources);
 
-        var results = files.Where(static f => f.IsInput)
+        // Per input, only the files it really includes (a cheap preprocessing pass): editing another IDL file
+        // leaves this input's value equal, so its compile step stays cached.
+        var dependencies = files.Where(static f => f.IsInput)
             .Combine(sources)
-            .Select(static (pair, ct) => GenerationResult.Compile(pair.Left, pair.Right, ct))
+            .Select(static (pair, ct) => (Input: pair.Left, Sources: pair.Right.Restrict(pair.Left, ct)))
+            .WithTrackingName(StepNames.Dependencies);
+
+        var results = dependencies
+            .Select(static (pair, ct) => GenerationResult.Compile(pair.Input, pair.Sources, ct))
             .WithTrackingName(StepNames.Compile);
 
         // Source and diagnostics in separate outputs: a diagnostic that moves does not force regeneration.
@@ -78,6 +85,19 @@ internal sealed record IdlFile(string Path, string Text, bool IsInput, string? N
 /// <summary>All IDL texts by path, for include resolution without file I/O.</summary>
 internal sealed record SourceSet(EquatableArray<KeyValuePair<string, string>> Files) : ISourceProvider
 {
+    /// <summary>The files <paramref name="input"/> includes (directly or not), found by preprocessing it.</summary>
+    public SourceSet Restrict(IdlFile input, CancellationToken ct)
+    {
+        var request = GeneratorOptions.ToRequest(input, this);
+        var options = new PreprocessorOptions
+        {
+            IncludeDirectories = request.IncludeDirectories ?? Array.Empty<string>(),
+            Defines = request.Defines ?? Array.Empty<KeyValuePair<string, string?>>(),
+        };
+        var included = new HashSet<string>(Preprocessor.Run(input.Path, input.Text, options, this, ct).IncludedFiles, StringComparer.Ordinal);
+        return new SourceSet(Files.Where(f => included.Contains(f.Key)).ToEquatableArray());
+    }
+
     public bool TryGetText(string path, out string text)
     {
         foreach (var file in Files)
