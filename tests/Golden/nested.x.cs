@@ -138,7 +138,7 @@ namespace Golden.Nested
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class nested : global::RxGen.Runtime.Xdr.IXdrSerializable<nested>
     {
-        /// <summary><c>int32 revision</c></summary>
+        /// <summary><c>int32 revision</c>: not "version": a reserved word in rpcgen</summary>
         public int Revision { get; set; }
         /// <summary><c>uint32 flags</c></summary>
         public uint Flags { get; set; }

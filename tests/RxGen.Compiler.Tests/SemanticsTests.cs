@@ -156,6 +156,16 @@ union res switch (color c) { case RED: case GREEN: int x; case BLUE: void; defau
     }
 
     [Fact]
+    public void Member_comments_document_fields()
+    {
+        var model = Model("struct ve {\n  int a; /* count of things */\n  /* the name */\n  int b;\n  int c;\n};\n");
+        var fields = model.Types.OfType<StructDefinition>().Single().Fields;
+        Assert.Equal(new[] { "count of things", "the name", null }, fields.Select(f => f.Documentation));
+        var cs = Idl.Compile("struct ve {\n  int a; /* count <of> things */\n};\n").Files.Single().Text;
+        Assert.Contains("<c>int32 a</c>: count &lt;of&gt; things</summary>", cs);
+    }
+
+    [Fact]
     public void Contextual_keywords_are_identifiers()
     {
         var model = Model("struct s { int proc; int version; int package; int program; int split; };\n");

@@ -157,6 +157,7 @@ internal sealed class CSharpEmitter
                 Type = _codegen.CsType(_codegen.Expand(field)),
                 Default = _codegen.DefaultValue(field),
                 Wire = CSharpNames.Xml(DescribeWire(field)),
+                Doc = field.Documentation is { } doc ? CSharpNames.Xml(doc).Replace("\n", " ") : null,
             });
         }
 

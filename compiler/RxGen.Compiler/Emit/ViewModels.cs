@@ -53,6 +53,7 @@ internal sealed class FieldView
     public string Type { get; set; } = "";
     public string? Default { get; set; }
     public string Wire { get; set; } = "";
+    public string? Doc { get; set; }
 }
 
 internal sealed class StructView

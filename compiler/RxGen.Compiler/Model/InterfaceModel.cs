@@ -48,6 +48,9 @@ public sealed record Declaration(string Name, DeclarationKind Kind, TypeRef Type
     /// <summary>Where the type name is written (diagnostics about the type point there); the name's location when unknown.</summary>
     public SourceLocation TypeLocation { get; init; } = Location;
 
+    /// <summary>The IDL comment that documents the declaration (a comment before it, or after it on the same line).</summary>
+    public string? Documentation { get; init; }
+
     public const long Unbounded = uint.MaxValue;
 }
 

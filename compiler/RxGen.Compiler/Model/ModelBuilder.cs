@@ -252,6 +252,18 @@ internal sealed class ModelBuilder
         return CleanComment(comment.Text);
     }
 
+    /// <summary>A struct member's comment: one after its ';' on the same line, else one on the lines just above.</summary>
+    private string? MemberDocumentation(P.DeclarationContext declaration)
+    {
+        var semicolon = declaration.Stop.TokenIndex + 1;
+        if (semicolon < _parsed.Tokens.Size)
+        {
+            var after = _parsed.Tokens.GetHiddenTokensToRight(semicolon, Lexer.Hidden);
+            if (after is { Count: > 0 } && after[0].Line == _parsed.Tokens.Get(semicolon).Line) return CleanComment(after[0].Text);
+        }
+        return Documentation(declaration);
+    }
+
     internal static string? CleanComment(string text)
     {
         if (text.StartsWith("//", StringComparison.Ordinal)) text = text.Substring(2);
@@ -332,7 +344,7 @@ internal sealed class ModelBuilder
 
     private void VisitStruct(P.StructDefinitionContext context)
     {
-        var fields = context.structBody().declaration().Select(d => BuildDeclaration(d, DeclarationContextKind.Member)).ToEquatableArray();
+        var fields = context.structBody().declaration().Select(d => BuildDeclaration(d, DeclarationContextKind.Member) with { Documentation = MemberDocumentation(d) }).ToEquatableArray();
         _types.Add(new StructDefinition(Name(context.identifier()), fields, Location(context.identifier()), Documentation(context)));
     }
 
