@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -328,9 +329,9 @@ public ref struct XdrReader
             ThrowTruncated(4, fieldPath);
         }
 
-        uint v = BinaryPrimitives.ReadUInt32BigEndian(_data.Slice(_position));
+        uint v = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), _position));
         _position += 4;
-        return v;
+        return BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(v) : v;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -341,9 +342,9 @@ public ref struct XdrReader
             ThrowTruncated(8, fieldPath);
         }
 
-        ulong v = BinaryPrimitives.ReadUInt64BigEndian(_data.Slice(_position));
+        ulong v = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), _position));
         _position += 8;
-        return v;
+        return BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(v) : v;
     }
 
     private bool ReadBoolCore(string? fieldPath)
