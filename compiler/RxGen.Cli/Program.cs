@@ -65,11 +65,7 @@ public static class Program
             return 2;
         }
         var emit = new EmitOptions(parse.GetValue(ns), accessValue == "public", sides.Contains("client"), sides.Contains("server"));
-        var defineList = (parse.GetValue(defines) ?? Array.Empty<string>()).Select(d =>
-        {
-            var eq = d.IndexOf('=');
-            return eq < 0 ? new KeyValuePair<string, string?>(d, null) : new KeyValuePair<string, string?>(d.Substring(0, eq), d.Substring(eq + 1));
-        }).ToList();
+        var defineList = (parse.GetValue(defines) ?? Array.Empty<string>()).Select(PreprocessorOptions.ParseDefine).ToList();
         var includeDirs = (parse.GetValue(includes) ?? Array.Empty<string>()).Select(Normalize).ToList();
         var outputDir = parse.GetValue(output)!;
         var forcedIncludes = (parse.GetValue(forced) ?? Array.Empty<string>()).Select(f => Normalize(Path.GetFullPath(f))).ToList();

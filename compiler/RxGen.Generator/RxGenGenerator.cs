@@ -154,11 +154,7 @@ public static class GeneratorOptions
         var baseDirectory = input.ProjectDirectory.Length > 0 ? input.ProjectDirectory
             : input.Path.LastIndexOf('/') is var i and >= 0 ? input.Path.Substring(0, i) : ".";
         var includeDirs = Split(input.IncludeDirs).Select(IdlFile.Normalize).Select(d => IsRooted(d) ? d : baseDirectory + "/" + d).ToList();
-        var defines = Split(input.Defines).Select(d =>
-        {
-            var eq = d.IndexOf('=');
-            return eq < 0 ? new KeyValuePair<string, string?>(d, null) : new KeyValuePair<string, string?>(d.Substring(0, eq), d.Substring(eq + 1));
-        }).ToList();
+        var defines = Split(input.Defines).Select(PreprocessorOptions.ParseDefine).ToList();
         var services = Split(input.Services).Select(s => s.ToLowerInvariant()).ToList();
         var emit = new EmitOptions(input.Namespace, !string.Equals(input.Access, "internal", StringComparison.OrdinalIgnoreCase),
             services.Count == 0 || services.Contains("client"), services.Count == 0 || services.Contains("server"));

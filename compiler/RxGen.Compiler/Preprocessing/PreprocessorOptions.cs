@@ -12,4 +12,11 @@ public sealed class PreprocessorOptions
     /// <summary>The <c>-D NAME[=VALUE]</c> list, applied in order after the predefined macros; a null value means "1".
     /// A key of the form <c>F(x)</c> declares a function-like macro (recorded for <c>defined</c> only).</summary>
     public IReadOnlyList<KeyValuePair<string, string?>> Defines { get; init; } = Array.Empty<KeyValuePair<string, string?>>();
+
+    /// <summary>Parses a <c>-D</c> argument: <c>NAME</c> or <c>NAME=VALUE</c> (the CLI and the MSBuild <c>Defines</c> metadata).</summary>
+    public static KeyValuePair<string, string?> ParseDefine(string define)
+    {
+        var eq = define.IndexOf('=');
+        return eq < 0 ? new KeyValuePair<string, string?>(define, null) : new KeyValuePair<string, string?>(define.Substring(0, eq), define.Substring(eq + 1));
+    }
 }
