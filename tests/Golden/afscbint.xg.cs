@@ -150,9 +150,10 @@ namespace Golden.AfsCb
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.Volume);
-            writer.WriteUInt32(this.Vnode);
-            writer.WriteUInt32(this.Unique);
+            var block1 = writer.Reserve(12);
+            block1.UInt32(0, this.Volume);
+            block1.UInt32(4, this.Vnode);
+            block1.UInt32(8, this.Unique);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -183,9 +184,10 @@ namespace Golden.AfsCb
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.CallBackVersion);
-            writer.WriteUInt32(this.ExpirationTime);
-            writer.WriteUInt32(this.CallBackType);
+            var block1 = writer.Reserve(12);
+            block1.UInt32(0, this.CallBackVersion);
+            block1.UInt32(4, this.ExpirationTime);
+            block1.UInt32(8, this.CallBackType);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -252,27 +254,28 @@ namespace Golden.AfsCb
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.InterfaceVersion);
-            writer.WriteUInt32(this.FileType);
-            writer.WriteUInt32(this.LinkCount);
-            writer.WriteUInt32(this.Length);
-            writer.WriteUInt32(this.DataVersion);
-            writer.WriteUInt32(this.Author);
-            writer.WriteUInt32(this.Owner);
-            writer.WriteUInt32(this.CallerAccess);
-            writer.WriteUInt32(this.AnonymousAccess);
-            writer.WriteUInt32(this.UnixModeBits);
-            writer.WriteUInt32(this.ParentVnode);
-            writer.WriteUInt32(this.ParentUnique);
-            writer.WriteUInt32(this.ResidencyMask);
-            writer.WriteUInt32(this.ClientModTime);
-            writer.WriteUInt32(this.ServerModTime);
-            writer.WriteUInt32(this.Group);
-            writer.WriteUInt32(this.SyncCounter);
-            writer.WriteUInt32(this.DataVersionHigh);
-            writer.WriteUInt32(this.LockCount);
-            writer.WriteUInt32(this.LengthHi);
-            writer.WriteUInt32(this.ErrorCode);
+            var block1 = writer.Reserve(84);
+            block1.UInt32(0, this.InterfaceVersion);
+            block1.UInt32(4, this.FileType);
+            block1.UInt32(8, this.LinkCount);
+            block1.UInt32(12, this.Length);
+            block1.UInt32(16, this.DataVersion);
+            block1.UInt32(20, this.Author);
+            block1.UInt32(24, this.Owner);
+            block1.UInt32(28, this.CallerAccess);
+            block1.UInt32(32, this.AnonymousAccess);
+            block1.UInt32(36, this.UnixModeBits);
+            block1.UInt32(40, this.ParentVnode);
+            block1.UInt32(44, this.ParentUnique);
+            block1.UInt32(48, this.ResidencyMask);
+            block1.UInt32(52, this.ClientModTime);
+            block1.UInt32(56, this.ServerModTime);
+            block1.UInt32(60, this.Group);
+            block1.UInt32(64, this.SyncCounter);
+            block1.UInt32(68, this.DataVersionHigh);
+            block1.UInt32(72, this.LockCount);
+            block1.UInt32(76, this.LengthHi);
+            block1.UInt32(80, this.ErrorCode);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -327,12 +330,13 @@ namespace Golden.AfsCb
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.Mask);
-            writer.WriteUInt32(this.ClientModTime);
-            writer.WriteUInt32(this.Owner);
-            writer.WriteUInt32(this.Group);
-            writer.WriteUInt32(this.UnixModeBits);
-            writer.WriteUInt32(this.SegSize);
+            var block1 = writer.Reserve(24);
+            block1.UInt32(0, this.Mask);
+            block1.UInt32(4, this.ClientModTime);
+            block1.UInt32(8, this.Owner);
+            block1.UInt32(12, this.Group);
+            block1.UInt32(16, this.UnixModeBits);
+            block1.UInt32(20, this.SegSize);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -373,12 +377,13 @@ namespace Golden.AfsCb
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.Spare1);
-            writer.WriteUInt32(this.Spare2);
-            writer.WriteUInt32(this.Spare3);
-            writer.WriteUInt32(this.Spare4);
-            writer.WriteUInt32(this.Spare5);
-            writer.WriteUInt32(this.Spare6);
+            var block1 = writer.Reserve(24);
+            block1.UInt32(0, this.Spare1);
+            block1.UInt32(4, this.Spare2);
+            block1.UInt32(8, this.Spare3);
+            block1.UInt32(12, this.Spare4);
+            block1.UInt32(16, this.Spare5);
+            block1.UInt32(20, this.Spare6);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -423,14 +428,15 @@ namespace Golden.AfsCb
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.WaitStates);
-            writer.WriteInt32(this.ExclLocked);
-            writer.WriteInt32(this.ReadersReading);
-            writer.WriteInt32(this.NumWaiting);
-            writer.WriteInt32(this.Spare);
-            writer.WriteInt32(this.PidLastReader);
-            writer.WriteInt32(this.PidWriter);
-            writer.WriteInt32(this.SrcIndicator);
+            var block1 = writer.Reserve(32);
+            block1.Int32(0, this.WaitStates);
+            block1.Int32(4, this.ExclLocked);
+            block1.Int32(8, this.ReadersReading);
+            block1.Int32(12, this.NumWaiting);
+            block1.Int32(16, this.Spare);
+            block1.Int32(20, this.PidLastReader);
+            block1.Int32(24, this.PidWriter);
+            block1.Int32(28, this.SrcIndicator);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -484,19 +490,22 @@ namespace Golden.AfsCb
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.Addr);
-            writer.WriteInt32(this.Cell);
+            var block1 = writer.Reserve(8);
+            block1.Int32(0, this.Addr);
+            block1.Int32(4, this.Cell);
             (this.NetFid ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBCacheEntry.netFid")).Encode(ref writer);
-            writer.WriteInt32(this.Length);
-            writer.WriteInt32(this.DataVersion);
+            var block2 = writer.Reserve(8);
+            block2.Int32(0, this.Length);
+            block2.Int32(4, this.DataVersion);
             (this.Lock ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBCacheEntry.lock")).Encode(ref writer);
-            writer.WriteInt32(this.Callback);
-            writer.WriteInt32(this.CbExpires);
-            writer.WriteInt32(this.RefCount);
-            writer.WriteInt32(this.Opens);
-            writer.WriteInt32(this.Writers);
-            writer.WriteInt32(this.Mvstat);
-            writer.WriteInt32(this.States);
+            var block3 = writer.Reserve(28);
+            block3.Int32(0, this.Callback);
+            block3.Int32(4, this.CbExpires);
+            block3.Int32(8, this.RefCount);
+            block3.Int32(12, this.Opens);
+            block3.Int32(16, this.Writers);
+            block3.Int32(20, this.Mvstat);
+            block3.Int32(24, this.States);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -555,19 +564,22 @@ namespace Golden.AfsCb
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.Addr);
-            writer.WriteInt32(this.Cell);
+            var block1 = writer.Reserve(8);
+            block1.Int32(0, this.Addr);
+            block1.Int32(4, this.Cell);
             (this.NetFid ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBCacheEntry64.netFid")).Encode(ref writer);
-            writer.WriteInt64(this.Length);
-            writer.WriteInt32(this.DataVersion);
+            var block2 = writer.Reserve(12);
+            block2.Int64(0, this.Length);
+            block2.Int32(8, this.DataVersion);
             (this.Lock ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBCacheEntry64.lock")).Encode(ref writer);
-            writer.WriteInt32(this.Callback);
-            writer.WriteInt32(this.CbExpires);
-            writer.WriteInt32(this.RefCount);
-            writer.WriteInt32(this.Opens);
-            writer.WriteInt32(this.Writers);
-            writer.WriteInt32(this.Mvstat);
-            writer.WriteInt32(this.States);
+            var block3 = writer.Reserve(28);
+            block3.Int32(0, this.Callback);
+            block3.Int32(4, this.CbExpires);
+            block3.Int32(8, this.RefCount);
+            block3.Int32(12, this.Opens);
+            block3.Int32(16, this.Writers);
+            block3.Int32(20, this.Mvstat);
+            block3.Int32(24, this.States);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>

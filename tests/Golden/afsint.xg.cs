@@ -272,9 +272,10 @@ namespace Golden.Afs
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.Volume);
-            writer.WriteUInt32(this.Vnode);
-            writer.WriteUInt32(this.Unique);
+            var block1 = writer.Reserve(12);
+            block1.UInt32(0, this.Volume);
+            block1.UInt32(4, this.Vnode);
+            block1.UInt32(8, this.Unique);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -305,9 +306,10 @@ namespace Golden.Afs
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.CallBackVersion);
-            writer.WriteUInt32(this.ExpirationTime);
-            writer.WriteUInt32(this.CallBackType);
+            var block1 = writer.Reserve(12);
+            block1.UInt32(0, this.CallBackVersion);
+            block1.UInt32(4, this.ExpirationTime);
+            block1.UInt32(8, this.CallBackType);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -374,27 +376,28 @@ namespace Golden.Afs
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.InterfaceVersion);
-            writer.WriteUInt32(this.FileType);
-            writer.WriteUInt32(this.LinkCount);
-            writer.WriteUInt32(this.Length);
-            writer.WriteUInt32(this.DataVersion);
-            writer.WriteUInt32(this.Author);
-            writer.WriteUInt32(this.Owner);
-            writer.WriteUInt32(this.CallerAccess);
-            writer.WriteUInt32(this.AnonymousAccess);
-            writer.WriteUInt32(this.UnixModeBits);
-            writer.WriteUInt32(this.ParentVnode);
-            writer.WriteUInt32(this.ParentUnique);
-            writer.WriteUInt32(this.ResidencyMask);
-            writer.WriteUInt32(this.ClientModTime);
-            writer.WriteUInt32(this.ServerModTime);
-            writer.WriteUInt32(this.Group);
-            writer.WriteUInt32(this.SyncCounter);
-            writer.WriteUInt32(this.DataVersionHigh);
-            writer.WriteUInt32(this.LockCount);
-            writer.WriteUInt32(this.LengthHi);
-            writer.WriteUInt32(this.ErrorCode);
+            var block1 = writer.Reserve(84);
+            block1.UInt32(0, this.InterfaceVersion);
+            block1.UInt32(4, this.FileType);
+            block1.UInt32(8, this.LinkCount);
+            block1.UInt32(12, this.Length);
+            block1.UInt32(16, this.DataVersion);
+            block1.UInt32(20, this.Author);
+            block1.UInt32(24, this.Owner);
+            block1.UInt32(28, this.CallerAccess);
+            block1.UInt32(32, this.AnonymousAccess);
+            block1.UInt32(36, this.UnixModeBits);
+            block1.UInt32(40, this.ParentVnode);
+            block1.UInt32(44, this.ParentUnique);
+            block1.UInt32(48, this.ResidencyMask);
+            block1.UInt32(52, this.ClientModTime);
+            block1.UInt32(56, this.ServerModTime);
+            block1.UInt32(60, this.Group);
+            block1.UInt32(64, this.SyncCounter);
+            block1.UInt32(68, this.DataVersionHigh);
+            block1.UInt32(72, this.LockCount);
+            block1.UInt32(76, this.LengthHi);
+            block1.UInt32(80, this.ErrorCode);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -449,12 +452,13 @@ namespace Golden.Afs
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.Mask);
-            writer.WriteUInt32(this.ClientModTime);
-            writer.WriteUInt32(this.Owner);
-            writer.WriteUInt32(this.Group);
-            writer.WriteUInt32(this.UnixModeBits);
-            writer.WriteUInt32(this.SegSize);
+            var block1 = writer.Reserve(24);
+            block1.UInt32(0, this.Mask);
+            block1.UInt32(4, this.ClientModTime);
+            block1.UInt32(8, this.Owner);
+            block1.UInt32(12, this.Group);
+            block1.UInt32(16, this.UnixModeBits);
+            block1.UInt32(20, this.SegSize);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -495,12 +499,13 @@ namespace Golden.Afs
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.Spare1);
-            writer.WriteUInt32(this.Spare2);
-            writer.WriteUInt32(this.Spare3);
-            writer.WriteUInt32(this.Spare4);
-            writer.WriteUInt32(this.Spare5);
-            writer.WriteUInt32(this.Spare6);
+            var block1 = writer.Reserve(24);
+            block1.UInt32(0, this.Spare1);
+            block1.UInt32(4, this.Spare2);
+            block1.UInt32(8, this.Spare3);
+            block1.UInt32(12, this.Spare4);
+            block1.UInt32(16, this.Spare5);
+            block1.UInt32(20, this.Spare6);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -545,14 +550,15 @@ namespace Golden.Afs
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.WaitStates);
-            writer.WriteInt32(this.ExclLocked);
-            writer.WriteInt32(this.ReadersReading);
-            writer.WriteInt32(this.NumWaiting);
-            writer.WriteInt32(this.Spare);
-            writer.WriteInt32(this.PidLastReader);
-            writer.WriteInt32(this.PidWriter);
-            writer.WriteInt32(this.SrcIndicator);
+            var block1 = writer.Reserve(32);
+            block1.Int32(0, this.WaitStates);
+            block1.Int32(4, this.ExclLocked);
+            block1.Int32(8, this.ReadersReading);
+            block1.Int32(12, this.NumWaiting);
+            block1.Int32(16, this.Spare);
+            block1.Int32(20, this.PidLastReader);
+            block1.Int32(24, this.PidWriter);
+            block1.Int32(28, this.SrcIndicator);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -606,19 +612,22 @@ namespace Golden.Afs
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.Addr);
-            writer.WriteInt32(this.Cell);
+            var block1 = writer.Reserve(8);
+            block1.Int32(0, this.Addr);
+            block1.Int32(4, this.Cell);
             (this.NetFid ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBCacheEntry.netFid")).Encode(ref writer);
-            writer.WriteInt32(this.Length);
-            writer.WriteInt32(this.DataVersion);
+            var block2 = writer.Reserve(8);
+            block2.Int32(0, this.Length);
+            block2.Int32(4, this.DataVersion);
             (this.Lock ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBCacheEntry.lock")).Encode(ref writer);
-            writer.WriteInt32(this.Callback);
-            writer.WriteInt32(this.CbExpires);
-            writer.WriteInt32(this.RefCount);
-            writer.WriteInt32(this.Opens);
-            writer.WriteInt32(this.Writers);
-            writer.WriteInt32(this.Mvstat);
-            writer.WriteInt32(this.States);
+            var block3 = writer.Reserve(28);
+            block3.Int32(0, this.Callback);
+            block3.Int32(4, this.CbExpires);
+            block3.Int32(8, this.RefCount);
+            block3.Int32(12, this.Opens);
+            block3.Int32(16, this.Writers);
+            block3.Int32(20, this.Mvstat);
+            block3.Int32(24, this.States);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -677,19 +686,22 @@ namespace Golden.Afs
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.Addr);
-            writer.WriteInt32(this.Cell);
+            var block1 = writer.Reserve(8);
+            block1.Int32(0, this.Addr);
+            block1.Int32(4, this.Cell);
             (this.NetFid ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBCacheEntry64.netFid")).Encode(ref writer);
-            writer.WriteInt64(this.Length);
-            writer.WriteInt32(this.DataVersion);
+            var block2 = writer.Reserve(12);
+            block2.Int64(0, this.Length);
+            block2.Int32(8, this.DataVersion);
             (this.Lock ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBCacheEntry64.lock")).Encode(ref writer);
-            writer.WriteInt32(this.Callback);
-            writer.WriteInt32(this.CbExpires);
-            writer.WriteInt32(this.RefCount);
-            writer.WriteInt32(this.Opens);
-            writer.WriteInt32(this.Writers);
-            writer.WriteInt32(this.Mvstat);
-            writer.WriteInt32(this.States);
+            var block3 = writer.Reserve(28);
+            block3.Int32(0, this.Callback);
+            block3.Int32(4, this.CbExpires);
+            block3.Int32(8, this.RefCount);
+            block3.Int32(12, this.Opens);
+            block3.Int32(16, this.Writers);
+            block3.Int32(20, this.Mvstat);
+            block3.Int32(24, this.States);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -834,9 +846,10 @@ namespace Golden.Afs
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.Host);
-            writer.WriteInt32(this.Portal);
-            writer.WriteInt32(this.Session);
+            var block1 = writer.Reserve(12);
+            block1.Int32(0, this.Host);
+            block1.Int32(4, this.Portal);
+            block1.Int32(8, this.Session);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -867,8 +880,9 @@ namespace Golden.Afs
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.BlocksAvailable);
-            writer.WriteInt32(this.TotalBlocks);
+            var block1 = writer.Reserve(8);
+            block1.Int32(0, this.BlocksAvailable);
+            block1.Int32(4, this.TotalBlocks);
             writer.WriteFixedOpaque(this.Name, 32, "ViceDisk.Name");
         }
 
@@ -1002,51 +1016,52 @@ namespace Golden.Afs
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.CurrentMsgNumber);
-            writer.WriteUInt32(this.OldestMsgNumber);
-            writer.WriteUInt32(this.CurrentTime);
-            writer.WriteUInt32(this.BootTime);
-            writer.WriteUInt32(this.StartTime);
-            writer.WriteInt32(this.CurrentConnections);
-            writer.WriteUInt32(this.TotalViceCalls);
-            writer.WriteUInt32(this.TotalFetchs);
-            writer.WriteUInt32(this.FetchDatas);
-            writer.WriteUInt32(this.FetchedBytes);
-            writer.WriteInt32(this.FetchDataRate);
-            writer.WriteUInt32(this.TotalStores);
-            writer.WriteUInt32(this.StoreDatas);
-            writer.WriteUInt32(this.StoredBytes);
-            writer.WriteInt32(this.StoreDataRate);
-            writer.WriteUInt32(this.TotalRPCBytesSent);
-            writer.WriteUInt32(this.TotalRPCBytesReceived);
-            writer.WriteUInt32(this.TotalRPCPacketsSent);
-            writer.WriteUInt32(this.TotalRPCPacketsReceived);
-            writer.WriteUInt32(this.TotalRPCPacketsLost);
-            writer.WriteUInt32(this.TotalRPCBogusPackets);
-            writer.WriteInt32(this.SystemCPU);
-            writer.WriteInt32(this.UserCPU);
-            writer.WriteInt32(this.NiceCPU);
-            writer.WriteInt32(this.IdleCPU);
-            writer.WriteInt32(this.TotalIO);
-            writer.WriteInt32(this.ActiveVM);
-            writer.WriteInt32(this.TotalVM);
-            writer.WriteInt32(this.EtherNetTotalErrors);
-            writer.WriteInt32(this.EtherNetTotalWrites);
-            writer.WriteInt32(this.EtherNetTotalInterupts);
-            writer.WriteInt32(this.EtherNetGoodReads);
-            writer.WriteInt32(this.EtherNetTotalBytesWritten);
-            writer.WriteInt32(this.EtherNetTotalBytesRead);
-            writer.WriteInt32(this.ProcessSize);
-            writer.WriteInt32(this.WorkStations);
-            writer.WriteInt32(this.ActiveWorkStations);
-            writer.WriteInt32(this.Spare1);
-            writer.WriteInt32(this.Spare2);
-            writer.WriteInt32(this.Spare3);
-            writer.WriteInt32(this.Spare4);
-            writer.WriteInt32(this.Spare5);
-            writer.WriteInt32(this.Spare6);
-            writer.WriteInt32(this.Spare7);
-            writer.WriteInt32(this.Spare8);
+            var block1 = writer.Reserve(180);
+            block1.UInt32(0, this.CurrentMsgNumber);
+            block1.UInt32(4, this.OldestMsgNumber);
+            block1.UInt32(8, this.CurrentTime);
+            block1.UInt32(12, this.BootTime);
+            block1.UInt32(16, this.StartTime);
+            block1.Int32(20, this.CurrentConnections);
+            block1.UInt32(24, this.TotalViceCalls);
+            block1.UInt32(28, this.TotalFetchs);
+            block1.UInt32(32, this.FetchDatas);
+            block1.UInt32(36, this.FetchedBytes);
+            block1.Int32(40, this.FetchDataRate);
+            block1.UInt32(44, this.TotalStores);
+            block1.UInt32(48, this.StoreDatas);
+            block1.UInt32(52, this.StoredBytes);
+            block1.Int32(56, this.StoreDataRate);
+            block1.UInt32(60, this.TotalRPCBytesSent);
+            block1.UInt32(64, this.TotalRPCBytesReceived);
+            block1.UInt32(68, this.TotalRPCPacketsSent);
+            block1.UInt32(72, this.TotalRPCPacketsReceived);
+            block1.UInt32(76, this.TotalRPCPacketsLost);
+            block1.UInt32(80, this.TotalRPCBogusPackets);
+            block1.Int32(84, this.SystemCPU);
+            block1.Int32(88, this.UserCPU);
+            block1.Int32(92, this.NiceCPU);
+            block1.Int32(96, this.IdleCPU);
+            block1.Int32(100, this.TotalIO);
+            block1.Int32(104, this.ActiveVM);
+            block1.Int32(108, this.TotalVM);
+            block1.Int32(112, this.EtherNetTotalErrors);
+            block1.Int32(116, this.EtherNetTotalWrites);
+            block1.Int32(120, this.EtherNetTotalInterupts);
+            block1.Int32(124, this.EtherNetGoodReads);
+            block1.Int32(128, this.EtherNetTotalBytesWritten);
+            block1.Int32(132, this.EtherNetTotalBytesRead);
+            block1.Int32(136, this.ProcessSize);
+            block1.Int32(140, this.WorkStations);
+            block1.Int32(144, this.ActiveWorkStations);
+            block1.Int32(148, this.Spare1);
+            block1.Int32(152, this.Spare2);
+            block1.Int32(156, this.Spare3);
+            block1.Int32(160, this.Spare4);
+            block1.Int32(164, this.Spare5);
+            block1.Int32(168, this.Spare6);
+            block1.Int32(172, this.Spare7);
+            block1.Int32(176, this.Spare8);
             (this.Disk1 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "ViceStatistics.Disk1")).Encode(ref writer);
             (this.Disk2 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "ViceStatistics.Disk2")).Encode(ref writer);
             (this.Disk3 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "ViceStatistics.Disk3")).Encode(ref writer);
@@ -1157,18 +1172,19 @@ namespace Golden.Afs
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.Vid);
-            writer.WriteInt32(this.ParentId);
-            writer.WriteInt32(this.Online);
-            writer.WriteInt32(this.InService);
-            writer.WriteInt32(this.Blessed);
-            writer.WriteInt32(this.NeedsSalvage);
-            writer.WriteInt32(this.Type);
-            writer.WriteInt32(this.MinQuota);
-            writer.WriteInt32(this.MaxQuota);
-            writer.WriteInt32(this.BlocksInUse);
-            writer.WriteInt32(this.PartBlocksAvail);
-            writer.WriteInt32(this.PartMaxBlocks);
+            var block1 = writer.Reserve(48);
+            block1.Int32(0, this.Vid);
+            block1.Int32(4, this.ParentId);
+            block1.Int32(8, this.Online);
+            block1.Int32(12, this.InService);
+            block1.Int32(16, this.Blessed);
+            block1.Int32(20, this.NeedsSalvage);
+            block1.Int32(24, this.Type);
+            block1.Int32(28, this.MinQuota);
+            block1.Int32(32, this.MaxQuota);
+            block1.Int32(36, this.BlocksInUse);
+            block1.Int32(40, this.PartBlocksAvail);
+            block1.Int32(44, this.PartMaxBlocks);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -1206,9 +1222,10 @@ namespace Golden.Afs
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.Mask);
-            writer.WriteInt32(this.MinQuota);
-            writer.WriteInt32(this.MaxQuota);
+            var block1 = writer.Reserve(12);
+            block1.Int32(0, this.Mask);
+            block1.Int32(4, this.MinQuota);
+            block1.Int32(8, this.MaxQuota);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -1265,22 +1282,23 @@ namespace Golden.Afs
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.Vid);
-            writer.WriteInt32(this.Type);
-            writer.WriteUInt32(this.Type0);
-            writer.WriteUInt32(this.Type1);
-            writer.WriteUInt32(this.Type2);
-            writer.WriteUInt32(this.Type3);
-            writer.WriteUInt32(this.Type4);
-            writer.WriteUInt32(this.ServerCount);
-            writer.WriteUInt32(this.Server0);
-            writer.WriteUInt32(this.Server1);
-            writer.WriteUInt32(this.Server2);
-            writer.WriteUInt32(this.Server3);
-            writer.WriteUInt32(this.Server4);
-            writer.WriteUInt32(this.Server5);
-            writer.WriteUInt32(this.Server6);
-            writer.WriteUInt32(this.Server7);
+            var block1 = writer.Reserve(64);
+            block1.UInt32(0, this.Vid);
+            block1.Int32(4, this.Type);
+            block1.UInt32(8, this.Type0);
+            block1.UInt32(12, this.Type1);
+            block1.UInt32(16, this.Type2);
+            block1.UInt32(20, this.Type3);
+            block1.UInt32(24, this.Type4);
+            block1.UInt32(28, this.ServerCount);
+            block1.UInt32(32, this.Server0);
+            block1.UInt32(36, this.Server1);
+            block1.UInt32(40, this.Server2);
+            block1.UInt32(44, this.Server3);
+            block1.UInt32(48, this.Server4);
+            block1.UInt32(52, this.Server5);
+            block1.UInt32(56, this.Server6);
+            block1.UInt32(60, this.Server7);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -1366,30 +1384,31 @@ namespace Golden.Afs
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.Vid);
-            writer.WriteInt32(this.Type);
-            writer.WriteUInt32(this.Type0);
-            writer.WriteUInt32(this.Type1);
-            writer.WriteUInt32(this.Type2);
-            writer.WriteUInt32(this.Type3);
-            writer.WriteUInt32(this.Type4);
-            writer.WriteUInt32(this.ServerCount);
-            writer.WriteUInt32(this.Server0);
-            writer.WriteUInt32(this.Server1);
-            writer.WriteUInt32(this.Server2);
-            writer.WriteUInt32(this.Server3);
-            writer.WriteUInt32(this.Server4);
-            writer.WriteUInt32(this.Server5);
-            writer.WriteUInt32(this.Server6);
-            writer.WriteUInt32(this.Server7);
-            writer.WriteUInt32(this.Port0);
-            writer.WriteUInt32(this.Port1);
-            writer.WriteUInt32(this.Port2);
-            writer.WriteUInt32(this.Port3);
-            writer.WriteUInt32(this.Port4);
-            writer.WriteUInt32(this.Port5);
-            writer.WriteUInt32(this.Port6);
-            writer.WriteUInt32(this.Port7);
+            var block1 = writer.Reserve(96);
+            block1.UInt32(0, this.Vid);
+            block1.Int32(4, this.Type);
+            block1.UInt32(8, this.Type0);
+            block1.UInt32(12, this.Type1);
+            block1.UInt32(16, this.Type2);
+            block1.UInt32(20, this.Type3);
+            block1.UInt32(24, this.Type4);
+            block1.UInt32(28, this.ServerCount);
+            block1.UInt32(32, this.Server0);
+            block1.UInt32(36, this.Server1);
+            block1.UInt32(40, this.Server2);
+            block1.UInt32(44, this.Server3);
+            block1.UInt32(48, this.Server4);
+            block1.UInt32(52, this.Server5);
+            block1.UInt32(56, this.Server6);
+            block1.UInt32(60, this.Server7);
+            block1.UInt32(64, this.Port0);
+            block1.UInt32(68, this.Port1);
+            block1.UInt32(72, this.Port2);
+            block1.UInt32(76, this.Port3);
+            block1.UInt32(80, this.Port4);
+            block1.UInt32(84, this.Port5);
+            block1.UInt32(88, this.Port6);
+            block1.UInt32(92, this.Port7);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>

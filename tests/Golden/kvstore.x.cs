@@ -364,10 +364,11 @@ namespace Golden.KvStore
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.Entries);
-            writer.WriteUInt64(this.Bytes);
-            writer.WriteInt64(this.UptimeNs);
-            writer.WriteBool(this.Readonly);
+            var block1 = writer.Reserve(24);
+            block1.UInt32(0, this.Entries);
+            block1.UInt64(4, this.Bytes);
+            block1.Int64(12, this.UptimeNs);
+            block1.Bool(20, this.Readonly);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>

@@ -39,10 +39,11 @@ namespace Golden.Nested
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.A);
-            writer.WriteUInt32(this.B);
-            writer.WriteInt64(this.C);
-            writer.WriteBool(this.Enabled);
+            var block1 = writer.Reserve(20);
+            block1.Int32(0, this.A);
+            block1.UInt32(4, this.B);
+            block1.Int64(8, this.C);
+            block1.Bool(16, this.Enabled);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -70,8 +71,9 @@ namespace Golden.Nested
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.Id);
-            writer.WriteUInt32(this.Flags);
+            var block1 = writer.Reserve(8);
+            block1.Int32(0, this.Id);
+            block1.UInt32(4, this.Flags);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -102,8 +104,9 @@ namespace Golden.Nested
             var node = this;
             while (true)
             {
-                writer.WriteInt32(node.Value);
-                writer.WriteInt64(node.Stamp);
+                var block1 = writer.Reserve(12);
+                block1.Int32(0, node.Value);
+                block1.Int64(4, node.Stamp);
                 var next = node.Next;
                 writer.WriteBool(next is not null);
                 if (next is null) break;
@@ -162,29 +165,30 @@ namespace Golden.Nested
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.Revision);
-            writer.WriteUInt32(this.Flags);
-            writer.WriteInt64(this.Created);
-            writer.WriteUInt64(this.Size);
+            var block1 = writer.Reserve(24);
+            block1.Int32(0, this.Revision);
+            block1.UInt32(4, this.Flags);
+            block1.Int64(8, this.Created);
+            block1.UInt64(16, this.Size);
             (this.Meta ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "nested.meta")).Encode(ref writer);
-            var array1 = this.Fixed ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "nested.fixed");
-            writer.CheckFixedCount(array1.Length, 8, "nested.fixed");
-            foreach (var item2 in array1)
+            var array2 = this.Fixed ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "nested.fixed");
+            writer.CheckFixedCount(array2.Length, 8, "nested.fixed");
+            foreach (var item3 in array2)
             {
-                writer.WriteInt32(item2);
+                writer.WriteInt32(item3);
             }
-            var array3 = this.Items ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "nested.items");
-            writer.WriteCount(array3.Length, 16u, "nested.items");
-            foreach (var item4 in array3)
+            var array4 = this.Items ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "nested.items");
+            writer.WriteCount(array4.Length, 16u, "nested.items");
+            foreach (var item5 in array4)
             {
-                (item4 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "nested.items[]")).Encode(ref writer);
+                (item5 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "nested.items[]")).Encode(ref writer);
             }
             writer.WriteString(this.Name, 32u, "nested.name");
             writer.WriteString(this.Owner, 32u, "nested.owner");
-            if (this.List is { } present5)
+            if (this.List is { } present6)
             {
                 writer.WriteBool(true);
-                present5.Encode(ref writer);
+                present6.Encode(ref writer);
             }
             else writer.WriteBool(false);
         }

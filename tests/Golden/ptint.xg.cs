@@ -106,38 +106,40 @@ namespace Golden.Pt
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.Flags);
-            writer.WriteInt32(this.Id);
-            writer.WriteInt32(this.Cellid);
-            writer.WriteInt32(this.Next);
-            var array1 = this.Reserved ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prdebugentry.reserved");
-            writer.CheckFixedCount(array1.Length, 5, "prdebugentry.reserved");
-            foreach (var item2 in array1)
+            var block1 = writer.Reserve(16);
+            block1.Int32(0, this.Flags);
+            block1.Int32(4, this.Id);
+            block1.Int32(8, this.Cellid);
+            block1.Int32(12, this.Next);
+            var array2 = this.Reserved ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prdebugentry.reserved");
+            writer.CheckFixedCount(array2.Length, 5, "prdebugentry.reserved");
+            foreach (var item3 in array2)
             {
-                writer.WriteInt32(item2);
+                writer.WriteInt32(item3);
             }
-            var array3 = this.Entries ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prdebugentry.entries");
-            writer.CheckFixedCount(array3.Length, 10, "prdebugentry.entries");
-            foreach (var item4 in array3)
+            var array4 = this.Entries ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prdebugentry.entries");
+            writer.CheckFixedCount(array4.Length, 10, "prdebugentry.entries");
+            foreach (var item5 in array4)
             {
-                writer.WriteInt32(item4);
+                writer.WriteInt32(item5);
             }
-            writer.WriteInt32(this.NextID);
-            writer.WriteInt32(this.Nextname);
-            writer.WriteInt32(this.Owner);
-            writer.WriteInt32(this.Creator);
-            writer.WriteInt32(this.Ngroups);
-            writer.WriteInt32(this.Nusers);
-            writer.WriteInt32(this.Count);
-            writer.WriteInt32(this.Instance);
-            writer.WriteInt32(this.Owned);
-            writer.WriteInt32(this.NextOwned);
-            writer.WriteInt32(this.Parent);
-            writer.WriteInt32(this.Sibling);
-            writer.WriteInt32(this.Child);
-            var array5 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prdebugentry.name");
-            writer.CheckFixedCount(array5.Length, 64, "prdebugentry.name");
-            writer.WriteCharVector(array5, signExtend: true);
+            var block6 = writer.Reserve(52);
+            block6.Int32(0, this.NextID);
+            block6.Int32(4, this.Nextname);
+            block6.Int32(8, this.Owner);
+            block6.Int32(12, this.Creator);
+            block6.Int32(16, this.Ngroups);
+            block6.Int32(20, this.Nusers);
+            block6.Int32(24, this.Count);
+            block6.Int32(28, this.Instance);
+            block6.Int32(32, this.Owned);
+            block6.Int32(36, this.NextOwned);
+            block6.Int32(40, this.Parent);
+            block6.Int32(44, this.Sibling);
+            block6.Int32(48, this.Child);
+            var array7 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prdebugentry.name");
+            writer.CheckFixedCount(array7.Length, 64, "prdebugentry.name");
+            writer.WriteCharVector(array7, signExtend: true);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -210,22 +212,23 @@ namespace Golden.Pt
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.Flags);
-            writer.WriteInt32(this.Id);
-            writer.WriteInt32(this.Owner);
-            writer.WriteInt32(this.Creator);
-            writer.WriteInt32(this.Ngroups);
-            writer.WriteInt32(this.Nusers);
-            writer.WriteInt32(this.Count);
-            var array1 = this.Reserved ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prcheckentry.reserved");
-            writer.CheckFixedCount(array1.Length, 5, "prcheckentry.reserved");
-            foreach (var item2 in array1)
+            var block1 = writer.Reserve(28);
+            block1.Int32(0, this.Flags);
+            block1.Int32(4, this.Id);
+            block1.Int32(8, this.Owner);
+            block1.Int32(12, this.Creator);
+            block1.Int32(16, this.Ngroups);
+            block1.Int32(20, this.Nusers);
+            block1.Int32(24, this.Count);
+            var array2 = this.Reserved ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prcheckentry.reserved");
+            writer.CheckFixedCount(array2.Length, 5, "prcheckentry.reserved");
+            foreach (var item3 in array2)
             {
-                writer.WriteInt32(item2);
+                writer.WriteInt32(item3);
             }
-            var array3 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prcheckentry.name");
-            writer.CheckFixedCount(array3.Length, 64, "prcheckentry.name");
-            writer.WriteCharVector(array3, signExtend: true);
+            var array4 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prcheckentry.name");
+            writer.CheckFixedCount(array4.Length, 64, "prcheckentry.name");
+            writer.WriteCharVector(array4, signExtend: true);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -281,22 +284,23 @@ namespace Golden.Pt
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.Flags);
-            writer.WriteInt32(this.Id);
-            writer.WriteInt32(this.Owner);
-            writer.WriteInt32(this.Creator);
-            writer.WriteInt32(this.Ngroups);
-            writer.WriteInt32(this.Nusers);
-            writer.WriteInt32(this.Count);
-            var array1 = this.Reserved ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prlistentries.reserved");
-            writer.CheckFixedCount(array1.Length, 5, "prlistentries.reserved");
-            foreach (var item2 in array1)
+            var block1 = writer.Reserve(28);
+            block1.Int32(0, this.Flags);
+            block1.Int32(4, this.Id);
+            block1.Int32(8, this.Owner);
+            block1.Int32(12, this.Creator);
+            block1.Int32(16, this.Ngroups);
+            block1.Int32(20, this.Nusers);
+            block1.Int32(24, this.Count);
+            var array2 = this.Reserved ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prlistentries.reserved");
+            writer.CheckFixedCount(array2.Length, 5, "prlistentries.reserved");
+            foreach (var item3 in array2)
             {
-                writer.WriteInt32(item2);
+                writer.WriteInt32(item3);
             }
-            var array3 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prlistentries.name");
-            writer.CheckFixedCount(array3.Length, 64, "prlistentries.name");
-            writer.WriteCharVector(array3, signExtend: true);
+            var array4 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prlistentries.name");
+            writer.CheckFixedCount(array4.Length, 64, "prlistentries.name");
+            writer.WriteCharVector(array4, signExtend: true);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -352,23 +356,24 @@ namespace Golden.Pt
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.Mask);
-            writer.WriteInt32(this.Flags);
-            writer.WriteInt32(this.Id);
-            writer.WriteInt32(this.Owner);
-            writer.WriteInt32(this.Creator);
-            writer.WriteInt32(this.Ngroups);
-            writer.WriteInt32(this.Nusers);
-            writer.WriteInt32(this.Count);
-            var array1 = this.Reserved ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "PrUpdateEntry.reserved");
-            writer.CheckFixedCount(array1.Length, 5, "PrUpdateEntry.reserved");
-            foreach (var item2 in array1)
+            var block1 = writer.Reserve(32);
+            block1.UInt32(0, this.Mask);
+            block1.Int32(4, this.Flags);
+            block1.Int32(8, this.Id);
+            block1.Int32(12, this.Owner);
+            block1.Int32(16, this.Creator);
+            block1.Int32(20, this.Ngroups);
+            block1.Int32(24, this.Nusers);
+            block1.Int32(28, this.Count);
+            var array2 = this.Reserved ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "PrUpdateEntry.reserved");
+            writer.CheckFixedCount(array2.Length, 5, "PrUpdateEntry.reserved");
+            foreach (var item3 in array2)
             {
-                writer.WriteInt32(item2);
+                writer.WriteInt32(item3);
             }
-            var array3 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "PrUpdateEntry.name");
-            writer.CheckFixedCount(array3.Length, 64, "PrUpdateEntry.name");
-            writer.WriteCharVector(array3, signExtend: true);
+            var array4 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "PrUpdateEntry.name");
+            writer.CheckFixedCount(array4.Length, 64, "PrUpdateEntry.name");
+            writer.WriteCharVector(array4, signExtend: true);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>

@@ -49,8 +49,9 @@ namespace Golden.RichOnc
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.X);
-            writer.WriteInt32(this.Y);
+            var block1 = writer.Reserve(8);
+            block1.Int32(0, this.X);
+            block1.Int32(4, this.Y);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -273,38 +274,39 @@ namespace Golden.RichOnc
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.I32);
-            writer.WriteUInt32(this.U32);
-            writer.WriteInt64(this.I64);
-            writer.WriteUInt64(this.U64);
-            writer.WriteBool(this.Flag);
-            writer.WriteInt32((int)this.Col);
-            writer.WriteSingle(this.F32);
-            writer.WriteDouble(this.F64);
-            writer.WriteInt32(this.I16);
-            writer.WriteUInt32(this.U16);
-            writer.WriteInt32(this.C8);
-            writer.WriteUInt32(this.U8);
+            var block1 = writer.Reserve(60);
+            block1.Int32(0, this.I32);
+            block1.UInt32(4, this.U32);
+            block1.Int64(8, this.I64);
+            block1.UInt64(16, this.U64);
+            block1.Bool(24, this.Flag);
+            block1.Int32(28, (int)this.Col);
+            block1.Single(32, this.F32);
+            block1.Double(36, this.F64);
+            block1.Int32(44, this.I16);
+            block1.UInt32(48, this.U16);
+            block1.Int32(52, this.C8);
+            block1.UInt32(56, this.U8);
             writer.WriteFixedOpaque(this.Fixed, 5, "rich.fixed");
             writer.WriteVariableOpaque(this.Var, 16u, "rich.var");
             writer.WriteString(this.Str, 32u, "rich.str");
-            var array1 = this.Arr ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "rich.arr");
-            writer.CheckFixedCount(array1.Length, 3, "rich.arr");
-            foreach (var item2 in array1)
+            var array2 = this.Arr ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "rich.arr");
+            writer.CheckFixedCount(array2.Length, 3, "rich.arr");
+            foreach (var item3 in array2)
             {
-                writer.WriteInt32(item2);
+                writer.WriteInt32(item3);
             }
-            var array3 = this.Pts ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "rich.pts");
-            writer.WriteCount(array3.Length, 8u, "rich.pts");
-            foreach (var item4 in array3)
+            var array4 = this.Pts ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "rich.pts");
+            writer.WriteCount(array4.Length, 8u, "rich.pts");
+            foreach (var item5 in array4)
             {
-                (item4 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "rich.pts[]")).Encode(ref writer);
+                (item5 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "rich.pts[]")).Encode(ref writer);
             }
             writer.WriteUInt32(this.Count);
-            if (this.Head is { } present5)
+            if (this.Head is { } present6)
             {
                 writer.WriteBool(true);
-                present5.Encode(ref writer);
+                present6.Encode(ref writer);
             }
             else writer.WriteBool(false);
             (this.Pick ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "rich.pick")).Encode(ref writer);

@@ -43,8 +43,9 @@ namespace Golden.RichAfs
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.Key);
-            writer.WriteUInt32(this.Val);
+            var block1 = writer.Reserve(8);
+            block1.Int32(0, this.Key);
+            block1.UInt32(4, this.Val);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -255,33 +256,34 @@ namespace Golden.RichAfs
             var array1 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "ar_rich.name");
             writer.CheckFixedCount(array1.Length, 8, "ar_rich.name");
             writer.WriteCharVector(array1, signExtend: true);
-            writer.WriteInt64(this.I64);
-            writer.WriteUInt64(this.U64);
-            writer.WriteInt32(this.I32);
-            writer.WriteUInt32(this.U32);
-            writer.WriteInt32(this.I16);
-            writer.WriteUInt32(this.U8);
+            var block2 = writer.Reserve(32);
+            block2.Int64(0, this.I64);
+            block2.UInt64(8, this.U64);
+            block2.Int32(16, this.I32);
+            block2.UInt32(20, this.U32);
+            block2.Int32(24, this.I16);
+            block2.UInt32(28, this.U8);
             writer.WriteString(this.S, 64u, "ar_rich.s");
             writer.WriteVariableOpaque(this.O, 10u, "ar_rich.o");
             writer.WriteFixedOpaque(this.Tag, 3, "ar_rich.tag");
-            var array2 = this.Vec ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "ar_rich.vec");
-            writer.CheckFixedCount(array2.Length, 2, "ar_rich.vec");
-            foreach (var item3 in array2)
+            var array3 = this.Vec ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "ar_rich.vec");
+            writer.CheckFixedCount(array3.Length, 2, "ar_rich.vec");
+            foreach (var item4 in array3)
             {
-                writer.WriteInt32(item3);
+                writer.WriteInt32(item4);
             }
-            var array4 = this.Pairs ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "ar_rich.pairs");
-            writer.WriteCount(array4.Length, 4u, "ar_rich.pairs");
-            foreach (var item5 in array4)
+            var array5 = this.Pairs ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "ar_rich.pairs");
+            writer.WriteCount(array5.Length, 4u, "ar_rich.pairs");
+            foreach (var item6 in array5)
             {
-                (item5 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "ar_rich.pairs[]")).Encode(ref writer);
+                (item6 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "ar_rich.pairs[]")).Encode(ref writer);
             }
             writer.WriteInt32(this.Count);
             this.Uuid.Encode(ref writer);
-            if (this.Head is { } present6)
+            if (this.Head is { } present7)
             {
                 writer.WriteBool(true);
-                present6.Encode(ref writer);
+                present7.Encode(ref writer);
             }
             else writer.WriteBool(false);
             (this.Pick ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "ar_rich.pick")).Encode(ref writer);

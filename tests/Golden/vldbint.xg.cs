@@ -218,47 +218,48 @@ namespace Golden.Vl
             var array1 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.name");
             writer.CheckFixedCount(array1.Length, 65, "VldbUpdateEntry.name");
             writer.WriteCharVector(array1, signExtend: true);
-            writer.WriteInt32(this.Spares3);
-            writer.WriteInt32(this.Flags);
-            writer.WriteUInt32(this.ReadOnlyId);
-            writer.WriteUInt32(this.BackupId);
-            writer.WriteUInt32(this.CloneId);
-            writer.WriteInt32(this.NModifiedRepsites);
-            var array2 = this.RepsitesMask ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesMask");
-            writer.CheckFixedCount(array2.Length, 8, "VldbUpdateEntry.RepsitesMask");
-            foreach (var item3 in array2)
+            var block2 = writer.Reserve(24);
+            block2.Int32(0, this.Spares3);
+            block2.Int32(4, this.Flags);
+            block2.UInt32(8, this.ReadOnlyId);
+            block2.UInt32(12, this.BackupId);
+            block2.UInt32(16, this.CloneId);
+            block2.Int32(20, this.NModifiedRepsites);
+            var array3 = this.RepsitesMask ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesMask");
+            writer.CheckFixedCount(array3.Length, 8, "VldbUpdateEntry.RepsitesMask");
+            foreach (var item4 in array3)
             {
-                writer.WriteUInt32(item3);
+                writer.WriteUInt32(item4);
             }
-            var array4 = this.RepsitesTargetServer ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesTargetServer");
-            writer.CheckFixedCount(array4.Length, 8, "VldbUpdateEntry.RepsitesTargetServer");
-            foreach (var item5 in array4)
+            var array5 = this.RepsitesTargetServer ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesTargetServer");
+            writer.CheckFixedCount(array5.Length, 8, "VldbUpdateEntry.RepsitesTargetServer");
+            foreach (var item6 in array5)
             {
-                writer.WriteInt32(item5);
+                writer.WriteInt32(item6);
             }
-            var array6 = this.RepsitesTargetPart ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesTargetPart");
-            writer.CheckFixedCount(array6.Length, 8, "VldbUpdateEntry.RepsitesTargetPart");
-            foreach (var item7 in array6)
+            var array7 = this.RepsitesTargetPart ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesTargetPart");
+            writer.CheckFixedCount(array7.Length, 8, "VldbUpdateEntry.RepsitesTargetPart");
+            foreach (var item8 in array7)
             {
-                writer.WriteInt32(item7);
+                writer.WriteInt32(item8);
             }
-            var array8 = this.RepsitesNewServer ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesNewServer");
-            writer.CheckFixedCount(array8.Length, 8, "VldbUpdateEntry.RepsitesNewServer");
-            foreach (var item9 in array8)
+            var array9 = this.RepsitesNewServer ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesNewServer");
+            writer.CheckFixedCount(array9.Length, 8, "VldbUpdateEntry.RepsitesNewServer");
+            foreach (var item10 in array9)
             {
-                writer.WriteInt32(item9);
+                writer.WriteInt32(item10);
             }
-            var array10 = this.RepsitesNewPart ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesNewPart");
-            writer.CheckFixedCount(array10.Length, 8, "VldbUpdateEntry.RepsitesNewPart");
-            foreach (var item11 in array10)
+            var array11 = this.RepsitesNewPart ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesNewPart");
+            writer.CheckFixedCount(array11.Length, 8, "VldbUpdateEntry.RepsitesNewPart");
+            foreach (var item12 in array11)
             {
-                writer.WriteInt32(item11);
+                writer.WriteInt32(item12);
             }
-            var array12 = this.RepsitesNewFlags ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesNewFlags");
-            writer.CheckFixedCount(array12.Length, 8, "VldbUpdateEntry.RepsitesNewFlags");
-            foreach (var item13 in array12)
+            var array13 = this.RepsitesNewFlags ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesNewFlags");
+            writer.CheckFixedCount(array13.Length, 8, "VldbUpdateEntry.RepsitesNewFlags");
+            foreach (var item14 in array13)
             {
-                writer.WriteInt32(item13);
+                writer.WriteInt32(item14);
             }
         }
 
@@ -344,12 +345,13 @@ namespace Golden.Vl
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.Mask);
-            writer.WriteInt32(this.Server);
-            writer.WriteInt32(this.Partition);
-            writer.WriteInt32(this.Spares3);
-            writer.WriteUInt32(this.Volumeid);
-            writer.WriteInt32(this.Flag);
+            var block1 = writer.Reserve(24);
+            block1.UInt32(0, this.Mask);
+            block1.Int32(4, this.Server);
+            block1.Int32(8, this.Partition);
+            block1.Int32(12, this.Spares3);
+            block1.UInt32(16, this.Volumeid);
+            block1.Int32(20, this.Flag);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -398,34 +400,36 @@ namespace Golden.Vl
             var array1 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldbentry.name");
             writer.CheckFixedCount(array1.Length, 65, "vldbentry.name");
             writer.WriteCharVector(array1, signExtend: true);
-            writer.WriteInt32(this.Spares3);
-            writer.WriteInt32(this.NServers);
-            var array2 = this.ServerNumber ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldbentry.serverNumber");
-            writer.CheckFixedCount(array2.Length, 8, "vldbentry.serverNumber");
-            foreach (var item3 in array2)
+            var block2 = writer.Reserve(8);
+            block2.Int32(0, this.Spares3);
+            block2.Int32(4, this.NServers);
+            var array3 = this.ServerNumber ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldbentry.serverNumber");
+            writer.CheckFixedCount(array3.Length, 8, "vldbentry.serverNumber");
+            foreach (var item4 in array3)
             {
-                writer.WriteInt32(item3);
+                writer.WriteInt32(item4);
             }
-            var array4 = this.ServerPartition ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldbentry.serverPartition");
-            writer.CheckFixedCount(array4.Length, 8, "vldbentry.serverPartition");
-            foreach (var item5 in array4)
+            var array5 = this.ServerPartition ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldbentry.serverPartition");
+            writer.CheckFixedCount(array5.Length, 8, "vldbentry.serverPartition");
+            foreach (var item6 in array5)
             {
-                writer.WriteInt32(item5);
+                writer.WriteInt32(item6);
             }
-            var array6 = this.ServerFlags ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldbentry.serverFlags");
-            writer.CheckFixedCount(array6.Length, 8, "vldbentry.serverFlags");
-            foreach (var item7 in array6)
+            var array7 = this.ServerFlags ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldbentry.serverFlags");
+            writer.CheckFixedCount(array7.Length, 8, "vldbentry.serverFlags");
+            foreach (var item8 in array7)
             {
-                writer.WriteInt32(item7);
+                writer.WriteInt32(item8);
             }
-            var array8 = this.VolumeId ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldbentry.volumeId");
-            writer.CheckFixedCount(array8.Length, 3, "vldbentry.volumeId");
-            foreach (var item9 in array8)
+            var array9 = this.VolumeId ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldbentry.volumeId");
+            writer.CheckFixedCount(array9.Length, 3, "vldbentry.volumeId");
+            foreach (var item10 in array9)
             {
-                writer.WriteUInt32(item9);
+                writer.WriteUInt32(item10);
             }
-            writer.WriteUInt32(this.CloneId);
-            writer.WriteInt32(this.Flags);
+            var block11 = writer.Reserve(8);
+            block11.UInt32(0, this.CloneId);
+            block11.Int32(4, this.Flags);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -543,17 +547,18 @@ namespace Golden.Vl
             {
                 writer.WriteUInt32(item9);
             }
-            writer.WriteUInt32(this.CloneId);
-            writer.WriteInt32(this.Flags);
-            writer.WriteInt32(this.Matchindex);
-            writer.WriteInt32(this.Spares2);
-            writer.WriteInt32(this.Spares3);
-            writer.WriteInt32(this.Spares4);
-            writer.WriteInt32(this.Spares5);
-            writer.WriteInt32(this.Spares6);
-            writer.WriteInt32(this.Spares7);
-            writer.WriteInt32(this.Spares8);
-            writer.WriteInt32(this.Spares9);
+            var block10 = writer.Reserve(44);
+            block10.UInt32(0, this.CloneId);
+            block10.Int32(4, this.Flags);
+            block10.Int32(8, this.Matchindex);
+            block10.Int32(12, this.Spares2);
+            block10.Int32(16, this.Spares3);
+            block10.Int32(20, this.Spares4);
+            block10.Int32(24, this.Spares5);
+            block10.Int32(28, this.Spares6);
+            block10.Int32(32, this.Spares7);
+            block10.Int32(36, this.Spares8);
+            block10.Int32(40, this.Spares9);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -627,10 +632,11 @@ namespace Golden.Vl
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.Mask);
-            writer.WriteUInt32(this.Ipaddr);
-            writer.WriteInt32(this.Index);
-            writer.WriteInt32(this.Spare1);
+            var block1 = writer.Reserve(16);
+            block1.Int32(0, this.Mask);
+            block1.UInt32(4, this.Ipaddr);
+            block1.Int32(8, this.Index);
+            block1.Int32(12, this.Spare1);
             this.Uuid.Encode(ref writer);
         }
 
@@ -728,17 +734,18 @@ namespace Golden.Vl
             {
                 writer.WriteUInt32(item11);
             }
-            writer.WriteUInt32(this.CloneId);
-            writer.WriteInt32(this.Flags);
-            writer.WriteInt32(this.Matchindex);
-            writer.WriteInt32(this.Spares2);
-            writer.WriteInt32(this.Spares3);
-            writer.WriteInt32(this.Spares4);
-            writer.WriteInt32(this.Spares5);
-            writer.WriteInt32(this.Spares6);
-            writer.WriteInt32(this.Spares7);
-            writer.WriteInt32(this.Spares8);
-            writer.WriteInt32(this.Spares9);
+            var block12 = writer.Reserve(44);
+            block12.UInt32(0, this.CloneId);
+            block12.Int32(4, this.Flags);
+            block12.Int32(8, this.Matchindex);
+            block12.Int32(12, this.Spares2);
+            block12.Int32(16, this.Spares3);
+            block12.Int32(20, this.Spares4);
+            block12.Int32(24, this.Spares5);
+            block12.Int32(28, this.Spares6);
+            block12.Int32(32, this.Spares7);
+            block12.Int32(36, this.Spares8);
+            block12.Int32(40, this.Spares9);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
@@ -825,18 +832,19 @@ namespace Golden.Vl
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteInt32(this.Vldbversion);
-            writer.WriteInt32(this.Headersize);
-            writer.WriteInt32(this.FreePtr);
-            writer.WriteInt32(this.EofPtr);
-            writer.WriteInt32(this.Allocs);
-            writer.WriteInt32(this.Frees);
-            writer.WriteUInt32(this.MaxVolumeId);
-            var array1 = this.TotalEntries ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vital_vlheader.totalEntries");
-            writer.CheckFixedCount(array1.Length, 3, "vital_vlheader.totalEntries");
-            foreach (var item2 in array1)
+            var block1 = writer.Reserve(28);
+            block1.Int32(0, this.Vldbversion);
+            block1.Int32(4, this.Headersize);
+            block1.Int32(8, this.FreePtr);
+            block1.Int32(12, this.EofPtr);
+            block1.Int32(16, this.Allocs);
+            block1.Int32(20, this.Frees);
+            block1.UInt32(24, this.MaxVolumeId);
+            var array2 = this.TotalEntries ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vital_vlheader.totalEntries");
+            writer.CheckFixedCount(array2.Length, 3, "vital_vlheader.totalEntries");
+            foreach (var item3 in array2)
             {
-                writer.WriteInt32(item2);
+                writer.WriteInt32(item3);
             }
         }
 
@@ -949,10 +957,11 @@ namespace Golden.Vl
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
-            writer.WriteUInt32(this.CallBackVersion);
-            writer.WriteUInt32(this.ExpirationTime);
-            writer.WriteUInt32(this.CallBackType);
-            writer.WriteUInt32(this.Handle);
+            var block1 = writer.Reserve(16);
+            block1.UInt32(0, this.CallBackVersion);
+            block1.UInt32(4, this.ExpirationTime);
+            block1.UInt32(8, this.CallBackType);
+            block1.UInt32(12, this.Handle);
         }
 
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>

@@ -176,7 +176,7 @@ internal sealed class CSharpEmitter
             encode.Line("var node = this;");
             if (suffix.Count > 0) encode.Line($"var pending = new global::System.Collections.Generic.Stack<{typeName}>();");
             encode.Open("while (true)");
-            foreach (var f in prefix) _codegen.Encode(encode, "node." + names[f.Name], f, s.Name + "." + f.Name);
+            _codegen.EncodeMembers(encode, prefix, "node", s.Name, f => names[f.Name]);
             encode.Line($"var next = node.{linkName};");
             encode.Line("writer.WriteBool(next is not null);");
             encode.Line("if (next is null) break;");
@@ -186,7 +186,7 @@ internal sealed class CSharpEmitter
             if (suffix.Count > 0)
             {
                 encode.Open("while (true)");
-                foreach (var f in suffix) _codegen.Encode(encode, "node." + names[f.Name], f, s.Name + "." + f.Name);
+                _codegen.EncodeMembers(encode, suffix, "node", s.Name, f => names[f.Name]);
                 encode.Line("if (pending.Count == 0) break;");
                 encode.Line("node = pending.Pop();");
                 encode.Close();
@@ -218,7 +218,7 @@ internal sealed class CSharpEmitter
         }
         else
         {
-            foreach (var f in s.Fields) _codegen.Encode(encode, "this." + names[f.Name], f, s.Name + "." + f.Name);
+            _codegen.EncodeMembers(encode, s.Fields, "this", s.Name, f => names[f.Name]);
             decode.Line($"var result = new {typeName}();");
             foreach (var f in s.Fields) _codegen.Decode(decode, "result." + names[f.Name], f, s.Name + "." + f.Name);
             decode.Line("return result;");

@@ -165,6 +165,58 @@ internal sealed class XdrCodegen
 
     // ------------------------------------------------------------------ encode
 
+    /// <summary>The block store and size for a field that is a fixed-size primitive or enum (after typedefs), else null.</summary>
+    public (string Method, int Size, string Cast)? FixedWord(Declaration declaration)
+    {
+        var d = Expand(declaration);
+        if (d.Kind != DeclarationKind.Scalar) return null;
+        var type = ResolveScalar(d.Type);
+        if (type.Primitive is { } p)
+        {
+            return p switch
+            {
+                PrimitiveKind.Int32 or PrimitiveKind.Int16 or PrimitiveKind.Char => ("Int32", 4, ""),
+                PrimitiveKind.UInt32 or PrimitiveKind.UInt16 or PrimitiveKind.UChar => ("UInt32", 4, ""),
+                PrimitiveKind.Int64 => ("Int64", 8, ""),
+                PrimitiveKind.UInt64 => ("UInt64", 8, ""),
+                PrimitiveKind.Bool => ("Bool", 4, ""),
+                PrimitiveKind.Float => ("Single", 4, ""),
+                PrimitiveKind.Double => ("Double", 8, ""),
+                _ => null,
+            };
+        }
+        return type.Name is { } name && Find(name) is EnumDefinition ? ("Int32", 4, "(int)") : null;
+    }
+
+    /// <summary>Encodes members in order; runs of two or more fixed-size words go through one <c>writer.Reserve</c>.</summary>
+    public void EncodeMembers(CodeWriter w, IReadOnlyList<Declaration> members, string owner, string path, Func<Declaration, string> property)
+    {
+        for (var i = 0; i < members.Count;)
+        {
+            var run = 0;
+            var size = 0;
+            while (i + run < members.Count && FixedWord(members[i + run]) is { } word) { size += word.Size; run++; }
+            if (run >= 2)
+            {
+                var block = w.Unique("block");
+                w.Line($"var {block} = writer.Reserve({size});");
+                var offset = 0;
+                for (var k = 0; k < run; k++)
+                {
+                    var word = FixedWord(members[i + k])!.Value;
+                    w.Line($"{block}.{word.Method}({offset}, {word.Cast}{owner}.{property(members[i + k])});");
+                    offset += word.Size;
+                }
+                i += run;
+            }
+            else
+            {
+                Encode(w, owner + "." + property(members[i]), members[i], path + "." + members[i].Name);
+                i++;
+            }
+        }
+    }
+
     public void Encode(CodeWriter w, string value, Declaration declaration, string path)
     {
         var d = Expand(declaration);

@@ -67,6 +67,20 @@ public ref struct XdrWriter
     /// <summary>The number of bytes written so far (committed or not).</summary>
     public readonly int BytesWritten => _committed + _position;
 
+    /// <summary>Reserves <paramref name="length"/> bytes with one room check and advances past them; the caller fills
+    /// every byte through the returned block (generated encoders: runs of fixed-size fields).</summary>
+    /// <param name="length">The number of bytes, a multiple of 4 in XDR.</param>
+    /// <returns>The reserved bytes.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public XdrBlock Reserve(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        Ensure(length, null);
+        var block = new XdrBlock(_span.Slice(_position, length));
+        _position += length;
+        return block;
+    }
+
     /// <summary>The current <see cref="EnterNested"/> depth.</summary>
     public readonly int Depth => _depth;
 
