@@ -21,8 +21,8 @@ public sealed record CompileRequest(
     EmitOptions? Emit = null,
     IReadOnlyList<string>? ForcedIncludes = null);
 
-/// <summary>A generated C# file: a file name (hint name) and its text.</summary>
-public sealed record GeneratedFile(string FileName, string Text);
+/// <summary>A generated C# file: a file name (hint name), its text, and the IDL file whose definitions it holds.</summary>
+public sealed record GeneratedFile(string FileName, string Text, string SourcePath = "");
 
 public sealed record CompileResult(
     InterfaceModel? Model,
@@ -79,13 +79,16 @@ public static class RxGenCompiler
         // Stable order by position, so a file's errors read top to bottom whatever stage found them.
         var all = diagnostics.Select((d, i) => (d, i)).OrderBy(x => x.d.Location.Path, StringComparer.Ordinal)
             .ThenBy(x => x.d.Location.Line).ThenBy(x => x.d.Location.Column).ThenBy(x => x.i).Select(x => x.d).ToList();
+        var emit = request.Emit ?? new EmitOptions();
+        // An outside type the options map to a C# type is not worth a warning.
+        all.RemoveAll(d => d.Descriptor == DiagnosticDescriptors.OutsideType && d.Arguments is { Count: > 0 } args && emit.ExternalType(args[0]) is not null);
         var files = new List<GeneratedFile>();
         if (model is not null && !all.Any(d => d.IsError))
         {
             try
             {
-                var text = CSharpEmitter.Emit(model, request.Emit ?? new EmitOptions(), Version);
-                files.Add(new GeneratedFile(OutputFileName(request.Path), text));
+                foreach (var (source, text) in CSharpEmitter.Emit(model, emit, Version))
+                    files.Add(new GeneratedFile(OutputFileName(source), text, source));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.Text;
 using RxGen.Compiler;
 using RxGen.Compiler.Emit;
 using RxGen.Compiler.Model;
+using RxGen.Compiler.Options;
 using RxGen.Compiler.Preprocessing;
 
 namespace RxGen.Generator;
@@ -49,14 +50,25 @@ public sealed class RxGenGenerator : IIncrementalGenerator
             .Select(static (pair, ct) => (Input: pair.Left, Sources: pair.Right.Restrict(pair.Left, ct)))
             .WithTrackingName(StepNames.Dependencies);
 
+        // The namespace of every file that has one of its own (an RxGen or RxGenInclude item with Namespace), so that an
+        // included file's definitions get the same namespace in every includer's compilation.
+        var namespaces = files.Collect()
+            .Select(static (all, _) => all.Where(f => f.Namespace is not null).Select(f => new KeyValuePair<string, string>(f.Path, f.Namespace!))
+                .OrderBy(p => p.Key, StringComparer.Ordinal).ToEquatableArray());
+
         var results = dependencies
-            .Select(static (pair, ct) => GenerationResult.Compile(pair.Input, pair.Sources, ct))
+            .Combine(namespaces)
+            .Select(static (pair, ct) => GenerationResult.Compile(pair.Left.Input, pair.Left.Sources, pair.Right, ct))
             .WithTrackingName(StepNames.Compile);
 
+        // Each declaring file's source once, even when several inputs include it (the first input's wins; all are equal).
         // Source and diagnostics in separate outputs: a diagnostic that moves does not force regeneration.
-        context.RegisterSourceOutput(results.Select(static (r, _) => r.Source), static (spc, source) =>
+        context.RegisterSourceOutput(results.Select(static (r, _) => r.Sources).Collect(), static (spc, all) =>
         {
-            if (source is not null) spc.AddSource(source.HintName, SourceText.From(source.Text, Encoding.UTF8));
+            var added = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var sources in all)
+                foreach (var source in sources)
+                    if (added.Add(source.HintName)) spc.AddSource(source.HintName, SourceText.From(source.Text, Encoding.UTF8));
         });
         context.RegisterSourceOutput(results.Select(static (r, _) => r.Diagnostics), static (spc, diagnostics) =>
         {
@@ -66,8 +78,14 @@ public sealed class RxGenGenerator : IIncrementalGenerator
 }
 
 /// <summary>One additional file with RxGen metadata.</summary>
-internal sealed record IdlFile(string Path, string Text, bool IsInput, string? Namespace, string Services, string? IncludeDirs, string? Defines, string? Access, string ProjectDirectory)
+internal sealed record IdlFile(string Path, string Text, bool IsInput, string? Namespace, string? Services, string? IncludeDirs, string? Defines, string? Access, string ProjectDirectory)
 {
+    /// <summary>ExternalTypes metadata: IDLNAME=Namespace.Type entries.</summary>
+    public string? ExternalTypes { get; init; }
+
+    /// <summary>StringEncoding metadata: utf8 or latin1.</summary>
+    public string? StringEncoding { get; init; }
+
     public static IdlFile? From(AdditionalText file, Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions options,
         Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions globalOptions, CancellationToken ct)
     {
@@ -75,8 +93,12 @@ internal sealed record IdlFile(string Path, string Text, bool IsInput, string? N
         var text = file.GetText(ct)?.ToString() ?? "";
         string? Get(string name) => options.TryGetValue("build_metadata.AdditionalFiles." + name, out var value) && value.Length > 0 ? value : null;
         return new IdlFile(Normalize(file.Path), text, string.Equals(kind, "Input", StringComparison.OrdinalIgnoreCase),
-            Get("RxGenNamespace"), Get("RxGenServices") ?? "Client;Server", Get("RxGenIncludeDirs"), Get("RxGenDefines"), Get("RxGenAccess"),
-            globalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out var projectDirectory) ? Normalize(projectDirectory).TrimEnd('/') : "");
+            Get("RxGenNamespace"), Get("RxGenServices"), Get("RxGenIncludeDirs"), Get("RxGenDefines"), Get("RxGenAccess"),
+            globalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out var projectDirectory) ? Normalize(projectDirectory).TrimEnd('/') : "")
+        {
+            ExternalTypes = Get("RxGenExternalTypes"),
+            StringEncoding = Get("RxGenStringEncoding"),
+        };
     }
 
     internal static string Normalize(string path) => path.Replace('\\', '/');
@@ -112,12 +134,13 @@ internal sealed record SourceSet(EquatableArray<KeyValuePair<string, string>> Fi
 /// <summary>A generated file (hint name and text).</summary>
 public sealed record GeneratedSource(string HintName, string Text);
 
-/// <summary>What one IDL input produced: its source (null on errors) and its diagnostics.</summary>
-public sealed record GenerationResult(GeneratedSource? Source, EquatableArray<RxGen.Compiler.Diagnostics.Diagnostic> Diagnostics)
+/// <summary>What one IDL input produced: a source per declaring file (none on errors) and its diagnostics.</summary>
+public sealed record GenerationResult(EquatableArray<GeneratedSource> Sources, EquatableArray<RxGen.Compiler.Diagnostics.Diagnostic> Diagnostics)
 {
-    internal static GenerationResult Compile(IdlFile input, SourceSet sources, CancellationToken ct)
+    internal static GenerationResult Compile(IdlFile input, SourceSet sources, EquatableArray<KeyValuePair<string, string>> namespaces, CancellationToken ct)
     {
-        var request = GeneratorOptions.ToRequest(input, sources);
+        var (request, optionErrors) = GeneratorOptions.ToRequest(input, sources, namespaces);
+        if (optionErrors.Count > 0) return new GenerationResult(EquatableArray<GeneratedSource>.Empty, optionErrors.ToEquatableArray());
         CompileResult result;
         try
         {
@@ -128,10 +151,10 @@ public sealed record GenerationResult(GeneratedSource? Source, EquatableArray<Rx
             // A compiler bug must surface as a diagnostic on the IDL file, never as CS8785 for the whole generator.
             var internalError = RxGen.Compiler.Diagnostics.Diagnostic.Create(RxGen.Compiler.Diagnostics.DiagnosticDescriptors.InternalError,
                 new RxGen.Compiler.Diagnostics.SourceLocation(input.Path, 0, 0), e.GetType().Name + ": " + e.Message);
-            return new GenerationResult(null, new[] { internalError }.ToEquatableArray());
+            return new GenerationResult(EquatableArray<GeneratedSource>.Empty, new[] { internalError }.ToEquatableArray());
         }
-        var file = result.Files.Count == 1 ? result.Files[0] : null;
-        return new GenerationResult(file is null ? null : new GeneratedSource(HintName(input.Path, file.FileName), file.Text), result.Diagnostics);
+        var generated = result.Files.Select(f => new GeneratedSource(HintName(f.SourcePath.Length > 0 ? f.SourcePath : input.Path, f.FileName), f.Text)).ToEquatableArray();
+        return new GenerationResult(generated, result.Diagnostics);
     }
 
     /// <summary>A unique hint name: the output file name, prefixed by a short hash of the directory (two x.xg in different folders).</summary>
@@ -148,23 +171,30 @@ public sealed record GenerationResult(GeneratedSource? Source, EquatableArray<Rx
 /// <summary>MSBuild metadata → compiler options; the CLI takes the same options from its command line.</summary>
 public static class GeneratorOptions
 {
-    internal static CompileRequest ToRequest(IdlFile input, ISourceProvider sources)
+    internal static CompileRequest ToRequest(IdlFile input, ISourceProvider sources) => ToRequest(input, sources, EquatableArray<KeyValuePair<string, string>>.Empty).Request;
+
+    internal static (CompileRequest Request, IReadOnlyList<RxGen.Compiler.Diagnostics.Diagnostic> Errors) ToRequest(IdlFile input, ISourceProvider sources,
+        EquatableArray<KeyValuePair<string, string>> namespaces)
     {
         // Relative include directories are relative to the project, as MSBuild paths are (the CLI: to the working directory).
         var baseDirectory = input.ProjectDirectory.Length > 0 ? input.ProjectDirectory
             : input.Path.LastIndexOf('/') is var i and >= 0 ? input.Path.Substring(0, i) : ".";
-        var includeDirs = Split(input.IncludeDirs).Select(IdlFile.Normalize).Select(d => IsRooted(d) ? d : baseDirectory + "/" + d).ToList();
-        var defines = Split(input.Defines).Select(PreprocessorOptions.ParseDefine).ToList();
-        var services = Split(input.Services).Select(s => s.ToLowerInvariant()).ToList();
-        var emit = new EmitOptions(input.Namespace, !string.Equals(input.Access, "internal", StringComparison.OrdinalIgnoreCase),
-            services.Count == 0 || services.Contains("client"), services.Count == 0 || services.Contains("server"));
-        return new CompileRequest(input.Path, input.Text, sources, includeDirs, defines, emit);
+        var includeDirs = CompilerOptions.Split(input.IncludeDirs).Select(IdlFile.Normalize).Select(d => IsRooted(d) ? d : baseDirectory + "/" + d).ToList();
+        var parsed = CompilerOptions.Parse(new RawOptions
+        {
+            Namespace = input.Namespace,
+            FileNamespaces = namespaces.Select(p => p.Key + "=" + p.Value).ToList(),
+            Services = input.Services,
+            Access = input.Access,
+            ExternalTypes = CompilerOptions.Split(input.ExternalTypes),
+            StringEncoding = input.StringEncoding,
+            Defines = CompilerOptions.Split(input.Defines),
+        }, new RxGen.Compiler.Diagnostics.SourceLocation(input.Path, 0, 0));
+        return (new CompileRequest(input.Path, input.Text, sources, includeDirs, parsed.Defines, parsed.Emit), parsed.Errors);
     }
 
     private static bool IsRooted(string path) => path.StartsWith("/", StringComparison.Ordinal) || (path.Length > 1 && path[1] == ':');
 
-    private static IEnumerable<string> Split(string? list) =>
-        (list ?? "").Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).Where(s => s.Length > 0);
 }
 
 internal static class DiagnosticMapping

@@ -42,6 +42,7 @@ public static class Program
         {
         }
 
+        SharedIncludes.Check();
         Console.WriteLine("consumer: round trips ok");
         return 0;
     }

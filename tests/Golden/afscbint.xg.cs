@@ -8,705 +8,13 @@ namespace Golden.AfsCb
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", "0.1.0")]
     public static partial class AfscbintIdl
     {
-        public const int CB_EXCLUSIVE = 1;
-        public const int CB_SHARED = 2;
-        public const int CB_DROPPED = 3;
-        public const int AFSNAMEMAX = 256;
-        public const int AFSPATHMAX = 1024;
-        public const int AFSOPAQUEMAX = 1024;
-        /// <summary>
-                /// Callback batches: at most AFSCBMAX fids and promises per call.
-                /// </summary>
-        public const int AFSCBMAX = 50;
-        /// <summary>
-                /// Extended statistics collections.
-                /// </summary>
-        public const int AFSCB_XSTAT_VERSION = 2;
-        public const int AFS_XSTAT_VERSION = 2;
-        public const int AFSCB_MAX_XSTAT_LONGS = 2048;
-        public const int AFS_MAX_XSTAT_LONGS = 1024;
-        /// <summary>
-                /// A partition name: fixed opaque, 32 bytes on the wire (no padding).
-                /// </summary>
-        public const int AFS_DISKNAMESIZE = 32;
-        /// <summary>
-                /// What a cache manager tells the file server about itself.
-                /// </summary>
-        public const int CALLBACK_VERSION = 1;
-        public const int AFS_MAX_INTERFACE_ADDR = 32;
-        public const int AFSMAXCELLHOSTS = 8;
-        /// <summary>
-                /// Capability bit words, as returned by every GetCapabilities probe.
-                /// </summary>
-        public const int AFSCAPABILITIESMAX = 196;
-        /// <summary>
-                /// From '%#define Invalid'.
-                /// </summary>
-        public const int Invalid = 0;
-        /// <summary>
-                /// From '%#define File'.
-                /// </summary>
-        public const int File = 1;
-        /// <summary>
-                /// From '%#define Directory'.
-                /// </summary>
-        public const int Directory = 2;
-        /// <summary>
-                /// From '%#define SymbolicLink'.
-                /// </summary>
-        public const int SymbolicLink = 3;
-        /// <summary>
-                /// From '%#define AFS_SETMODTIME'.
-                /// </summary>
-        public const int AFS_SETMODTIME = 1;
-        /// <summary>
-                /// From '%#define AFS_SETOWNER'.
-                /// </summary>
-        public const int AFS_SETOWNER = 2;
-        /// <summary>
-                /// From '%#define AFS_SETGROUP'.
-                /// </summary>
-        public const int AFS_SETGROUP = 4;
-        /// <summary>
-                /// From '%#define AFS_SETMODE'.
-                /// </summary>
-        public const int AFS_SETMODE = 8;
-        /// <summary>
-                /// From '%#define AFS_SETSEGSIZE'.
-                /// </summary>
-        public const int AFS_SETSEGSIZE = 16;
-        /// <summary>
-                /// From '%#define AFS_FSYNC'.
-                /// </summary>
-        public const int AFS_FSYNC = 1024;
-        /// <summary>
-                /// From '%#define VICED_CAPABILITY_ERRORTRANS'.
-                /// </summary>
-        public const int VICED_CAPABILITY_ERRORTRANS = 1;
-        /// <summary>
-                /// From '%#define VICED_CAPABILITY_64BITFILES'.
-                /// </summary>
-        public const int VICED_CAPABILITY_64BITFILES = 2;
-        /// <summary>
-                /// From '%#define VICED_CAPABILITY_WRITELOCKACL'.
-                /// </summary>
-        public const int VICED_CAPABILITY_WRITELOCKACL = 4;
-        /// <summary>
-                /// From '%#define VICED_CAPABILITY_SANEACLS'.
-                /// </summary>
-        public const int VICED_CAPABILITY_SANEACLS = 8;
-        /// <summary>
-                /// From '%#define CLIENT_CAPABILITY_ERRORTRANS'.
-                /// </summary>
-        public const int CLIENT_CAPABILITY_ERRORTRANS = 1;
 
-        /// <summary>Every type this file defines, by the name the IDL gives it (typedefs map to the C# type of their body).</summary>
-        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Type> Types { get; } =
-            new global::System.Collections.Generic.Dictionary<string, global::System.Type>(global::System.StringComparer.Ordinal)
+        /// <summary>Every type this file declares (structs, unions, enums and typedefs), by the name the IDL gives it, with its C# type and codec.</summary>
+        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo> Types { get; } =
+            new global::System.Collections.Generic.Dictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo>(global::System.StringComparer.Ordinal)
             {
-                ["AFSFid"] = typeof(AFSFid),
-                ["AFSCallBack"] = typeof(AFSCallBack),
-                ["AFSFetchStatus"] = typeof(AFSFetchStatus),
-                ["AFSStoreStatus"] = typeof(AFSStoreStatus),
-                ["AFSVolSync"] = typeof(AFSVolSync),
-                ["AFSDBLockDesc"] = typeof(AFSDBLockDesc),
-                ["AFSDBCacheEntry"] = typeof(AFSDBCacheEntry),
-                ["AFSDBCacheEntry64"] = typeof(AFSDBCacheEntry64),
-                ["AFSDBLock"] = typeof(AFSDBLock),
-                ["AFSOpaque"] = typeof(byte[]),
-                ["AFSCBFids"] = typeof(AFSFid[]),
-                ["AFSCBs"] = typeof(AFSCallBack[]),
-                ["AFSCB_CollData"] = typeof(int[]),
-                ["AFS_CollData"] = typeof(int[]),
-                ["VolumeId"] = typeof(uint),
-                ["VolId"] = typeof(uint),
-                ["VnodeId"] = typeof(uint),
-                ["Unique"] = typeof(uint),
-                ["UserId"] = typeof(uint),
-                ["FileVersion"] = typeof(uint),
-                ["ErrorCode"] = typeof(int),
-                ["Rights"] = typeof(int),
-                ["DiskName"] = typeof(byte[]),
-                ["interfaceAddr"] = typeof(interfaceAddr),
-                ["serverList"] = typeof(int[]),
-                ["cacheConfig"] = typeof(uint[]),
-                ["Capabilities"] = typeof(uint[]),
             };
     }
-
-    /// <summary>
-        /// A file: volume, vnode within the volume, uniquifier of that vnode.
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSFid : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSFid>
-    {
-        /// <summary><c>uint32 Volume</c></summary>
-        public uint Volume { get; set; }
-        /// <summary><c>uint32 Vnode</c></summary>
-        public uint Vnode { get; set; }
-        /// <summary><c>uint32 Unique</c></summary>
-        public uint Unique { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(12);
-            block1.UInt32(0, this.Volume);
-            block1.UInt32(4, this.Vnode);
-            block1.UInt32(8, this.Unique);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSFid Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSFid();
-            result.Volume = reader.ReadUInt32();
-            result.Vnode = reader.ReadUInt32();
-            result.Unique = reader.ReadUInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// A callback promise: version, expiry (seconds relative to now), type.
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSCallBack : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSCallBack>
-    {
-        /// <summary><c>uint32 CallBackVersion</c></summary>
-        public uint CallBackVersion { get; set; }
-        /// <summary><c>uint32 ExpirationTime</c></summary>
-        public uint ExpirationTime { get; set; }
-        /// <summary><c>uint32 CallBackType</c></summary>
-        public uint CallBackType { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(12);
-            block1.UInt32(0, this.CallBackVersion);
-            block1.UInt32(4, this.ExpirationTime);
-            block1.UInt32(8, this.CallBackType);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSCallBack Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSCallBack();
-            result.CallBackVersion = reader.ReadUInt32();
-            result.ExpirationTime = reader.ReadUInt32();
-            result.CallBackType = reader.ReadUInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// Status of a file as the file server reports it (21 words).
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSFetchStatus : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSFetchStatus>
-    {
-        /// <summary><c>uint32 InterfaceVersion</c></summary>
-        public uint InterfaceVersion { get; set; }
-        /// <summary><c>uint32 FileType</c></summary>
-        public uint FileType { get; set; }
-        /// <summary><c>uint32 LinkCount</c></summary>
-        public uint LinkCount { get; set; }
-        /// <summary><c>uint32 Length</c></summary>
-        public uint Length { get; set; }
-        /// <summary><c>uint32 DataVersion</c></summary>
-        public uint DataVersion { get; set; }
-        /// <summary><c>uint32 Author</c></summary>
-        public uint Author { get; set; }
-        /// <summary><c>uint32 Owner</c></summary>
-        public uint Owner { get; set; }
-        /// <summary><c>uint32 CallerAccess</c></summary>
-        public uint CallerAccess { get; set; }
-        /// <summary><c>uint32 AnonymousAccess</c></summary>
-        public uint AnonymousAccess { get; set; }
-        /// <summary><c>uint32 UnixModeBits</c></summary>
-        public uint UnixModeBits { get; set; }
-        /// <summary><c>uint32 ParentVnode</c></summary>
-        public uint ParentVnode { get; set; }
-        /// <summary><c>uint32 ParentUnique</c></summary>
-        public uint ParentUnique { get; set; }
-        /// <summary><c>uint32 ResidencyMask</c></summary>
-        public uint ResidencyMask { get; set; }
-        /// <summary><c>uint32 ClientModTime</c></summary>
-        public uint ClientModTime { get; set; }
-        /// <summary><c>uint32 ServerModTime</c></summary>
-        public uint ServerModTime { get; set; }
-        /// <summary><c>uint32 Group</c></summary>
-        public uint Group { get; set; }
-        /// <summary><c>uint32 SyncCounter</c></summary>
-        public uint SyncCounter { get; set; }
-        /// <summary><c>uint32 dataVersionHigh</c></summary>
-        public uint DataVersionHigh { get; set; }
-        /// <summary><c>uint32 lockCount</c></summary>
-        public uint LockCount { get; set; }
-        /// <summary><c>uint32 Length_hi</c></summary>
-        public uint LengthHi { get; set; }
-        /// <summary><c>uint32 errorCode</c></summary>
-        public uint ErrorCode { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(84);
-            block1.UInt32(0, this.InterfaceVersion);
-            block1.UInt32(4, this.FileType);
-            block1.UInt32(8, this.LinkCount);
-            block1.UInt32(12, this.Length);
-            block1.UInt32(16, this.DataVersion);
-            block1.UInt32(20, this.Author);
-            block1.UInt32(24, this.Owner);
-            block1.UInt32(28, this.CallerAccess);
-            block1.UInt32(32, this.AnonymousAccess);
-            block1.UInt32(36, this.UnixModeBits);
-            block1.UInt32(40, this.ParentVnode);
-            block1.UInt32(44, this.ParentUnique);
-            block1.UInt32(48, this.ResidencyMask);
-            block1.UInt32(52, this.ClientModTime);
-            block1.UInt32(56, this.ServerModTime);
-            block1.UInt32(60, this.Group);
-            block1.UInt32(64, this.SyncCounter);
-            block1.UInt32(68, this.DataVersionHigh);
-            block1.UInt32(72, this.LockCount);
-            block1.UInt32(76, this.LengthHi);
-            block1.UInt32(80, this.ErrorCode);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSFetchStatus Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSFetchStatus();
-            result.InterfaceVersion = reader.ReadUInt32();
-            result.FileType = reader.ReadUInt32();
-            result.LinkCount = reader.ReadUInt32();
-            result.Length = reader.ReadUInt32();
-            result.DataVersion = reader.ReadUInt32();
-            result.Author = reader.ReadUInt32();
-            result.Owner = reader.ReadUInt32();
-            result.CallerAccess = reader.ReadUInt32();
-            result.AnonymousAccess = reader.ReadUInt32();
-            result.UnixModeBits = reader.ReadUInt32();
-            result.ParentVnode = reader.ReadUInt32();
-            result.ParentUnique = reader.ReadUInt32();
-            result.ResidencyMask = reader.ReadUInt32();
-            result.ClientModTime = reader.ReadUInt32();
-            result.ServerModTime = reader.ReadUInt32();
-            result.Group = reader.ReadUInt32();
-            result.SyncCounter = reader.ReadUInt32();
-            result.DataVersionHigh = reader.ReadUInt32();
-            result.LockCount = reader.ReadUInt32();
-            result.LengthHi = reader.ReadUInt32();
-            result.ErrorCode = reader.ReadUInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// Status change request: Mask says which fields apply.
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSStoreStatus : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSStoreStatus>
-    {
-        /// <summary><c>uint32 Mask</c></summary>
-        public uint Mask { get; set; }
-        /// <summary><c>uint32 ClientModTime</c></summary>
-        public uint ClientModTime { get; set; }
-        /// <summary><c>uint32 Owner</c></summary>
-        public uint Owner { get; set; }
-        /// <summary><c>uint32 Group</c></summary>
-        public uint Group { get; set; }
-        /// <summary><c>uint32 UnixModeBits</c></summary>
-        public uint UnixModeBits { get; set; }
-        /// <summary><c>uint32 SegSize</c></summary>
-        public uint SegSize { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(24);
-            block1.UInt32(0, this.Mask);
-            block1.UInt32(4, this.ClientModTime);
-            block1.UInt32(8, this.Owner);
-            block1.UInt32(12, this.Group);
-            block1.UInt32(16, this.UnixModeBits);
-            block1.UInt32(20, this.SegSize);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSStoreStatus Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSStoreStatus();
-            result.Mask = reader.ReadUInt32();
-            result.ClientModTime = reader.ReadUInt32();
-            result.Owner = reader.ReadUInt32();
-            result.Group = reader.ReadUInt32();
-            result.UnixModeBits = reader.ReadUInt32();
-            result.SegSize = reader.ReadUInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// Volume synchronisation block returned by most calls (spare1 = the
-        /// volume creation date, spare2 = its last-update date on OpenAFS).
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSVolSync : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSVolSync>
-    {
-        /// <summary><c>uint32 spare1</c></summary>
-        public uint Spare1 { get; set; }
-        /// <summary><c>uint32 spare2</c></summary>
-        public uint Spare2 { get; set; }
-        /// <summary><c>uint32 spare3</c></summary>
-        public uint Spare3 { get; set; }
-        /// <summary><c>uint32 spare4</c></summary>
-        public uint Spare4 { get; set; }
-        /// <summary><c>uint32 spare5</c></summary>
-        public uint Spare5 { get; set; }
-        /// <summary><c>uint32 spare6</c></summary>
-        public uint Spare6 { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(24);
-            block1.UInt32(0, this.Spare1);
-            block1.UInt32(4, this.Spare2);
-            block1.UInt32(8, this.Spare3);
-            block1.UInt32(12, this.Spare4);
-            block1.UInt32(16, this.Spare5);
-            block1.UInt32(20, this.Spare6);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSVolSync Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSVolSync();
-            result.Spare1 = reader.ReadUInt32();
-            result.Spare2 = reader.ReadUInt32();
-            result.Spare3 = reader.ReadUInt32();
-            result.Spare4 = reader.ReadUInt32();
-            result.Spare5 = reader.ReadUInt32();
-            result.Spare6 = reader.ReadUInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// Cache manager debugging structures (RXAFSCB_GetLock/GetCE).  Note the
-        /// `char` and `short` members: 4 bytes each on the wire.
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSDBLockDesc : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSDBLockDesc>
-    {
-        /// <summary><c>char waitStates</c></summary>
-        public sbyte WaitStates { get; set; }
-        /// <summary><c>char exclLocked</c></summary>
-        public sbyte ExclLocked { get; set; }
-        /// <summary><c>int16 readersReading</c></summary>
-        public short ReadersReading { get; set; }
-        /// <summary><c>int16 numWaiting</c></summary>
-        public short NumWaiting { get; set; }
-        /// <summary><c>int16 spare</c></summary>
-        public short Spare { get; set; }
-        /// <summary><c>int32 pid_last_reader</c></summary>
-        public int PidLastReader { get; set; }
-        /// <summary><c>int32 pid_writer</c></summary>
-        public int PidWriter { get; set; }
-        /// <summary><c>int32 src_indicator</c></summary>
-        public int SrcIndicator { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(32);
-            block1.Int32(0, this.WaitStates);
-            block1.Int32(4, this.ExclLocked);
-            block1.Int32(8, this.ReadersReading);
-            block1.Int32(12, this.NumWaiting);
-            block1.Int32(16, this.Spare);
-            block1.Int32(20, this.PidLastReader);
-            block1.Int32(24, this.PidWriter);
-            block1.Int32(28, this.SrcIndicator);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSDBLockDesc Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSDBLockDesc();
-            result.WaitStates = unchecked((sbyte)reader.ReadInt32());
-            result.ExclLocked = unchecked((sbyte)reader.ReadInt32());
-            result.ReadersReading = unchecked((short)reader.ReadInt32());
-            result.NumWaiting = unchecked((short)reader.ReadInt32());
-            result.Spare = unchecked((short)reader.ReadInt32());
-            result.PidLastReader = reader.ReadInt32();
-            result.PidWriter = reader.ReadInt32();
-            result.SrcIndicator = reader.ReadInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>IDL struct <c>AFSDBCacheEntry</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSDBCacheEntry : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSDBCacheEntry>
-    {
-        /// <summary><c>int32 addr</c></summary>
-        public int Addr { get; set; }
-        /// <summary><c>int32 cell</c></summary>
-        public int Cell { get; set; }
-        /// <summary><c>AFSFid netFid</c></summary>
-        public AFSFid NetFid { get; set; } = new AFSFid();
-        /// <summary><c>int32 Length</c></summary>
-        public int Length { get; set; }
-        /// <summary><c>int32 DataVersion</c></summary>
-        public int DataVersion { get; set; }
-        /// <summary><c>AFSDBLockDesc lock</c></summary>
-        public AFSDBLockDesc Lock { get; set; } = new AFSDBLockDesc();
-        /// <summary><c>int32 callback</c></summary>
-        public int Callback { get; set; }
-        /// <summary><c>int32 cbExpires</c></summary>
-        public int CbExpires { get; set; }
-        /// <summary><c>int16 refCount</c></summary>
-        public short RefCount { get; set; }
-        /// <summary><c>int16 opens</c></summary>
-        public short Opens { get; set; }
-        /// <summary><c>int16 writers</c></summary>
-        public short Writers { get; set; }
-        /// <summary><c>char mvstat</c></summary>
-        public sbyte Mvstat { get; set; }
-        /// <summary><c>char states</c></summary>
-        public sbyte States { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(8);
-            block1.Int32(0, this.Addr);
-            block1.Int32(4, this.Cell);
-            (this.NetFid ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBCacheEntry.netFid")).Encode(ref writer);
-            var block2 = writer.Reserve(8);
-            block2.Int32(0, this.Length);
-            block2.Int32(4, this.DataVersion);
-            (this.Lock ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBCacheEntry.lock")).Encode(ref writer);
-            var block3 = writer.Reserve(28);
-            block3.Int32(0, this.Callback);
-            block3.Int32(4, this.CbExpires);
-            block3.Int32(8, this.RefCount);
-            block3.Int32(12, this.Opens);
-            block3.Int32(16, this.Writers);
-            block3.Int32(20, this.Mvstat);
-            block3.Int32(24, this.States);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSDBCacheEntry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSDBCacheEntry();
-            result.Addr = reader.ReadInt32();
-            result.Cell = reader.ReadInt32();
-            result.NetFid = AFSFid.Decode(ref reader);
-            result.Length = reader.ReadInt32();
-            result.DataVersion = reader.ReadInt32();
-            result.Lock = AFSDBLockDesc.Decode(ref reader);
-            result.Callback = reader.ReadInt32();
-            result.CbExpires = reader.ReadInt32();
-            result.RefCount = unchecked((short)reader.ReadInt32());
-            result.Opens = unchecked((short)reader.ReadInt32());
-            result.Writers = unchecked((short)reader.ReadInt32());
-            result.Mvstat = unchecked((sbyte)reader.ReadInt32());
-            result.States = unchecked((sbyte)reader.ReadInt32());
-            return result;
-        }
-    }
-
-
-    /// <summary>IDL struct <c>AFSDBCacheEntry64</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSDBCacheEntry64 : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSDBCacheEntry64>
-    {
-        /// <summary><c>int32 addr</c></summary>
-        public int Addr { get; set; }
-        /// <summary><c>int32 cell</c></summary>
-        public int Cell { get; set; }
-        /// <summary><c>AFSFid netFid</c></summary>
-        public AFSFid NetFid { get; set; } = new AFSFid();
-        /// <summary><c>int64 Length</c></summary>
-        public long Length { get; set; }
-        /// <summary><c>int32 DataVersion</c></summary>
-        public int DataVersion { get; set; }
-        /// <summary><c>AFSDBLockDesc lock</c></summary>
-        public AFSDBLockDesc Lock { get; set; } = new AFSDBLockDesc();
-        /// <summary><c>int32 callback</c></summary>
-        public int Callback { get; set; }
-        /// <summary><c>int32 cbExpires</c></summary>
-        public int CbExpires { get; set; }
-        /// <summary><c>int16 refCount</c></summary>
-        public short RefCount { get; set; }
-        /// <summary><c>int16 opens</c></summary>
-        public short Opens { get; set; }
-        /// <summary><c>int16 writers</c></summary>
-        public short Writers { get; set; }
-        /// <summary><c>char mvstat</c></summary>
-        public sbyte Mvstat { get; set; }
-        /// <summary><c>char states</c></summary>
-        public sbyte States { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(8);
-            block1.Int32(0, this.Addr);
-            block1.Int32(4, this.Cell);
-            (this.NetFid ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBCacheEntry64.netFid")).Encode(ref writer);
-            var block2 = writer.Reserve(12);
-            block2.Int64(0, this.Length);
-            block2.Int32(8, this.DataVersion);
-            (this.Lock ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBCacheEntry64.lock")).Encode(ref writer);
-            var block3 = writer.Reserve(28);
-            block3.Int32(0, this.Callback);
-            block3.Int32(4, this.CbExpires);
-            block3.Int32(8, this.RefCount);
-            block3.Int32(12, this.Opens);
-            block3.Int32(16, this.Writers);
-            block3.Int32(20, this.Mvstat);
-            block3.Int32(24, this.States);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSDBCacheEntry64 Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSDBCacheEntry64();
-            result.Addr = reader.ReadInt32();
-            result.Cell = reader.ReadInt32();
-            result.NetFid = AFSFid.Decode(ref reader);
-            result.Length = reader.ReadInt64();
-            result.DataVersion = reader.ReadInt32();
-            result.Lock = AFSDBLockDesc.Decode(ref reader);
-            result.Callback = reader.ReadInt32();
-            result.CbExpires = reader.ReadInt32();
-            result.RefCount = unchecked((short)reader.ReadInt32());
-            result.Opens = unchecked((short)reader.ReadInt32());
-            result.Writers = unchecked((short)reader.ReadInt32());
-            result.Mvstat = unchecked((sbyte)reader.ReadInt32());
-            result.States = unchecked((sbyte)reader.ReadInt32());
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// A lock name is 16 XDR chars: 64 bytes on the wire.
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSDBLock : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSDBLock>
-    {
-        /// <summary><c>char name[16]</c></summary>
-        public byte[] Name { get; set; } = new byte[16];
-        /// <summary><c>AFSDBLockDesc lock</c></summary>
-        public AFSDBLockDesc Lock { get; set; } = new AFSDBLockDesc();
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var array1 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "AFSDBLock.name");
-            writer.CheckFixedCount(array1.Length, 16, "AFSDBLock.name");
-            writer.WriteCharVector(array1, signExtend: true);
-            (this.Lock ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBLock.lock")).Encode(ref writer);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSDBLock Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSDBLock();
-            if ((long)reader.Remaining < 16L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "AFSDBLock.name", isTruncation: true);
-            result.Name = reader.ReadCharVector(16, "AFSDBLock.name");
-            result.Lock = AFSDBLockDesc.Decode(ref reader);
-            return result;
-        }
-    }
-
-
-    /// <summary>IDL struct <c>interfaceAddr</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class interfaceAddr : global::RxGen.Runtime.Xdr.IXdrSerializable<interfaceAddr>
-    {
-        /// <summary><c>int32 numberOfInterfaces</c></summary>
-        public int NumberOfInterfaces { get; set; }
-        /// <summary><c>afsUUID uuid</c></summary>
-        public global::RxGen.Runtime.Afs.AfsUuid Uuid { get; set; }
-        /// <summary><c>int32 addr_in[32]</c></summary>
-        public int[] AddrIn { get; set; } = new int[32];
-        /// <summary><c>int32 subnetmask[32]</c></summary>
-        public int[] Subnetmask { get; set; } = new int[32];
-        /// <summary><c>int32 mtu[32]</c></summary>
-        public int[] Mtu { get; set; } = new int[32];
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            writer.WriteInt32(this.NumberOfInterfaces);
-            this.Uuid.Encode(ref writer);
-            var array1 = this.AddrIn ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "interfaceAddr.addr_in");
-            writer.CheckFixedCount(array1.Length, 32, "interfaceAddr.addr_in");
-            foreach (var item2 in array1)
-            {
-                writer.WriteInt32(item2);
-            }
-            var array3 = this.Subnetmask ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "interfaceAddr.subnetmask");
-            writer.CheckFixedCount(array3.Length, 32, "interfaceAddr.subnetmask");
-            foreach (var item4 in array3)
-            {
-                writer.WriteInt32(item4);
-            }
-            var array5 = this.Mtu ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "interfaceAddr.mtu");
-            writer.CheckFixedCount(array5.Length, 32, "interfaceAddr.mtu");
-            foreach (var item6 in array5)
-            {
-                writer.WriteInt32(item6);
-            }
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static interfaceAddr Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new interfaceAddr();
-            result.NumberOfInterfaces = reader.ReadInt32();
-            result.Uuid = global::RxGen.Runtime.Afs.AfsUuid.Decode(ref reader);
-            if ((long)reader.Remaining < 32L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "interfaceAddr.addr_in", isTruncation: true);
-            var array1 = new int[32];
-            for (var i2 = 0; i2 < array1.Length; i2++)
-            {
-                array1[i2] = reader.ReadInt32();
-            }
-            result.AddrIn = array1;
-            if ((long)reader.Remaining < 32L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "interfaceAddr.subnetmask", isTruncation: true);
-            var array3 = new int[32];
-            for (var i4 = 0; i4 < array3.Length; i4++)
-            {
-                array3[i4] = reader.ReadInt32();
-            }
-            result.Subnetmask = array3;
-            if ((long)reader.Remaining < 32L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "interfaceAddr.mtu", isTruncation: true);
-            var array5 = new int[32];
-            for (var i6 = 0; i6 < array5.Length; i6++)
-            {
-                array5[i6] = reader.ReadInt32();
-            }
-            result.Mtu = array5;
-            return result;
-        }
-    }
-
 
     /// <summary>Rx package <c>RXAFSCB_</c>: service id, opcodes, rxgen's function-name table and the XDR codec of every procedure.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
@@ -774,7 +82,7 @@ namespace Golden.AfsCb
         };
 
         /// <summary>Request of <c>CallBack(IN AFSCBFids Fids_Array, IN AFSCBs CallBacks_Array) = 204</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeCallBackRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid[] fidsArray, AFSCallBack[] callBacksArray)
+        public static void EncodeCallBackRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(204);
@@ -794,22 +102,22 @@ namespace Golden.AfsCb
         }
 
         /// <summary>Decodes the IN/INOUT arguments of CallBack (the opcode already read).</summary>
-        public static (AFSFid[] fidsArray, AFSCallBack[] callBacksArray) DecodeCallBackRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray) DecodeCallBackRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid[] fidsArray;
+            global::Golden.AfsCommon.AFSFid[] fidsArray;
             var count1 = reader.ReadCount(50u, 12, "RXAFSCB_CallBack.Fids_Array");
-            var array2 = new AFSFid[count1];
+            var array2 = new global::Golden.AfsCommon.AFSFid[count1];
             for (var i3 = 0; i3 < array2.Length; i3++)
             {
-                array2[i3] = AFSFid.Decode(ref reader);
+                array2[i3] = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             }
             fidsArray = array2;
-            AFSCallBack[] callBacksArray;
+            global::Golden.AfsCommon.AFSCallBack[] callBacksArray;
             var count4 = reader.ReadCount(50u, 12, "RXAFSCB_CallBack.CallBacks_Array");
-            var array5 = new AFSCallBack[count4];
+            var array5 = new global::Golden.AfsCommon.AFSCallBack[count4];
             for (var i6 = 0; i6 < array5.Length; i6++)
             {
-                array5[i6] = AFSCallBack.Decode(ref reader);
+                array5[i6] = global::Golden.AfsCommon.AFSCallBack.Decode(ref reader);
             }
             callBacksArray = array5;
             return (fidsArray, callBacksArray);
@@ -906,7 +214,7 @@ namespace Golden.AfsCb
         }
 
         /// <summary>Reply of GetLock: OUT/INOUT values.</summary>
-        public static void EncodeGetLockReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSDBLock reply)
+        public static void EncodeGetLockReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSDBLock reply)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "RXAFSCB_GetLock.lock")).Encode(ref writer);
@@ -914,11 +222,11 @@ namespace Golden.AfsCb
         }
 
         /// <summary>Decodes the reply of GetLock; trailing bytes are an error.</summary>
-        public static AFSDBLock DecodeGetLockReply(global::System.ReadOnlySpan<byte> data)
+        public static global::Golden.AfsCommon.AFSDBLock DecodeGetLockReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSDBLock @lock;
-            @lock = AFSDBLock.Decode(ref reader);
+            global::Golden.AfsCommon.AFSDBLock @lock;
+            @lock = global::Golden.AfsCommon.AFSDBLock.Decode(ref reader);
             reader.EnsureAtEnd("RXAFSCB_GetLock reply");
             return @lock;
         }
@@ -941,7 +249,7 @@ namespace Golden.AfsCb
         }
 
         /// <summary>Reply of GetCE: OUT/INOUT values.</summary>
-        public static void EncodeGetCEReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSDBCacheEntry reply)
+        public static void EncodeGetCEReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSDBCacheEntry reply)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "RXAFSCB_GetCE.ce")).Encode(ref writer);
@@ -949,11 +257,11 @@ namespace Golden.AfsCb
         }
 
         /// <summary>Decodes the reply of GetCE; trailing bytes are an error.</summary>
-        public static AFSDBCacheEntry DecodeGetCEReply(global::System.ReadOnlySpan<byte> data)
+        public static global::Golden.AfsCommon.AFSDBCacheEntry DecodeGetCEReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSDBCacheEntry ce;
-            ce = AFSDBCacheEntry.Decode(ref reader);
+            global::Golden.AfsCommon.AFSDBCacheEntry ce;
+            ce = global::Golden.AfsCommon.AFSDBCacheEntry.Decode(ref reader);
             reader.EnsureAtEnd("RXAFSCB_GetCE reply");
             return ce;
         }
@@ -1060,7 +368,7 @@ namespace Golden.AfsCb
         }
 
         /// <summary>Reply of InitCallBackState2: OUT/INOUT values.</summary>
-        public static void EncodeInitCallBackState2Reply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, interfaceAddr reply)
+        public static void EncodeInitCallBackState2Reply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.interfaceAddr reply)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "RXAFSCB_InitCallBackState2.addr")).Encode(ref writer);
@@ -1068,11 +376,11 @@ namespace Golden.AfsCb
         }
 
         /// <summary>Decodes the reply of InitCallBackState2; trailing bytes are an error.</summary>
-        public static interfaceAddr DecodeInitCallBackState2Reply(global::System.ReadOnlySpan<byte> data)
+        public static global::Golden.AfsCommon.interfaceAddr DecodeInitCallBackState2Reply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            interfaceAddr addr;
-            addr = interfaceAddr.Decode(ref reader);
+            global::Golden.AfsCommon.interfaceAddr addr;
+            addr = global::Golden.AfsCommon.interfaceAddr.Decode(ref reader);
             reader.EnsureAtEnd("RXAFSCB_InitCallBackState2 reply");
             return addr;
         }
@@ -1092,7 +400,7 @@ namespace Golden.AfsCb
         }
 
         /// <summary>Reply of WhoAreYou: OUT/INOUT values.</summary>
-        public static void EncodeWhoAreYouReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, interfaceAddr reply)
+        public static void EncodeWhoAreYouReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.interfaceAddr reply)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "RXAFSCB_WhoAreYou.addr")).Encode(ref writer);
@@ -1100,11 +408,11 @@ namespace Golden.AfsCb
         }
 
         /// <summary>Decodes the reply of WhoAreYou; trailing bytes are an error.</summary>
-        public static interfaceAddr DecodeWhoAreYouReply(global::System.ReadOnlySpan<byte> data)
+        public static global::Golden.AfsCommon.interfaceAddr DecodeWhoAreYouReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            interfaceAddr addr;
-            addr = interfaceAddr.Decode(ref reader);
+            global::Golden.AfsCommon.interfaceAddr addr;
+            addr = global::Golden.AfsCommon.interfaceAddr.Decode(ref reader);
             reader.EnsureAtEnd("RXAFSCB_WhoAreYou reply");
             return addr;
         }
@@ -1362,7 +670,7 @@ namespace Golden.AfsCb
         }
 
         /// <summary>Reply of GetCE64: OUT/INOUT values.</summary>
-        public static void EncodeGetCE64Reply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSDBCacheEntry64 reply)
+        public static void EncodeGetCE64Reply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSDBCacheEntry64 reply)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "RXAFSCB_GetCE64.ce")).Encode(ref writer);
@@ -1370,11 +678,11 @@ namespace Golden.AfsCb
         }
 
         /// <summary>Decodes the reply of GetCE64; trailing bytes are an error.</summary>
-        public static AFSDBCacheEntry64 DecodeGetCE64Reply(global::System.ReadOnlySpan<byte> data)
+        public static global::Golden.AfsCommon.AFSDBCacheEntry64 DecodeGetCE64Reply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSDBCacheEntry64 ce;
-            ce = AFSDBCacheEntry64.Decode(ref reader);
+            global::Golden.AfsCommon.AFSDBCacheEntry64 ce;
+            ce = global::Golden.AfsCommon.AFSDBCacheEntry64.Decode(ref reader);
             reader.EnsureAtEnd("RXAFSCB_GetCE64 reply");
             return ce;
         }
@@ -1460,8 +768,8 @@ namespace Golden.AfsCb
         public static RXAFSCBTellMeAboutYourselfResult DecodeTellMeAboutYourselfReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            interfaceAddr addr;
-            addr = interfaceAddr.Decode(ref reader);
+            global::Golden.AfsCommon.interfaceAddr addr;
+            addr = global::Golden.AfsCommon.interfaceAddr.Decode(ref reader);
             uint[] capabilities;
             var count1 = reader.ReadCount(196u, 4, "RXAFSCB_TellMeAboutYourself.capabilities");
             var array2 = new uint[count1];
@@ -1540,7 +848,7 @@ namespace Golden.AfsCb
 
     /// <summary>The OUT values of RXAFSCB_TellMeAboutYourself.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSCBTellMeAboutYourselfResult(interfaceAddr Addr, uint[] Capabilities);
+    public sealed record RXAFSCBTellMeAboutYourselfResult(global::Golden.AfsCommon.interfaceAddr Addr, uint[] Capabilities);
 
     /// <summary>Client of Rx package <c>RXAFSCB_</c>: one async method per procedure. Server errors arrive as
     /// <see cref="global::RxGen.Runtime.Rpc.RpcAbortException"/> carrying the abort code.</summary>
@@ -1555,7 +863,7 @@ namespace Golden.AfsCb
         public global::RxGen.Runtime.Rpc.IRxConnection Connection { get; }
 
         /// <summary><c>CallBack(IN AFSCBFids Fids_Array, IN AFSCBs CallBacks_Array) = 204</c></summary>
-        public async global::System.Threading.Tasks.Task CallBackAsync(AFSFid[] fidsArray, AFSCallBack[] callBacksArray, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task CallBackAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSCBProtocol.EncodeCallBackRequest(request, fidsArray, callBacksArray);
@@ -1565,7 +873,7 @@ namespace Golden.AfsCb
 
         /// <summary>Calls CallBack on every client at once and yields each reply (or error) as it arrives (rxgen's <c>multi_RXAFSCB_CallBack</c>).</summary>
         public static async global::System.Collections.Generic.IAsyncEnumerable<global::RxGen.Runtime.Rpc.RxMultiResult<bool>> MultiCallBackAsync(
-            global::System.Collections.Generic.IReadOnlyList<RXAFSCBClient> clients, AFSFid[] fidsArray, AFSCallBack[] callBacksArray,
+            global::System.Collections.Generic.IReadOnlyList<RXAFSCBClient> clients, global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray,
             [global::System.Runtime.CompilerServices.EnumeratorCancellation] global::System.Threading.CancellationToken cancellationToken = default)
         {
             var pending = new global::System.Collections.Generic.List<global::System.Threading.Tasks.Task<global::RxGen.Runtime.Rpc.RxMultiResult<bool>>>(clients.Count);
@@ -1641,7 +949,7 @@ namespace Golden.AfsCb
         /// <remarks>
                 /// Debugging interface used by `cmdebug`.
                 /// </remarks>
-        public async global::System.Threading.Tasks.Task<AFSDBLock> GetLockAsync(int index, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBLock> GetLockAsync(int index, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSCBProtocol.EncodeGetLockRequest(request, index);
@@ -1650,7 +958,7 @@ namespace Golden.AfsCb
         }
 
         /// <summary><c>GetCE(IN int32 index, OUT AFSDBCacheEntry ce) = 208</c></summary>
-        public async global::System.Threading.Tasks.Task<AFSDBCacheEntry> GetCEAsync(int index, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBCacheEntry> GetCEAsync(int index, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSCBProtocol.EncodeGetCERequest(request, index);
@@ -1677,7 +985,7 @@ namespace Golden.AfsCb
         }
 
         /// <summary><c>InitCallBackState2(OUT interfaceAddr addr) = 211</c></summary>
-        public async global::System.Threading.Tasks.Task<interfaceAddr> InitCallBackState2Async(global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<global::Golden.AfsCommon.interfaceAddr> InitCallBackState2Async(global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSCBProtocol.EncodeInitCallBackState2Request(request);
@@ -1686,7 +994,7 @@ namespace Golden.AfsCb
         }
 
         /// <summary><c>WhoAreYou(OUT interfaceAddr addr) = 212</c></summary>
-        public async global::System.Threading.Tasks.Task<interfaceAddr> WhoAreYouAsync(global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<global::Golden.AfsCommon.interfaceAddr> WhoAreYouAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSCBProtocol.EncodeWhoAreYouRequest(request);
@@ -1777,7 +1085,7 @@ namespace Golden.AfsCb
         }
 
         /// <summary><c>GetCE64(IN int32 index, OUT AFSDBCacheEntry64 ce) = 65536</c></summary>
-        public async global::System.Threading.Tasks.Task<AFSDBCacheEntry64> GetCE64Async(int index, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBCacheEntry64> GetCE64Async(int index, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSCBProtocol.EncodeGetCE64Request(request, index);
@@ -1823,23 +1131,23 @@ namespace Golden.AfsCb
     public partial interface IRXAFSCBService
     {
         /// <summary><c>CallBack(IN AFSCBFids Fids_Array, IN AFSCBs CallBacks_Array) = 204</c></summary>
-        global::System.Threading.Tasks.Task CallBackAsync(AFSFid[] fidsArray, AFSCallBack[] callBacksArray, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task CallBackAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>InitCallBackState() = 205</c></summary>
         global::System.Threading.Tasks.Task InitCallBackStateAsync(global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>Probe() = 206</c></summary>
         global::System.Threading.Tasks.Task ProbeAsync(global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetLock(IN int32 index, OUT AFSDBLock lock) = 207</c></summary>
-        global::System.Threading.Tasks.Task<AFSDBLock> GetLockAsync(int index, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBLock> GetLockAsync(int index, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetCE(IN int32 index, OUT AFSDBCacheEntry ce) = 208</c></summary>
-        global::System.Threading.Tasks.Task<AFSDBCacheEntry> GetCEAsync(int index, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBCacheEntry> GetCEAsync(int index, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>XStatsVersion(OUT int32 versionNumberP) = 209</c></summary>
         global::System.Threading.Tasks.Task<int> XStatsVersionAsync(global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetXStats(IN int32 clientVersionNumber, IN int32 collectionNumber, OUT int32 srvVersionNumberP, OUT int32 timeP, OUT AFSCB_CollData dataP) = 210</c></summary>
         global::System.Threading.Tasks.Task<RXAFSCBGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>InitCallBackState2(OUT interfaceAddr addr) = 211</c></summary>
-        global::System.Threading.Tasks.Task<interfaceAddr> InitCallBackState2Async(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.interfaceAddr> InitCallBackState2Async(global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>WhoAreYou(OUT interfaceAddr addr) = 212</c></summary>
-        global::System.Threading.Tasks.Task<interfaceAddr> WhoAreYouAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.interfaceAddr> WhoAreYouAsync(global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>InitCallBackState3(IN afsUUID serverUuid) = 213</c></summary>
         global::System.Threading.Tasks.Task InitCallBackState3Async(global::RxGen.Runtime.Afs.AfsUuid serverUuid, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>ProbeUuid(IN afsUUID clientUuid) = 214</c></summary>
@@ -1853,7 +1161,7 @@ namespace Golden.AfsCb
         /// <summary><c>GetCacheConfig(IN uint32 callerVersion, OUT uint32 serverVersion, OUT uint32 configCount, OUT cacheConfig config) = 218</c></summary>
         global::System.Threading.Tasks.Task<RXAFSCBGetCacheConfigResult> GetCacheConfigAsync(uint callerVersion, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetCE64(IN int32 index, OUT AFSDBCacheEntry64 ce) = 65536</c></summary>
-        global::System.Threading.Tasks.Task<AFSDBCacheEntry64> GetCE64Async(int index, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBCacheEntry64> GetCE64Async(int index, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetCellByNum(IN int32 cellNumber, OUT string cellName&lt;256&gt;, OUT serverList cellHosts) = 65537</c></summary>
         global::System.Threading.Tasks.Task<RXAFSCBGetCellByNumResult> GetCellByNumAsync(int cellNumber, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>TellMeAboutYourself(OUT interfaceAddr addr, OUT Capabilities capabilities) = 65538</c></summary>
@@ -1921,7 +1229,7 @@ namespace Golden.AfsCb
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteCallBackAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid[] fidsArray, AFSCallBack[] callBacksArray) request;
+            (global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -1953,7 +1261,7 @@ namespace Golden.AfsCb
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid[] fidsArray, AFSCallBack[] callBacksArray) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSCBProtocol.DecodeCallBackRequest(ref r);
@@ -2058,7 +1366,7 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            AFSDBLock reply;
+            global::Golden.AfsCommon.AFSDBLock reply;
             try
             {
                 reply = await _service.GetLockAsync(request, cancellationToken).ConfigureAwait(false);
@@ -2102,7 +1410,7 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            AFSDBCacheEntry reply;
+            global::Golden.AfsCommon.AFSDBCacheEntry reply;
             try
             {
                 reply = await _service.GetCEAsync(request, cancellationToken).ConfigureAwait(false);
@@ -2231,7 +1539,7 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            interfaceAddr reply;
+            global::Golden.AfsCommon.interfaceAddr reply;
             try
             {
                 reply = await _service.InitCallBackState2Async(cancellationToken).ConfigureAwait(false);
@@ -2273,7 +1581,7 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            interfaceAddr reply;
+            global::Golden.AfsCommon.interfaceAddr reply;
             try
             {
                 reply = await _service.WhoAreYouAsync(cancellationToken).ConfigureAwait(false);
@@ -2576,7 +1884,7 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            AFSDBCacheEntry64 reply;
+            global::Golden.AfsCommon.AFSDBCacheEntry64 reply;
             try
             {
                 reply = await _service.GetCE64Async(request, cancellationToken).ConfigureAwait(false);

@@ -8,103 +8,12 @@ namespace Golden.Afs
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", "0.1.0")]
     public static partial class AfsintIdl
     {
-        public const int CB_EXCLUSIVE = 1;
-        public const int CB_SHARED = 2;
-        public const int CB_DROPPED = 3;
-        public const int AFSNAMEMAX = 256;
-        public const int AFSPATHMAX = 1024;
-        public const int AFSOPAQUEMAX = 1024;
-        /// <summary>
-                /// Callback batches: at most AFSCBMAX fids and promises per call.
-                /// </summary>
-        public const int AFSCBMAX = 50;
-        /// <summary>
-                /// Extended statistics collections.
-                /// </summary>
-        public const int AFSCB_XSTAT_VERSION = 2;
-        public const int AFS_XSTAT_VERSION = 2;
-        public const int AFSCB_MAX_XSTAT_LONGS = 2048;
-        public const int AFS_MAX_XSTAT_LONGS = 1024;
-        /// <summary>
-                /// A partition name: fixed opaque, 32 bytes on the wire (no padding).
-                /// </summary>
-        public const int AFS_DISKNAMESIZE = 32;
-        /// <summary>
-                /// What a cache manager tells the file server about itself.
-                /// </summary>
-        public const int CALLBACK_VERSION = 1;
-        public const int AFS_MAX_INTERFACE_ADDR = 32;
-        public const int AFSMAXCELLHOSTS = 8;
-        /// <summary>
-                /// Capability bit words, as returned by every GetCapabilities probe.
-                /// </summary>
-        public const int AFSCAPABILITIESMAX = 196;
         /// <summary>
                 /// 64-bit statistics: a counted vector of afs_uint64, indexed by the
                 /// STATS64_* numbers below (STATS64_VERSION of them).
                 /// </summary>
         public const int STATS64_VERSION = 16;
         public const int FLUSHMAX = 10;
-        /// <summary>
-                /// From '%#define Invalid'.
-                /// </summary>
-        public const int Invalid = 0;
-        /// <summary>
-                /// From '%#define File'.
-                /// </summary>
-        public const int File = 1;
-        /// <summary>
-                /// From '%#define Directory'.
-                /// </summary>
-        public const int Directory = 2;
-        /// <summary>
-                /// From '%#define SymbolicLink'.
-                /// </summary>
-        public const int SymbolicLink = 3;
-        /// <summary>
-                /// From '%#define AFS_SETMODTIME'.
-                /// </summary>
-        public const int AFS_SETMODTIME = 1;
-        /// <summary>
-                /// From '%#define AFS_SETOWNER'.
-                /// </summary>
-        public const int AFS_SETOWNER = 2;
-        /// <summary>
-                /// From '%#define AFS_SETGROUP'.
-                /// </summary>
-        public const int AFS_SETGROUP = 4;
-        /// <summary>
-                /// From '%#define AFS_SETMODE'.
-                /// </summary>
-        public const int AFS_SETMODE = 8;
-        /// <summary>
-                /// From '%#define AFS_SETSEGSIZE'.
-                /// </summary>
-        public const int AFS_SETSEGSIZE = 16;
-        /// <summary>
-                /// From '%#define AFS_FSYNC'.
-                /// </summary>
-        public const int AFS_FSYNC = 1024;
-        /// <summary>
-                /// From '%#define VICED_CAPABILITY_ERRORTRANS'.
-                /// </summary>
-        public const int VICED_CAPABILITY_ERRORTRANS = 1;
-        /// <summary>
-                /// From '%#define VICED_CAPABILITY_64BITFILES'.
-                /// </summary>
-        public const int VICED_CAPABILITY_64BITFILES = 2;
-        /// <summary>
-                /// From '%#define VICED_CAPABILITY_WRITELOCKACL'.
-                /// </summary>
-        public const int VICED_CAPABILITY_WRITELOCKACL = 4;
-        /// <summary>
-                /// From '%#define VICED_CAPABILITY_SANEACLS'.
-                /// </summary>
-        public const int VICED_CAPABILITY_SANEACLS = 8;
-        /// <summary>
-                /// From '%#define CLIENT_CAPABILITY_ERRORTRANS'.
-                /// </summary>
-        public const int CLIENT_CAPABILITY_ERRORTRANS = 1;
         /// <summary>
                 /// From '%#define RXAFS_SERVICE_ID'.
                 /// </summary>
@@ -210,625 +119,24 @@ namespace Golden.Afs
                 /// </summary>
         public const int LockRelease = 3;
 
-        /// <summary>Every type this file defines, by the name the IDL gives it (typedefs map to the C# type of their body).</summary>
-        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Type> Types { get; } =
-            new global::System.Collections.Generic.Dictionary<string, global::System.Type>(global::System.StringComparer.Ordinal)
+        /// <summary>Every type this file declares (structs, unions, enums and typedefs), by the name the IDL gives it, with its C# type and codec.</summary>
+        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo> Types { get; } =
+            new global::System.Collections.Generic.Dictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo>(global::System.StringComparer.Ordinal)
             {
-                ["AFSFid"] = typeof(AFSFid),
-                ["AFSCallBack"] = typeof(AFSCallBack),
-                ["AFSFetchStatus"] = typeof(AFSFetchStatus),
-                ["AFSStoreStatus"] = typeof(AFSStoreStatus),
-                ["AFSVolSync"] = typeof(AFSVolSync),
-                ["AFSDBLockDesc"] = typeof(AFSDBLockDesc),
-                ["AFSDBCacheEntry"] = typeof(AFSDBCacheEntry),
-                ["AFSDBCacheEntry64"] = typeof(AFSDBCacheEntry64),
-                ["AFSDBLock"] = typeof(AFSDBLock),
-                ["AFSOpaque"] = typeof(byte[]),
-                ["AFSCBFids"] = typeof(AFSFid[]),
-                ["AFSCBs"] = typeof(AFSCallBack[]),
-                ["AFSCB_CollData"] = typeof(int[]),
-                ["AFS_CollData"] = typeof(int[]),
-                ["VolumeId"] = typeof(uint),
-                ["VolId"] = typeof(uint),
-                ["VnodeId"] = typeof(uint),
-                ["Unique"] = typeof(uint),
-                ["UserId"] = typeof(uint),
-                ["FileVersion"] = typeof(uint),
-                ["ErrorCode"] = typeof(int),
-                ["Rights"] = typeof(int),
-                ["DiskName"] = typeof(byte[]),
-                ["interfaceAddr"] = typeof(interfaceAddr),
-                ["serverList"] = typeof(int[]),
-                ["cacheConfig"] = typeof(uint[]),
-                ["Capabilities"] = typeof(uint[]),
-                ["BD"] = typeof(BD),
-                ["ViceDisk"] = typeof(ViceDisk),
-                ["ViceStatistics"] = typeof(ViceStatistics),
-                ["ViceStatistics64"] = typeof(ulong[]),
-                ["AFSFetchVolumeStatus"] = typeof(AFSFetchVolumeStatus),
-                ["AFSStoreVolumeStatus"] = typeof(AFSStoreVolumeStatus),
-                ["VolumeInfo"] = typeof(VolumeInfo),
-                ["AFSVolumeInfo"] = typeof(AFSVolumeInfo),
-                ["ViceLockType"] = typeof(int),
-                ["AFSBulkStats"] = typeof(AFSFetchStatus[]),
-                ["ViceIds"] = typeof(int[]),
-                ["IPAddrs"] = typeof(int[]),
+                ["BD"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<BD>("BD"),
+                ["ViceDisk"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<ViceDisk>("ViceDisk"),
+                ["ViceStatistics"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<ViceStatistics>("ViceStatistics"),
+                ["ViceStatistics64"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<ulong[], ViceStatistics64Codec>("ViceStatistics64"),
+                ["AFSFetchVolumeStatus"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<AFSFetchVolumeStatus>("AFSFetchVolumeStatus"),
+                ["AFSStoreVolumeStatus"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<AFSStoreVolumeStatus>("AFSStoreVolumeStatus"),
+                ["VolumeInfo"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<VolumeInfo>("VolumeInfo"),
+                ["AFSVolumeInfo"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<AFSVolumeInfo>("AFSVolumeInfo"),
+                ["ViceLockType"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<int, ViceLockTypeCodec>("ViceLockType"),
+                ["AFSBulkStats"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<global::Golden.AfsCommon.AFSFetchStatus[], AFSBulkStatsCodec>("AFSBulkStats"),
+                ["ViceIds"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<int[], ViceIdsCodec>("ViceIds"),
+                ["IPAddrs"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<int[], IPAddrsCodec>("IPAddrs"),
             };
     }
-
-    /// <summary>
-        /// A file: volume, vnode within the volume, uniquifier of that vnode.
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSFid : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSFid>
-    {
-        /// <summary><c>uint32 Volume</c></summary>
-        public uint Volume { get; set; }
-        /// <summary><c>uint32 Vnode</c></summary>
-        public uint Vnode { get; set; }
-        /// <summary><c>uint32 Unique</c></summary>
-        public uint Unique { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(12);
-            block1.UInt32(0, this.Volume);
-            block1.UInt32(4, this.Vnode);
-            block1.UInt32(8, this.Unique);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSFid Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSFid();
-            result.Volume = reader.ReadUInt32();
-            result.Vnode = reader.ReadUInt32();
-            result.Unique = reader.ReadUInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// A callback promise: version, expiry (seconds relative to now), type.
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSCallBack : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSCallBack>
-    {
-        /// <summary><c>uint32 CallBackVersion</c></summary>
-        public uint CallBackVersion { get; set; }
-        /// <summary><c>uint32 ExpirationTime</c></summary>
-        public uint ExpirationTime { get; set; }
-        /// <summary><c>uint32 CallBackType</c></summary>
-        public uint CallBackType { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(12);
-            block1.UInt32(0, this.CallBackVersion);
-            block1.UInt32(4, this.ExpirationTime);
-            block1.UInt32(8, this.CallBackType);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSCallBack Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSCallBack();
-            result.CallBackVersion = reader.ReadUInt32();
-            result.ExpirationTime = reader.ReadUInt32();
-            result.CallBackType = reader.ReadUInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// Status of a file as the file server reports it (21 words).
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSFetchStatus : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSFetchStatus>
-    {
-        /// <summary><c>uint32 InterfaceVersion</c></summary>
-        public uint InterfaceVersion { get; set; }
-        /// <summary><c>uint32 FileType</c></summary>
-        public uint FileType { get; set; }
-        /// <summary><c>uint32 LinkCount</c></summary>
-        public uint LinkCount { get; set; }
-        /// <summary><c>uint32 Length</c></summary>
-        public uint Length { get; set; }
-        /// <summary><c>uint32 DataVersion</c></summary>
-        public uint DataVersion { get; set; }
-        /// <summary><c>uint32 Author</c></summary>
-        public uint Author { get; set; }
-        /// <summary><c>uint32 Owner</c></summary>
-        public uint Owner { get; set; }
-        /// <summary><c>uint32 CallerAccess</c></summary>
-        public uint CallerAccess { get; set; }
-        /// <summary><c>uint32 AnonymousAccess</c></summary>
-        public uint AnonymousAccess { get; set; }
-        /// <summary><c>uint32 UnixModeBits</c></summary>
-        public uint UnixModeBits { get; set; }
-        /// <summary><c>uint32 ParentVnode</c></summary>
-        public uint ParentVnode { get; set; }
-        /// <summary><c>uint32 ParentUnique</c></summary>
-        public uint ParentUnique { get; set; }
-        /// <summary><c>uint32 ResidencyMask</c></summary>
-        public uint ResidencyMask { get; set; }
-        /// <summary><c>uint32 ClientModTime</c></summary>
-        public uint ClientModTime { get; set; }
-        /// <summary><c>uint32 ServerModTime</c></summary>
-        public uint ServerModTime { get; set; }
-        /// <summary><c>uint32 Group</c></summary>
-        public uint Group { get; set; }
-        /// <summary><c>uint32 SyncCounter</c></summary>
-        public uint SyncCounter { get; set; }
-        /// <summary><c>uint32 dataVersionHigh</c></summary>
-        public uint DataVersionHigh { get; set; }
-        /// <summary><c>uint32 lockCount</c></summary>
-        public uint LockCount { get; set; }
-        /// <summary><c>uint32 Length_hi</c></summary>
-        public uint LengthHi { get; set; }
-        /// <summary><c>uint32 errorCode</c></summary>
-        public uint ErrorCode { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(84);
-            block1.UInt32(0, this.InterfaceVersion);
-            block1.UInt32(4, this.FileType);
-            block1.UInt32(8, this.LinkCount);
-            block1.UInt32(12, this.Length);
-            block1.UInt32(16, this.DataVersion);
-            block1.UInt32(20, this.Author);
-            block1.UInt32(24, this.Owner);
-            block1.UInt32(28, this.CallerAccess);
-            block1.UInt32(32, this.AnonymousAccess);
-            block1.UInt32(36, this.UnixModeBits);
-            block1.UInt32(40, this.ParentVnode);
-            block1.UInt32(44, this.ParentUnique);
-            block1.UInt32(48, this.ResidencyMask);
-            block1.UInt32(52, this.ClientModTime);
-            block1.UInt32(56, this.ServerModTime);
-            block1.UInt32(60, this.Group);
-            block1.UInt32(64, this.SyncCounter);
-            block1.UInt32(68, this.DataVersionHigh);
-            block1.UInt32(72, this.LockCount);
-            block1.UInt32(76, this.LengthHi);
-            block1.UInt32(80, this.ErrorCode);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSFetchStatus Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSFetchStatus();
-            result.InterfaceVersion = reader.ReadUInt32();
-            result.FileType = reader.ReadUInt32();
-            result.LinkCount = reader.ReadUInt32();
-            result.Length = reader.ReadUInt32();
-            result.DataVersion = reader.ReadUInt32();
-            result.Author = reader.ReadUInt32();
-            result.Owner = reader.ReadUInt32();
-            result.CallerAccess = reader.ReadUInt32();
-            result.AnonymousAccess = reader.ReadUInt32();
-            result.UnixModeBits = reader.ReadUInt32();
-            result.ParentVnode = reader.ReadUInt32();
-            result.ParentUnique = reader.ReadUInt32();
-            result.ResidencyMask = reader.ReadUInt32();
-            result.ClientModTime = reader.ReadUInt32();
-            result.ServerModTime = reader.ReadUInt32();
-            result.Group = reader.ReadUInt32();
-            result.SyncCounter = reader.ReadUInt32();
-            result.DataVersionHigh = reader.ReadUInt32();
-            result.LockCount = reader.ReadUInt32();
-            result.LengthHi = reader.ReadUInt32();
-            result.ErrorCode = reader.ReadUInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// Status change request: Mask says which fields apply.
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSStoreStatus : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSStoreStatus>
-    {
-        /// <summary><c>uint32 Mask</c></summary>
-        public uint Mask { get; set; }
-        /// <summary><c>uint32 ClientModTime</c></summary>
-        public uint ClientModTime { get; set; }
-        /// <summary><c>uint32 Owner</c></summary>
-        public uint Owner { get; set; }
-        /// <summary><c>uint32 Group</c></summary>
-        public uint Group { get; set; }
-        /// <summary><c>uint32 UnixModeBits</c></summary>
-        public uint UnixModeBits { get; set; }
-        /// <summary><c>uint32 SegSize</c></summary>
-        public uint SegSize { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(24);
-            block1.UInt32(0, this.Mask);
-            block1.UInt32(4, this.ClientModTime);
-            block1.UInt32(8, this.Owner);
-            block1.UInt32(12, this.Group);
-            block1.UInt32(16, this.UnixModeBits);
-            block1.UInt32(20, this.SegSize);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSStoreStatus Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSStoreStatus();
-            result.Mask = reader.ReadUInt32();
-            result.ClientModTime = reader.ReadUInt32();
-            result.Owner = reader.ReadUInt32();
-            result.Group = reader.ReadUInt32();
-            result.UnixModeBits = reader.ReadUInt32();
-            result.SegSize = reader.ReadUInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// Volume synchronisation block returned by most calls (spare1 = the
-        /// volume creation date, spare2 = its last-update date on OpenAFS).
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSVolSync : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSVolSync>
-    {
-        /// <summary><c>uint32 spare1</c></summary>
-        public uint Spare1 { get; set; }
-        /// <summary><c>uint32 spare2</c></summary>
-        public uint Spare2 { get; set; }
-        /// <summary><c>uint32 spare3</c></summary>
-        public uint Spare3 { get; set; }
-        /// <summary><c>uint32 spare4</c></summary>
-        public uint Spare4 { get; set; }
-        /// <summary><c>uint32 spare5</c></summary>
-        public uint Spare5 { get; set; }
-        /// <summary><c>uint32 spare6</c></summary>
-        public uint Spare6 { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(24);
-            block1.UInt32(0, this.Spare1);
-            block1.UInt32(4, this.Spare2);
-            block1.UInt32(8, this.Spare3);
-            block1.UInt32(12, this.Spare4);
-            block1.UInt32(16, this.Spare5);
-            block1.UInt32(20, this.Spare6);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSVolSync Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSVolSync();
-            result.Spare1 = reader.ReadUInt32();
-            result.Spare2 = reader.ReadUInt32();
-            result.Spare3 = reader.ReadUInt32();
-            result.Spare4 = reader.ReadUInt32();
-            result.Spare5 = reader.ReadUInt32();
-            result.Spare6 = reader.ReadUInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// Cache manager debugging structures (RXAFSCB_GetLock/GetCE).  Note the
-        /// `char` and `short` members: 4 bytes each on the wire.
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSDBLockDesc : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSDBLockDesc>
-    {
-        /// <summary><c>char waitStates</c></summary>
-        public sbyte WaitStates { get; set; }
-        /// <summary><c>char exclLocked</c></summary>
-        public sbyte ExclLocked { get; set; }
-        /// <summary><c>int16 readersReading</c></summary>
-        public short ReadersReading { get; set; }
-        /// <summary><c>int16 numWaiting</c></summary>
-        public short NumWaiting { get; set; }
-        /// <summary><c>int16 spare</c></summary>
-        public short Spare { get; set; }
-        /// <summary><c>int32 pid_last_reader</c></summary>
-        public int PidLastReader { get; set; }
-        /// <summary><c>int32 pid_writer</c></summary>
-        public int PidWriter { get; set; }
-        /// <summary><c>int32 src_indicator</c></summary>
-        public int SrcIndicator { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(32);
-            block1.Int32(0, this.WaitStates);
-            block1.Int32(4, this.ExclLocked);
-            block1.Int32(8, this.ReadersReading);
-            block1.Int32(12, this.NumWaiting);
-            block1.Int32(16, this.Spare);
-            block1.Int32(20, this.PidLastReader);
-            block1.Int32(24, this.PidWriter);
-            block1.Int32(28, this.SrcIndicator);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSDBLockDesc Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSDBLockDesc();
-            result.WaitStates = unchecked((sbyte)reader.ReadInt32());
-            result.ExclLocked = unchecked((sbyte)reader.ReadInt32());
-            result.ReadersReading = unchecked((short)reader.ReadInt32());
-            result.NumWaiting = unchecked((short)reader.ReadInt32());
-            result.Spare = unchecked((short)reader.ReadInt32());
-            result.PidLastReader = reader.ReadInt32();
-            result.PidWriter = reader.ReadInt32();
-            result.SrcIndicator = reader.ReadInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>IDL struct <c>AFSDBCacheEntry</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSDBCacheEntry : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSDBCacheEntry>
-    {
-        /// <summary><c>int32 addr</c></summary>
-        public int Addr { get; set; }
-        /// <summary><c>int32 cell</c></summary>
-        public int Cell { get; set; }
-        /// <summary><c>AFSFid netFid</c></summary>
-        public AFSFid NetFid { get; set; } = new AFSFid();
-        /// <summary><c>int32 Length</c></summary>
-        public int Length { get; set; }
-        /// <summary><c>int32 DataVersion</c></summary>
-        public int DataVersion { get; set; }
-        /// <summary><c>AFSDBLockDesc lock</c></summary>
-        public AFSDBLockDesc Lock { get; set; } = new AFSDBLockDesc();
-        /// <summary><c>int32 callback</c></summary>
-        public int Callback { get; set; }
-        /// <summary><c>int32 cbExpires</c></summary>
-        public int CbExpires { get; set; }
-        /// <summary><c>int16 refCount</c></summary>
-        public short RefCount { get; set; }
-        /// <summary><c>int16 opens</c></summary>
-        public short Opens { get; set; }
-        /// <summary><c>int16 writers</c></summary>
-        public short Writers { get; set; }
-        /// <summary><c>char mvstat</c></summary>
-        public sbyte Mvstat { get; set; }
-        /// <summary><c>char states</c></summary>
-        public sbyte States { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(8);
-            block1.Int32(0, this.Addr);
-            block1.Int32(4, this.Cell);
-            (this.NetFid ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBCacheEntry.netFid")).Encode(ref writer);
-            var block2 = writer.Reserve(8);
-            block2.Int32(0, this.Length);
-            block2.Int32(4, this.DataVersion);
-            (this.Lock ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBCacheEntry.lock")).Encode(ref writer);
-            var block3 = writer.Reserve(28);
-            block3.Int32(0, this.Callback);
-            block3.Int32(4, this.CbExpires);
-            block3.Int32(8, this.RefCount);
-            block3.Int32(12, this.Opens);
-            block3.Int32(16, this.Writers);
-            block3.Int32(20, this.Mvstat);
-            block3.Int32(24, this.States);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSDBCacheEntry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSDBCacheEntry();
-            result.Addr = reader.ReadInt32();
-            result.Cell = reader.ReadInt32();
-            result.NetFid = AFSFid.Decode(ref reader);
-            result.Length = reader.ReadInt32();
-            result.DataVersion = reader.ReadInt32();
-            result.Lock = AFSDBLockDesc.Decode(ref reader);
-            result.Callback = reader.ReadInt32();
-            result.CbExpires = reader.ReadInt32();
-            result.RefCount = unchecked((short)reader.ReadInt32());
-            result.Opens = unchecked((short)reader.ReadInt32());
-            result.Writers = unchecked((short)reader.ReadInt32());
-            result.Mvstat = unchecked((sbyte)reader.ReadInt32());
-            result.States = unchecked((sbyte)reader.ReadInt32());
-            return result;
-        }
-    }
-
-
-    /// <summary>IDL struct <c>AFSDBCacheEntry64</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSDBCacheEntry64 : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSDBCacheEntry64>
-    {
-        /// <summary><c>int32 addr</c></summary>
-        public int Addr { get; set; }
-        /// <summary><c>int32 cell</c></summary>
-        public int Cell { get; set; }
-        /// <summary><c>AFSFid netFid</c></summary>
-        public AFSFid NetFid { get; set; } = new AFSFid();
-        /// <summary><c>int64 Length</c></summary>
-        public long Length { get; set; }
-        /// <summary><c>int32 DataVersion</c></summary>
-        public int DataVersion { get; set; }
-        /// <summary><c>AFSDBLockDesc lock</c></summary>
-        public AFSDBLockDesc Lock { get; set; } = new AFSDBLockDesc();
-        /// <summary><c>int32 callback</c></summary>
-        public int Callback { get; set; }
-        /// <summary><c>int32 cbExpires</c></summary>
-        public int CbExpires { get; set; }
-        /// <summary><c>int16 refCount</c></summary>
-        public short RefCount { get; set; }
-        /// <summary><c>int16 opens</c></summary>
-        public short Opens { get; set; }
-        /// <summary><c>int16 writers</c></summary>
-        public short Writers { get; set; }
-        /// <summary><c>char mvstat</c></summary>
-        public sbyte Mvstat { get; set; }
-        /// <summary><c>char states</c></summary>
-        public sbyte States { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(8);
-            block1.Int32(0, this.Addr);
-            block1.Int32(4, this.Cell);
-            (this.NetFid ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBCacheEntry64.netFid")).Encode(ref writer);
-            var block2 = writer.Reserve(12);
-            block2.Int64(0, this.Length);
-            block2.Int32(8, this.DataVersion);
-            (this.Lock ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBCacheEntry64.lock")).Encode(ref writer);
-            var block3 = writer.Reserve(28);
-            block3.Int32(0, this.Callback);
-            block3.Int32(4, this.CbExpires);
-            block3.Int32(8, this.RefCount);
-            block3.Int32(12, this.Opens);
-            block3.Int32(16, this.Writers);
-            block3.Int32(20, this.Mvstat);
-            block3.Int32(24, this.States);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSDBCacheEntry64 Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSDBCacheEntry64();
-            result.Addr = reader.ReadInt32();
-            result.Cell = reader.ReadInt32();
-            result.NetFid = AFSFid.Decode(ref reader);
-            result.Length = reader.ReadInt64();
-            result.DataVersion = reader.ReadInt32();
-            result.Lock = AFSDBLockDesc.Decode(ref reader);
-            result.Callback = reader.ReadInt32();
-            result.CbExpires = reader.ReadInt32();
-            result.RefCount = unchecked((short)reader.ReadInt32());
-            result.Opens = unchecked((short)reader.ReadInt32());
-            result.Writers = unchecked((short)reader.ReadInt32());
-            result.Mvstat = unchecked((sbyte)reader.ReadInt32());
-            result.States = unchecked((sbyte)reader.ReadInt32());
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// A lock name is 16 XDR chars: 64 bytes on the wire.
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class AFSDBLock : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSDBLock>
-    {
-        /// <summary><c>char name[16]</c></summary>
-        public byte[] Name { get; set; } = new byte[16];
-        /// <summary><c>AFSDBLockDesc lock</c></summary>
-        public AFSDBLockDesc Lock { get; set; } = new AFSDBLockDesc();
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var array1 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "AFSDBLock.name");
-            writer.CheckFixedCount(array1.Length, 16, "AFSDBLock.name");
-            writer.WriteCharVector(array1, signExtend: true);
-            (this.Lock ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSDBLock.lock")).Encode(ref writer);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static AFSDBLock Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new AFSDBLock();
-            if ((long)reader.Remaining < 16L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "AFSDBLock.name", isTruncation: true);
-            result.Name = reader.ReadCharVector(16, "AFSDBLock.name");
-            result.Lock = AFSDBLockDesc.Decode(ref reader);
-            return result;
-        }
-    }
-
-
-    /// <summary>IDL struct <c>interfaceAddr</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class interfaceAddr : global::RxGen.Runtime.Xdr.IXdrSerializable<interfaceAddr>
-    {
-        /// <summary><c>int32 numberOfInterfaces</c></summary>
-        public int NumberOfInterfaces { get; set; }
-        /// <summary><c>afsUUID uuid</c></summary>
-        public global::RxGen.Runtime.Afs.AfsUuid Uuid { get; set; }
-        /// <summary><c>int32 addr_in[32]</c></summary>
-        public int[] AddrIn { get; set; } = new int[32];
-        /// <summary><c>int32 subnetmask[32]</c></summary>
-        public int[] Subnetmask { get; set; } = new int[32];
-        /// <summary><c>int32 mtu[32]</c></summary>
-        public int[] Mtu { get; set; } = new int[32];
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            writer.WriteInt32(this.NumberOfInterfaces);
-            this.Uuid.Encode(ref writer);
-            var array1 = this.AddrIn ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "interfaceAddr.addr_in");
-            writer.CheckFixedCount(array1.Length, 32, "interfaceAddr.addr_in");
-            foreach (var item2 in array1)
-            {
-                writer.WriteInt32(item2);
-            }
-            var array3 = this.Subnetmask ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "interfaceAddr.subnetmask");
-            writer.CheckFixedCount(array3.Length, 32, "interfaceAddr.subnetmask");
-            foreach (var item4 in array3)
-            {
-                writer.WriteInt32(item4);
-            }
-            var array5 = this.Mtu ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "interfaceAddr.mtu");
-            writer.CheckFixedCount(array5.Length, 32, "interfaceAddr.mtu");
-            foreach (var item6 in array5)
-            {
-                writer.WriteInt32(item6);
-            }
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static interfaceAddr Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new interfaceAddr();
-            result.NumberOfInterfaces = reader.ReadInt32();
-            result.Uuid = global::RxGen.Runtime.Afs.AfsUuid.Decode(ref reader);
-            if ((long)reader.Remaining < 32L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "interfaceAddr.addr_in", isTruncation: true);
-            var array1 = new int[32];
-            for (var i2 = 0; i2 < array1.Length; i2++)
-            {
-                array1[i2] = reader.ReadInt32();
-            }
-            result.AddrIn = array1;
-            if ((long)reader.Remaining < 32L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "interfaceAddr.subnetmask", isTruncation: true);
-            var array3 = new int[32];
-            for (var i4 = 0; i4 < array3.Length; i4++)
-            {
-                array3[i4] = reader.ReadInt32();
-            }
-            result.Subnetmask = array3;
-            if ((long)reader.Remaining < 32L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "interfaceAddr.mtu", isTruncation: true);
-            var array5 = new int[32];
-            for (var i6 = 0; i6 < array5.Length; i6++)
-            {
-                array5[i6] = reader.ReadInt32();
-            }
-            result.Mtu = array5;
-            return result;
-        }
-    }
-
 
     /// <summary>
         /// Old-style ACL/callback descriptors, kept for the record.
@@ -1134,6 +442,42 @@ namespace Golden.Afs
             result.Disk9 = ViceDisk.Decode(ref reader);
             result.Disk10 = ViceDisk.Decode(ref reader);
             return result;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>ViceStatistics64</c>.</summary>
+    /// <remarks>On the wire: <c>uint64 ViceStatistics64&lt;16&gt;</c>; in C#: values of type <c>ulong[]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class ViceStatistics64Codec : global::RxGen.Runtime.Xdr.IXdrCodec<ulong[]>
+    {
+        private ViceStatistics64Codec()
+        {
+        }
+
+        /// <summary>Writes a <c>ViceStatistics64</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, ulong[] value)
+        {
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "ViceStatistics64");
+            writer.WriteCount(array1.Length, 16u, "ViceStatistics64");
+            foreach (var item2 in array1)
+            {
+                writer.WriteUInt64(item2);
+            }
+        }
+
+        /// <summary>Reads a <c>ViceStatistics64</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static ulong[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            ulong[] value;
+            var count1 = reader.ReadCount(16u, 8, "ViceStatistics64");
+            var array2 = new ulong[count1];
+            for (var i3 = 0; i3 < array2.Length; i3++)
+            {
+                array2[i3] = reader.ReadUInt64();
+            }
+            value = array2;
+            return value;
         }
     }
 
@@ -1444,6 +788,139 @@ namespace Golden.Afs
     }
 
 
+    /// <summary>The XDR codec of IDL typedef <c>ViceLockType</c>.</summary>
+    /// <remarks>On the wire: <c>int32 ViceLockType</c>; in C#: values of type <c>int</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class ViceLockTypeCodec : global::RxGen.Runtime.Xdr.IXdrCodec<int>
+    {
+        private ViceLockTypeCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>ViceLockType</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, int value)
+        {
+            writer.WriteInt32(value);
+        }
+
+        /// <summary>Reads a <c>ViceLockType</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static int Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            int value;
+            value = reader.ReadInt32();
+            return value;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>AFSBulkStats</c>.</summary>
+    /// <remarks>On the wire: <c>AFSFetchStatus AFSBulkStats&lt;50&gt;</c>; in C#: values of type <c>global::Golden.AfsCommon.AFSFetchStatus[]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class AFSBulkStatsCodec : global::RxGen.Runtime.Xdr.IXdrCodec<global::Golden.AfsCommon.AFSFetchStatus[]>
+    {
+        private AFSBulkStatsCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>AFSBulkStats</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, global::Golden.AfsCommon.AFSFetchStatus[] value)
+        {
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "AFSBulkStats");
+            writer.WriteCount(array1.Length, 50u, "AFSBulkStats");
+            foreach (var item2 in array1)
+            {
+                (item2 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "AFSBulkStats[]")).Encode(ref writer);
+            }
+        }
+
+        /// <summary>Reads a <c>AFSBulkStats</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static global::Golden.AfsCommon.AFSFetchStatus[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            global::Golden.AfsCommon.AFSFetchStatus[] value;
+            var count1 = reader.ReadCount(50u, 84, "AFSBulkStats");
+            var array2 = new global::Golden.AfsCommon.AFSFetchStatus[count1];
+            for (var i3 = 0; i3 < array2.Length; i3++)
+            {
+                array2[i3] = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            }
+            value = array2;
+            return value;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>ViceIds</c>.</summary>
+    /// <remarks>On the wire: <c>int32 ViceIds&lt;10&gt;</c>; in C#: values of type <c>int[]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class ViceIdsCodec : global::RxGen.Runtime.Xdr.IXdrCodec<int[]>
+    {
+        private ViceIdsCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>ViceIds</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, int[] value)
+        {
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "ViceIds");
+            writer.WriteCount(array1.Length, 10u, "ViceIds");
+            foreach (var item2 in array1)
+            {
+                writer.WriteInt32(item2);
+            }
+        }
+
+        /// <summary>Reads a <c>ViceIds</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static int[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            int[] value;
+            var count1 = reader.ReadCount(10u, 4, "ViceIds");
+            var array2 = new int[count1];
+            for (var i3 = 0; i3 < array2.Length; i3++)
+            {
+                array2[i3] = reader.ReadInt32();
+            }
+            value = array2;
+            return value;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>IPAddrs</c>.</summary>
+    /// <remarks>On the wire: <c>int32 IPAddrs&lt;10&gt;</c>; in C#: values of type <c>int[]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class IPAddrsCodec : global::RxGen.Runtime.Xdr.IXdrCodec<int[]>
+    {
+        private IPAddrsCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>IPAddrs</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, int[] value)
+        {
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "IPAddrs");
+            writer.WriteCount(array1.Length, 10u, "IPAddrs");
+            foreach (var item2 in array1)
+            {
+                writer.WriteInt32(item2);
+            }
+        }
+
+        /// <summary>Reads a <c>IPAddrs</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static int[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            int[] value;
+            var count1 = reader.ReadCount(10u, 4, "IPAddrs");
+            var array2 = new int[count1];
+            for (var i3 = 0; i3 < array2.Length; i3++)
+            {
+                array2[i3] = reader.ReadInt32();
+            }
+            value = array2;
+            return value;
+        }
+    }
+
+
     /// <summary>Rx package <c>RXAFS_</c>: service id, opcodes, rxgen's function-name table and the XDR codec of every procedure.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public static partial class RXAFSProtocol
@@ -1554,7 +1031,7 @@ namespace Golden.Afs
         };
 
         /// <summary>Request of <c>FetchData(IN AFSFid Fid, IN int32 Pos, IN int32 Length, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 130</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeFetchDataRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid fid, int pos, int length)
+        public static void EncodeFetchDataRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid fid, int pos, int length)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(130);
@@ -1565,10 +1042,10 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of FetchData (the opcode already read).</summary>
-        public static (AFSFid fid, int pos, int length) DecodeFetchDataRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid fid, int pos, int length) DecodeFetchDataRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid fid;
-            fid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid fid;
+            fid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             int pos;
             pos = reader.ReadInt32();
             int length;
@@ -1590,18 +1067,18 @@ namespace Golden.Afs
         public static RXAFSFetchDataResult DecodeFetchDataReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFetchStatus outStatus;
-            outStatus = AFSFetchStatus.Decode(ref reader);
-            AFSCallBack callBack;
-            callBack = AFSCallBack.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outStatus;
+            outStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSCallBack callBack;
+            callBack = global::Golden.AfsCommon.AFSCallBack.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_FetchData reply");
             return new RXAFSFetchDataResult(outStatus, callBack, sync);
         }
 
         /// <summary>Request of <c>FetchACL(IN AFSFid Fid, OUT AFSOpaque AccessList, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 131</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeFetchACLRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid fid)
+        public static void EncodeFetchACLRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid fid)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(131);
@@ -1610,10 +1087,10 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of FetchACL (the opcode already read).</summary>
-        public static AFSFid DecodeFetchACLRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static global::Golden.AfsCommon.AFSFid DecodeFetchACLRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid fid;
-            fid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid fid;
+            fid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             return fid;
         }
 
@@ -1633,16 +1110,16 @@ namespace Golden.Afs
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
             byte[] accessList;
             accessList = reader.ReadVariableOpaque(1024u, "RXAFS_FetchACL.AccessList");
-            AFSFetchStatus outStatus;
-            outStatus = AFSFetchStatus.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outStatus;
+            outStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_FetchACL reply");
             return new RXAFSFetchACLResult(accessList, outStatus, sync);
         }
 
         /// <summary>Request of <c>FetchStatus(IN AFSFid Fid, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 132</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeFetchStatusRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid fid)
+        public static void EncodeFetchStatusRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid fid)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(132);
@@ -1651,10 +1128,10 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of FetchStatus (the opcode already read).</summary>
-        public static AFSFid DecodeFetchStatusRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static global::Golden.AfsCommon.AFSFid DecodeFetchStatusRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid fid;
-            fid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid fid;
+            fid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             return fid;
         }
 
@@ -1672,18 +1149,18 @@ namespace Golden.Afs
         public static RXAFSFetchStatusResult DecodeFetchStatusReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFetchStatus outStatus;
-            outStatus = AFSFetchStatus.Decode(ref reader);
-            AFSCallBack callBack;
-            callBack = AFSCallBack.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outStatus;
+            outStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSCallBack callBack;
+            callBack = global::Golden.AfsCommon.AFSCallBack.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_FetchStatus reply");
             return new RXAFSFetchStatusResult(outStatus, callBack, sync);
         }
 
         /// <summary>Request of <c>StoreData(IN AFSFid Fid, IN AFSStoreStatus InStatus, IN uint32 Pos, IN uint32 Length, IN uint32 FileLength, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 133</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeStoreDataRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid fid, AFSStoreStatus inStatus, uint pos, uint length, uint fileLength)
+        public static void EncodeStoreDataRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(133);
@@ -1696,12 +1173,12 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of StoreData (the opcode already read).</summary>
-        public static (AFSFid fid, AFSStoreStatus inStatus, uint pos, uint length, uint fileLength) DecodeStoreDataRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength) DecodeStoreDataRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid fid;
-            fid = AFSFid.Decode(ref reader);
-            AFSStoreStatus inStatus;
-            inStatus = AFSStoreStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid fid;
+            fid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSStoreStatus inStatus;
+            inStatus = global::Golden.AfsCommon.AFSStoreStatus.Decode(ref reader);
             uint pos;
             pos = reader.ReadUInt32();
             uint length;
@@ -1724,16 +1201,16 @@ namespace Golden.Afs
         public static RXAFSStoreDataResult DecodeStoreDataReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFetchStatus outStatus;
-            outStatus = AFSFetchStatus.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outStatus;
+            outStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_StoreData reply");
             return new RXAFSStoreDataResult(outStatus, sync);
         }
 
         /// <summary>Request of <c>StoreACL(IN AFSFid Fid, IN AFSOpaque AccessList, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 134</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeStoreACLRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid fid, byte[] accessList)
+        public static void EncodeStoreACLRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid fid, byte[] accessList)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(134);
@@ -1743,10 +1220,10 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of StoreACL (the opcode already read).</summary>
-        public static (AFSFid fid, byte[] accessList) DecodeStoreACLRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid fid, byte[] accessList) DecodeStoreACLRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid fid;
-            fid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid fid;
+            fid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             byte[] accessList;
             accessList = reader.ReadVariableOpaque(1024u, "RXAFS_StoreACL.AccessList");
             return (fid, accessList);
@@ -1765,16 +1242,16 @@ namespace Golden.Afs
         public static RXAFSStoreACLResult DecodeStoreACLReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFetchStatus outStatus;
-            outStatus = AFSFetchStatus.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outStatus;
+            outStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_StoreACL reply");
             return new RXAFSStoreACLResult(outStatus, sync);
         }
 
         /// <summary>Request of <c>StoreStatus(IN AFSFid Fid, IN AFSStoreStatus InStatus, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 135</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeStoreStatusRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid fid, AFSStoreStatus inStatus)
+        public static void EncodeStoreStatusRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(135);
@@ -1784,12 +1261,12 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of StoreStatus (the opcode already read).</summary>
-        public static (AFSFid fid, AFSStoreStatus inStatus) DecodeStoreStatusRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus) DecodeStoreStatusRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid fid;
-            fid = AFSFid.Decode(ref reader);
-            AFSStoreStatus inStatus;
-            inStatus = AFSStoreStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid fid;
+            fid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSStoreStatus inStatus;
+            inStatus = global::Golden.AfsCommon.AFSStoreStatus.Decode(ref reader);
             return (fid, inStatus);
         }
 
@@ -1806,16 +1283,16 @@ namespace Golden.Afs
         public static RXAFSStoreStatusResult DecodeStoreStatusReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFetchStatus outStatus;
-            outStatus = AFSFetchStatus.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outStatus;
+            outStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_StoreStatus reply");
             return new RXAFSStoreStatusResult(outStatus, sync);
         }
 
         /// <summary>Request of <c>RemoveFile(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 136</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeRemoveFileRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid dirFid, string name)
+        public static void EncodeRemoveFileRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid dirFid, string name)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(136);
@@ -1825,10 +1302,10 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of RemoveFile (the opcode already read).</summary>
-        public static (AFSFid dirFid, string name) DecodeRemoveFileRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid dirFid, string name) DecodeRemoveFileRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid dirFid;
-            dirFid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid dirFid;
+            dirFid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             string name;
             name = reader.ReadString(256u, "RXAFS_RemoveFile.Name");
             return (dirFid, name);
@@ -1847,16 +1324,16 @@ namespace Golden.Afs
         public static RXAFSRemoveFileResult DecodeRemoveFileReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFetchStatus outStatus;
-            outStatus = AFSFetchStatus.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outStatus;
+            outStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_RemoveFile reply");
             return new RXAFSRemoveFileResult(outStatus, sync);
         }
 
         /// <summary>Request of <c>CreateFile(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 137</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeCreateFileRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid dirFid, string name, AFSStoreStatus inStatus)
+        public static void EncodeCreateFileRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(137);
@@ -1867,14 +1344,14 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of CreateFile (the opcode already read).</summary>
-        public static (AFSFid dirFid, string name, AFSStoreStatus inStatus) DecodeCreateFileRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus) DecodeCreateFileRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid dirFid;
-            dirFid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid dirFid;
+            dirFid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             string name;
             name = reader.ReadString(256u, "RXAFS_CreateFile.Name");
-            AFSStoreStatus inStatus;
-            inStatus = AFSStoreStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSStoreStatus inStatus;
+            inStatus = global::Golden.AfsCommon.AFSStoreStatus.Decode(ref reader);
             return (dirFid, name, inStatus);
         }
 
@@ -1894,22 +1371,22 @@ namespace Golden.Afs
         public static RXAFSCreateFileResult DecodeCreateFileReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFid outFid;
-            outFid = AFSFid.Decode(ref reader);
-            AFSFetchStatus outFidStatus;
-            outFidStatus = AFSFetchStatus.Decode(ref reader);
-            AFSFetchStatus outDirStatus;
-            outDirStatus = AFSFetchStatus.Decode(ref reader);
-            AFSCallBack callBack;
-            callBack = AFSCallBack.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid outFid;
+            outFid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outFidStatus;
+            outFidStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outDirStatus;
+            outDirStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSCallBack callBack;
+            callBack = global::Golden.AfsCommon.AFSCallBack.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_CreateFile reply");
             return new RXAFSCreateFileResult(outFid, outFidStatus, outDirStatus, callBack, sync);
         }
 
         /// <summary>Request of <c>Rename(IN AFSFid OldDirFid, IN string OldName&lt;256&gt;, IN AFSFid NewDirFid, IN string NewName&lt;256&gt;, OUT AFSFetchStatus OutOldDirStatus, OUT AFSFetchStatus OutNewDirStatus, OUT AFSVolSync Sync) = 138</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeRenameRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid oldDirFid, string oldName, AFSFid newDirFid, string newName)
+        public static void EncodeRenameRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid oldDirFid, string oldName, global::Golden.AfsCommon.AFSFid newDirFid, string newName)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(138);
@@ -1921,14 +1398,14 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of Rename (the opcode already read).</summary>
-        public static (AFSFid oldDirFid, string oldName, AFSFid newDirFid, string newName) DecodeRenameRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid oldDirFid, string oldName, global::Golden.AfsCommon.AFSFid newDirFid, string newName) DecodeRenameRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid oldDirFid;
-            oldDirFid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid oldDirFid;
+            oldDirFid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             string oldName;
             oldName = reader.ReadString(256u, "RXAFS_Rename.OldName");
-            AFSFid newDirFid;
-            newDirFid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid newDirFid;
+            newDirFid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             string newName;
             newName = reader.ReadString(256u, "RXAFS_Rename.NewName");
             return (oldDirFid, oldName, newDirFid, newName);
@@ -1948,18 +1425,18 @@ namespace Golden.Afs
         public static RXAFSRenameResult DecodeRenameReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFetchStatus outOldDirStatus;
-            outOldDirStatus = AFSFetchStatus.Decode(ref reader);
-            AFSFetchStatus outNewDirStatus;
-            outNewDirStatus = AFSFetchStatus.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outOldDirStatus;
+            outOldDirStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outNewDirStatus;
+            outNewDirStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_Rename reply");
             return new RXAFSRenameResult(outOldDirStatus, outNewDirStatus, sync);
         }
 
         /// <summary>Request of <c>Symlink(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN string LinkContents&lt;1024&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 139</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeSymlinkRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid dirFid, string name, string linkContents, AFSStoreStatus inStatus)
+        public static void EncodeSymlinkRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(139);
@@ -1971,16 +1448,16 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of Symlink (the opcode already read).</summary>
-        public static (AFSFid dirFid, string name, string linkContents, AFSStoreStatus inStatus) DecodeSymlinkRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus) DecodeSymlinkRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid dirFid;
-            dirFid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid dirFid;
+            dirFid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             string name;
             name = reader.ReadString(256u, "RXAFS_Symlink.Name");
             string linkContents;
             linkContents = reader.ReadString(1024u, "RXAFS_Symlink.LinkContents");
-            AFSStoreStatus inStatus;
-            inStatus = AFSStoreStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSStoreStatus inStatus;
+            inStatus = global::Golden.AfsCommon.AFSStoreStatus.Decode(ref reader);
             return (dirFid, name, linkContents, inStatus);
         }
 
@@ -1999,20 +1476,20 @@ namespace Golden.Afs
         public static RXAFSSymlinkResult DecodeSymlinkReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFid outFid;
-            outFid = AFSFid.Decode(ref reader);
-            AFSFetchStatus outFidStatus;
-            outFidStatus = AFSFetchStatus.Decode(ref reader);
-            AFSFetchStatus outDirStatus;
-            outDirStatus = AFSFetchStatus.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid outFid;
+            outFid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outFidStatus;
+            outFidStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outDirStatus;
+            outDirStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_Symlink reply");
             return new RXAFSSymlinkResult(outFid, outFidStatus, outDirStatus, sync);
         }
 
         /// <summary>Request of <c>Link(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSFid ExistingFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 140</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeLinkRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid dirFid, string name, AFSFid existingFid)
+        public static void EncodeLinkRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSFid existingFid)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(140);
@@ -2023,14 +1500,14 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of Link (the opcode already read).</summary>
-        public static (AFSFid dirFid, string name, AFSFid existingFid) DecodeLinkRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSFid existingFid) DecodeLinkRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid dirFid;
-            dirFid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid dirFid;
+            dirFid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             string name;
             name = reader.ReadString(256u, "RXAFS_Link.Name");
-            AFSFid existingFid;
-            existingFid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid existingFid;
+            existingFid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             return (dirFid, name, existingFid);
         }
 
@@ -2048,18 +1525,18 @@ namespace Golden.Afs
         public static RXAFSLinkResult DecodeLinkReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFetchStatus outFidStatus;
-            outFidStatus = AFSFetchStatus.Decode(ref reader);
-            AFSFetchStatus outDirStatus;
-            outDirStatus = AFSFetchStatus.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outFidStatus;
+            outFidStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outDirStatus;
+            outDirStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_Link reply");
             return new RXAFSLinkResult(outFidStatus, outDirStatus, sync);
         }
 
         /// <summary>Request of <c>MakeDir(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 141</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeMakeDirRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid dirFid, string name, AFSStoreStatus inStatus)
+        public static void EncodeMakeDirRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(141);
@@ -2070,14 +1547,14 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of MakeDir (the opcode already read).</summary>
-        public static (AFSFid dirFid, string name, AFSStoreStatus inStatus) DecodeMakeDirRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus) DecodeMakeDirRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid dirFid;
-            dirFid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid dirFid;
+            dirFid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             string name;
             name = reader.ReadString(256u, "RXAFS_MakeDir.Name");
-            AFSStoreStatus inStatus;
-            inStatus = AFSStoreStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSStoreStatus inStatus;
+            inStatus = global::Golden.AfsCommon.AFSStoreStatus.Decode(ref reader);
             return (dirFid, name, inStatus);
         }
 
@@ -2097,22 +1574,22 @@ namespace Golden.Afs
         public static RXAFSMakeDirResult DecodeMakeDirReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFid outFid;
-            outFid = AFSFid.Decode(ref reader);
-            AFSFetchStatus outFidStatus;
-            outFidStatus = AFSFetchStatus.Decode(ref reader);
-            AFSFetchStatus outDirStatus;
-            outDirStatus = AFSFetchStatus.Decode(ref reader);
-            AFSCallBack callBack;
-            callBack = AFSCallBack.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid outFid;
+            outFid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outFidStatus;
+            outFidStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outDirStatus;
+            outDirStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSCallBack callBack;
+            callBack = global::Golden.AfsCommon.AFSCallBack.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_MakeDir reply");
             return new RXAFSMakeDirResult(outFid, outFidStatus, outDirStatus, callBack, sync);
         }
 
         /// <summary>Request of <c>RemoveDir(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 142</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeRemoveDirRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid dirFid, string name)
+        public static void EncodeRemoveDirRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid dirFid, string name)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(142);
@@ -2122,10 +1599,10 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of RemoveDir (the opcode already read).</summary>
-        public static (AFSFid dirFid, string name) DecodeRemoveDirRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid dirFid, string name) DecodeRemoveDirRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid dirFid;
-            dirFid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid dirFid;
+            dirFid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             string name;
             name = reader.ReadString(256u, "RXAFS_RemoveDir.Name");
             return (dirFid, name);
@@ -2144,16 +1621,16 @@ namespace Golden.Afs
         public static RXAFSRemoveDirResult DecodeRemoveDirReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFetchStatus outDirStatus;
-            outDirStatus = AFSFetchStatus.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outDirStatus;
+            outDirStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_RemoveDir reply");
             return new RXAFSRemoveDirResult(outDirStatus, sync);
         }
 
         /// <summary>Request of <c>OldSetLock(IN AFSFid Fid, IN ViceLockType Type, IN AFSVolSync Sync) = 143</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeOldSetLockRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid fid, int type, AFSVolSync sync)
+        public static void EncodeOldSetLockRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid fid, int type, global::Golden.AfsCommon.AFSVolSync sync)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(143);
@@ -2164,14 +1641,14 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of OldSetLock (the opcode already read).</summary>
-        public static (AFSFid fid, int type, AFSVolSync sync) DecodeOldSetLockRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid fid, int type, global::Golden.AfsCommon.AFSVolSync sync) DecodeOldSetLockRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid fid;
-            fid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid fid;
+            fid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             int type;
             type = reader.ReadInt32();
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             return (fid, type, sync);
         }
 
@@ -2191,7 +1668,7 @@ namespace Golden.Afs
         }
 
         /// <summary>Request of <c>OldExtendLock(IN AFSFid Fid, IN AFSVolSync Sync) = 144</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeOldExtendLockRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid fid, AFSVolSync sync)
+        public static void EncodeOldExtendLockRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(144);
@@ -2201,12 +1678,12 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of OldExtendLock (the opcode already read).</summary>
-        public static (AFSFid fid, AFSVolSync sync) DecodeOldExtendLockRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync) DecodeOldExtendLockRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid fid;
-            fid = AFSFid.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid fid;
+            fid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             return (fid, sync);
         }
 
@@ -2226,7 +1703,7 @@ namespace Golden.Afs
         }
 
         /// <summary>Request of <c>OldReleaseLock(IN AFSFid Fid, IN AFSVolSync Sync) = 145</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeOldReleaseLockRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid fid, AFSVolSync sync)
+        public static void EncodeOldReleaseLockRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(145);
@@ -2236,12 +1713,12 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of OldReleaseLock (the opcode already read).</summary>
-        public static (AFSFid fid, AFSVolSync sync) DecodeOldReleaseLockRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync) DecodeOldReleaseLockRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid fid;
-            fid = AFSFid.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid fid;
+            fid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             return (fid, sync);
         }
 
@@ -2293,7 +1770,7 @@ namespace Golden.Afs
         }
 
         /// <summary>Request of <c>GiveUpCallBacks(IN AFSCBFids Fids_Array, IN AFSCBs CallBacks_Array) = 147</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeGiveUpCallBacksRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid[] fidsArray, AFSCallBack[] callBacksArray)
+        public static void EncodeGiveUpCallBacksRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(147);
@@ -2313,22 +1790,22 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of GiveUpCallBacks (the opcode already read).</summary>
-        public static (AFSFid[] fidsArray, AFSCallBack[] callBacksArray) DecodeGiveUpCallBacksRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray) DecodeGiveUpCallBacksRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid[] fidsArray;
+            global::Golden.AfsCommon.AFSFid[] fidsArray;
             var count1 = reader.ReadCount(50u, 12, "RXAFS_GiveUpCallBacks.Fids_Array");
-            var array2 = new AFSFid[count1];
+            var array2 = new global::Golden.AfsCommon.AFSFid[count1];
             for (var i3 = 0; i3 < array2.Length; i3++)
             {
-                array2[i3] = AFSFid.Decode(ref reader);
+                array2[i3] = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             }
             fidsArray = array2;
-            AFSCallBack[] callBacksArray;
+            global::Golden.AfsCommon.AFSCallBack[] callBacksArray;
             var count4 = reader.ReadCount(50u, 12, "RXAFS_GiveUpCallBacks.CallBacks_Array");
-            var array5 = new AFSCallBack[count4];
+            var array5 = new global::Golden.AfsCommon.AFSCallBack[count4];
             for (var i6 = 0; i6 < array5.Length; i6++)
             {
-                array5[i6] = AFSCallBack.Decode(ref reader);
+                array5[i6] = global::Golden.AfsCommon.AFSCallBack.Decode(ref reader);
             }
             callBacksArray = array5;
             return (fidsArray, callBacksArray);
@@ -2610,7 +2087,7 @@ namespace Golden.Afs
         }
 
         /// <summary>Request of <c>BulkStatus(IN AFSCBFids FidsArray, OUT AFSBulkStats StatArray, OUT AFSCBs CBArray, OUT AFSVolSync Sync) = 155</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeBulkStatusRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid[] fidsArray)
+        public static void EncodeBulkStatusRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid[] fidsArray)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(155);
@@ -2624,14 +2101,14 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of BulkStatus (the opcode already read).</summary>
-        public static AFSFid[] DecodeBulkStatusRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static global::Golden.AfsCommon.AFSFid[] DecodeBulkStatusRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid[] fidsArray;
+            global::Golden.AfsCommon.AFSFid[] fidsArray;
             var count1 = reader.ReadCount(50u, 12, "RXAFS_BulkStatus.FidsArray");
-            var array2 = new AFSFid[count1];
+            var array2 = new global::Golden.AfsCommon.AFSFid[count1];
             for (var i3 = 0; i3 < array2.Length; i3++)
             {
-                array2[i3] = AFSFid.Decode(ref reader);
+                array2[i3] = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             }
             fidsArray = array2;
             return fidsArray;
@@ -2661,30 +2138,30 @@ namespace Golden.Afs
         public static RXAFSBulkStatusResult DecodeBulkStatusReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFetchStatus[] statArray;
+            global::Golden.AfsCommon.AFSFetchStatus[] statArray;
             var count1 = reader.ReadCount(50u, 84, "RXAFS_BulkStatus.StatArray");
-            var array2 = new AFSFetchStatus[count1];
+            var array2 = new global::Golden.AfsCommon.AFSFetchStatus[count1];
             for (var i3 = 0; i3 < array2.Length; i3++)
             {
-                array2[i3] = AFSFetchStatus.Decode(ref reader);
+                array2[i3] = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
             }
             statArray = array2;
-            AFSCallBack[] cbArray;
+            global::Golden.AfsCommon.AFSCallBack[] cbArray;
             var count4 = reader.ReadCount(50u, 12, "RXAFS_BulkStatus.CBArray");
-            var array5 = new AFSCallBack[count4];
+            var array5 = new global::Golden.AfsCommon.AFSCallBack[count4];
             for (var i6 = 0; i6 < array5.Length; i6++)
             {
-                array5[i6] = AFSCallBack.Decode(ref reader);
+                array5[i6] = global::Golden.AfsCommon.AFSCallBack.Decode(ref reader);
             }
             cbArray = array5;
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_BulkStatus reply");
             return new RXAFSBulkStatusResult(statArray, cbArray, sync);
         }
 
         /// <summary>Request of <c>SetLock(IN AFSFid Fid, IN ViceLockType Type, OUT AFSVolSync Sync) = 156</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeSetLockRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid fid, int type)
+        public static void EncodeSetLockRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid fid, int type)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(156);
@@ -2694,17 +2171,17 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of SetLock (the opcode already read).</summary>
-        public static (AFSFid fid, int type) DecodeSetLockRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid fid, int type) DecodeSetLockRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid fid;
-            fid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid fid;
+            fid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             int type;
             type = reader.ReadInt32();
             return (fid, type);
         }
 
         /// <summary>Reply of SetLock: OUT/INOUT values.</summary>
-        public static void EncodeSetLockReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSVolSync reply)
+        public static void EncodeSetLockReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSVolSync reply)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "RXAFS_SetLock.Sync")).Encode(ref writer);
@@ -2712,17 +2189,17 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the reply of SetLock; trailing bytes are an error.</summary>
-        public static AFSVolSync DecodeSetLockReply(global::System.ReadOnlySpan<byte> data)
+        public static global::Golden.AfsCommon.AFSVolSync DecodeSetLockReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_SetLock reply");
             return sync;
         }
 
         /// <summary>Request of <c>ExtendLock(IN AFSFid Fid, OUT AFSVolSync Sync) = 157</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeExtendLockRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid fid)
+        public static void EncodeExtendLockRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid fid)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(157);
@@ -2731,15 +2208,15 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of ExtendLock (the opcode already read).</summary>
-        public static AFSFid DecodeExtendLockRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static global::Golden.AfsCommon.AFSFid DecodeExtendLockRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid fid;
-            fid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid fid;
+            fid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             return fid;
         }
 
         /// <summary>Reply of ExtendLock: OUT/INOUT values.</summary>
-        public static void EncodeExtendLockReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSVolSync reply)
+        public static void EncodeExtendLockReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSVolSync reply)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "RXAFS_ExtendLock.Sync")).Encode(ref writer);
@@ -2747,17 +2224,17 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the reply of ExtendLock; trailing bytes are an error.</summary>
-        public static AFSVolSync DecodeExtendLockReply(global::System.ReadOnlySpan<byte> data)
+        public static global::Golden.AfsCommon.AFSVolSync DecodeExtendLockReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_ExtendLock reply");
             return sync;
         }
 
         /// <summary>Request of <c>ReleaseLock(IN AFSFid Fid, OUT AFSVolSync Sync) = 158</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeReleaseLockRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid fid)
+        public static void EncodeReleaseLockRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid fid)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(158);
@@ -2766,15 +2243,15 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of ReleaseLock (the opcode already read).</summary>
-        public static AFSFid DecodeReleaseLockRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static global::Golden.AfsCommon.AFSFid DecodeReleaseLockRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid fid;
-            fid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid fid;
+            fid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             return fid;
         }
 
         /// <summary>Reply of ReleaseLock: OUT/INOUT values.</summary>
-        public static void EncodeReleaseLockReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSVolSync reply)
+        public static void EncodeReleaseLockReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSVolSync reply)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "RXAFS_ReleaseLock.Sync")).Encode(ref writer);
@@ -2782,11 +2259,11 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the reply of ReleaseLock; trailing bytes are an error.</summary>
-        public static AFSVolSync DecodeReleaseLockReply(global::System.ReadOnlySpan<byte> data)
+        public static global::Golden.AfsCommon.AFSVolSync DecodeReleaseLockReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_ReleaseLock reply");
             return sync;
         }
@@ -2879,7 +2356,7 @@ namespace Golden.Afs
         }
 
         /// <summary>Request of <c>Lookup(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 161</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeLookupRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid dirFid, string name)
+        public static void EncodeLookupRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid dirFid, string name)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(161);
@@ -2889,10 +2366,10 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of Lookup (the opcode already read).</summary>
-        public static (AFSFid dirFid, string name) DecodeLookupRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid dirFid, string name) DecodeLookupRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid dirFid;
-            dirFid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid dirFid;
+            dirFid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             string name;
             name = reader.ReadString(256u, "RXAFS_Lookup.Name");
             return (dirFid, name);
@@ -2914,16 +2391,16 @@ namespace Golden.Afs
         public static RXAFSLookupResult DecodeLookupReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFid outFid;
-            outFid = AFSFid.Decode(ref reader);
-            AFSFetchStatus outFidStatus;
-            outFidStatus = AFSFetchStatus.Decode(ref reader);
-            AFSFetchStatus outDirStatus;
-            outDirStatus = AFSFetchStatus.Decode(ref reader);
-            AFSCallBack callBack;
-            callBack = AFSCallBack.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid outFid;
+            outFid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outFidStatus;
+            outFidStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outDirStatus;
+            outDirStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSCallBack callBack;
+            callBack = global::Golden.AfsCommon.AFSCallBack.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_Lookup reply");
             return new RXAFSLookupResult(outFid, outFidStatus, outDirStatus, callBack, sync);
         }
@@ -2995,7 +2472,7 @@ namespace Golden.Afs
         }
 
         /// <summary>Request of <c>DFSSymlink(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN string LinkContents&lt;1024&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 163</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeDFSSymlinkRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid dirFid, string name, string linkContents, AFSStoreStatus inStatus)
+        public static void EncodeDFSSymlinkRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(163);
@@ -3007,16 +2484,16 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of DFSSymlink (the opcode already read).</summary>
-        public static (AFSFid dirFid, string name, string linkContents, AFSStoreStatus inStatus) DecodeDFSSymlinkRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus) DecodeDFSSymlinkRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid dirFid;
-            dirFid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid dirFid;
+            dirFid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             string name;
             name = reader.ReadString(256u, "RXAFS_DFSSymlink.Name");
             string linkContents;
             linkContents = reader.ReadString(1024u, "RXAFS_DFSSymlink.LinkContents");
-            AFSStoreStatus inStatus;
-            inStatus = AFSStoreStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSStoreStatus inStatus;
+            inStatus = global::Golden.AfsCommon.AFSStoreStatus.Decode(ref reader);
             return (dirFid, name, linkContents, inStatus);
         }
 
@@ -3036,22 +2513,22 @@ namespace Golden.Afs
         public static RXAFSDFSSymlinkResult DecodeDFSSymlinkReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFid outFid;
-            outFid = AFSFid.Decode(ref reader);
-            AFSFetchStatus outFidStatus;
-            outFidStatus = AFSFetchStatus.Decode(ref reader);
-            AFSFetchStatus outDirStatus;
-            outDirStatus = AFSFetchStatus.Decode(ref reader);
-            AFSCallBack callBack;
-            callBack = AFSCallBack.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid outFid;
+            outFid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outFidStatus;
+            outFidStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outDirStatus;
+            outDirStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSCallBack callBack;
+            callBack = global::Golden.AfsCommon.AFSCallBack.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_DFSSymlink reply");
             return new RXAFSDFSSymlinkResult(outFid, outFidStatus, outDirStatus, callBack, sync);
         }
 
         /// <summary>Request of <c>InlineBulkStatus(IN AFSCBFids FidsArray, OUT AFSBulkStats StatArray, OUT AFSCBs CBArray, OUT AFSVolSync Sync) = 65536</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeInlineBulkStatusRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid[] fidsArray)
+        public static void EncodeInlineBulkStatusRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid[] fidsArray)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(65536);
@@ -3065,14 +2542,14 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of InlineBulkStatus (the opcode already read).</summary>
-        public static AFSFid[] DecodeInlineBulkStatusRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static global::Golden.AfsCommon.AFSFid[] DecodeInlineBulkStatusRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid[] fidsArray;
+            global::Golden.AfsCommon.AFSFid[] fidsArray;
             var count1 = reader.ReadCount(50u, 12, "RXAFS_InlineBulkStatus.FidsArray");
-            var array2 = new AFSFid[count1];
+            var array2 = new global::Golden.AfsCommon.AFSFid[count1];
             for (var i3 = 0; i3 < array2.Length; i3++)
             {
-                array2[i3] = AFSFid.Decode(ref reader);
+                array2[i3] = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             }
             fidsArray = array2;
             return fidsArray;
@@ -3102,30 +2579,30 @@ namespace Golden.Afs
         public static RXAFSInlineBulkStatusResult DecodeInlineBulkStatusReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFetchStatus[] statArray;
+            global::Golden.AfsCommon.AFSFetchStatus[] statArray;
             var count1 = reader.ReadCount(50u, 84, "RXAFS_InlineBulkStatus.StatArray");
-            var array2 = new AFSFetchStatus[count1];
+            var array2 = new global::Golden.AfsCommon.AFSFetchStatus[count1];
             for (var i3 = 0; i3 < array2.Length; i3++)
             {
-                array2[i3] = AFSFetchStatus.Decode(ref reader);
+                array2[i3] = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
             }
             statArray = array2;
-            AFSCallBack[] cbArray;
+            global::Golden.AfsCommon.AFSCallBack[] cbArray;
             var count4 = reader.ReadCount(50u, 12, "RXAFS_InlineBulkStatus.CBArray");
-            var array5 = new AFSCallBack[count4];
+            var array5 = new global::Golden.AfsCommon.AFSCallBack[count4];
             for (var i6 = 0; i6 < array5.Length; i6++)
             {
-                array5[i6] = AFSCallBack.Decode(ref reader);
+                array5[i6] = global::Golden.AfsCommon.AFSCallBack.Decode(ref reader);
             }
             cbArray = array5;
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_InlineBulkStatus reply");
             return new RXAFSInlineBulkStatusResult(statArray, cbArray, sync);
         }
 
         /// <summary>Request of <c>FetchData64(IN AFSFid Fid, IN int64 Pos, IN int64 Length, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 65537</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeFetchData64Request(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid fid, long pos, long length)
+        public static void EncodeFetchData64Request(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid fid, long pos, long length)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(65537);
@@ -3136,10 +2613,10 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of FetchData64 (the opcode already read).</summary>
-        public static (AFSFid fid, long pos, long length) DecodeFetchData64Request(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid fid, long pos, long length) DecodeFetchData64Request(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid fid;
-            fid = AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid fid;
+            fid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
             long pos;
             pos = reader.ReadInt64();
             long length;
@@ -3161,18 +2638,18 @@ namespace Golden.Afs
         public static RXAFSFetchData64Result DecodeFetchData64Reply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFetchStatus outStatus;
-            outStatus = AFSFetchStatus.Decode(ref reader);
-            AFSCallBack callBack;
-            callBack = AFSCallBack.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outStatus;
+            outStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSCallBack callBack;
+            callBack = global::Golden.AfsCommon.AFSCallBack.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_FetchData64 reply");
             return new RXAFSFetchData64Result(outStatus, callBack, sync);
         }
 
         /// <summary>Request of <c>StoreData64(IN AFSFid Fid, IN AFSStoreStatus InStatus, IN uint64 Pos, IN uint64 Length, IN uint64 FileLength, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 65538</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeStoreData64Request(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, AFSFid fid, AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength)
+        public static void EncodeStoreData64Request(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(65538);
@@ -3185,12 +2662,12 @@ namespace Golden.Afs
         }
 
         /// <summary>Decodes the IN/INOUT arguments of StoreData64 (the opcode already read).</summary>
-        public static (AFSFid fid, AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength) DecodeStoreData64Request(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength) DecodeStoreData64Request(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            AFSFid fid;
-            fid = AFSFid.Decode(ref reader);
-            AFSStoreStatus inStatus;
-            inStatus = AFSStoreStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFid fid;
+            fid = global::Golden.AfsCommon.AFSFid.Decode(ref reader);
+            global::Golden.AfsCommon.AFSStoreStatus inStatus;
+            inStatus = global::Golden.AfsCommon.AFSStoreStatus.Decode(ref reader);
             ulong pos;
             pos = reader.ReadUInt64();
             ulong length;
@@ -3213,10 +2690,10 @@ namespace Golden.Afs
         public static RXAFSStoreData64Result DecodeStoreData64Reply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            AFSFetchStatus outStatus;
-            outStatus = AFSFetchStatus.Decode(ref reader);
-            AFSVolSync sync;
-            sync = AFSVolSync.Decode(ref reader);
+            global::Golden.AfsCommon.AFSFetchStatus outStatus;
+            outStatus = global::Golden.AfsCommon.AFSFetchStatus.Decode(ref reader);
+            global::Golden.AfsCommon.AFSVolSync sync;
+            sync = global::Golden.AfsCommon.AFSVolSync.Decode(ref reader);
             reader.EnsureAtEnd("RXAFS_StoreData64 reply");
             return new RXAFSStoreData64Result(outStatus, sync);
         }
@@ -3374,55 +2851,55 @@ namespace Golden.Afs
 
     /// <summary>The OUT values of RXAFS_FetchData.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSFetchDataResult(AFSFetchStatus OutStatus, AFSCallBack CallBack, AFSVolSync Sync);
+    public sealed record RXAFSFetchDataResult(global::Golden.AfsCommon.AFSFetchStatus OutStatus, global::Golden.AfsCommon.AFSCallBack CallBack, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_FetchACL.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSFetchACLResult(byte[] AccessList, AFSFetchStatus OutStatus, AFSVolSync Sync);
+    public sealed record RXAFSFetchACLResult(byte[] AccessList, global::Golden.AfsCommon.AFSFetchStatus OutStatus, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_FetchStatus.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSFetchStatusResult(AFSFetchStatus OutStatus, AFSCallBack CallBack, AFSVolSync Sync);
+    public sealed record RXAFSFetchStatusResult(global::Golden.AfsCommon.AFSFetchStatus OutStatus, global::Golden.AfsCommon.AFSCallBack CallBack, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_StoreData.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSStoreDataResult(AFSFetchStatus OutStatus, AFSVolSync Sync);
+    public sealed record RXAFSStoreDataResult(global::Golden.AfsCommon.AFSFetchStatus OutStatus, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_StoreACL.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSStoreACLResult(AFSFetchStatus OutStatus, AFSVolSync Sync);
+    public sealed record RXAFSStoreACLResult(global::Golden.AfsCommon.AFSFetchStatus OutStatus, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_StoreStatus.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSStoreStatusResult(AFSFetchStatus OutStatus, AFSVolSync Sync);
+    public sealed record RXAFSStoreStatusResult(global::Golden.AfsCommon.AFSFetchStatus OutStatus, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_RemoveFile.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSRemoveFileResult(AFSFetchStatus OutStatus, AFSVolSync Sync);
+    public sealed record RXAFSRemoveFileResult(global::Golden.AfsCommon.AFSFetchStatus OutStatus, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_CreateFile.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSCreateFileResult(AFSFid OutFid, AFSFetchStatus OutFidStatus, AFSFetchStatus OutDirStatus, AFSCallBack CallBack, AFSVolSync Sync);
+    public sealed record RXAFSCreateFileResult(global::Golden.AfsCommon.AFSFid OutFid, global::Golden.AfsCommon.AFSFetchStatus OutFidStatus, global::Golden.AfsCommon.AFSFetchStatus OutDirStatus, global::Golden.AfsCommon.AFSCallBack CallBack, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_Rename.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSRenameResult(AFSFetchStatus OutOldDirStatus, AFSFetchStatus OutNewDirStatus, AFSVolSync Sync);
+    public sealed record RXAFSRenameResult(global::Golden.AfsCommon.AFSFetchStatus OutOldDirStatus, global::Golden.AfsCommon.AFSFetchStatus OutNewDirStatus, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_Symlink.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSSymlinkResult(AFSFid OutFid, AFSFetchStatus OutFidStatus, AFSFetchStatus OutDirStatus, AFSVolSync Sync);
+    public sealed record RXAFSSymlinkResult(global::Golden.AfsCommon.AFSFid OutFid, global::Golden.AfsCommon.AFSFetchStatus OutFidStatus, global::Golden.AfsCommon.AFSFetchStatus OutDirStatus, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_Link.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSLinkResult(AFSFetchStatus OutFidStatus, AFSFetchStatus OutDirStatus, AFSVolSync Sync);
+    public sealed record RXAFSLinkResult(global::Golden.AfsCommon.AFSFetchStatus OutFidStatus, global::Golden.AfsCommon.AFSFetchStatus OutDirStatus, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_MakeDir.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSMakeDirResult(AFSFid OutFid, AFSFetchStatus OutFidStatus, AFSFetchStatus OutDirStatus, AFSCallBack CallBack, AFSVolSync Sync);
+    public sealed record RXAFSMakeDirResult(global::Golden.AfsCommon.AFSFid OutFid, global::Golden.AfsCommon.AFSFetchStatus OutFidStatus, global::Golden.AfsCommon.AFSFetchStatus OutDirStatus, global::Golden.AfsCommon.AFSCallBack CallBack, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_RemoveDir.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSRemoveDirResult(AFSFetchStatus OutDirStatus, AFSVolSync Sync);
+    public sealed record RXAFSRemoveDirResult(global::Golden.AfsCommon.AFSFetchStatus OutDirStatus, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_GetVolumeStatus.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
@@ -3434,7 +2911,7 @@ namespace Golden.Afs
 
     /// <summary>The OUT values of RXAFS_BulkStatus.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSBulkStatusResult(AFSFetchStatus[] StatArray, AFSCallBack[] CBArray, AFSVolSync Sync);
+    public sealed record RXAFSBulkStatusResult(global::Golden.AfsCommon.AFSFetchStatus[] StatArray, global::Golden.AfsCommon.AFSCallBack[] CBArray, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_GetXStats.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
@@ -3442,7 +2919,7 @@ namespace Golden.Afs
 
     /// <summary>The OUT values of RXAFS_Lookup.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSLookupResult(AFSFid OutFid, AFSFetchStatus OutFidStatus, AFSFetchStatus OutDirStatus, AFSCallBack CallBack, AFSVolSync Sync);
+    public sealed record RXAFSLookupResult(global::Golden.AfsCommon.AFSFid OutFid, global::Golden.AfsCommon.AFSFetchStatus OutFidStatus, global::Golden.AfsCommon.AFSFetchStatus OutDirStatus, global::Golden.AfsCommon.AFSCallBack CallBack, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_FlushCPS.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
@@ -3450,19 +2927,19 @@ namespace Golden.Afs
 
     /// <summary>The OUT values of RXAFS_DFSSymlink.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSDFSSymlinkResult(AFSFid OutFid, AFSFetchStatus OutFidStatus, AFSFetchStatus OutDirStatus, AFSCallBack CallBack, AFSVolSync Sync);
+    public sealed record RXAFSDFSSymlinkResult(global::Golden.AfsCommon.AFSFid OutFid, global::Golden.AfsCommon.AFSFetchStatus OutFidStatus, global::Golden.AfsCommon.AFSFetchStatus OutDirStatus, global::Golden.AfsCommon.AFSCallBack CallBack, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_InlineBulkStatus.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSInlineBulkStatusResult(AFSFetchStatus[] StatArray, AFSCallBack[] CBArray, AFSVolSync Sync);
+    public sealed record RXAFSInlineBulkStatusResult(global::Golden.AfsCommon.AFSFetchStatus[] StatArray, global::Golden.AfsCommon.AFSCallBack[] CBArray, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_FetchData64.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSFetchData64Result(AFSFetchStatus OutStatus, AFSCallBack CallBack, AFSVolSync Sync);
+    public sealed record RXAFSFetchData64Result(global::Golden.AfsCommon.AFSFetchStatus OutStatus, global::Golden.AfsCommon.AFSCallBack CallBack, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>The OUT values of RXAFS_StoreData64.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record RXAFSStoreData64Result(AFSFetchStatus OutStatus, AFSVolSync Sync);
+    public sealed record RXAFSStoreData64Result(global::Golden.AfsCommon.AFSFetchStatus OutStatus, global::Golden.AfsCommon.AFSVolSync Sync);
 
     /// <summary>Client of Rx package <c>RXAFS_</c>: one async method per procedure. Server errors arrive as
     /// <see cref="global::RxGen.Runtime.Rpc.RpcAbortException"/> carrying the abort code.</summary>
@@ -3477,7 +2954,7 @@ namespace Golden.Afs
         public global::RxGen.Runtime.Rpc.IRxConnection Connection { get; }
 
         /// <summary><c>FetchData(IN AFSFid Fid, IN int32 Pos, IN int32 Length, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 130</c> (split): sends the IN arguments and returns the open call, to stream raw bytes and then read the OUT values with <see cref="RXAFSFetchDataCall.EndAsync"/> (rxgen's <c>StartRXAFS_FetchData</c>/<c>EndRXAFS_FetchData</c>).</summary>
-        public async global::System.Threading.Tasks.Task<RXAFSFetchDataCall> StartFetchDataAsync(AFSFid fid, int pos, int length, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSFetchDataCall> StartFetchDataAsync(global::Golden.AfsCommon.AFSFid fid, int pos, int length, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeFetchDataRequest(request, fid, pos, length);
@@ -3495,7 +2972,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>FetchACL(IN AFSFid Fid, OUT AFSOpaque AccessList, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 131</c></summary>
-        public async global::System.Threading.Tasks.Task<RXAFSFetchACLResult> FetchACLAsync(AFSFid fid, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSFetchACLResult> FetchACLAsync(global::Golden.AfsCommon.AFSFid fid, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeFetchACLRequest(request, fid);
@@ -3504,7 +2981,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>FetchStatus(IN AFSFid Fid, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 132</c></summary>
-        public async global::System.Threading.Tasks.Task<RXAFSFetchStatusResult> FetchStatusAsync(AFSFid fid, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSFetchStatusResult> FetchStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeFetchStatusRequest(request, fid);
@@ -3513,7 +2990,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>StoreData(IN AFSFid Fid, IN AFSStoreStatus InStatus, IN uint32 Pos, IN uint32 Length, IN uint32 FileLength, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 133</c> (split): sends the IN arguments and returns the open call, to stream raw bytes and then read the OUT values with <see cref="RXAFSStoreDataCall.EndAsync"/> (rxgen's <c>StartRXAFS_StoreData</c>/<c>EndRXAFS_StoreData</c>).</summary>
-        public async global::System.Threading.Tasks.Task<RXAFSStoreDataCall> StartStoreDataAsync(AFSFid fid, AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSStoreDataCall> StartStoreDataAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeStoreDataRequest(request, fid, inStatus, pos, length, fileLength);
@@ -3531,7 +3008,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>StoreACL(IN AFSFid Fid, IN AFSOpaque AccessList, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 134</c></summary>
-        public async global::System.Threading.Tasks.Task<RXAFSStoreACLResult> StoreACLAsync(AFSFid fid, byte[] accessList, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSStoreACLResult> StoreACLAsync(global::Golden.AfsCommon.AFSFid fid, byte[] accessList, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeStoreACLRequest(request, fid, accessList);
@@ -3540,7 +3017,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>StoreStatus(IN AFSFid Fid, IN AFSStoreStatus InStatus, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 135</c></summary>
-        public async global::System.Threading.Tasks.Task<RXAFSStoreStatusResult> StoreStatusAsync(AFSFid fid, AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSStoreStatusResult> StoreStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeStoreStatusRequest(request, fid, inStatus);
@@ -3549,7 +3026,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>RemoveFile(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 136</c></summary>
-        public async global::System.Threading.Tasks.Task<RXAFSRemoveFileResult> RemoveFileAsync(AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSRemoveFileResult> RemoveFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeRemoveFileRequest(request, dirFid, name);
@@ -3558,7 +3035,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>CreateFile(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 137</c></summary>
-        public async global::System.Threading.Tasks.Task<RXAFSCreateFileResult> CreateFileAsync(AFSFid dirFid, string name, AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSCreateFileResult> CreateFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeCreateFileRequest(request, dirFid, name, inStatus);
@@ -3567,7 +3044,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>Rename(IN AFSFid OldDirFid, IN string OldName&lt;256&gt;, IN AFSFid NewDirFid, IN string NewName&lt;256&gt;, OUT AFSFetchStatus OutOldDirStatus, OUT AFSFetchStatus OutNewDirStatus, OUT AFSVolSync Sync) = 138</c></summary>
-        public async global::System.Threading.Tasks.Task<RXAFSRenameResult> RenameAsync(AFSFid oldDirFid, string oldName, AFSFid newDirFid, string newName, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSRenameResult> RenameAsync(global::Golden.AfsCommon.AFSFid oldDirFid, string oldName, global::Golden.AfsCommon.AFSFid newDirFid, string newName, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeRenameRequest(request, oldDirFid, oldName, newDirFid, newName);
@@ -3576,7 +3053,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>Symlink(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN string LinkContents&lt;1024&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 139</c></summary>
-        public async global::System.Threading.Tasks.Task<RXAFSSymlinkResult> SymlinkAsync(AFSFid dirFid, string name, string linkContents, AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSSymlinkResult> SymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeSymlinkRequest(request, dirFid, name, linkContents, inStatus);
@@ -3585,7 +3062,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>Link(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSFid ExistingFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 140</c></summary>
-        public async global::System.Threading.Tasks.Task<RXAFSLinkResult> LinkAsync(AFSFid dirFid, string name, AFSFid existingFid, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSLinkResult> LinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSFid existingFid, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeLinkRequest(request, dirFid, name, existingFid);
@@ -3594,7 +3071,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>MakeDir(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 141</c></summary>
-        public async global::System.Threading.Tasks.Task<RXAFSMakeDirResult> MakeDirAsync(AFSFid dirFid, string name, AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSMakeDirResult> MakeDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeMakeDirRequest(request, dirFid, name, inStatus);
@@ -3603,7 +3080,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>RemoveDir(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 142</c></summary>
-        public async global::System.Threading.Tasks.Task<RXAFSRemoveDirResult> RemoveDirAsync(AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSRemoveDirResult> RemoveDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeRemoveDirRequest(request, dirFid, name);
@@ -3615,7 +3092,7 @@ namespace Golden.Afs
         /// <remarks>
                 /// The "old" lock calls take the VolSync as an input (historical).
                 /// </remarks>
-        public async global::System.Threading.Tasks.Task OldSetLockAsync(AFSFid fid, int type, AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task OldSetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::Golden.AfsCommon.AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeOldSetLockRequest(request, fid, type, sync);
@@ -3624,7 +3101,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>OldExtendLock(IN AFSFid Fid, IN AFSVolSync Sync) = 144</c></summary>
-        public async global::System.Threading.Tasks.Task OldExtendLockAsync(AFSFid fid, AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task OldExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeOldExtendLockRequest(request, fid, sync);
@@ -3633,7 +3110,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>OldReleaseLock(IN AFSFid Fid, IN AFSVolSync Sync) = 145</c></summary>
-        public async global::System.Threading.Tasks.Task OldReleaseLockAsync(AFSFid fid, AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task OldReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeOldReleaseLockRequest(request, fid, sync);
@@ -3651,7 +3128,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>GiveUpCallBacks(IN AFSCBFids Fids_Array, IN AFSCBs CallBacks_Array) = 147</c></summary>
-        public async global::System.Threading.Tasks.Task GiveUpCallBacksAsync(AFSFid[] fidsArray, AFSCallBack[] callBacksArray, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task GiveUpCallBacksAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeGiveUpCallBacksRequest(request, fidsArray, callBacksArray);
@@ -3751,7 +3228,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>BulkStatus(IN AFSCBFids FidsArray, OUT AFSBulkStats StatArray, OUT AFSCBs CBArray, OUT AFSVolSync Sync) = 155</c></summary>
-        public async global::System.Threading.Tasks.Task<RXAFSBulkStatusResult> BulkStatusAsync(AFSFid[] fidsArray, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSBulkStatusResult> BulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeBulkStatusRequest(request, fidsArray);
@@ -3760,7 +3237,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>SetLock(IN AFSFid Fid, IN ViceLockType Type, OUT AFSVolSync Sync) = 156</c></summary>
-        public async global::System.Threading.Tasks.Task<AFSVolSync> SetLockAsync(AFSFid fid, int type, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> SetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeSetLockRequest(request, fid, type);
@@ -3769,7 +3246,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>ExtendLock(IN AFSFid Fid, OUT AFSVolSync Sync) = 157</c></summary>
-        public async global::System.Threading.Tasks.Task<AFSVolSync> ExtendLockAsync(AFSFid fid, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> ExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeExtendLockRequest(request, fid);
@@ -3778,7 +3255,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>ReleaseLock(IN AFSFid Fid, OUT AFSVolSync Sync) = 158</c></summary>
-        public async global::System.Threading.Tasks.Task<AFSVolSync> ReleaseLockAsync(AFSFid fid, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> ReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeReleaseLockRequest(request, fid);
@@ -3805,7 +3282,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>Lookup(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 161</c></summary>
-        public async global::System.Threading.Tasks.Task<RXAFSLookupResult> LookupAsync(AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSLookupResult> LookupAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeLookupRequest(request, dirFid, name);
@@ -3823,7 +3300,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>DFSSymlink(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN string LinkContents&lt;1024&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 163</c></summary>
-        public async global::System.Threading.Tasks.Task<RXAFSDFSSymlinkResult> DFSSymlinkAsync(AFSFid dirFid, string name, string linkContents, AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSDFSSymlinkResult> DFSSymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeDFSSymlinkRequest(request, dirFid, name, linkContents, inStatus);
@@ -3832,7 +3309,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>InlineBulkStatus(IN AFSCBFids FidsArray, OUT AFSBulkStats StatArray, OUT AFSCBs CBArray, OUT AFSVolSync Sync) = 65536</c></summary>
-        public async global::System.Threading.Tasks.Task<RXAFSInlineBulkStatusResult> InlineBulkStatusAsync(AFSFid[] fidsArray, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSInlineBulkStatusResult> InlineBulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeInlineBulkStatusRequest(request, fidsArray);
@@ -3841,7 +3318,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>FetchData64(IN AFSFid Fid, IN int64 Pos, IN int64 Length, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 65537</c> (split): sends the IN arguments and returns the open call, to stream raw bytes and then read the OUT values with <see cref="RXAFSFetchData64Call.EndAsync"/> (rxgen's <c>StartRXAFS_FetchData64</c>/<c>EndRXAFS_FetchData64</c>).</summary>
-        public async global::System.Threading.Tasks.Task<RXAFSFetchData64Call> StartFetchData64Async(AFSFid fid, long pos, long length, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSFetchData64Call> StartFetchData64Async(global::Golden.AfsCommon.AFSFid fid, long pos, long length, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeFetchData64Request(request, fid, pos, length);
@@ -3859,7 +3336,7 @@ namespace Golden.Afs
         }
 
         /// <summary><c>StoreData64(IN AFSFid Fid, IN AFSStoreStatus InStatus, IN uint64 Pos, IN uint64 Length, IN uint64 FileLength, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 65538</c> (split): sends the IN arguments and returns the open call, to stream raw bytes and then read the OUT values with <see cref="RXAFSStoreData64Call.EndAsync"/> (rxgen's <c>StartRXAFS_StoreData64</c>/<c>EndRXAFS_StoreData64</c>).</summary>
-        public async global::System.Threading.Tasks.Task<RXAFSStoreData64Call> StartStoreData64Async(AFSFid fid, AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<RXAFSStoreData64Call> StartStoreData64Async(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             RXAFSProtocol.EncodeStoreData64Request(request, fid, inStatus, pos, length, fileLength);
@@ -4155,41 +3632,41 @@ namespace Golden.Afs
     public partial interface IRXAFSService
     {
         /// <summary><c>FetchData(IN AFSFid Fid, IN int32 Pos, IN int32 Length, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 130</c> (split: read raw request bytes from and write raw reply bytes to <paramref name="stream"/>)</summary>
-        global::System.Threading.Tasks.Task<RXAFSFetchDataResult> FetchDataAsync(AFSFid fid, int pos, int length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSFetchDataResult> FetchDataAsync(global::Golden.AfsCommon.AFSFid fid, int pos, int length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>FetchACL(IN AFSFid Fid, OUT AFSOpaque AccessList, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 131</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSFetchACLResult> FetchACLAsync(AFSFid fid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSFetchACLResult> FetchACLAsync(global::Golden.AfsCommon.AFSFid fid, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>FetchStatus(IN AFSFid Fid, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 132</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSFetchStatusResult> FetchStatusAsync(AFSFid fid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSFetchStatusResult> FetchStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>StoreData(IN AFSFid Fid, IN AFSStoreStatus InStatus, IN uint32 Pos, IN uint32 Length, IN uint32 FileLength, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 133</c> (split: read raw request bytes from and write raw reply bytes to <paramref name="stream"/>)</summary>
-        global::System.Threading.Tasks.Task<RXAFSStoreDataResult> StoreDataAsync(AFSFid fid, AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSStoreDataResult> StoreDataAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>StoreACL(IN AFSFid Fid, IN AFSOpaque AccessList, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 134</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSStoreACLResult> StoreACLAsync(AFSFid fid, byte[] accessList, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSStoreACLResult> StoreACLAsync(global::Golden.AfsCommon.AFSFid fid, byte[] accessList, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>StoreStatus(IN AFSFid Fid, IN AFSStoreStatus InStatus, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 135</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSStoreStatusResult> StoreStatusAsync(AFSFid fid, AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSStoreStatusResult> StoreStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>RemoveFile(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 136</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSRemoveFileResult> RemoveFileAsync(AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSRemoveFileResult> RemoveFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>CreateFile(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 137</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSCreateFileResult> CreateFileAsync(AFSFid dirFid, string name, AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSCreateFileResult> CreateFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>Rename(IN AFSFid OldDirFid, IN string OldName&lt;256&gt;, IN AFSFid NewDirFid, IN string NewName&lt;256&gt;, OUT AFSFetchStatus OutOldDirStatus, OUT AFSFetchStatus OutNewDirStatus, OUT AFSVolSync Sync) = 138</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSRenameResult> RenameAsync(AFSFid oldDirFid, string oldName, AFSFid newDirFid, string newName, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSRenameResult> RenameAsync(global::Golden.AfsCommon.AFSFid oldDirFid, string oldName, global::Golden.AfsCommon.AFSFid newDirFid, string newName, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>Symlink(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN string LinkContents&lt;1024&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 139</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSSymlinkResult> SymlinkAsync(AFSFid dirFid, string name, string linkContents, AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSSymlinkResult> SymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>Link(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSFid ExistingFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 140</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSLinkResult> LinkAsync(AFSFid dirFid, string name, AFSFid existingFid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSLinkResult> LinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSFid existingFid, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>MakeDir(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 141</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSMakeDirResult> MakeDirAsync(AFSFid dirFid, string name, AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSMakeDirResult> MakeDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>RemoveDir(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 142</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSRemoveDirResult> RemoveDirAsync(AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSRemoveDirResult> RemoveDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>OldSetLock(IN AFSFid Fid, IN ViceLockType Type, IN AFSVolSync Sync) = 143</c></summary>
-        global::System.Threading.Tasks.Task OldSetLockAsync(AFSFid fid, int type, AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task OldSetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::Golden.AfsCommon.AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>OldExtendLock(IN AFSFid Fid, IN AFSVolSync Sync) = 144</c></summary>
-        global::System.Threading.Tasks.Task OldExtendLockAsync(AFSFid fid, AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task OldExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>OldReleaseLock(IN AFSFid Fid, IN AFSVolSync Sync) = 145</c></summary>
-        global::System.Threading.Tasks.Task OldReleaseLockAsync(AFSFid fid, AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task OldReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetStatistics(OUT ViceStatistics Statistics) = 146</c></summary>
         global::System.Threading.Tasks.Task<ViceStatistics> GetStatisticsAsync(global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GiveUpCallBacks(IN AFSCBFids Fids_Array, IN AFSCBs CallBacks_Array) = 147</c></summary>
-        global::System.Threading.Tasks.Task GiveUpCallBacksAsync(AFSFid[] fidsArray, AFSCallBack[] callBacksArray, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task GiveUpCallBacksAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetVolumeInfo(IN string VolumeName&lt;256&gt;, OUT VolumeInfo Volumeinfo) = 148</c></summary>
         global::System.Threading.Tasks.Task<VolumeInfo> GetVolumeInfoAsync(string volumeName, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetVolumeStatus(IN int32 Volumeid, OUT AFSFetchVolumeStatus Volumestatus, OUT string Name&lt;256&gt;, OUT string OfflineMsg&lt;1024&gt;, OUT string Motd&lt;1024&gt;) = 149</c></summary>
@@ -4205,29 +3682,29 @@ namespace Golden.Afs
         /// <summary><c>NGetVolumeInfo(IN string VolumeName&lt;256&gt;, OUT AFSVolumeInfo stuff) = 154</c></summary>
         global::System.Threading.Tasks.Task<AFSVolumeInfo> NGetVolumeInfoAsync(string volumeName, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>BulkStatus(IN AFSCBFids FidsArray, OUT AFSBulkStats StatArray, OUT AFSCBs CBArray, OUT AFSVolSync Sync) = 155</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSBulkStatusResult> BulkStatusAsync(AFSFid[] fidsArray, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSBulkStatusResult> BulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>SetLock(IN AFSFid Fid, IN ViceLockType Type, OUT AFSVolSync Sync) = 156</c></summary>
-        global::System.Threading.Tasks.Task<AFSVolSync> SetLockAsync(AFSFid fid, int type, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> SetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>ExtendLock(IN AFSFid Fid, OUT AFSVolSync Sync) = 157</c></summary>
-        global::System.Threading.Tasks.Task<AFSVolSync> ExtendLockAsync(AFSFid fid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> ExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>ReleaseLock(IN AFSFid Fid, OUT AFSVolSync Sync) = 158</c></summary>
-        global::System.Threading.Tasks.Task<AFSVolSync> ReleaseLockAsync(AFSFid fid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> ReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>XStatsVersion(OUT int32 versionNumberP) = 159</c></summary>
         global::System.Threading.Tasks.Task<int> XStatsVersionAsync(global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetXStats(IN int32 clientVersionNumber, IN int32 collectionNumber, OUT int32 srvVersionNumberP, OUT int32 timeP, OUT AFS_CollData dataP) = 160</c></summary>
         global::System.Threading.Tasks.Task<RXAFSGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>Lookup(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 161</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSLookupResult> LookupAsync(AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSLookupResult> LookupAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>FlushCPS(IN ViceIds IdsArray, IN IPAddrs AddrsArray, IN int32 spare1, OUT int32 spare2, OUT int32 spare3) = 162</c></summary>
         global::System.Threading.Tasks.Task<RXAFSFlushCPSResult> FlushCPSAsync(int[] idsArray, int[] addrsArray, int spare1, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>DFSSymlink(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN string LinkContents&lt;1024&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 163</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSDFSSymlinkResult> DFSSymlinkAsync(AFSFid dirFid, string name, string linkContents, AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSDFSSymlinkResult> DFSSymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>InlineBulkStatus(IN AFSCBFids FidsArray, OUT AFSBulkStats StatArray, OUT AFSCBs CBArray, OUT AFSVolSync Sync) = 65536</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSInlineBulkStatusResult> InlineBulkStatusAsync(AFSFid[] fidsArray, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSInlineBulkStatusResult> InlineBulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>FetchData64(IN AFSFid Fid, IN int64 Pos, IN int64 Length, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 65537</c> (split: read raw request bytes from and write raw reply bytes to <paramref name="stream"/>)</summary>
-        global::System.Threading.Tasks.Task<RXAFSFetchData64Result> FetchData64Async(AFSFid fid, long pos, long length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSFetchData64Result> FetchData64Async(global::Golden.AfsCommon.AFSFid fid, long pos, long length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>StoreData64(IN AFSFid Fid, IN AFSStoreStatus InStatus, IN uint64 Pos, IN uint64 Length, IN uint64 FileLength, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 65538</c> (split: read raw request bytes from and write raw reply bytes to <paramref name="stream"/>)</summary>
-        global::System.Threading.Tasks.Task<RXAFSStoreData64Result> StoreData64Async(AFSFid fid, AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSStoreData64Result> StoreData64Async(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GiveUpAllCallBacks() = 65539</c></summary>
         global::System.Threading.Tasks.Task GiveUpAllCallBacksAsync(global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetCapabilities(OUT Capabilities capabilities) = 65540</c></summary>
@@ -4319,7 +3796,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteFetchDataAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid fid, int pos, int length) request;
+            (global::Golden.AfsCommon.AFSFid fid, int pos, int length) request;
             try
             {
                 request = await reader.DecodeAsync(static (ref global::RxGen.Runtime.Xdr.XdrReader r) => RXAFSProtocol.DecodeFetchDataRequest(ref r), cancellationToken).ConfigureAwait(false);
@@ -4353,7 +3830,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteFetchACLAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            AFSFid request;
+            global::Golden.AfsCommon.AFSFid request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4386,7 +3863,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static AFSFid Decode(global::System.ReadOnlySpan<byte> bytes)
+            static global::Golden.AfsCommon.AFSFid Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeFetchACLRequest(ref r);
@@ -4397,7 +3874,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteFetchStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            AFSFid request;
+            global::Golden.AfsCommon.AFSFid request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4430,7 +3907,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static AFSFid Decode(global::System.ReadOnlySpan<byte> bytes)
+            static global::Golden.AfsCommon.AFSFid Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeFetchStatusRequest(ref r);
@@ -4441,7 +3918,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteStoreDataAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid fid, AFSStoreStatus inStatus, uint pos, uint length, uint fileLength) request;
+            (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength) request;
             try
             {
                 request = await reader.DecodeAsync(static (ref global::RxGen.Runtime.Xdr.XdrReader r) => RXAFSProtocol.DecodeStoreDataRequest(ref r), cancellationToken).ConfigureAwait(false);
@@ -4475,7 +3952,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteStoreACLAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid fid, byte[] accessList) request;
+            (global::Golden.AfsCommon.AFSFid fid, byte[] accessList) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4508,7 +3985,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid fid, byte[] accessList) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid fid, byte[] accessList) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeStoreACLRequest(ref r);
@@ -4519,7 +3996,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteStoreStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid fid, AFSStoreStatus inStatus) request;
+            (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4552,7 +4029,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid fid, AFSStoreStatus inStatus) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeStoreStatusRequest(ref r);
@@ -4563,7 +4040,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteRemoveFileAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid dirFid, string name) request;
+            (global::Golden.AfsCommon.AFSFid dirFid, string name) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4596,7 +4073,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid dirFid, string name) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid dirFid, string name) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeRemoveFileRequest(ref r);
@@ -4607,7 +4084,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateFileAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid dirFid, string name, AFSStoreStatus inStatus) request;
+            (global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4640,7 +4117,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid dirFid, string name, AFSStoreStatus inStatus) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeCreateFileRequest(ref r);
@@ -4651,7 +4128,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteRenameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid oldDirFid, string oldName, AFSFid newDirFid, string newName) request;
+            (global::Golden.AfsCommon.AFSFid oldDirFid, string oldName, global::Golden.AfsCommon.AFSFid newDirFid, string newName) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4684,7 +4161,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid oldDirFid, string oldName, AFSFid newDirFid, string newName) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid oldDirFid, string oldName, global::Golden.AfsCommon.AFSFid newDirFid, string newName) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeRenameRequest(ref r);
@@ -4695,7 +4172,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteSymlinkAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid dirFid, string name, string linkContents, AFSStoreStatus inStatus) request;
+            (global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4728,7 +4205,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid dirFid, string name, string linkContents, AFSStoreStatus inStatus) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeSymlinkRequest(ref r);
@@ -4739,7 +4216,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid dirFid, string name, AFSFid existingFid) request;
+            (global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSFid existingFid) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4772,7 +4249,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid dirFid, string name, AFSFid existingFid) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSFid existingFid) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeLinkRequest(ref r);
@@ -4783,7 +4260,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteMakeDirAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid dirFid, string name, AFSStoreStatus inStatus) request;
+            (global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4816,7 +4293,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid dirFid, string name, AFSStoreStatus inStatus) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeMakeDirRequest(ref r);
@@ -4827,7 +4304,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteRemoveDirAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid dirFid, string name) request;
+            (global::Golden.AfsCommon.AFSFid dirFid, string name) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4860,7 +4337,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid dirFid, string name) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid dirFid, string name) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeRemoveDirRequest(ref r);
@@ -4871,7 +4348,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteOldSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid fid, int type, AFSVolSync sync) request;
+            (global::Golden.AfsCommon.AFSFid fid, int type, global::Golden.AfsCommon.AFSVolSync sync) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4903,7 +4380,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid fid, int type, AFSVolSync sync) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid fid, int type, global::Golden.AfsCommon.AFSVolSync sync) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeOldSetLockRequest(ref r);
@@ -4914,7 +4391,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteOldExtendLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid fid, AFSVolSync sync) request;
+            (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4946,7 +4423,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid fid, AFSVolSync sync) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeOldExtendLockRequest(ref r);
@@ -4957,7 +4434,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteOldReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid fid, AFSVolSync sync) request;
+            (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4989,7 +4466,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid fid, AFSVolSync sync) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeOldReleaseLockRequest(ref r);
@@ -5042,7 +4519,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGiveUpCallBacksAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid[] fidsArray, AFSCallBack[] callBacksArray) request;
+            (global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -5074,7 +4551,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid[] fidsArray, AFSCallBack[] callBacksArray) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeGiveUpCallBacksRequest(ref r);
@@ -5387,7 +4864,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteBulkStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            AFSFid[] request;
+            global::Golden.AfsCommon.AFSFid[] request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -5420,7 +4897,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static AFSFid[] Decode(global::System.ReadOnlySpan<byte> bytes)
+            static global::Golden.AfsCommon.AFSFid[] Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeBulkStatusRequest(ref r);
@@ -5431,7 +4908,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid fid, int type) request;
+            (global::Golden.AfsCommon.AFSFid fid, int type) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -5443,7 +4920,7 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            AFSVolSync reply;
+            global::Golden.AfsCommon.AFSVolSync reply;
             try
             {
                 reply = await _service.SetLockAsync(request.fid, request.type, cancellationToken).ConfigureAwait(false);
@@ -5464,7 +4941,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid fid, int type) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid fid, int type) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeSetLockRequest(ref r);
@@ -5475,7 +4952,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteExtendLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            AFSFid request;
+            global::Golden.AfsCommon.AFSFid request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -5487,7 +4964,7 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            AFSVolSync reply;
+            global::Golden.AfsCommon.AFSVolSync reply;
             try
             {
                 reply = await _service.ExtendLockAsync(request, cancellationToken).ConfigureAwait(false);
@@ -5508,7 +4985,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static AFSFid Decode(global::System.ReadOnlySpan<byte> bytes)
+            static global::Golden.AfsCommon.AFSFid Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeExtendLockRequest(ref r);
@@ -5519,7 +4996,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            AFSFid request;
+            global::Golden.AfsCommon.AFSFid request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -5531,7 +5008,7 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            AFSVolSync reply;
+            global::Golden.AfsCommon.AFSVolSync reply;
             try
             {
                 reply = await _service.ReleaseLockAsync(request, cancellationToken).ConfigureAwait(false);
@@ -5552,7 +5029,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static AFSFid Decode(global::System.ReadOnlySpan<byte> bytes)
+            static global::Golden.AfsCommon.AFSFid Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeReleaseLockRequest(ref r);
@@ -5649,7 +5126,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteLookupAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid dirFid, string name) request;
+            (global::Golden.AfsCommon.AFSFid dirFid, string name) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -5682,7 +5159,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid dirFid, string name) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid dirFid, string name) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeLookupRequest(ref r);
@@ -5737,7 +5214,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteDFSSymlinkAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid dirFid, string name, string linkContents, AFSStoreStatus inStatus) request;
+            (global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -5770,7 +5247,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (AFSFid dirFid, string name, string linkContents, AFSStoreStatus inStatus) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeDFSSymlinkRequest(ref r);
@@ -5781,7 +5258,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteInlineBulkStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            AFSFid[] request;
+            global::Golden.AfsCommon.AFSFid[] request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -5814,7 +5291,7 @@ namespace Golden.Afs
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static AFSFid[] Decode(global::System.ReadOnlySpan<byte> bytes)
+            static global::Golden.AfsCommon.AFSFid[] Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = RXAFSProtocol.DecodeInlineBulkStatusRequest(ref r);
@@ -5825,7 +5302,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteFetchData64Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid fid, long pos, long length) request;
+            (global::Golden.AfsCommon.AFSFid fid, long pos, long length) request;
             try
             {
                 request = await reader.DecodeAsync(static (ref global::RxGen.Runtime.Xdr.XdrReader r) => RXAFSProtocol.DecodeFetchData64Request(ref r), cancellationToken).ConfigureAwait(false);
@@ -5859,7 +5336,7 @@ namespace Golden.Afs
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteStoreData64Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (AFSFid fid, AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength) request;
+            (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength) request;
             try
             {
                 request = await reader.DecodeAsync(static (ref global::RxGen.Runtime.Xdr.XdrReader r) => RXAFSProtocol.DecodeStoreData64Request(ref r), cancellationToken).ConfigureAwait(false);

@@ -12,24 +12,74 @@ namespace Golden.KvStore
         public const int KV_MAXVALUE = 65536;
         public const int KV_MAXBATCH = 64;
 
-        /// <summary>Every type this file defines, by the name the IDL gives it (typedefs map to the C# type of their body).</summary>
-        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Type> Types { get; } =
-            new global::System.Collections.Generic.Dictionary<string, global::System.Type>(global::System.StringComparer.Ordinal)
+        /// <summary>Every type this file declares (structs, unions, enums and typedefs), by the name the IDL gives it, with its C# type and codec.</summary>
+        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo> Types { get; } =
+            new global::System.Collections.Generic.Dictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo>(global::System.StringComparer.Ordinal)
             {
-                ["kvkey"] = typeof(string),
-                ["kvvalue"] = typeof(byte[]),
-                ["kvstatus"] = typeof(kvstatus),
-                ["kvgetres"] = typeof(kvgetres),
-                ["kventry"] = typeof(kventry),
-                ["kvlist"] = typeof(kventry),
-                ["kvcasargs"] = typeof(kvcasargs),
-                ["kvcasres"] = typeof(kvcasres),
-                ["kvkeys"] = typeof(string[]),
-                ["kvgetresults"] = typeof(kvgetres[]),
-                ["kvstrictres"] = typeof(kvstrictres),
-                ["kvstats"] = typeof(kvstats),
+                ["kvkey"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<string, kvkeyCodec>("kvkey"),
+                ["kvvalue"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<byte[], kvvalueCodec>("kvvalue"),
+                ["kvstatus"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForEnum<kvstatus>("kvstatus"),
+                ["kvgetres"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<kvgetres>("kvgetres"),
+                ["kventry"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<kventry>("kventry"),
+                ["kvlist"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<kventry?, kvlistCodec>("kvlist"),
+                ["kvcasargs"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<kvcasargs>("kvcasargs"),
+                ["kvcasres"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<kvcasres>("kvcasres"),
+                ["kvkeys"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<string[], kvkeysCodec>("kvkeys"),
+                ["kvgetresults"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<kvgetres[], kvgetresultsCodec>("kvgetresults"),
+                ["kvstrictres"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<kvstrictres>("kvstrictres"),
+                ["kvstats"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<kvstats>("kvstats"),
             };
     }
+
+    /// <summary>The XDR codec of IDL typedef <c>kvkey</c>.</summary>
+    /// <remarks>On the wire: <c>string kvkey&lt;256&gt;</c>; in C#: values of type <c>string</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class kvkeyCodec : global::RxGen.Runtime.Xdr.IXdrCodec<string>
+    {
+        private kvkeyCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>kvkey</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, string value)
+        {
+            writer.WriteString(value, 256u, "kvkey");
+        }
+
+        /// <summary>Reads a <c>kvkey</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static string Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            string value;
+            value = reader.ReadString(256u, "kvkey");
+            return value;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>kvvalue</c>.</summary>
+    /// <remarks>On the wire: <c>opaque kvvalue&lt;65536&gt;</c>; in C#: values of type <c>byte[]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class kvvalueCodec : global::RxGen.Runtime.Xdr.IXdrCodec<byte[]>
+    {
+        private kvvalueCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>kvvalue</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, byte[] value)
+        {
+            writer.WriteVariableOpaque(value, 65536u, "kvvalue");
+        }
+
+        /// <summary>Reads a <c>kvvalue</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static byte[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            byte[] value;
+            value = reader.ReadVariableOpaque(65536u, "kvvalue");
+            return value;
+        }
+    }
+
 
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public enum kvstatus : int
@@ -160,6 +210,44 @@ namespace Golden.KvStore
     }
 
 
+    /// <summary>The XDR codec of IDL typedef <c>kvlist</c>.</summary>
+    /// <remarks>On the wire: <c>kventry *kvlist</c>; in C#: values of type <c>kventry?</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class kvlistCodec : global::RxGen.Runtime.Xdr.IXdrCodec<kventry?>
+    {
+        private kvlistCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>kvlist</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, kventry? value)
+        {
+            if (value is { } present1)
+            {
+                writer.WriteBool(true);
+                present1.Encode(ref writer);
+            }
+            else writer.WriteBool(false);
+        }
+
+        /// <summary>Reads a <c>kvlist</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static kventry? Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            kventry? value;
+            if (reader.ReadBool())
+            {
+                reader.EnterNested("kvlist");
+                kventry value1;
+                value1 = kventry.Decode(ref reader);
+                value = value1;
+                reader.ExitNested();
+            }
+            else value = null;
+            return value;
+        }
+    }
+
+
     /// <summary>
         /// Version 2: conditional update and batched reads.
         /// </summary>
@@ -274,6 +362,78 @@ namespace Golden.KvStore
                     break;
             }
             return result;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>kvkeys</c>.</summary>
+    /// <remarks>On the wire: <c>kvkey kvkeys&lt;64&gt;</c>; in C#: values of type <c>string[]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class kvkeysCodec : global::RxGen.Runtime.Xdr.IXdrCodec<string[]>
+    {
+        private kvkeysCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>kvkeys</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, string[] value)
+        {
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "kvkeys");
+            writer.WriteCount(array1.Length, 64u, "kvkeys");
+            foreach (var item2 in array1)
+            {
+                writer.WriteString(item2, 256u, "kvkeys[]");
+            }
+        }
+
+        /// <summary>Reads a <c>kvkeys</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static string[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            string[] value;
+            var count1 = reader.ReadCount(64u, 4, "kvkeys");
+            var array2 = new string[count1];
+            for (var i3 = 0; i3 < array2.Length; i3++)
+            {
+                array2[i3] = reader.ReadString(256u, "kvkeys[]");
+            }
+            value = array2;
+            return value;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>kvgetresults</c>.</summary>
+    /// <remarks>On the wire: <c>kvgetres kvgetresults&lt;64&gt;</c>; in C#: values of type <c>kvgetres[]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class kvgetresultsCodec : global::RxGen.Runtime.Xdr.IXdrCodec<kvgetres[]>
+    {
+        private kvgetresultsCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>kvgetresults</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, kvgetres[] value)
+        {
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "kvgetresults");
+            writer.WriteCount(array1.Length, 64u, "kvgetresults");
+            foreach (var item2 in array1)
+            {
+                (item2 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "kvgetresults[]")).Encode(ref writer);
+            }
+        }
+
+        /// <summary>Reads a <c>kvgetresults</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static kvgetres[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            kvgetres[] value;
+            var count1 = reader.ReadCount(64u, 4, "kvgetresults");
+            var array2 = new kvgetres[count1];
+            for (var i3 = 0; i3 < array2.Length; i3++)
+            {
+                array2[i3] = kvgetres.Decode(ref reader);
+            }
+            value = array2;
+            return value;
         }
     }
 

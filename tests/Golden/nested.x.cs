@@ -12,14 +12,14 @@ namespace Golden.Nested
         public const int NB_NITEMS = 16;
         public const int NB_STRMAX = 32;
 
-        /// <summary>Every type this file defines, by the name the IDL gives it (typedefs map to the C# type of their body).</summary>
-        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Type> Types { get; } =
-            new global::System.Collections.Generic.Dictionary<string, global::System.Type>(global::System.StringComparer.Ordinal)
+        /// <summary>Every type this file declares (structs, unions, enums and typedefs), by the name the IDL gives it, with its C# type and codec.</summary>
+        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo> Types { get; } =
+            new global::System.Collections.Generic.Dictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo>(global::System.StringComparer.Ordinal)
             {
-                ["nb_inner"] = typeof(nb_inner),
-                ["nb_item"] = typeof(nb_item),
-                ["nb_node"] = typeof(nb_node),
-                ["nested"] = typeof(nested),
+                ["nb_inner"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<nb_inner>("nb_inner"),
+                ["nb_item"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<nb_item>("nb_item"),
+                ["nb_node"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<nb_node>("nb_node"),
+                ["nested"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<nested>("nested"),
             };
     }
 

@@ -18,7 +18,7 @@ namespace Golden.Pt
         /// <summary>
                 /// From '%#define PRSRV'.
                 /// </summary>
-        public const string PRSRV = "73   /* Rx service id */";
+        public const int PRSRV = 73;
         /// <summary>
                 /// From '%#define PRUPDATE_NAME'.
                 /// </summary>
@@ -40,19 +40,19 @@ namespace Golden.Pt
                 /// </summary>
         public const int PRUPDATE_IDHASH = 16;
 
-        /// <summary>Every type this file defines, by the name the IDL gives it (typedefs map to the C# type of their body).</summary>
-        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Type> Types { get; } =
-            new global::System.Collections.Generic.Dictionary<string, global::System.Type>(global::System.StringComparer.Ordinal)
+        /// <summary>Every type this file declares (structs, unions, enums and typedefs), by the name the IDL gives it, with its C# type and codec.</summary>
+        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo> Types { get; } =
+            new global::System.Collections.Generic.Dictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo>(global::System.StringComparer.Ordinal)
             {
-                ["prdebugentry"] = typeof(prdebugentry),
-                ["prcheckentry"] = typeof(prcheckentry),
-                ["prlistentries"] = typeof(prlistentries),
-                ["PrUpdateEntry"] = typeof(PrUpdateEntry),
-                ["prname"] = typeof(byte[]),
-                ["namelist"] = typeof(byte[][]),
-                ["idlist"] = typeof(int[]),
-                ["prlist"] = typeof(int[]),
-                ["prentries"] = typeof(prlistentries[]),
+                ["prdebugentry"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<prdebugentry>("prdebugentry"),
+                ["prcheckentry"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<prcheckentry>("prcheckentry"),
+                ["prlistentries"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<prlistentries>("prlistentries"),
+                ["PrUpdateEntry"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<PrUpdateEntry>("PrUpdateEntry"),
+                ["prname"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<byte[], prnameCodec>("prname"),
+                ["namelist"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<byte[][], namelistCodec>("namelist"),
+                ["idlist"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<int[], idlistCodec>("idlist"),
+                ["prlist"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<int[], prlistCodec>("prlist"),
+                ["prentries"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<prlistentries[], prentriesCodec>("prentries"),
             };
     }
 
@@ -398,6 +398,183 @@ namespace Golden.Pt
             if ((long)reader.Remaining < 64L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "PrUpdateEntry.name", isTruncation: true);
             result.Name = reader.ReadCharVector(64, "PrUpdateEntry.name");
             return result;
+        }
+    }
+
+
+    /// <summary>
+        /// Names are fixed 64-char vectors; lists of them are counted arrays.
+        /// </summary>
+    /// <remarks>On the wire: <c>char prname[64]</c>; in C#: values of type <c>byte[]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class prnameCodec : global::RxGen.Runtime.Xdr.IXdrCodec<byte[]>
+    {
+        private prnameCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>prname</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, byte[] value)
+        {
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prname");
+            writer.CheckFixedCount(array1.Length, 64, "prname");
+            writer.WriteCharVector(array1, signExtend: true);
+        }
+
+        /// <summary>Reads a <c>prname</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static byte[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            byte[] value;
+            if ((long)reader.Remaining < 64L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "prname", isTruncation: true);
+            value = reader.ReadCharVector(64, "prname");
+            return value;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>namelist</c>.</summary>
+    /// <remarks>On the wire: <c>prname namelist&lt;500000&gt;</c>; in C#: values of type <c>byte[][]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class namelistCodec : global::RxGen.Runtime.Xdr.IXdrCodec<byte[][]>
+    {
+        private namelistCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>namelist</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, byte[][] value)
+        {
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "namelist");
+            writer.WriteCount(array1.Length, 500000u, "namelist");
+            foreach (var item2 in array1)
+            {
+                var array3 = item2 ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "namelist[]");
+                writer.CheckFixedCount(array3.Length, 64, "namelist[]");
+                writer.WriteCharVector(array3, signExtend: true);
+            }
+        }
+
+        /// <summary>Reads a <c>namelist</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static byte[][] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            byte[][] value;
+            var count1 = reader.ReadCount(500000u, 256, "namelist");
+            var array2 = new byte[count1][];
+            for (var i3 = 0; i3 < array2.Length; i3++)
+            {
+                if ((long)reader.Remaining < 64L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "namelist[]", isTruncation: true);
+                array2[i3] = reader.ReadCharVector(64, "namelist[]");
+            }
+            value = array2;
+            return value;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>idlist</c>.</summary>
+    /// <remarks>On the wire: <c>int32 idlist&lt;500000&gt;</c>; in C#: values of type <c>int[]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class idlistCodec : global::RxGen.Runtime.Xdr.IXdrCodec<int[]>
+    {
+        private idlistCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>idlist</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, int[] value)
+        {
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "idlist");
+            writer.WriteCount(array1.Length, 500000u, "idlist");
+            foreach (var item2 in array1)
+            {
+                writer.WriteInt32(item2);
+            }
+        }
+
+        /// <summary>Reads a <c>idlist</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static int[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            int[] value;
+            var count1 = reader.ReadCount(500000u, 4, "idlist");
+            var array2 = new int[count1];
+            for (var i3 = 0; i3 < array2.Length; i3++)
+            {
+                array2[i3] = reader.ReadInt32();
+            }
+            value = array2;
+            return value;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>prlist</c>.</summary>
+    /// <remarks>On the wire: <c>int32 prlist&lt;500000&gt;</c>; in C#: values of type <c>int[]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class prlistCodec : global::RxGen.Runtime.Xdr.IXdrCodec<int[]>
+    {
+        private prlistCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>prlist</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, int[] value)
+        {
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prlist");
+            writer.WriteCount(array1.Length, 500000u, "prlist");
+            foreach (var item2 in array1)
+            {
+                writer.WriteInt32(item2);
+            }
+        }
+
+        /// <summary>Reads a <c>prlist</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static int[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            int[] value;
+            var count1 = reader.ReadCount(500000u, 4, "prlist");
+            var array2 = new int[count1];
+            for (var i3 = 0; i3 < array2.Length; i3++)
+            {
+                array2[i3] = reader.ReadInt32();
+            }
+            value = array2;
+            return value;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>prentries</c>.</summary>
+    /// <remarks>On the wire: <c>prlistentries prentries&lt;500000&gt;</c>; in C#: values of type <c>prlistentries[]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class prentriesCodec : global::RxGen.Runtime.Xdr.IXdrCodec<prlistentries[]>
+    {
+        private prentriesCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>prentries</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, prlistentries[] value)
+        {
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "prentries");
+            writer.WriteCount(array1.Length, 500000u, "prentries");
+            foreach (var item2 in array1)
+            {
+                (item2 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "prentries[]")).Encode(ref writer);
+            }
+        }
+
+        /// <summary>Reads a <c>prentries</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static prlistentries[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            prlistentries[] value;
+            var count1 = reader.ReadCount(500000u, 304, "prentries");
+            var array2 = new prlistentries[count1];
+            for (var i3 = 0; i3 < array2.Length; i3++)
+            {
+                array2[i3] = prlistentries.Decode(ref reader);
+            }
+            value = array2;
+            return value;
         }
     }
 

@@ -13,17 +13,17 @@ namespace Golden.RichOnc
         public const int RICH_SMAX = 32;
         public const int RICH_NPTS = 8;
 
-        /// <summary>Every type this file defines, by the name the IDL gives it (typedefs map to the C# type of their body).</summary>
-        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Type> Types { get; } =
-            new global::System.Collections.Generic.Dictionary<string, global::System.Type>(global::System.StringComparer.Ordinal)
+        /// <summary>Every type this file declares (structs, unions, enums and typedefs), by the name the IDL gives it, with its C# type and codec.</summary>
+        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo> Types { get; } =
+            new global::System.Collections.Generic.Dictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo>(global::System.StringComparer.Ordinal)
             {
-                ["color"] = typeof(color),
-                ["counter"] = typeof(uint),
-                ["label"] = typeof(string),
-                ["point"] = typeof(point),
-                ["node"] = typeof(node),
-                ["choice"] = typeof(choice),
-                ["rich"] = typeof(rich),
+                ["color"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForEnum<color>("color"),
+                ["counter"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<uint, counterCodec>("counter"),
+                ["label"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<string, labelCodec>("label"),
+                ["point"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<point>("point"),
+                ["node"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<node>("node"),
+                ["choice"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<choice>("choice"),
+                ["rich"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<rich>("rich"),
             };
     }
 
@@ -34,6 +34,58 @@ namespace Golden.RichOnc
         GREEN = 1,
         BLUE = 7,
         BLACK = -1,
+    }
+
+
+    /// <summary>
+        /// A typedef'd scalar and a typedef'd string, used as fields below.
+        /// </summary>
+    /// <remarks>On the wire: <c>uint32 counter</c>; in C#: values of type <c>uint</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class counterCodec : global::RxGen.Runtime.Xdr.IXdrCodec<uint>
+    {
+        private counterCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>counter</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, uint value)
+        {
+            writer.WriteUInt32(value);
+        }
+
+        /// <summary>Reads a <c>counter</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static uint Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            uint value;
+            value = reader.ReadUInt32();
+            return value;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>label</c>.</summary>
+    /// <remarks>On the wire: <c>string label&lt;8&gt;</c>; in C#: values of type <c>string</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class labelCodec : global::RxGen.Runtime.Xdr.IXdrCodec<string>
+    {
+        private labelCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>label</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, string value)
+        {
+            writer.WriteString(value, 8u, "label");
+        }
+
+        /// <summary>Reads a <c>label</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static string Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            string value;
+            value = reader.ReadString(8u, "label");
+            return value;
+        }
     }
 
 

@@ -19,17 +19,42 @@ namespace Golden.RichAfs
         public const int AR_T_TEXT = 2;
         public const int AR_T_NONE = 3;
 
-        /// <summary>Every type this file defines, by the name the IDL gives it (typedefs map to the C# type of their body).</summary>
-        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Type> Types { get; } =
-            new global::System.Collections.Generic.Dictionary<string, global::System.Type>(global::System.StringComparer.Ordinal)
+        /// <summary>Every type this file declares (structs, unions, enums and typedefs), by the name the IDL gives it, with its C# type and codec.</summary>
+        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo> Types { get; } =
+            new global::System.Collections.Generic.Dictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo>(global::System.StringComparer.Ordinal)
             {
-                ["ar_counter"] = typeof(int),
-                ["ar_pair"] = typeof(ar_pair),
-                ["ar_node"] = typeof(ar_node),
-                ["ar_choice"] = typeof(ar_choice),
-                ["ar_rich"] = typeof(ar_rich),
+                ["ar_counter"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<int, ar_counterCodec>("ar_counter"),
+                ["ar_pair"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<ar_pair>("ar_pair"),
+                ["ar_node"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<ar_node>("ar_node"),
+                ["ar_choice"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<ar_choice>("ar_choice"),
+                ["ar_rich"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<ar_rich>("ar_rich"),
             };
     }
+
+    /// <summary>The XDR codec of IDL typedef <c>ar_counter</c>.</summary>
+    /// <remarks>On the wire: <c>int32 ar_counter</c>; in C#: values of type <c>int</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class ar_counterCodec : global::RxGen.Runtime.Xdr.IXdrCodec<int>
+    {
+        private ar_counterCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>ar_counter</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, int value)
+        {
+            writer.WriteInt32(value);
+        }
+
+        /// <summary>Reads a <c>ar_counter</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static int Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            int value;
+            value = reader.ReadInt32();
+            return value;
+        }
+    }
+
 
     /// <summary>IDL struct <c>ar_pair</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]

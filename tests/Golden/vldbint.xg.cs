@@ -149,30 +149,30 @@ namespace Golden.Vl
                 /// </summary>
         public const int VLSF_DONTUSE = 32;
 
-        /// <summary>Every type this file defines, by the name the IDL gives it (typedefs map to the C# type of their body).</summary>
-        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Type> Types { get; } =
-            new global::System.Collections.Generic.Dictionary<string, global::System.Type>(global::System.StringComparer.Ordinal)
+        /// <summary>Every type this file declares (structs, unions, enums and typedefs), by the name the IDL gives it, with its C# type and codec.</summary>
+        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo> Types { get; } =
+            new global::System.Collections.Generic.Dictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo>(global::System.StringComparer.Ordinal)
             {
-                ["VldbUpdateEntry"] = typeof(VldbUpdateEntry),
-                ["VldbListByAttributes"] = typeof(VldbListByAttributes),
-                ["vldbentry"] = typeof(vldbentry),
-                ["nvldbentry"] = typeof(nvldbentry),
-                ["ListAddrByAttributes"] = typeof(ListAddrByAttributes),
-                ["uvldbentry"] = typeof(uvldbentry),
-                ["vital_vlheader"] = typeof(vital_vlheader),
-                ["vldstats"] = typeof(vldstats),
-                ["bulkentries"] = typeof(vldbentry[]),
-                ["nbulkentries"] = typeof(nvldbentry[]),
-                ["ubulkentries"] = typeof(uvldbentry[]),
-                ["bulkaddrs"] = typeof(uint[]),
-                ["VLCallBack"] = typeof(VLCallBack),
-                ["VLCapabilities"] = typeof(uint[]),
-                ["vldblist"] = typeof(single_vldbentry),
-                ["single_vldbentry"] = typeof(single_vldbentry),
-                ["vldb_list"] = typeof(vldb_list),
-                ["nvldblist"] = typeof(single_nvldbentry),
-                ["single_nvldbentry"] = typeof(single_nvldbentry),
-                ["nvldb_list"] = typeof(nvldb_list),
+                ["VldbUpdateEntry"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<VldbUpdateEntry>("VldbUpdateEntry"),
+                ["VldbListByAttributes"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<VldbListByAttributes>("VldbListByAttributes"),
+                ["vldbentry"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<vldbentry>("vldbentry"),
+                ["nvldbentry"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<nvldbentry>("nvldbentry"),
+                ["ListAddrByAttributes"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<ListAddrByAttributes>("ListAddrByAttributes"),
+                ["uvldbentry"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<uvldbentry>("uvldbentry"),
+                ["vital_vlheader"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<vital_vlheader>("vital_vlheader"),
+                ["vldstats"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<vldstats>("vldstats"),
+                ["bulkentries"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<vldbentry[], bulkentriesCodec>("bulkentries"),
+                ["nbulkentries"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<nvldbentry[], nbulkentriesCodec>("nbulkentries"),
+                ["ubulkentries"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<uvldbentry[], ubulkentriesCodec>("ubulkentries"),
+                ["bulkaddrs"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<uint[], bulkaddrsCodec>("bulkaddrs"),
+                ["VLCallBack"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<VLCallBack>("VLCallBack"),
+                ["VLCapabilities"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<uint[], VLCapabilitiesCodec>("VLCapabilities"),
+                ["vldblist"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<single_vldbentry?, vldblistCodec>("vldblist"),
+                ["single_vldbentry"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<single_vldbentry>("single_vldbentry"),
+                ["vldb_list"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<vldb_list>("vldb_list"),
+                ["nvldblist"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<single_nvldbentry?, nvldblistCodec>("nvldblist"),
+                ["single_nvldbentry"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<single_nvldbentry>("single_nvldbentry"),
+                ["nvldb_list"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<nvldb_list>("nvldb_list"),
             };
     }
 
@@ -940,6 +940,152 @@ namespace Golden.Vl
 
 
     /// <summary>
+        /// Bulk results.  Output-only arrays may be unbounded.
+        /// </summary>
+    /// <remarks>On the wire: <c>vldbentry bulkentries&lt;&gt;</c>; in C#: values of type <c>vldbentry[]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class bulkentriesCodec : global::RxGen.Runtime.Xdr.IXdrCodec<vldbentry[]>
+    {
+        private bulkentriesCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>bulkentries</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, vldbentry[] value)
+        {
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "bulkentries");
+            writer.WriteCount(array1.Length, uint.MaxValue, "bulkentries");
+            foreach (var item2 in array1)
+            {
+                (item2 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "bulkentries[]")).Encode(ref writer);
+            }
+        }
+
+        /// <summary>Reads a <c>bulkentries</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static vldbentry[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            vldbentry[] value;
+            var count1 = reader.ReadCount(uint.MaxValue, 384, "bulkentries");
+            var array2 = new vldbentry[count1];
+            for (var i3 = 0; i3 < array2.Length; i3++)
+            {
+                array2[i3] = vldbentry.Decode(ref reader);
+            }
+            value = array2;
+            return value;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>nbulkentries</c>.</summary>
+    /// <remarks>On the wire: <c>nvldbentry nbulkentries&lt;&gt;</c>; in C#: values of type <c>nvldbentry[]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class nbulkentriesCodec : global::RxGen.Runtime.Xdr.IXdrCodec<nvldbentry[]>
+    {
+        private nbulkentriesCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>nbulkentries</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, nvldbentry[] value)
+        {
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "nbulkentries");
+            writer.WriteCount(array1.Length, uint.MaxValue, "nbulkentries");
+            foreach (var item2 in array1)
+            {
+                (item2 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "nbulkentries[]")).Encode(ref writer);
+            }
+        }
+
+        /// <summary>Reads a <c>nbulkentries</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static nvldbentry[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            nvldbentry[] value;
+            var count1 = reader.ReadCount(uint.MaxValue, 476, "nbulkentries");
+            var array2 = new nvldbentry[count1];
+            for (var i3 = 0; i3 < array2.Length; i3++)
+            {
+                array2[i3] = nvldbentry.Decode(ref reader);
+            }
+            value = array2;
+            return value;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>ubulkentries</c>.</summary>
+    /// <remarks>On the wire: <c>uvldbentry ubulkentries&lt;&gt;</c>; in C#: values of type <c>uvldbentry[]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class ubulkentriesCodec : global::RxGen.Runtime.Xdr.IXdrCodec<uvldbentry[]>
+    {
+        private ubulkentriesCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>ubulkentries</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, uvldbentry[] value)
+        {
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "ubulkentries");
+            writer.WriteCount(array1.Length, uint.MaxValue, "ubulkentries");
+            foreach (var item2 in array1)
+            {
+                (item2 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "ubulkentries[]")).Encode(ref writer);
+            }
+        }
+
+        /// <summary>Reads a <c>ubulkentries</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static uvldbentry[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            uvldbentry[] value;
+            var count1 = reader.ReadCount(uint.MaxValue, 1048, "ubulkentries");
+            var array2 = new uvldbentry[count1];
+            for (var i3 = 0; i3 < array2.Length; i3++)
+            {
+                array2[i3] = uvldbentry.Decode(ref reader);
+            }
+            value = array2;
+            return value;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>bulkaddrs</c>.</summary>
+    /// <remarks>On the wire: <c>uint32 bulkaddrs&lt;500&gt;</c>; in C#: values of type <c>uint[]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class bulkaddrsCodec : global::RxGen.Runtime.Xdr.IXdrCodec<uint[]>
+    {
+        private bulkaddrsCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>bulkaddrs</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, uint[] value)
+        {
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "bulkaddrs");
+            writer.WriteCount(array1.Length, 500u, "bulkaddrs");
+            foreach (var item2 in array1)
+            {
+                writer.WriteUInt32(item2);
+            }
+        }
+
+        /// <summary>Reads a <c>bulkaddrs</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static uint[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            uint[] value;
+            var count1 = reader.ReadCount(500u, 4, "bulkaddrs");
+            var array2 = new uint[count1];
+            for (var i3 = 0; i3 < array2.Length; i3++)
+            {
+                array2[i3] = reader.ReadUInt32();
+            }
+            value = array2;
+            return value;
+        }
+    }
+
+
+    /// <summary>
         /// Old-style callback handle returned by GetAddrs (unused by servers).
         /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
@@ -973,6 +1119,80 @@ namespace Golden.Vl
             result.CallBackType = reader.ReadUInt32();
             result.Handle = reader.ReadUInt32();
             return result;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>VLCapabilities</c>.</summary>
+    /// <remarks>On the wire: <c>uint32 VLCapabilities&lt;196&gt;</c>; in C#: values of type <c>uint[]</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class VLCapabilitiesCodec : global::RxGen.Runtime.Xdr.IXdrCodec<uint[]>
+    {
+        private VLCapabilitiesCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>VLCapabilities</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, uint[] value)
+        {
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VLCapabilities");
+            writer.WriteCount(array1.Length, 196u, "VLCapabilities");
+            foreach (var item2 in array1)
+            {
+                writer.WriteUInt32(item2);
+            }
+        }
+
+        /// <summary>Reads a <c>VLCapabilities</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static uint[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            uint[] value;
+            var count1 = reader.ReadCount(196u, 4, "VLCapabilities");
+            var array2 = new uint[count1];
+            for (var i3 = 0; i3 < array2.Length; i3++)
+            {
+                array2[i3] = reader.ReadUInt32();
+            }
+            value = array2;
+            return value;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>vldblist</c>.</summary>
+    /// <remarks>On the wire: <c>single_vldbentry *vldblist</c>; in C#: values of type <c>single_vldbentry?</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class vldblistCodec : global::RxGen.Runtime.Xdr.IXdrCodec<single_vldbentry?>
+    {
+        private vldblistCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>vldblist</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, single_vldbentry? value)
+        {
+            if (value is { } present1)
+            {
+                writer.WriteBool(true);
+                present1.Encode(ref writer);
+            }
+            else writer.WriteBool(false);
+        }
+
+        /// <summary>Reads a <c>vldblist</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static single_vldbentry? Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            single_vldbentry? value;
+            if (reader.ReadBool())
+            {
+                reader.EnterNested("vldblist");
+                single_vldbentry value1;
+                value1 = single_vldbentry.Decode(ref reader);
+                value = value1;
+                reader.ExitNested();
+            }
+            else value = null;
+            return value;
         }
     }
 
@@ -1054,6 +1274,44 @@ namespace Golden.Vl
             }
             else result.Node = null;
             return result;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>nvldblist</c>.</summary>
+    /// <remarks>On the wire: <c>single_nvldbentry *nvldblist</c>; in C#: values of type <c>single_nvldbentry?</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class nvldblistCodec : global::RxGen.Runtime.Xdr.IXdrCodec<single_nvldbentry?>
+    {
+        private nvldblistCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>nvldblist</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, single_nvldbentry? value)
+        {
+            if (value is { } present1)
+            {
+                writer.WriteBool(true);
+                present1.Encode(ref writer);
+            }
+            else writer.WriteBool(false);
+        }
+
+        /// <summary>Reads a <c>nvldblist</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static single_nvldbentry? Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            single_nvldbentry? value;
+            if (reader.ReadBool())
+            {
+                reader.EnterNested("nvldblist");
+                single_nvldbentry value1;
+                value1 = single_nvldbentry.Decode(ref reader);
+                value = value1;
+                reader.ExitNested();
+            }
+            else value = null;
+            return value;
         }
     }
 

@@ -8,26 +8,6 @@ namespace Golden.YfsVl
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", "0.1.0")]
     public static partial class YfsvlIdl
     {
-        public const int VLDBVERSION_4 = 4;
-        public const int VLDBVERSION = 3;
-        public const int OVLDBVERSION = 2;
-        /// <summary>
-                /// Limits of a VLDB entry.
-                /// </summary>
-        public const int VL_MAXNAMELEN = 65;
-        public const int OMAXNSERVERS = 8;
-        public const int NMAXNSERVERS = 13;
-        public const int MAXTYPES = 3;
-        /// <summary>
-                /// Volume types, as used in voltype arguments and volumeId[] indices.
-                /// </summary>
-        public const int RWVOL = 0;
-        public const int ROVOL = 1;
-        public const int BACKVOL = 2;
-        /// <summary>
-                /// Capability words returned by the upgrade probe.
-                /// </summary>
-        public const int VLCAPABILITIESMAX = 196;
         public const int YFS_MAXENDPOINTS = 16;
         public const int YFS_MAXENDPOINTDATA = 20;
         public const int YFS_MAXCELLNAME = 256;
@@ -38,1120 +18,44 @@ namespace Golden.YfsVl
         public const int YFS_SERVER_UUID = 1;
         public const int YFS_SERVER_ENDPOINT = 2;
         /// <summary>
-                /// From '%#define VldbVersion'.
-                /// </summary>
-        public const string VldbVersion = "4";
-        /// <summary>
-                /// From '%#define VLUPDATE_VOLUMENAME'.
-                /// </summary>
-        public const int VLUPDATE_VOLUMENAME = 1;
-        /// <summary>
-                /// From '%#define VLUPDATE_FLAGS'.
-                /// </summary>
-        public const int VLUPDATE_FLAGS = 4;
-        /// <summary>
-                /// From '%#define VLUPDATE_READONLYID'.
-                /// </summary>
-        public const int VLUPDATE_READONLYID = 8;
-        /// <summary>
-                /// From '%#define VLUPDATE_BACKUPID'.
-                /// </summary>
-        public const int VLUPDATE_BACKUPID = 16;
-        /// <summary>
-                /// From '%#define VLUPDATE_REPSITES'.
-                /// </summary>
-        public const int VLUPDATE_REPSITES = 32;
-        /// <summary>
-                /// From '%#define VLUPDATE_CLONEID'.
-                /// </summary>
-        public const int VLUPDATE_CLONEID = 128;
-        /// <summary>
-                /// From '%#define VLUPDATE_VOLNAMEHASH'.
-                /// </summary>
-        public const int VLUPDATE_VOLNAMEHASH = 256;
-        /// <summary>
-                /// From '%#define VLUPDATE_RWID'.
-                /// </summary>
-        public const int VLUPDATE_RWID = 512;
-        /// <summary>
-                /// From '%#define VLLIST_SERVER'.
-                /// </summary>
-        public const int VLLIST_SERVER = 1;
-        /// <summary>
-                /// From '%#define VLLIST_PARTITION'.
-                /// </summary>
-        public const int VLLIST_PARTITION = 2;
-        /// <summary>
-                /// From '%#define VLLIST_VOLUMEID'.
-                /// </summary>
-        public const int VLLIST_VOLUMEID = 8;
-        /// <summary>
-                /// From '%#define VLLIST_FLAG'.
-                /// </summary>
-        public const int VLLIST_FLAG = 16;
-        /// <summary>
-                /// From '%#define VLADDR_IPADDR'.
-                /// </summary>
-        public const int VLADDR_IPADDR = 1;
-        /// <summary>
-                /// From '%#define VLADDR_INDEX'.
-                /// </summary>
-        public const int VLADDR_INDEX = 2;
-        /// <summary>
-                /// From '%#define VLADDR_UUID'.
-                /// </summary>
-        public const int VLADDR_UUID = 4;
-        /// <summary>
-                /// From '%#define VLOP_MOVE'.
-                /// </summary>
-        public const int VLOP_MOVE = 16;
-        /// <summary>
-                /// From '%#define VLOP_RELEASE'.
-                /// </summary>
-        public const int VLOP_RELEASE = 32;
-        /// <summary>
-                /// From '%#define VLOP_BACKUP'.
-                /// </summary>
-        public const int VLOP_BACKUP = 64;
-        /// <summary>
-                /// From '%#define VLOP_DELETE'.
-                /// </summary>
-        public const int VLOP_DELETE = 128;
-        /// <summary>
-                /// From '%#define VLOP_DUMP'.
-                /// </summary>
-        public const int VLOP_DUMP = 256;
-        /// <summary>
-                /// From '%#define VLF_RWEXISTS'.
-                /// </summary>
-        public const int VLF_RWEXISTS = 4096;
-        /// <summary>
-                /// From '%#define VLF_ROEXISTS'.
-                /// </summary>
-        public const int VLF_ROEXISTS = 8192;
-        /// <summary>
-                /// From '%#define VLF_BACKEXISTS'.
-                /// </summary>
-        public const int VLF_BACKEXISTS = 16384;
-        /// <summary>
-                /// From '%#define VLSF_NEWREPSITE'.
-                /// </summary>
-        public const int VLSF_NEWREPSITE = 1;
-        /// <summary>
-                /// From '%#define VLSF_ROVOL'.
-                /// </summary>
-        public const int VLSF_ROVOL = 2;
-        /// <summary>
-                /// From '%#define VLSF_RWVOL'.
-                /// </summary>
-        public const int VLSF_RWVOL = 4;
-        /// <summary>
-                /// From '%#define VLSF_BACKVOL'.
-                /// </summary>
-        public const int VLSF_BACKVOL = 8;
-        /// <summary>
-                /// From '%#define VLSF_UUID'.
-                /// </summary>
-        public const int VLSF_UUID = 16;
-        /// <summary>
-                /// From '%#define VLSF_DONTUSE'.
-                /// </summary>
-        public const int VLSF_DONTUSE = 32;
-        /// <summary>
                 /// From '%#define YFSVL_SERVICE_ID'.
                 /// </summary>
         public const int YFSVL_SERVICE_ID = 2503;
 
-        /// <summary>Every type this file defines, by the name the IDL gives it (typedefs map to the C# type of their body).</summary>
-        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::System.Type> Types { get; } =
-            new global::System.Collections.Generic.Dictionary<string, global::System.Type>(global::System.StringComparer.Ordinal)
+        /// <summary>Every type this file declares (structs, unions, enums and typedefs), by the name the IDL gives it, with its C# type and codec.</summary>
+        public static global::System.Collections.Generic.IReadOnlyDictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo> Types { get; } =
+            new global::System.Collections.Generic.Dictionary<string, global::RxGen.Runtime.Xdr.XdrTypeInfo>(global::System.StringComparer.Ordinal)
             {
-                ["VldbUpdateEntry"] = typeof(VldbUpdateEntry),
-                ["VldbListByAttributes"] = typeof(VldbListByAttributes),
-                ["vldbentry"] = typeof(vldbentry),
-                ["nvldbentry"] = typeof(nvldbentry),
-                ["ListAddrByAttributes"] = typeof(ListAddrByAttributes),
-                ["uvldbentry"] = typeof(uvldbentry),
-                ["vital_vlheader"] = typeof(vital_vlheader),
-                ["vldstats"] = typeof(vldstats),
-                ["bulkentries"] = typeof(vldbentry[]),
-                ["nbulkentries"] = typeof(nvldbentry[]),
-                ["ubulkentries"] = typeof(uvldbentry[]),
-                ["bulkaddrs"] = typeof(uint[]),
-                ["VLCallBack"] = typeof(VLCallBack),
-                ["VLCapabilities"] = typeof(uint[]),
-                ["vldblist"] = typeof(single_vldbentry),
-                ["single_vldbentry"] = typeof(single_vldbentry),
-                ["vldb_list"] = typeof(vldb_list),
-                ["nvldblist"] = typeof(single_nvldbentry),
-                ["single_nvldbentry"] = typeof(single_nvldbentry),
-                ["nvldb_list"] = typeof(nvldb_list),
-                ["yfsUUID"] = typeof(byte[]),
-                ["yfsServerAttributes"] = typeof(yfsServerAttributes),
-                ["yfsEndpoint"] = typeof(yfsEndpoint),
-                ["yfsEndpoints"] = typeof(yfsEndpoint[]),
+                ["yfsUUID"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<byte[], yfsUUIDCodec>("yfsUUID"),
+                ["yfsServerAttributes"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<yfsServerAttributes>("yfsServerAttributes"),
+                ["yfsEndpoint"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<yfsEndpoint>("yfsEndpoint"),
+                ["yfsEndpoints"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<yfsEndpoint[], yfsEndpointsCodec>("yfsEndpoints"),
             };
     }
 
     /// <summary>
-        /// Update request: Mask says which of the fields below are to be applied.
+        /// A raw 16-byte UUID (not the 44-byte afsUUID of the AFS-3 calls).
         /// </summary>
+    /// <remarks>On the wire: <c>opaque yfsUUID[16]</c>; in C#: values of type <c>byte[]</c>.</remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class VldbUpdateEntry : global::RxGen.Runtime.Xdr.IXdrSerializable<VldbUpdateEntry>
+    public sealed partial class yfsUUIDCodec : global::RxGen.Runtime.Xdr.IXdrCodec<byte[]>
     {
-        /// <summary><c>uint32 Mask</c></summary>
-        public uint Mask { get; set; }
-        /// <summary><c>char name[65]</c></summary>
-        public byte[] Name { get; set; } = new byte[65];
-        /// <summary><c>int32 spares3</c></summary>
-        public int Spares3 { get; set; }
-        /// <summary><c>int32 flags</c></summary>
-        public int Flags { get; set; }
-        /// <summary><c>uint32 ReadOnlyId</c></summary>
-        public uint ReadOnlyId { get; set; }
-        /// <summary><c>uint32 BackupId</c></summary>
-        public uint BackupId { get; set; }
-        /// <summary><c>uint32 cloneId</c></summary>
-        public uint CloneId { get; set; }
-        /// <summary><c>int32 nModifiedRepsites</c></summary>
-        public int NModifiedRepsites { get; set; }
-        /// <summary><c>uint32 RepsitesMask[8]</c></summary>
-        public uint[] RepsitesMask { get; set; } = new uint[8];
-        /// <summary><c>int32 RepsitesTargetServer[8]</c></summary>
-        public int[] RepsitesTargetServer { get; set; } = new int[8];
-        /// <summary><c>int32 RepsitesTargetPart[8]</c></summary>
-        public int[] RepsitesTargetPart { get; set; } = new int[8];
-        /// <summary><c>int32 RepsitesNewServer[8]</c></summary>
-        public int[] RepsitesNewServer { get; set; } = new int[8];
-        /// <summary><c>int32 RepsitesNewPart[8]</c></summary>
-        public int[] RepsitesNewPart { get; set; } = new int[8];
-        /// <summary><c>int32 RepsitesNewFlags[8]</c></summary>
-        public int[] RepsitesNewFlags { get; set; } = new int[8];
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
+        private yfsUUIDCodec()
         {
-            writer.WriteUInt32(this.Mask);
-            var array1 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.name");
-            writer.CheckFixedCount(array1.Length, 65, "VldbUpdateEntry.name");
-            writer.WriteCharVector(array1, signExtend: true);
-            var block2 = writer.Reserve(24);
-            block2.Int32(0, this.Spares3);
-            block2.Int32(4, this.Flags);
-            block2.UInt32(8, this.ReadOnlyId);
-            block2.UInt32(12, this.BackupId);
-            block2.UInt32(16, this.CloneId);
-            block2.Int32(20, this.NModifiedRepsites);
-            var array3 = this.RepsitesMask ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesMask");
-            writer.CheckFixedCount(array3.Length, 8, "VldbUpdateEntry.RepsitesMask");
-            foreach (var item4 in array3)
-            {
-                writer.WriteUInt32(item4);
-            }
-            var array5 = this.RepsitesTargetServer ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesTargetServer");
-            writer.CheckFixedCount(array5.Length, 8, "VldbUpdateEntry.RepsitesTargetServer");
-            foreach (var item6 in array5)
-            {
-                writer.WriteInt32(item6);
-            }
-            var array7 = this.RepsitesTargetPart ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesTargetPart");
-            writer.CheckFixedCount(array7.Length, 8, "VldbUpdateEntry.RepsitesTargetPart");
-            foreach (var item8 in array7)
-            {
-                writer.WriteInt32(item8);
-            }
-            var array9 = this.RepsitesNewServer ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesNewServer");
-            writer.CheckFixedCount(array9.Length, 8, "VldbUpdateEntry.RepsitesNewServer");
-            foreach (var item10 in array9)
-            {
-                writer.WriteInt32(item10);
-            }
-            var array11 = this.RepsitesNewPart ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesNewPart");
-            writer.CheckFixedCount(array11.Length, 8, "VldbUpdateEntry.RepsitesNewPart");
-            foreach (var item12 in array11)
-            {
-                writer.WriteInt32(item12);
-            }
-            var array13 = this.RepsitesNewFlags ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VldbUpdateEntry.RepsitesNewFlags");
-            writer.CheckFixedCount(array13.Length, 8, "VldbUpdateEntry.RepsitesNewFlags");
-            foreach (var item14 in array13)
-            {
-                writer.WriteInt32(item14);
-            }
         }
 
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static VldbUpdateEntry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        /// <summary>Writes a <c>yfsUUID</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, byte[] value)
         {
-            var result = new VldbUpdateEntry();
-            result.Mask = reader.ReadUInt32();
-            if ((long)reader.Remaining < 65L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "VldbUpdateEntry.name", isTruncation: true);
-            result.Name = reader.ReadCharVector(65, "VldbUpdateEntry.name");
-            result.Spares3 = reader.ReadInt32();
-            result.Flags = reader.ReadInt32();
-            result.ReadOnlyId = reader.ReadUInt32();
-            result.BackupId = reader.ReadUInt32();
-            result.CloneId = reader.ReadUInt32();
-            result.NModifiedRepsites = reader.ReadInt32();
-            if ((long)reader.Remaining < 8L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "VldbUpdateEntry.RepsitesMask", isTruncation: true);
-            var array1 = new uint[8];
-            for (var i2 = 0; i2 < array1.Length; i2++)
-            {
-                array1[i2] = reader.ReadUInt32();
-            }
-            result.RepsitesMask = array1;
-            if ((long)reader.Remaining < 8L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "VldbUpdateEntry.RepsitesTargetServer", isTruncation: true);
-            var array3 = new int[8];
-            for (var i4 = 0; i4 < array3.Length; i4++)
-            {
-                array3[i4] = reader.ReadInt32();
-            }
-            result.RepsitesTargetServer = array3;
-            if ((long)reader.Remaining < 8L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "VldbUpdateEntry.RepsitesTargetPart", isTruncation: true);
-            var array5 = new int[8];
-            for (var i6 = 0; i6 < array5.Length; i6++)
-            {
-                array5[i6] = reader.ReadInt32();
-            }
-            result.RepsitesTargetPart = array5;
-            if ((long)reader.Remaining < 8L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "VldbUpdateEntry.RepsitesNewServer", isTruncation: true);
-            var array7 = new int[8];
-            for (var i8 = 0; i8 < array7.Length; i8++)
-            {
-                array7[i8] = reader.ReadInt32();
-            }
-            result.RepsitesNewServer = array7;
-            if ((long)reader.Remaining < 8L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "VldbUpdateEntry.RepsitesNewPart", isTruncation: true);
-            var array9 = new int[8];
-            for (var i10 = 0; i10 < array9.Length; i10++)
-            {
-                array9[i10] = reader.ReadInt32();
-            }
-            result.RepsitesNewPart = array9;
-            if ((long)reader.Remaining < 8L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "VldbUpdateEntry.RepsitesNewFlags", isTruncation: true);
-            var array11 = new int[8];
-            for (var i12 = 0; i12 < array11.Length; i12++)
-            {
-                array11[i12] = reader.ReadInt32();
-            }
-            result.RepsitesNewFlags = array11;
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// Selection for ListAttributes*: Mask says which fields must match.
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class VldbListByAttributes : global::RxGen.Runtime.Xdr.IXdrSerializable<VldbListByAttributes>
-    {
-        /// <summary><c>uint32 Mask</c></summary>
-        public uint Mask { get; set; }
-        /// <summary><c>int32 server</c></summary>
-        public int Server { get; set; }
-        /// <summary><c>int32 partition</c></summary>
-        public int Partition { get; set; }
-        /// <summary><c>int32 spares3</c></summary>
-        public int Spares3 { get; set; }
-        /// <summary><c>uint32 volumeid</c></summary>
-        public uint Volumeid { get; set; }
-        /// <summary><c>int32 flag</c></summary>
-        public int Flag { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(24);
-            block1.UInt32(0, this.Mask);
-            block1.Int32(4, this.Server);
-            block1.Int32(8, this.Partition);
-            block1.Int32(12, this.Spares3);
-            block1.UInt32(16, this.Volumeid);
-            block1.Int32(20, this.Flag);
+            writer.WriteFixedOpaque(value, 16, "yfsUUID");
         }
 
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static VldbListByAttributes Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        /// <summary>Reads a <c>yfsUUID</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static byte[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new VldbListByAttributes();
-            result.Mask = reader.ReadUInt32();
-            result.Server = reader.ReadInt32();
-            result.Partition = reader.ReadInt32();
-            result.Spares3 = reader.ReadInt32();
-            result.Volumeid = reader.ReadUInt32();
-            result.Flag = reader.ReadInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// Original entry: 8 sites.
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class vldbentry : global::RxGen.Runtime.Xdr.IXdrSerializable<vldbentry>
-    {
-        /// <summary><c>char name[65]</c></summary>
-        public byte[] Name { get; set; } = new byte[65];
-        /// <summary><c>int32 spares3</c></summary>
-        public int Spares3 { get; set; }
-        /// <summary><c>int32 nServers</c></summary>
-        public int NServers { get; set; }
-        /// <summary><c>int32 serverNumber[8]</c></summary>
-        public int[] ServerNumber { get; set; } = new int[8];
-        /// <summary><c>int32 serverPartition[8]</c></summary>
-        public int[] ServerPartition { get; set; } = new int[8];
-        /// <summary><c>int32 serverFlags[8]</c></summary>
-        public int[] ServerFlags { get; set; } = new int[8];
-        /// <summary><c>uint32 volumeId[3]</c></summary>
-        public uint[] VolumeId { get; set; } = new uint[3];
-        /// <summary><c>uint32 cloneId</c></summary>
-        public uint CloneId { get; set; }
-        /// <summary><c>int32 flags</c></summary>
-        public int Flags { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var array1 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldbentry.name");
-            writer.CheckFixedCount(array1.Length, 65, "vldbentry.name");
-            writer.WriteCharVector(array1, signExtend: true);
-            var block2 = writer.Reserve(8);
-            block2.Int32(0, this.Spares3);
-            block2.Int32(4, this.NServers);
-            var array3 = this.ServerNumber ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldbentry.serverNumber");
-            writer.CheckFixedCount(array3.Length, 8, "vldbentry.serverNumber");
-            foreach (var item4 in array3)
-            {
-                writer.WriteInt32(item4);
-            }
-            var array5 = this.ServerPartition ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldbentry.serverPartition");
-            writer.CheckFixedCount(array5.Length, 8, "vldbentry.serverPartition");
-            foreach (var item6 in array5)
-            {
-                writer.WriteInt32(item6);
-            }
-            var array7 = this.ServerFlags ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldbentry.serverFlags");
-            writer.CheckFixedCount(array7.Length, 8, "vldbentry.serverFlags");
-            foreach (var item8 in array7)
-            {
-                writer.WriteInt32(item8);
-            }
-            var array9 = this.VolumeId ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldbentry.volumeId");
-            writer.CheckFixedCount(array9.Length, 3, "vldbentry.volumeId");
-            foreach (var item10 in array9)
-            {
-                writer.WriteUInt32(item10);
-            }
-            var block11 = writer.Reserve(8);
-            block11.UInt32(0, this.CloneId);
-            block11.Int32(4, this.Flags);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static vldbentry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new vldbentry();
-            if ((long)reader.Remaining < 65L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "vldbentry.name", isTruncation: true);
-            result.Name = reader.ReadCharVector(65, "vldbentry.name");
-            result.Spares3 = reader.ReadInt32();
-            result.NServers = reader.ReadInt32();
-            if ((long)reader.Remaining < 8L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "vldbentry.serverNumber", isTruncation: true);
-            var array1 = new int[8];
-            for (var i2 = 0; i2 < array1.Length; i2++)
-            {
-                array1[i2] = reader.ReadInt32();
-            }
-            result.ServerNumber = array1;
-            if ((long)reader.Remaining < 8L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "vldbentry.serverPartition", isTruncation: true);
-            var array3 = new int[8];
-            for (var i4 = 0; i4 < array3.Length; i4++)
-            {
-                array3[i4] = reader.ReadInt32();
-            }
-            result.ServerPartition = array3;
-            if ((long)reader.Remaining < 8L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "vldbentry.serverFlags", isTruncation: true);
-            var array5 = new int[8];
-            for (var i6 = 0; i6 < array5.Length; i6++)
-            {
-                array5[i6] = reader.ReadInt32();
-            }
-            result.ServerFlags = array5;
-            if ((long)reader.Remaining < 3L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "vldbentry.volumeId", isTruncation: true);
-            var array7 = new uint[3];
-            for (var i8 = 0; i8 < array7.Length; i8++)
-            {
-                array7[i8] = reader.ReadUInt32();
-            }
-            result.VolumeId = array7;
-            result.CloneId = reader.ReadUInt32();
-            result.Flags = reader.ReadInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// N entry: 13 sites, plus a match index and spares.
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class nvldbentry : global::RxGen.Runtime.Xdr.IXdrSerializable<nvldbentry>
-    {
-        /// <summary><c>char name[65]</c></summary>
-        public byte[] Name { get; set; } = new byte[65];
-        /// <summary><c>int32 nServers</c></summary>
-        public int NServers { get; set; }
-        /// <summary><c>int32 serverNumber[13]</c></summary>
-        public int[] ServerNumber { get; set; } = new int[13];
-        /// <summary><c>int32 serverPartition[13]</c></summary>
-        public int[] ServerPartition { get; set; } = new int[13];
-        /// <summary><c>int32 serverFlags[13]</c></summary>
-        public int[] ServerFlags { get; set; } = new int[13];
-        /// <summary><c>uint32 volumeId[3]</c></summary>
-        public uint[] VolumeId { get; set; } = new uint[3];
-        /// <summary><c>uint32 cloneId</c></summary>
-        public uint CloneId { get; set; }
-        /// <summary><c>int32 flags</c></summary>
-        public int Flags { get; set; }
-        /// <summary><c>int32 matchindex</c></summary>
-        public int Matchindex { get; set; }
-        /// <summary><c>int32 spares2</c></summary>
-        public int Spares2 { get; set; }
-        /// <summary><c>int32 spares3</c></summary>
-        public int Spares3 { get; set; }
-        /// <summary><c>int32 spares4</c></summary>
-        public int Spares4 { get; set; }
-        /// <summary><c>int32 spares5</c></summary>
-        public int Spares5 { get; set; }
-        /// <summary><c>int32 spares6</c></summary>
-        public int Spares6 { get; set; }
-        /// <summary><c>int32 spares7</c></summary>
-        public int Spares7 { get; set; }
-        /// <summary><c>int32 spares8</c></summary>
-        public int Spares8 { get; set; }
-        /// <summary><c>int32 spares9</c></summary>
-        public int Spares9 { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var array1 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "nvldbentry.name");
-            writer.CheckFixedCount(array1.Length, 65, "nvldbentry.name");
-            writer.WriteCharVector(array1, signExtend: true);
-            writer.WriteInt32(this.NServers);
-            var array2 = this.ServerNumber ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "nvldbentry.serverNumber");
-            writer.CheckFixedCount(array2.Length, 13, "nvldbentry.serverNumber");
-            foreach (var item3 in array2)
-            {
-                writer.WriteInt32(item3);
-            }
-            var array4 = this.ServerPartition ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "nvldbentry.serverPartition");
-            writer.CheckFixedCount(array4.Length, 13, "nvldbentry.serverPartition");
-            foreach (var item5 in array4)
-            {
-                writer.WriteInt32(item5);
-            }
-            var array6 = this.ServerFlags ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "nvldbentry.serverFlags");
-            writer.CheckFixedCount(array6.Length, 13, "nvldbentry.serverFlags");
-            foreach (var item7 in array6)
-            {
-                writer.WriteInt32(item7);
-            }
-            var array8 = this.VolumeId ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "nvldbentry.volumeId");
-            writer.CheckFixedCount(array8.Length, 3, "nvldbentry.volumeId");
-            foreach (var item9 in array8)
-            {
-                writer.WriteUInt32(item9);
-            }
-            var block10 = writer.Reserve(44);
-            block10.UInt32(0, this.CloneId);
-            block10.Int32(4, this.Flags);
-            block10.Int32(8, this.Matchindex);
-            block10.Int32(12, this.Spares2);
-            block10.Int32(16, this.Spares3);
-            block10.Int32(20, this.Spares4);
-            block10.Int32(24, this.Spares5);
-            block10.Int32(28, this.Spares6);
-            block10.Int32(32, this.Spares7);
-            block10.Int32(36, this.Spares8);
-            block10.Int32(40, this.Spares9);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static nvldbentry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new nvldbentry();
-            if ((long)reader.Remaining < 65L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "nvldbentry.name", isTruncation: true);
-            result.Name = reader.ReadCharVector(65, "nvldbentry.name");
-            result.NServers = reader.ReadInt32();
-            if ((long)reader.Remaining < 13L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "nvldbentry.serverNumber", isTruncation: true);
-            var array1 = new int[13];
-            for (var i2 = 0; i2 < array1.Length; i2++)
-            {
-                array1[i2] = reader.ReadInt32();
-            }
-            result.ServerNumber = array1;
-            if ((long)reader.Remaining < 13L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "nvldbentry.serverPartition", isTruncation: true);
-            var array3 = new int[13];
-            for (var i4 = 0; i4 < array3.Length; i4++)
-            {
-                array3[i4] = reader.ReadInt32();
-            }
-            result.ServerPartition = array3;
-            if ((long)reader.Remaining < 13L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "nvldbentry.serverFlags", isTruncation: true);
-            var array5 = new int[13];
-            for (var i6 = 0; i6 < array5.Length; i6++)
-            {
-                array5[i6] = reader.ReadInt32();
-            }
-            result.ServerFlags = array5;
-            if ((long)reader.Remaining < 3L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "nvldbentry.volumeId", isTruncation: true);
-            var array7 = new uint[3];
-            for (var i8 = 0; i8 < array7.Length; i8++)
-            {
-                array7[i8] = reader.ReadUInt32();
-            }
-            result.VolumeId = array7;
-            result.CloneId = reader.ReadUInt32();
-            result.Flags = reader.ReadInt32();
-            result.Matchindex = reader.ReadInt32();
-            result.Spares2 = reader.ReadInt32();
-            result.Spares3 = reader.ReadInt32();
-            result.Spares4 = reader.ReadInt32();
-            result.Spares5 = reader.ReadInt32();
-            result.Spares6 = reader.ReadInt32();
-            result.Spares7 = reader.ReadInt32();
-            result.Spares8 = reader.ReadInt32();
-            result.Spares9 = reader.ReadInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// Address query for GetAddrsU: Mask selects ipaddr, index or uuid.
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class ListAddrByAttributes : global::RxGen.Runtime.Xdr.IXdrSerializable<ListAddrByAttributes>
-    {
-        /// <summary><c>int32 Mask</c></summary>
-        public int Mask { get; set; }
-        /// <summary><c>uint32 ipaddr</c></summary>
-        public uint Ipaddr { get; set; }
-        /// <summary><c>int32 index</c></summary>
-        public int Index { get; set; }
-        /// <summary><c>int32 spare1</c></summary>
-        public int Spare1 { get; set; }
-        /// <summary><c>afsUUID uuid</c></summary>
-        public global::RxGen.Runtime.Afs.AfsUuid Uuid { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(16);
-            block1.Int32(0, this.Mask);
-            block1.UInt32(4, this.Ipaddr);
-            block1.Int32(8, this.Index);
-            block1.Int32(12, this.Spare1);
-            this.Uuid.Encode(ref writer);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static ListAddrByAttributes Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new ListAddrByAttributes();
-            result.Mask = reader.ReadInt32();
-            result.Ipaddr = reader.ReadUInt32();
-            result.Index = reader.ReadInt32();
-            result.Spare1 = reader.ReadInt32();
-            result.Uuid = global::RxGen.Runtime.Afs.AfsUuid.Decode(ref reader);
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// U entry: sites named by file server UUID (44 wire bytes each).
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class uvldbentry : global::RxGen.Runtime.Xdr.IXdrSerializable<uvldbentry>
-    {
-        /// <summary><c>char name[65]</c></summary>
-        public byte[] Name { get; set; } = new byte[65];
-        /// <summary><c>int32 nServers</c></summary>
-        public int NServers { get; set; }
-        /// <summary><c>afsUUID serverNumber[13]</c></summary>
-        public global::RxGen.Runtime.Afs.AfsUuid[] ServerNumber { get; set; } = new global::RxGen.Runtime.Afs.AfsUuid[13];
-        /// <summary><c>int32 serverUnique[13]</c></summary>
-        public int[] ServerUnique { get; set; } = new int[13];
-        /// <summary><c>int32 serverPartition[13]</c></summary>
-        public int[] ServerPartition { get; set; } = new int[13];
-        /// <summary><c>int32 serverFlags[13]</c></summary>
-        public int[] ServerFlags { get; set; } = new int[13];
-        /// <summary><c>uint32 volumeId[3]</c></summary>
-        public uint[] VolumeId { get; set; } = new uint[3];
-        /// <summary><c>uint32 cloneId</c></summary>
-        public uint CloneId { get; set; }
-        /// <summary><c>int32 flags</c></summary>
-        public int Flags { get; set; }
-        /// <summary><c>int32 matchindex</c></summary>
-        public int Matchindex { get; set; }
-        /// <summary><c>int32 spares2</c></summary>
-        public int Spares2 { get; set; }
-        /// <summary><c>int32 spares3</c></summary>
-        public int Spares3 { get; set; }
-        /// <summary><c>int32 spares4</c></summary>
-        public int Spares4 { get; set; }
-        /// <summary><c>int32 spares5</c></summary>
-        public int Spares5 { get; set; }
-        /// <summary><c>int32 spares6</c></summary>
-        public int Spares6 { get; set; }
-        /// <summary><c>int32 spares7</c></summary>
-        public int Spares7 { get; set; }
-        /// <summary><c>int32 spares8</c></summary>
-        public int Spares8 { get; set; }
-        /// <summary><c>int32 spares9</c></summary>
-        public int Spares9 { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var array1 = this.Name ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "uvldbentry.name");
-            writer.CheckFixedCount(array1.Length, 65, "uvldbentry.name");
-            writer.WriteCharVector(array1, signExtend: true);
-            writer.WriteInt32(this.NServers);
-            var array2 = this.ServerNumber ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "uvldbentry.serverNumber");
-            writer.CheckFixedCount(array2.Length, 13, "uvldbentry.serverNumber");
-            foreach (var item3 in array2)
-            {
-                item3.Encode(ref writer);
-            }
-            var array4 = this.ServerUnique ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "uvldbentry.serverUnique");
-            writer.CheckFixedCount(array4.Length, 13, "uvldbentry.serverUnique");
-            foreach (var item5 in array4)
-            {
-                writer.WriteInt32(item5);
-            }
-            var array6 = this.ServerPartition ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "uvldbentry.serverPartition");
-            writer.CheckFixedCount(array6.Length, 13, "uvldbentry.serverPartition");
-            foreach (var item7 in array6)
-            {
-                writer.WriteInt32(item7);
-            }
-            var array8 = this.ServerFlags ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "uvldbentry.serverFlags");
-            writer.CheckFixedCount(array8.Length, 13, "uvldbentry.serverFlags");
-            foreach (var item9 in array8)
-            {
-                writer.WriteInt32(item9);
-            }
-            var array10 = this.VolumeId ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "uvldbentry.volumeId");
-            writer.CheckFixedCount(array10.Length, 3, "uvldbentry.volumeId");
-            foreach (var item11 in array10)
-            {
-                writer.WriteUInt32(item11);
-            }
-            var block12 = writer.Reserve(44);
-            block12.UInt32(0, this.CloneId);
-            block12.Int32(4, this.Flags);
-            block12.Int32(8, this.Matchindex);
-            block12.Int32(12, this.Spares2);
-            block12.Int32(16, this.Spares3);
-            block12.Int32(20, this.Spares4);
-            block12.Int32(24, this.Spares5);
-            block12.Int32(28, this.Spares6);
-            block12.Int32(32, this.Spares7);
-            block12.Int32(36, this.Spares8);
-            block12.Int32(40, this.Spares9);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static uvldbentry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new uvldbentry();
-            if ((long)reader.Remaining < 65L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "uvldbentry.name", isTruncation: true);
-            result.Name = reader.ReadCharVector(65, "uvldbentry.name");
-            result.NServers = reader.ReadInt32();
-            if ((long)reader.Remaining < 13L * 44) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "uvldbentry.serverNumber", isTruncation: true);
-            var array1 = new global::RxGen.Runtime.Afs.AfsUuid[13];
-            for (var i2 = 0; i2 < array1.Length; i2++)
-            {
-                array1[i2] = global::RxGen.Runtime.Afs.AfsUuid.Decode(ref reader);
-            }
-            result.ServerNumber = array1;
-            if ((long)reader.Remaining < 13L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "uvldbentry.serverUnique", isTruncation: true);
-            var array3 = new int[13];
-            for (var i4 = 0; i4 < array3.Length; i4++)
-            {
-                array3[i4] = reader.ReadInt32();
-            }
-            result.ServerUnique = array3;
-            if ((long)reader.Remaining < 13L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "uvldbentry.serverPartition", isTruncation: true);
-            var array5 = new int[13];
-            for (var i6 = 0; i6 < array5.Length; i6++)
-            {
-                array5[i6] = reader.ReadInt32();
-            }
-            result.ServerPartition = array5;
-            if ((long)reader.Remaining < 13L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "uvldbentry.serverFlags", isTruncation: true);
-            var array7 = new int[13];
-            for (var i8 = 0; i8 < array7.Length; i8++)
-            {
-                array7[i8] = reader.ReadInt32();
-            }
-            result.ServerFlags = array7;
-            if ((long)reader.Remaining < 3L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "uvldbentry.volumeId", isTruncation: true);
-            var array9 = new uint[3];
-            for (var i10 = 0; i10 < array9.Length; i10++)
-            {
-                array9[i10] = reader.ReadUInt32();
-            }
-            result.VolumeId = array9;
-            result.CloneId = reader.ReadUInt32();
-            result.Flags = reader.ReadInt32();
-            result.Matchindex = reader.ReadInt32();
-            result.Spares2 = reader.ReadInt32();
-            result.Spares3 = reader.ReadInt32();
-            result.Spares4 = reader.ReadInt32();
-            result.Spares5 = reader.ReadInt32();
-            result.Spares6 = reader.ReadInt32();
-            result.Spares7 = reader.ReadInt32();
-            result.Spares8 = reader.ReadInt32();
-            result.Spares9 = reader.ReadInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// The database header fields GetStats reports.
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class vital_vlheader : global::RxGen.Runtime.Xdr.IXdrSerializable<vital_vlheader>
-    {
-        /// <summary><c>int32 vldbversion</c></summary>
-        public int Vldbversion { get; set; }
-        /// <summary><c>int32 headersize</c></summary>
-        public int Headersize { get; set; }
-        /// <summary><c>int32 freePtr</c></summary>
-        public int FreePtr { get; set; }
-        /// <summary><c>int32 eofPtr</c></summary>
-        public int EofPtr { get; set; }
-        /// <summary><c>int32 allocs</c></summary>
-        public int Allocs { get; set; }
-        /// <summary><c>int32 frees</c></summary>
-        public int Frees { get; set; }
-        /// <summary><c>uint32 MaxVolumeId</c></summary>
-        public uint MaxVolumeId { get; set; }
-        /// <summary><c>int32 totalEntries[3]</c></summary>
-        public int[] TotalEntries { get; set; } = new int[3];
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(28);
-            block1.Int32(0, this.Vldbversion);
-            block1.Int32(4, this.Headersize);
-            block1.Int32(8, this.FreePtr);
-            block1.Int32(12, this.EofPtr);
-            block1.Int32(16, this.Allocs);
-            block1.Int32(20, this.Frees);
-            block1.UInt32(24, this.MaxVolumeId);
-            var array2 = this.TotalEntries ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vital_vlheader.totalEntries");
-            writer.CheckFixedCount(array2.Length, 3, "vital_vlheader.totalEntries");
-            foreach (var item3 in array2)
-            {
-                writer.WriteInt32(item3);
-            }
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static vital_vlheader Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new vital_vlheader();
-            result.Vldbversion = reader.ReadInt32();
-            result.Headersize = reader.ReadInt32();
-            result.FreePtr = reader.ReadInt32();
-            result.EofPtr = reader.ReadInt32();
-            result.Allocs = reader.ReadInt32();
-            result.Frees = reader.ReadInt32();
-            result.MaxVolumeId = reader.ReadUInt32();
-            if ((long)reader.Remaining < 3L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "vital_vlheader.totalEntries", isTruncation: true);
-            var array1 = new int[3];
-            for (var i2 = 0; i2 < array1.Length; i2++)
-            {
-                array1[i2] = reader.ReadInt32();
-            }
-            result.TotalEntries = array1;
-            return result;
-        }
-    }
-
-
-    /// <summary>IDL struct <c>vldstats</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class vldstats : global::RxGen.Runtime.Xdr.IXdrSerializable<vldstats>
-    {
-        /// <summary><c>uint32 start_time</c></summary>
-        public uint StartTime { get; set; }
-        /// <summary><c>int32 requests[50]</c></summary>
-        public int[] Requests { get; set; } = new int[50];
-        /// <summary><c>int32 aborts[50]</c></summary>
-        public int[] Aborts { get; set; } = new int[50];
-        /// <summary><c>int32 reserved[5]</c></summary>
-        public int[] Reserved { get; set; } = new int[5];
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            writer.WriteUInt32(this.StartTime);
-            var array1 = this.Requests ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldstats.requests");
-            writer.CheckFixedCount(array1.Length, 50, "vldstats.requests");
-            foreach (var item2 in array1)
-            {
-                writer.WriteInt32(item2);
-            }
-            var array3 = this.Aborts ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldstats.aborts");
-            writer.CheckFixedCount(array3.Length, 50, "vldstats.aborts");
-            foreach (var item4 in array3)
-            {
-                writer.WriteInt32(item4);
-            }
-            var array5 = this.Reserved ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "vldstats.reserved");
-            writer.CheckFixedCount(array5.Length, 5, "vldstats.reserved");
-            foreach (var item6 in array5)
-            {
-                writer.WriteInt32(item6);
-            }
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static vldstats Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new vldstats();
-            result.StartTime = reader.ReadUInt32();
-            if ((long)reader.Remaining < 50L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "vldstats.requests", isTruncation: true);
-            var array1 = new int[50];
-            for (var i2 = 0; i2 < array1.Length; i2++)
-            {
-                array1[i2] = reader.ReadInt32();
-            }
-            result.Requests = array1;
-            if ((long)reader.Remaining < 50L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "vldstats.aborts", isTruncation: true);
-            var array3 = new int[50];
-            for (var i4 = 0; i4 < array3.Length; i4++)
-            {
-                array3[i4] = reader.ReadInt32();
-            }
-            result.Aborts = array3;
-            if ((long)reader.Remaining < 5L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "vldstats.reserved", isTruncation: true);
-            var array5 = new int[5];
-            for (var i6 = 0; i6 < array5.Length; i6++)
-            {
-                array5[i6] = reader.ReadInt32();
-            }
-            result.Reserved = array5;
-            return result;
-        }
-    }
-
-
-    /// <summary>
-        /// Old-style callback handle returned by GetAddrs (unused by servers).
-        /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class VLCallBack : global::RxGen.Runtime.Xdr.IXdrSerializable<VLCallBack>
-    {
-        /// <summary><c>uint32 CallBackVersion</c></summary>
-        public uint CallBackVersion { get; set; }
-        /// <summary><c>uint32 ExpirationTime</c></summary>
-        public uint ExpirationTime { get; set; }
-        /// <summary><c>uint32 CallBackType</c></summary>
-        public uint CallBackType { get; set; }
-        /// <summary><c>uint32 Handle</c></summary>
-        public uint Handle { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var block1 = writer.Reserve(16);
-            block1.UInt32(0, this.CallBackVersion);
-            block1.UInt32(4, this.ExpirationTime);
-            block1.UInt32(8, this.CallBackType);
-            block1.UInt32(12, this.Handle);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static VLCallBack Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new VLCallBack();
-            result.CallBackVersion = reader.ReadUInt32();
-            result.ExpirationTime = reader.ReadUInt32();
-            result.CallBackType = reader.ReadUInt32();
-            result.Handle = reader.ReadUInt32();
-            return result;
-        }
-    }
-
-
-    /// <summary>IDL struct <c>single_vldbentry</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class single_vldbentry : global::RxGen.Runtime.Xdr.IXdrSerializable<single_vldbentry>
-    {
-        /// <summary><c>vldbentry VldbEntry</c></summary>
-        public vldbentry VldbEntry { get; set; } = new vldbentry();
-        /// <summary><c>vldblist next_vldb</c></summary>
-        public single_vldbentry? NextVldb { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var node = this;
-            while (true)
-            {
-                (node.VldbEntry ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "single_vldbentry.VldbEntry")).Encode(ref writer);
-                var next = node.NextVldb;
-                writer.WriteBool(next is not null);
-                if (next is null) break;
-                node = next;
-            }
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static single_vldbentry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var head = new single_vldbentry();
-            var node = head;
-            while (true)
-            {
-                node.VldbEntry = vldbentry.Decode(ref reader);
-                if (!reader.ReadBool())
-                {
-                    node.NextVldb = null;
-                    break;
-                }
-                var next = new single_vldbentry();
-                node.NextVldb = next;
-                node = next;
-            }
-            return head;
-        }
-    }
-
-
-    /// <summary>IDL struct <c>vldb_list</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class vldb_list : global::RxGen.Runtime.Xdr.IXdrSerializable<vldb_list>
-    {
-        /// <summary><c>vldblist node</c></summary>
-        public single_vldbentry? Node { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            if (this.Node is { } present1)
-            {
-                writer.WriteBool(true);
-                present1.Encode(ref writer);
-            }
-            else writer.WriteBool(false);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static vldb_list Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new vldb_list();
-            if (reader.ReadBool())
-            {
-                reader.EnterNested("vldb_list.node");
-                single_vldbentry value1;
-                value1 = single_vldbentry.Decode(ref reader);
-                result.Node = value1;
-                reader.ExitNested();
-            }
-            else result.Node = null;
-            return result;
-        }
-    }
-
-
-    /// <summary>IDL struct <c>single_nvldbentry</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class single_nvldbentry : global::RxGen.Runtime.Xdr.IXdrSerializable<single_nvldbentry>
-    {
-        /// <summary><c>nvldbentry VldbEntry</c></summary>
-        public nvldbentry VldbEntry { get; set; } = new nvldbentry();
-        /// <summary><c>nvldblist next_vldb</c></summary>
-        public single_nvldbentry? NextVldb { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            var node = this;
-            while (true)
-            {
-                (node.VldbEntry ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "single_nvldbentry.VldbEntry")).Encode(ref writer);
-                var next = node.NextVldb;
-                writer.WriteBool(next is not null);
-                if (next is null) break;
-                node = next;
-            }
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static single_nvldbentry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var head = new single_nvldbentry();
-            var node = head;
-            while (true)
-            {
-                node.VldbEntry = nvldbentry.Decode(ref reader);
-                if (!reader.ReadBool())
-                {
-                    node.NextVldb = null;
-                    break;
-                }
-                var next = new single_nvldbentry();
-                node.NextVldb = next;
-                node = next;
-            }
-            return head;
-        }
-    }
-
-
-    /// <summary>IDL struct <c>nvldb_list</c>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class nvldb_list : global::RxGen.Runtime.Xdr.IXdrSerializable<nvldb_list>
-    {
-        /// <summary><c>nvldblist node</c></summary>
-        public single_nvldbentry? Node { get; set; }
-
-        /// <summary>Writes this value in XDR.</summary>
-        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
-        {
-            if (this.Node is { } present1)
-            {
-                writer.WriteBool(true);
-                present1.Encode(ref writer);
-            }
-            else writer.WriteBool(false);
-        }
-
-        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
-        public static nvldb_list Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            var result = new nvldb_list();
-            if (reader.ReadBool())
-            {
-                reader.EnterNested("nvldb_list.node");
-                single_nvldbentry value1;
-                value1 = single_nvldbentry.Decode(ref reader);
-                result.Node = value1;
-                reader.ExitNested();
-            }
-            else result.Node = null;
-            return result;
+            byte[] value;
+            value = reader.ReadFixedOpaque(16, "yfsUUID");
+            return value;
         }
     }
 
@@ -1265,3011 +169,38 @@ namespace Golden.YfsVl
     }
 
 
-    /// <summary>Rx package <c>VL_</c>: service id, opcodes, rxgen's function-name table and the XDR codec of every procedure.</summary>
+    /// <summary>The XDR codec of IDL typedef <c>yfsEndpoints</c>.</summary>
+    /// <remarks>On the wire: <c>yfsEndpoint yfsEndpoints&lt;16&gt;</c>; in C#: values of type <c>yfsEndpoint[]</c>.</remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public static partial class VLProtocol
+    public sealed partial class yfsEndpointsCodec : global::RxGen.Runtime.Xdr.IXdrCodec<yfsEndpoint[]>
     {
-        /// <summary>The rxgen package name (prefix of every procedure's C name).</summary>
-        public const string PackageName = "VL_";
-
-        /// <summary>The Rx service id this package is served as.</summary>
-        public const ushort ServiceId = 52;
-
-        /// <summary>rxgen's <c>statindex</c> (RPC statistics interface number).</summary>
-        public const int StatIndex = 15;
-
-        /// <summary>Procedure names in declaration order (rxgen's <c>VL_function_names</c>, the stat index order).</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<string> FunctionNames { get; } = new string[] { "VL_ProbeServer", "VL_GetEntryByNameO", "VL_GetEntryByNameN", "VL_GetEntryByNameU", "VL_GetAddrsU", "VL_CreateEntry", "VL_DeleteEntry", "VL_GetEntryByID", "VL_GetNewVolumeId", "VL_ReplaceEntry", "VL_UpdateEntry", "VL_SetLock", "VL_ReleaseLock", "VL_ListEntry", "VL_ListAttributes", "VL_GetStats", "VL_GetAddrs", "VL_ChangeAddr", "VL_CreateEntryN", "VL_GetEntryByIDN", "VL_ReplaceEntryN", "VL_ListEntryN", "VL_ListAttributesN", "VL_UpdateEntryByName", "VL_RegisterAddrs", "VL_ListAttributesN2", "VL_LinkedList", "VL_LinkedListN", "VL_GetCapabilities" };
-
-        /// <summary>Opcodes by procedure name.</summary>
-        public static class Opcodes
+        private yfsEndpointsCodec()
         {
-            public const int ProbeServer = 514;
-            public const int GetEntryByNameO = 504;
-            public const int GetEntryByNameN = 519;
-            public const int GetEntryByNameU = 527;
-            public const int GetAddrsU = 533;
-            public const int CreateEntry = 501;
-            public const int DeleteEntry = 502;
-            public const int GetEntryByID = 503;
-            public const int GetNewVolumeId = 505;
-            public const int ReplaceEntry = 506;
-            public const int UpdateEntry = 507;
-            public const int SetLock = 508;
-            public const int ReleaseLock = 509;
-            public const int ListEntry = 510;
-            public const int ListAttributes = 511;
-            public const int GetStats = 513;
-            public const int GetAddrs = 515;
-            public const int ChangeAddr = 516;
-            public const int CreateEntryN = 517;
-            public const int GetEntryByIDN = 518;
-            public const int ReplaceEntryN = 520;
-            public const int ListEntryN = 521;
-            public const int ListAttributesN = 522;
-            public const int UpdateEntryByName = 524;
-            public const int RegisterAddrs = 532;
-            public const int ListAttributesN2 = 534;
-            public const int LinkedList = 512;
-            public const int LinkedListN = 523;
-            public const int GetCapabilities = 65537;
         }
 
-        /// <summary>The procedure name of an opcode, or null.</summary>
-        public static string? GetOpcodeName(int opcode) => opcode switch
+        /// <summary>Writes a <c>yfsEndpoints</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, yfsEndpoint[] value)
         {
-            514 => "ProbeServer",
-            504 => "GetEntryByNameO",
-            519 => "GetEntryByNameN",
-            527 => "GetEntryByNameU",
-            533 => "GetAddrsU",
-            501 => "CreateEntry",
-            502 => "DeleteEntry",
-            503 => "GetEntryByID",
-            505 => "GetNewVolumeId",
-            506 => "ReplaceEntry",
-            507 => "UpdateEntry",
-            508 => "SetLock",
-            509 => "ReleaseLock",
-            510 => "ListEntry",
-            511 => "ListAttributes",
-            513 => "GetStats",
-            515 => "GetAddrs",
-            516 => "ChangeAddr",
-            517 => "CreateEntryN",
-            518 => "GetEntryByIDN",
-            520 => "ReplaceEntryN",
-            521 => "ListEntryN",
-            522 => "ListAttributesN",
-            524 => "UpdateEntryByName",
-            532 => "RegisterAddrs",
-            534 => "ListAttributesN2",
-            512 => "LinkedList",
-            523 => "LinkedListN",
-            65537 => "GetCapabilities",
-            _ => null,
-        };
-
-        /// <summary>Request of <c>ProbeServer() = 514</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeProbeServerRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(514);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of ProbeServer (the opcode already read).</summary>
-        public static void DecodeProbeServerRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            return;
-        }
-
-        /// <summary>Reply of ProbeServer: OUT/INOUT values.</summary>
-        public static void EncodeProbeServerReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of ProbeServer; trailing bytes are an error.</summary>
-        public static void DecodeProbeServerReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            reader.EnsureAtEnd("VL_ProbeServer reply");
-        }
-
-        /// <summary>Request of <c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeGetEntryByNameORequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, string volumename)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(504);
-            writer.WriteString(volumename, 65u, "VL_GetEntryByNameO.volumename");
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of GetEntryByNameO (the opcode already read).</summary>
-        public static string DecodeGetEntryByNameORequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            string volumename;
-            volumename = reader.ReadString(65u, "VL_GetEntryByNameO.volumename");
-            return volumename;
-        }
-
-        /// <summary>Reply of GetEntryByNameO: OUT/INOUT values.</summary>
-        public static void EncodeGetEntryByNameOReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, vldbentry reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_GetEntryByNameO.entry")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of GetEntryByNameO; trailing bytes are an error.</summary>
-        public static vldbentry DecodeGetEntryByNameOReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            vldbentry entry;
-            entry = vldbentry.Decode(ref reader);
-            reader.EnsureAtEnd("VL_GetEntryByNameO reply");
-            return entry;
-        }
-
-        /// <summary>Request of <c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeGetEntryByNameNRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, string volumename)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(519);
-            writer.WriteString(volumename, 65u, "VL_GetEntryByNameN.volumename");
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of GetEntryByNameN (the opcode already read).</summary>
-        public static string DecodeGetEntryByNameNRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            string volumename;
-            volumename = reader.ReadString(65u, "VL_GetEntryByNameN.volumename");
-            return volumename;
-        }
-
-        /// <summary>Reply of GetEntryByNameN: OUT/INOUT values.</summary>
-        public static void EncodeGetEntryByNameNReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, nvldbentry reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_GetEntryByNameN.entry")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of GetEntryByNameN; trailing bytes are an error.</summary>
-        public static nvldbentry DecodeGetEntryByNameNReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            nvldbentry entry;
-            entry = nvldbentry.Decode(ref reader);
-            reader.EnsureAtEnd("VL_GetEntryByNameN reply");
-            return entry;
-        }
-
-        /// <summary>Request of <c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeGetEntryByNameURequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, string volumename)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(527);
-            writer.WriteString(volumename, 65u, "VL_GetEntryByNameU.volumename");
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of GetEntryByNameU (the opcode already read).</summary>
-        public static string DecodeGetEntryByNameURequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            string volumename;
-            volumename = reader.ReadString(65u, "VL_GetEntryByNameU.volumename");
-            return volumename;
-        }
-
-        /// <summary>Reply of GetEntryByNameU: OUT/INOUT values.</summary>
-        public static void EncodeGetEntryByNameUReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uvldbentry reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_GetEntryByNameU.entry")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of GetEntryByNameU; trailing bytes are an error.</summary>
-        public static uvldbentry DecodeGetEntryByNameUReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            uvldbentry entry;
-            entry = uvldbentry.Decode(ref reader);
-            reader.EnsureAtEnd("VL_GetEntryByNameU reply");
-            return entry;
-        }
-
-        /// <summary>Request of <c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeGetAddrsURequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, ListAddrByAttributes inaddr)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(533);
-            (inaddr ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_GetAddrsU.inaddr")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of GetAddrsU (the opcode already read).</summary>
-        public static ListAddrByAttributes DecodeGetAddrsURequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            ListAddrByAttributes inaddr;
-            inaddr = ListAddrByAttributes.Decode(ref reader);
-            return inaddr;
-        }
-
-        /// <summary>Reply of GetAddrsU: OUT/INOUT values.</summary>
-        public static void EncodeGetAddrsUReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VLGetAddrsUResult reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            reply.Uuidp1.Encode(ref writer);
-            writer.WriteInt32(reply.Uniquifier);
-            writer.WriteInt32(reply.Nentries);
-            var array1 = reply.Blkaddrs ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VL_GetAddrsU.blkaddrs");
-            writer.WriteCount(array1.Length, 500u, "VL_GetAddrsU.blkaddrs");
+            var array1 = value ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "yfsEndpoints");
+            writer.WriteCount(array1.Length, 16u, "yfsEndpoints");
             foreach (var item2 in array1)
             {
-                writer.WriteUInt32(item2);
+                (item2 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "yfsEndpoints[]")).Encode(ref writer);
             }
-            writer.Flush();
         }
 
-        /// <summary>Decodes the reply of GetAddrsU; trailing bytes are an error.</summary>
-        public static VLGetAddrsUResult DecodeGetAddrsUReply(global::System.ReadOnlySpan<byte> data)
+        /// <summary>Reads a <c>yfsEndpoints</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static yfsEndpoint[] Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            global::RxGen.Runtime.Afs.AfsUuid uuidp1;
-            uuidp1 = global::RxGen.Runtime.Afs.AfsUuid.Decode(ref reader);
-            int uniquifier;
-            uniquifier = reader.ReadInt32();
-            int nentries;
-            nentries = reader.ReadInt32();
-            uint[] blkaddrs;
-            var count1 = reader.ReadCount(500u, 4, "VL_GetAddrsU.blkaddrs");
-            var array2 = new uint[count1];
+            yfsEndpoint[] value;
+            var count1 = reader.ReadCount(16u, 8, "yfsEndpoints");
+            var array2 = new yfsEndpoint[count1];
             for (var i3 = 0; i3 < array2.Length; i3++)
             {
-                array2[i3] = reader.ReadUInt32();
+                array2[i3] = yfsEndpoint.Decode(ref reader);
             }
-            blkaddrs = array2;
-            reader.EnsureAtEnd("VL_GetAddrsU reply");
-            return new VLGetAddrsUResult(uuidp1, uniquifier, nentries, blkaddrs);
-        }
-
-        /// <summary>Request of <c>CreateEntry(IN vldbentry newentry) = 501</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeCreateEntryRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, vldbentry newentry)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(501);
-            (newentry ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_CreateEntry.newentry")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of CreateEntry (the opcode already read).</summary>
-        public static vldbentry DecodeCreateEntryRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            vldbentry newentry;
-            newentry = vldbentry.Decode(ref reader);
-            return newentry;
-        }
-
-        /// <summary>Reply of CreateEntry: OUT/INOUT values.</summary>
-        public static void EncodeCreateEntryReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of CreateEntry; trailing bytes are an error.</summary>
-        public static void DecodeCreateEntryReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            reader.EnsureAtEnd("VL_CreateEntry reply");
-        }
-
-        /// <summary>Request of <c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeDeleteEntryRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint volid, int voltype)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(502);
-            writer.WriteUInt32(volid);
-            writer.WriteInt32(voltype);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of DeleteEntry (the opcode already read).</summary>
-        public static (uint volid, int voltype) DecodeDeleteEntryRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            uint volid;
-            volid = reader.ReadUInt32();
-            int voltype;
-            voltype = reader.ReadInt32();
-            return (volid, voltype);
-        }
-
-        /// <summary>Reply of DeleteEntry: OUT/INOUT values.</summary>
-        public static void EncodeDeleteEntryReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of DeleteEntry; trailing bytes are an error.</summary>
-        public static void DecodeDeleteEntryReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            reader.EnsureAtEnd("VL_DeleteEntry reply");
-        }
-
-        /// <summary>Request of <c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeGetEntryByIDRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint volid, int voltype)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(503);
-            writer.WriteUInt32(volid);
-            writer.WriteInt32(voltype);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of GetEntryByID (the opcode already read).</summary>
-        public static (uint volid, int voltype) DecodeGetEntryByIDRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            uint volid;
-            volid = reader.ReadUInt32();
-            int voltype;
-            voltype = reader.ReadInt32();
-            return (volid, voltype);
-        }
-
-        /// <summary>Reply of GetEntryByID: OUT/INOUT values.</summary>
-        public static void EncodeGetEntryByIDReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, vldbentry reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_GetEntryByID.entry")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of GetEntryByID; trailing bytes are an error.</summary>
-        public static vldbentry DecodeGetEntryByIDReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            vldbentry entry;
-            entry = vldbentry.Decode(ref reader);
-            reader.EnsureAtEnd("VL_GetEntryByID reply");
-            return entry;
-        }
-
-        /// <summary>Request of <c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeGetNewVolumeIdRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint bumpcount)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(505);
-            writer.WriteUInt32(bumpcount);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of GetNewVolumeId (the opcode already read).</summary>
-        public static uint DecodeGetNewVolumeIdRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            uint bumpcount;
-            bumpcount = reader.ReadUInt32();
-            return bumpcount;
-        }
-
-        /// <summary>Reply of GetNewVolumeId: OUT/INOUT values.</summary>
-        public static void EncodeGetNewVolumeIdReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteUInt32(reply);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of GetNewVolumeId; trailing bytes are an error.</summary>
-        public static uint DecodeGetNewVolumeIdReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            uint newvolumid;
-            newvolumid = reader.ReadUInt32();
-            reader.EnsureAtEnd("VL_GetNewVolumeId reply");
-            return newvolumid;
-        }
-
-        /// <summary>Request of <c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeReplaceEntryRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint volid, int voltype, vldbentry newentry, int releaseType)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(506);
-            writer.WriteUInt32(volid);
-            writer.WriteInt32(voltype);
-            (newentry ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_ReplaceEntry.newentry")).Encode(ref writer);
-            writer.WriteInt32(releaseType);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of ReplaceEntry (the opcode already read).</summary>
-        public static (uint volid, int voltype, vldbentry newentry, int releaseType) DecodeReplaceEntryRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            uint volid;
-            volid = reader.ReadUInt32();
-            int voltype;
-            voltype = reader.ReadInt32();
-            vldbentry newentry;
-            newentry = vldbentry.Decode(ref reader);
-            int releaseType;
-            releaseType = reader.ReadInt32();
-            return (volid, voltype, newentry, releaseType);
-        }
-
-        /// <summary>Reply of ReplaceEntry: OUT/INOUT values.</summary>
-        public static void EncodeReplaceEntryReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of ReplaceEntry; trailing bytes are an error.</summary>
-        public static void DecodeReplaceEntryReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            reader.EnsureAtEnd("VL_ReplaceEntry reply");
-        }
-
-        /// <summary>Request of <c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeUpdateEntryRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(507);
-            writer.WriteUInt32(volid);
-            writer.WriteInt32(voltype);
-            (updateEntry ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_UpdateEntry.UpdateEntry")).Encode(ref writer);
-            writer.WriteInt32(releaseType);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of UpdateEntry (the opcode already read).</summary>
-        public static (uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType) DecodeUpdateEntryRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            uint volid;
-            volid = reader.ReadUInt32();
-            int voltype;
-            voltype = reader.ReadInt32();
-            VldbUpdateEntry updateEntry;
-            updateEntry = VldbUpdateEntry.Decode(ref reader);
-            int releaseType;
-            releaseType = reader.ReadInt32();
-            return (volid, voltype, updateEntry, releaseType);
-        }
-
-        /// <summary>Reply of UpdateEntry: OUT/INOUT values.</summary>
-        public static void EncodeUpdateEntryReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of UpdateEntry; trailing bytes are an error.</summary>
-        public static void DecodeUpdateEntryReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            reader.EnsureAtEnd("VL_UpdateEntry reply");
-        }
-
-        /// <summary>Request of <c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeSetLockRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint volid, int voltype, int voloper)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(508);
-            writer.WriteUInt32(volid);
-            writer.WriteInt32(voltype);
-            writer.WriteInt32(voloper);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of SetLock (the opcode already read).</summary>
-        public static (uint volid, int voltype, int voloper) DecodeSetLockRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            uint volid;
-            volid = reader.ReadUInt32();
-            int voltype;
-            voltype = reader.ReadInt32();
-            int voloper;
-            voloper = reader.ReadInt32();
-            return (volid, voltype, voloper);
-        }
-
-        /// <summary>Reply of SetLock: OUT/INOUT values.</summary>
-        public static void EncodeSetLockReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of SetLock; trailing bytes are an error.</summary>
-        public static void DecodeSetLockReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            reader.EnsureAtEnd("VL_SetLock reply");
-        }
-
-        /// <summary>Request of <c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeReleaseLockRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint volid, int voltype, int releaseType)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(509);
-            writer.WriteUInt32(volid);
-            writer.WriteInt32(voltype);
-            writer.WriteInt32(releaseType);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of ReleaseLock (the opcode already read).</summary>
-        public static (uint volid, int voltype, int releaseType) DecodeReleaseLockRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            uint volid;
-            volid = reader.ReadUInt32();
-            int voltype;
-            voltype = reader.ReadInt32();
-            int releaseType;
-            releaseType = reader.ReadInt32();
-            return (volid, voltype, releaseType);
-        }
-
-        /// <summary>Reply of ReleaseLock: OUT/INOUT values.</summary>
-        public static void EncodeReleaseLockReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of ReleaseLock; trailing bytes are an error.</summary>
-        public static void DecodeReleaseLockReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            reader.EnsureAtEnd("VL_ReleaseLock reply");
-        }
-
-        /// <summary>Request of <c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeListEntryRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, int previousIndex)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(510);
-            writer.WriteInt32(previousIndex);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of ListEntry (the opcode already read).</summary>
-        public static int DecodeListEntryRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            int previousIndex;
-            previousIndex = reader.ReadInt32();
-            return previousIndex;
-        }
-
-        /// <summary>Reply of ListEntry: OUT/INOUT values.</summary>
-        public static void EncodeListEntryReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VLListEntryResult reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(reply.Count);
-            writer.WriteInt32(reply.NextIndex);
-            (reply.Entry ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_ListEntry.entry")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of ListEntry; trailing bytes are an error.</summary>
-        public static VLListEntryResult DecodeListEntryReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            int count;
-            count = reader.ReadInt32();
-            int nextIndex;
-            nextIndex = reader.ReadInt32();
-            vldbentry entry;
-            entry = vldbentry.Decode(ref reader);
-            reader.EnsureAtEnd("VL_ListEntry reply");
-            return new VLListEntryResult(count, nextIndex, entry);
-        }
-
-        /// <summary>Request of <c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeListAttributesRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VldbListByAttributes attributes)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(511);
-            (attributes ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_ListAttributes.attributes")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of ListAttributes (the opcode already read).</summary>
-        public static VldbListByAttributes DecodeListAttributesRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            VldbListByAttributes attributes;
-            attributes = VldbListByAttributes.Decode(ref reader);
-            return attributes;
-        }
-
-        /// <summary>Reply of ListAttributes: OUT/INOUT values.</summary>
-        public static void EncodeListAttributesReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VLListAttributesResult reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(reply.Nentries);
-            var array1 = reply.Blkentries ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VL_ListAttributes.blkentries");
-            writer.WriteCount(array1.Length, uint.MaxValue, "VL_ListAttributes.blkentries");
-            foreach (var item2 in array1)
-            {
-                (item2 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_ListAttributes.blkentries[]")).Encode(ref writer);
-            }
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of ListAttributes; trailing bytes are an error.</summary>
-        public static VLListAttributesResult DecodeListAttributesReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            int nentries;
-            nentries = reader.ReadInt32();
-            vldbentry[] blkentries;
-            var count1 = reader.ReadCount(uint.MaxValue, 384, "VL_ListAttributes.blkentries");
-            var array2 = new vldbentry[count1];
-            for (var i3 = 0; i3 < array2.Length; i3++)
-            {
-                array2[i3] = vldbentry.Decode(ref reader);
-            }
-            blkentries = array2;
-            reader.EnsureAtEnd("VL_ListAttributes reply");
-            return new VLListAttributesResult(nentries, blkentries);
-        }
-
-        /// <summary>Request of <c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeGetStatsRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(513);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of GetStats (the opcode already read).</summary>
-        public static void DecodeGetStatsRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            return;
-        }
-
-        /// <summary>Reply of GetStats: OUT/INOUT values.</summary>
-        public static void EncodeGetStatsReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VLGetStatsResult reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            (reply.Stats ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_GetStats.stats")).Encode(ref writer);
-            (reply.VitalHeader ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_GetStats.vital_header")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of GetStats; trailing bytes are an error.</summary>
-        public static VLGetStatsResult DecodeGetStatsReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            vldstats stats;
-            stats = vldstats.Decode(ref reader);
-            vital_vlheader vitalHeader;
-            vitalHeader = vital_vlheader.Decode(ref reader);
-            reader.EnsureAtEnd("VL_GetStats reply");
-            return new VLGetStatsResult(stats, vitalHeader);
-        }
-
-        /// <summary>Request of <c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeGetAddrsRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, int handle, int spare2)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(515);
-            writer.WriteInt32(handle);
-            writer.WriteInt32(spare2);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of GetAddrs (the opcode already read).</summary>
-        public static (int handle, int spare2) DecodeGetAddrsRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            int handle;
-            handle = reader.ReadInt32();
-            int spare2;
-            spare2 = reader.ReadInt32();
-            return (handle, spare2);
-        }
-
-        /// <summary>Reply of GetAddrs: OUT/INOUT values.</summary>
-        public static void EncodeGetAddrsReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VLGetAddrsResult reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            (reply.Spare3 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_GetAddrs.spare3")).Encode(ref writer);
-            writer.WriteInt32(reply.Nentries);
-            var array1 = reply.Blkaddrs ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VL_GetAddrs.blkaddrs");
-            writer.WriteCount(array1.Length, 500u, "VL_GetAddrs.blkaddrs");
-            foreach (var item2 in array1)
-            {
-                writer.WriteUInt32(item2);
-            }
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of GetAddrs; trailing bytes are an error.</summary>
-        public static VLGetAddrsResult DecodeGetAddrsReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            VLCallBack spare3;
-            spare3 = VLCallBack.Decode(ref reader);
-            int nentries;
-            nentries = reader.ReadInt32();
-            uint[] blkaddrs;
-            var count1 = reader.ReadCount(500u, 4, "VL_GetAddrs.blkaddrs");
-            var array2 = new uint[count1];
-            for (var i3 = 0; i3 < array2.Length; i3++)
-            {
-                array2[i3] = reader.ReadUInt32();
-            }
-            blkaddrs = array2;
-            reader.EnsureAtEnd("VL_GetAddrs reply");
-            return new VLGetAddrsResult(spare3, nentries, blkaddrs);
-        }
-
-        /// <summary>Request of <c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeChangeAddrRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint ip1, uint ip2)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(516);
-            writer.WriteUInt32(ip1);
-            writer.WriteUInt32(ip2);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of ChangeAddr (the opcode already read).</summary>
-        public static (uint ip1, uint ip2) DecodeChangeAddrRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            uint ip1;
-            ip1 = reader.ReadUInt32();
-            uint ip2;
-            ip2 = reader.ReadUInt32();
-            return (ip1, ip2);
-        }
-
-        /// <summary>Reply of ChangeAddr: OUT/INOUT values.</summary>
-        public static void EncodeChangeAddrReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of ChangeAddr; trailing bytes are an error.</summary>
-        public static void DecodeChangeAddrReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            reader.EnsureAtEnd("VL_ChangeAddr reply");
-        }
-
-        /// <summary>Request of <c>CreateEntryN(IN nvldbentry newentry) = 517</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeCreateEntryNRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, nvldbentry newentry)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(517);
-            (newentry ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_CreateEntryN.newentry")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of CreateEntryN (the opcode already read).</summary>
-        public static nvldbentry DecodeCreateEntryNRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            nvldbentry newentry;
-            newentry = nvldbentry.Decode(ref reader);
-            return newentry;
-        }
-
-        /// <summary>Reply of CreateEntryN: OUT/INOUT values.</summary>
-        public static void EncodeCreateEntryNReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of CreateEntryN; trailing bytes are an error.</summary>
-        public static void DecodeCreateEntryNReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            reader.EnsureAtEnd("VL_CreateEntryN reply");
-        }
-
-        /// <summary>Request of <c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeGetEntryByIDNRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint volid, int voltype)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(518);
-            writer.WriteUInt32(volid);
-            writer.WriteInt32(voltype);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of GetEntryByIDN (the opcode already read).</summary>
-        public static (uint volid, int voltype) DecodeGetEntryByIDNRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            uint volid;
-            volid = reader.ReadUInt32();
-            int voltype;
-            voltype = reader.ReadInt32();
-            return (volid, voltype);
-        }
-
-        /// <summary>Reply of GetEntryByIDN: OUT/INOUT values.</summary>
-        public static void EncodeGetEntryByIDNReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, nvldbentry reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_GetEntryByIDN.entry")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of GetEntryByIDN; trailing bytes are an error.</summary>
-        public static nvldbentry DecodeGetEntryByIDNReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            nvldbentry entry;
-            entry = nvldbentry.Decode(ref reader);
-            reader.EnsureAtEnd("VL_GetEntryByIDN reply");
-            return entry;
-        }
-
-        /// <summary>Request of <c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeReplaceEntryNRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint volid, int voltype, nvldbentry newentry, int releaseType)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(520);
-            writer.WriteUInt32(volid);
-            writer.WriteInt32(voltype);
-            (newentry ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_ReplaceEntryN.newentry")).Encode(ref writer);
-            writer.WriteInt32(releaseType);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of ReplaceEntryN (the opcode already read).</summary>
-        public static (uint volid, int voltype, nvldbentry newentry, int releaseType) DecodeReplaceEntryNRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            uint volid;
-            volid = reader.ReadUInt32();
-            int voltype;
-            voltype = reader.ReadInt32();
-            nvldbentry newentry;
-            newentry = nvldbentry.Decode(ref reader);
-            int releaseType;
-            releaseType = reader.ReadInt32();
-            return (volid, voltype, newentry, releaseType);
-        }
-
-        /// <summary>Reply of ReplaceEntryN: OUT/INOUT values.</summary>
-        public static void EncodeReplaceEntryNReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of ReplaceEntryN; trailing bytes are an error.</summary>
-        public static void DecodeReplaceEntryNReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            reader.EnsureAtEnd("VL_ReplaceEntryN reply");
-        }
-
-        /// <summary>Request of <c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeListEntryNRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, int previousIndex)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(521);
-            writer.WriteInt32(previousIndex);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of ListEntryN (the opcode already read).</summary>
-        public static int DecodeListEntryNRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            int previousIndex;
-            previousIndex = reader.ReadInt32();
-            return previousIndex;
-        }
-
-        /// <summary>Reply of ListEntryN: OUT/INOUT values.</summary>
-        public static void EncodeListEntryNReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VLListEntryNResult reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(reply.Count);
-            writer.WriteInt32(reply.NextIndex);
-            (reply.Entry ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_ListEntryN.entry")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of ListEntryN; trailing bytes are an error.</summary>
-        public static VLListEntryNResult DecodeListEntryNReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            int count;
-            count = reader.ReadInt32();
-            int nextIndex;
-            nextIndex = reader.ReadInt32();
-            nvldbentry entry;
-            entry = nvldbentry.Decode(ref reader);
-            reader.EnsureAtEnd("VL_ListEntryN reply");
-            return new VLListEntryNResult(count, nextIndex, entry);
-        }
-
-        /// <summary>Request of <c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeListAttributesNRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VldbListByAttributes attributes)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(522);
-            (attributes ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_ListAttributesN.attributes")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of ListAttributesN (the opcode already read).</summary>
-        public static VldbListByAttributes DecodeListAttributesNRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            VldbListByAttributes attributes;
-            attributes = VldbListByAttributes.Decode(ref reader);
-            return attributes;
-        }
-
-        /// <summary>Reply of ListAttributesN: OUT/INOUT values.</summary>
-        public static void EncodeListAttributesNReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VLListAttributesNResult reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(reply.Nentries);
-            var array1 = reply.Blkentries ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VL_ListAttributesN.blkentries");
-            writer.WriteCount(array1.Length, uint.MaxValue, "VL_ListAttributesN.blkentries");
-            foreach (var item2 in array1)
-            {
-                (item2 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_ListAttributesN.blkentries[]")).Encode(ref writer);
-            }
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of ListAttributesN; trailing bytes are an error.</summary>
-        public static VLListAttributesNResult DecodeListAttributesNReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            int nentries;
-            nentries = reader.ReadInt32();
-            nvldbentry[] blkentries;
-            var count1 = reader.ReadCount(uint.MaxValue, 476, "VL_ListAttributesN.blkentries");
-            var array2 = new nvldbentry[count1];
-            for (var i3 = 0; i3 < array2.Length; i3++)
-            {
-                array2[i3] = nvldbentry.Decode(ref reader);
-            }
-            blkentries = array2;
-            reader.EnsureAtEnd("VL_ListAttributesN reply");
-            return new VLListAttributesNResult(nentries, blkentries);
-        }
-
-        /// <summary>Request of <c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeUpdateEntryByNameRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, string volumename, VldbUpdateEntry updateEntry, int releaseType)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(524);
-            writer.WriteString(volumename, 65u, "VL_UpdateEntryByName.volumename");
-            (updateEntry ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_UpdateEntryByName.UpdateEntry")).Encode(ref writer);
-            writer.WriteInt32(releaseType);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of UpdateEntryByName (the opcode already read).</summary>
-        public static (string volumename, VldbUpdateEntry updateEntry, int releaseType) DecodeUpdateEntryByNameRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            string volumename;
-            volumename = reader.ReadString(65u, "VL_UpdateEntryByName.volumename");
-            VldbUpdateEntry updateEntry;
-            updateEntry = VldbUpdateEntry.Decode(ref reader);
-            int releaseType;
-            releaseType = reader.ReadInt32();
-            return (volumename, updateEntry, releaseType);
-        }
-
-        /// <summary>Reply of UpdateEntryByName: OUT/INOUT values.</summary>
-        public static void EncodeUpdateEntryByNameReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of UpdateEntryByName; trailing bytes are an error.</summary>
-        public static void DecodeUpdateEntryByNameReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            reader.EnsureAtEnd("VL_UpdateEntryByName reply");
-        }
-
-        /// <summary>Request of <c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeRegisterAddrsRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(532);
-            uuidp.Encode(ref writer);
-            writer.WriteInt32(spare1);
-            var array1 = ipaddr ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VL_RegisterAddrs.ipaddr");
-            writer.WriteCount(array1.Length, 500u, "VL_RegisterAddrs.ipaddr");
-            foreach (var item2 in array1)
-            {
-                writer.WriteUInt32(item2);
-            }
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of RegisterAddrs (the opcode already read).</summary>
-        public static (global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr) DecodeRegisterAddrsRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            global::RxGen.Runtime.Afs.AfsUuid uuidp;
-            uuidp = global::RxGen.Runtime.Afs.AfsUuid.Decode(ref reader);
-            int spare1;
-            spare1 = reader.ReadInt32();
-            uint[] ipaddr;
-            var count1 = reader.ReadCount(500u, 4, "VL_RegisterAddrs.ipaddr");
-            var array2 = new uint[count1];
-            for (var i3 = 0; i3 < array2.Length; i3++)
-            {
-                array2[i3] = reader.ReadUInt32();
-            }
-            ipaddr = array2;
-            return (uuidp, spare1, ipaddr);
-        }
-
-        /// <summary>Reply of RegisterAddrs: OUT/INOUT values.</summary>
-        public static void EncodeRegisterAddrsReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of RegisterAddrs; trailing bytes are an error.</summary>
-        public static void DecodeRegisterAddrsReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            reader.EnsureAtEnd("VL_RegisterAddrs reply");
-        }
-
-        /// <summary>Request of <c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeListAttributesN2Request(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VldbListByAttributes attributes, string volumename, int startindex)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(534);
-            (attributes ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_ListAttributesN2.attributes")).Encode(ref writer);
-            writer.WriteString(volumename, 65u, "VL_ListAttributesN2.volumename");
-            writer.WriteInt32(startindex);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of ListAttributesN2 (the opcode already read).</summary>
-        public static (VldbListByAttributes attributes, string volumename, int startindex) DecodeListAttributesN2Request(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            VldbListByAttributes attributes;
-            attributes = VldbListByAttributes.Decode(ref reader);
-            string volumename;
-            volumename = reader.ReadString(65u, "VL_ListAttributesN2.volumename");
-            int startindex;
-            startindex = reader.ReadInt32();
-            return (attributes, volumename, startindex);
-        }
-
-        /// <summary>Reply of ListAttributesN2: OUT/INOUT values.</summary>
-        public static void EncodeListAttributesN2Reply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VLListAttributesN2Result reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(reply.Nentries);
-            var array1 = reply.Blkentries ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VL_ListAttributesN2.blkentries");
-            writer.WriteCount(array1.Length, uint.MaxValue, "VL_ListAttributesN2.blkentries");
-            foreach (var item2 in array1)
-            {
-                (item2 ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_ListAttributesN2.blkentries[]")).Encode(ref writer);
-            }
-            writer.WriteInt32(reply.Nextstartindex);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of ListAttributesN2; trailing bytes are an error.</summary>
-        public static VLListAttributesN2Result DecodeListAttributesN2Reply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            int nentries;
-            nentries = reader.ReadInt32();
-            nvldbentry[] blkentries;
-            var count1 = reader.ReadCount(uint.MaxValue, 476, "VL_ListAttributesN2.blkentries");
-            var array2 = new nvldbentry[count1];
-            for (var i3 = 0; i3 < array2.Length; i3++)
-            {
-                array2[i3] = nvldbentry.Decode(ref reader);
-            }
-            blkentries = array2;
-            int nextstartindex;
-            nextstartindex = reader.ReadInt32();
-            reader.EnsureAtEnd("VL_ListAttributesN2 reply");
-            return new VLListAttributesN2Result(nentries, blkentries, nextstartindex);
-        }
-
-        /// <summary>Request of <c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeLinkedListRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VldbListByAttributes attributes)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(512);
-            (attributes ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_LinkedList.attributes")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of LinkedList (the opcode already read).</summary>
-        public static VldbListByAttributes DecodeLinkedListRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            VldbListByAttributes attributes;
-            attributes = VldbListByAttributes.Decode(ref reader);
-            return attributes;
-        }
-
-        /// <summary>Reply of LinkedList: OUT/INOUT values.</summary>
-        public static void EncodeLinkedListReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VLLinkedListResult reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(reply.Nentries);
-            (reply.Linkedentries ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_LinkedList.linkedentries")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of LinkedList; trailing bytes are an error.</summary>
-        public static VLLinkedListResult DecodeLinkedListReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            int nentries;
-            nentries = reader.ReadInt32();
-            vldb_list linkedentries;
-            linkedentries = vldb_list.Decode(ref reader);
-            reader.EnsureAtEnd("VL_LinkedList reply");
-            return new VLLinkedListResult(nentries, linkedentries);
-        }
-
-        /// <summary>Request of <c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeLinkedListNRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VldbListByAttributes attributes)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(523);
-            (attributes ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_LinkedListN.attributes")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of LinkedListN (the opcode already read).</summary>
-        public static VldbListByAttributes DecodeLinkedListNRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            VldbListByAttributes attributes;
-            attributes = VldbListByAttributes.Decode(ref reader);
-            return attributes;
-        }
-
-        /// <summary>Reply of LinkedListN: OUT/INOUT values.</summary>
-        public static void EncodeLinkedListNReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VLLinkedListNResult reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(reply.Nentries);
-            (reply.Linkedentries ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "VL_LinkedListN.linkedentries")).Encode(ref writer);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of LinkedListN; trailing bytes are an error.</summary>
-        public static VLLinkedListNResult DecodeLinkedListNReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            int nentries;
-            nentries = reader.ReadInt32();
-            nvldb_list linkedentries;
-            linkedentries = nvldb_list.Decode(ref reader);
-            reader.EnsureAtEnd("VL_LinkedListN reply");
-            return new VLLinkedListNResult(nentries, linkedentries);
-        }
-
-        /// <summary>Request of <c>GetCapabilities(OUT VLCapabilities capabilities) = 65537</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeGetCapabilitiesRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            writer.WriteInt32(65537);
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the IN/INOUT arguments of GetCapabilities (the opcode already read).</summary>
-        public static void DecodeGetCapabilitiesRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
-        {
-            return;
-        }
-
-        /// <summary>Reply of GetCapabilities: OUT/INOUT values.</summary>
-        public static void EncodeGetCapabilitiesReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint[] reply)
-        {
-            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
-            var array1 = reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("array is null", "VL_GetCapabilities.capabilities");
-            writer.WriteCount(array1.Length, 196u, "VL_GetCapabilities.capabilities");
-            foreach (var item2 in array1)
-            {
-                writer.WriteUInt32(item2);
-            }
-            writer.Flush();
-        }
-
-        /// <summary>Decodes the reply of GetCapabilities; trailing bytes are an error.</summary>
-        public static uint[] DecodeGetCapabilitiesReply(global::System.ReadOnlySpan<byte> data)
-        {
-            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            uint[] capabilities;
-            var count1 = reader.ReadCount(196u, 4, "VL_GetCapabilities.capabilities");
-            var array2 = new uint[count1];
-            for (var i3 = 0; i3 < array2.Length; i3++)
-            {
-                array2[i3] = reader.ReadUInt32();
-            }
-            capabilities = array2;
-            reader.EnsureAtEnd("VL_GetCapabilities reply");
-            return capabilities;
-        }
-    }
-
-    /// <summary>The OUT values of VL_GetAddrsU.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record VLGetAddrsUResult(global::RxGen.Runtime.Afs.AfsUuid Uuidp1, int Uniquifier, int Nentries, uint[] Blkaddrs);
-
-    /// <summary>The OUT values of VL_ListEntry.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record VLListEntryResult(int Count, int NextIndex, vldbentry Entry);
-
-    /// <summary>The OUT values of VL_ListAttributes.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record VLListAttributesResult(int Nentries, vldbentry[] Blkentries);
-
-    /// <summary>The OUT values of VL_GetStats.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record VLGetStatsResult(vldstats Stats, vital_vlheader VitalHeader);
-
-    /// <summary>The OUT values of VL_GetAddrs.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record VLGetAddrsResult(VLCallBack Spare3, int Nentries, uint[] Blkaddrs);
-
-    /// <summary>The OUT values of VL_ListEntryN.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record VLListEntryNResult(int Count, int NextIndex, nvldbentry Entry);
-
-    /// <summary>The OUT values of VL_ListAttributesN.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record VLListAttributesNResult(int Nentries, nvldbentry[] Blkentries);
-
-    /// <summary>The OUT values of VL_ListAttributesN2.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record VLListAttributesN2Result(int Nentries, nvldbentry[] Blkentries, int Nextstartindex);
-
-    /// <summary>The OUT values of VL_LinkedList.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record VLLinkedListResult(int Nentries, vldb_list Linkedentries);
-
-    /// <summary>The OUT values of VL_LinkedListN.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record VLLinkedListNResult(int Nentries, nvldb_list Linkedentries);
-
-    /// <summary>Client of Rx package <c>VL_</c>: one async method per procedure. Server errors arrive as
-    /// <see cref="global::RxGen.Runtime.Rpc.RpcAbortException"/> carrying the abort code.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class VLClient
-    {
-        /// <summary>Creates a client that makes its calls on <paramref name="connection"/>.</summary>
-        public VLClient(global::RxGen.Runtime.Rpc.IRxConnection connection) =>
-            Connection = connection ?? throw new global::System.ArgumentNullException(nameof(connection));
-
-        /// <summary>The connection the calls go over.</summary>
-        public global::RxGen.Runtime.Rpc.IRxConnection Connection { get; }
-
-        /// <summary><c>ProbeServer() = 514</c></summary>
-        /// <remarks>
-                /// Liveness probe; multi so a client can ping all db servers at once.
-                /// </remarks>
-        public async global::System.Threading.Tasks.Task ProbeServerAsync(global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeProbeServerRequest(request);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            VLProtocol.DecodeProbeServerReply(reply.Span);
-        }
-
-        /// <summary>Calls ProbeServer on every client at once and yields each reply (or error) as it arrives (rxgen's <c>multi_VL_ProbeServer</c>).</summary>
-        public static async global::System.Collections.Generic.IAsyncEnumerable<global::RxGen.Runtime.Rpc.RxMultiResult<bool>> MultiProbeServerAsync(
-            global::System.Collections.Generic.IReadOnlyList<VLClient> clients,
-            [global::System.Runtime.CompilerServices.EnumeratorCancellation] global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var pending = new global::System.Collections.Generic.List<global::System.Threading.Tasks.Task<global::RxGen.Runtime.Rpc.RxMultiResult<bool>>>(clients.Count);
-            for (var i = 0; i < clients.Count; i++) pending.Add(CallOneAsync(i, clients[i]));
-            while (pending.Count > 0)
-            {
-                var done = await global::System.Threading.Tasks.Task.WhenAny(pending).ConfigureAwait(false);
-                pending.Remove(done);
-                yield return await done.ConfigureAwait(false);
-            }
-
-            async global::System.Threading.Tasks.Task<global::RxGen.Runtime.Rpc.RxMultiResult<bool>> CallOneAsync(int index, VLClient client)
-            {
-                try
-                {
-                    await client.ProbeServerAsync(cancellationToken).ConfigureAwait(false);
-                    return new global::RxGen.Runtime.Rpc.RxMultiResult<bool>(index, true, null);
-                }
-                catch (global::System.Exception error) when (error is not global::System.OperationCanceledException)
-                {
-                    return new global::RxGen.Runtime.Rpc.RxMultiResult<bool>(index, default, error);
-                }
-            }
-        }
-
-        /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c></summary>
-        /// <remarks>
-                /// Lookups by name for the three entry formats.
-                /// </remarks>
-        public async global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeGetEntryByNameORequest(request, volumename);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeGetEntryByNameOReply(reply.Span);
-        }
-
-        /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c></summary>
-        public async global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeGetEntryByNameNRequest(request, volumename);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeGetEntryByNameNReply(reply.Span);
-        }
-
-        /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c></summary>
-        public async global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeGetEntryByNameURequest(request, volumename);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeGetEntryByNameUReply(reply.Span);
-        }
-
-        /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c></summary>
-        public async global::System.Threading.Tasks.Task<VLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeGetAddrsURequest(request, inaddr);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeGetAddrsUReply(reply.Span);
-        }
-
-        /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c></summary>
-        /// <remarks>
-                /// The original interface.
-                /// </remarks>
-        public async global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeCreateEntryRequest(request, newentry);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            VLProtocol.DecodeCreateEntryReply(reply.Span);
-        }
-
-        /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c></summary>
-        public async global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeDeleteEntryRequest(request, volid, voltype);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            VLProtocol.DecodeDeleteEntryReply(reply.Span);
-        }
-
-        /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c></summary>
-        public async global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeGetEntryByIDRequest(request, volid, voltype);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeGetEntryByIDReply(reply.Span);
-        }
-
-        /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c></summary>
-        public async global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeGetNewVolumeIdRequest(request, bumpcount);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeGetNewVolumeIdReply(reply.Span);
-        }
-
-        /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c></summary>
-        public async global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeReplaceEntryRequest(request, volid, voltype, newentry, releaseType);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            VLProtocol.DecodeReplaceEntryReply(reply.Span);
-        }
-
-        /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c></summary>
-        public async global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeUpdateEntryRequest(request, volid, voltype, updateEntry, releaseType);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            VLProtocol.DecodeUpdateEntryReply(reply.Span);
-        }
-
-        /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c></summary>
-        public async global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeSetLockRequest(request, volid, voltype, voloper);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            VLProtocol.DecodeSetLockReply(reply.Span);
-        }
-
-        /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c></summary>
-        public async global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeReleaseLockRequest(request, volid, voltype, releaseType);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            VLProtocol.DecodeReleaseLockReply(reply.Span);
-        }
-
-        /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c></summary>
-        public async global::System.Threading.Tasks.Task<VLListEntryResult> ListEntryAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeListEntryRequest(request, previousIndex);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeListEntryReply(reply.Span);
-        }
-
-        /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c></summary>
-        public async global::System.Threading.Tasks.Task<VLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeListAttributesRequest(request, attributes);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeListAttributesReply(reply.Span);
-        }
-
-        /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c></summary>
-        public async global::System.Threading.Tasks.Task<VLGetStatsResult> GetStatsAsync(global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeGetStatsRequest(request);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeGetStatsReply(reply.Span);
-        }
-
-        /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c></summary>
-        public async global::System.Threading.Tasks.Task<VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeGetAddrsRequest(request, handle, spare2);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeGetAddrsReply(reply.Span);
-        }
-
-        /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c></summary>
-        public async global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeChangeAddrRequest(request, ip1, ip2);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            VLProtocol.DecodeChangeAddrReply(reply.Span);
-        }
-
-        /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c></summary>
-        /// <remarks>
-                /// The N interface.
-                /// </remarks>
-        public async global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeCreateEntryNRequest(request, newentry);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            VLProtocol.DecodeCreateEntryNReply(reply.Span);
-        }
-
-        /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c></summary>
-        public async global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeGetEntryByIDNRequest(request, volid, voltype);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeGetEntryByIDNReply(reply.Span);
-        }
-
-        /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c></summary>
-        public async global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeReplaceEntryNRequest(request, volid, voltype, newentry, releaseType);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            VLProtocol.DecodeReplaceEntryNReply(reply.Span);
-        }
-
-        /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c></summary>
-        public async global::System.Threading.Tasks.Task<VLListEntryNResult> ListEntryNAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeListEntryNRequest(request, previousIndex);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeListEntryNReply(reply.Span);
-        }
-
-        /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c></summary>
-        public async global::System.Threading.Tasks.Task<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeListAttributesNRequest(request, attributes);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeListAttributesNReply(reply.Span);
-        }
-
-        /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c></summary>
-        public async global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeUpdateEntryByNameRequest(request, volumename, updateEntry, releaseType);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            VLProtocol.DecodeUpdateEntryByNameReply(reply.Span);
-        }
-
-        /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c></summary>
-        /// <remarks>
-                /// Multihomed file servers register all their addresses under a UUID.
-                /// </remarks>
-        public async global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeRegisterAddrsRequest(request, uuidp, spare1, ipaddr);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            VLProtocol.DecodeRegisterAddrsReply(reply.Span);
-        }
-
-        /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c></summary>
-        /// <remarks>
-                /// Paged, name-pattern listing (what `vos listvldb` uses).
-                /// </remarks>
-        public async global::System.Threading.Tasks.Task<VLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeListAttributesN2Request(request, attributes, volumename, startindex);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeListAttributesN2Reply(reply.Span);
-        }
-
-        /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c></summary>
-        public async global::System.Threading.Tasks.Task<VLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeLinkedListRequest(request, attributes);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeLinkedListReply(reply.Span);
-        }
-
-        /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c></summary>
-        public async global::System.Threading.Tasks.Task<VLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeLinkedListNRequest(request, attributes);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeLinkedListNReply(reply.Span);
-        }
-
-        /// <summary><c>GetCapabilities(OUT VLCapabilities capabilities) = 65537</c></summary>
-        /// <remarks>
-                /// Service-upgrade probe: the request is the opcode alone, so the same
-                /// bytes are valid for VL_ (service 52) and its YFS shadow (service 2503).
-                /// </remarks>
-        public async global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeGetCapabilitiesRequest(request);
-            using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return VLProtocol.DecodeGetCapabilitiesReply(reply.Span);
-        }
-    }
-
-    /// <summary>Server side of Rx package <c>VL_</c>: implement it and serve it with <see cref="VLDispatcher"/>.
-    /// Throw <see cref="global::RxGen.Runtime.Rpc.RpcAbortException"/> to abort a call with a code.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public partial interface IVLService
-    {
-        /// <summary><c>ProbeServer() = 514</c></summary>
-        global::System.Threading.Tasks.Task ProbeServerAsync(global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c></summary>
-        global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c></summary>
-        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c></summary>
-        global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c></summary>
-        global::System.Threading.Tasks.Task<VLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c></summary>
-        global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c></summary>
-        global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c></summary>
-        global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c></summary>
-        global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c></summary>
-        global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c></summary>
-        global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c></summary>
-        global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c></summary>
-        global::System.Threading.Tasks.Task<VLListEntryResult> ListEntryAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c></summary>
-        global::System.Threading.Tasks.Task<VLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c></summary>
-        global::System.Threading.Tasks.Task<VLGetStatsResult> GetStatsAsync(global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c></summary>
-        global::System.Threading.Tasks.Task<VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c></summary>
-        global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c></summary>
-        global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c></summary>
-        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c></summary>
-        global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c></summary>
-        global::System.Threading.Tasks.Task<VLListEntryNResult> ListEntryNAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c></summary>
-        global::System.Threading.Tasks.Task<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c></summary>
-        global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c></summary>
-        global::System.Threading.Tasks.Task<VLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c></summary>
-        global::System.Threading.Tasks.Task<VLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c></summary>
-        global::System.Threading.Tasks.Task<VLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
-        /// <summary><c>GetCapabilities(OUT VLCapabilities capabilities) = 65537</c></summary>
-        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken);
-    }
-
-    /// <summary>Dispatches calls of Rx package <c>VL_</c> by opcode to an <see cref="IVLService"/>; an unknown opcode is aborted with RXGEN_OPCODE (-455).</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed partial class VLDispatcher : global::RxGen.Runtime.Rpc.IRxService
-    {
-        private readonly IVLService _service;
-
-        /// <summary>Serves <paramref name="service"/> as Rx service <paramref name="serviceId"/>.</summary>
-        public VLDispatcher(IVLService service, ushort serviceId = VLProtocol.ServiceId)
-        {
-            _service = service ?? throw new global::System.ArgumentNullException(nameof(service));
-            ServiceId = serviceId;
-        }
-
-        /// <inheritdoc/>
-        public ushort ServiceId { get; }
-
-        /// <inheritdoc/>
-        public string Name => "VL_";
-
-        /// <inheritdoc/>
-        public async global::System.Threading.Tasks.ValueTask<int> ExecuteAsync(global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.For(call);
-            int opcode;
-            try
-            {
-                opcode = await reader.DecodeAsync(static (ref global::RxGen.Runtime.Xdr.XdrReader r) => r.ReadInt32(), cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Decode;
-            }
-            switch (opcode)
-            {
-                case 514: return await ExecuteProbeServerAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 504: return await ExecuteGetEntryByNameOAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 519: return await ExecuteGetEntryByNameNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 527: return await ExecuteGetEntryByNameUAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 533: return await ExecuteGetAddrsUAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 501: return await ExecuteCreateEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 502: return await ExecuteDeleteEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 503: return await ExecuteGetEntryByIDAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 505: return await ExecuteGetNewVolumeIdAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 506: return await ExecuteReplaceEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 507: return await ExecuteUpdateEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 508: return await ExecuteSetLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 509: return await ExecuteReleaseLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 510: return await ExecuteListEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 511: return await ExecuteListAttributesAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 513: return await ExecuteGetStatsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 515: return await ExecuteGetAddrsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 516: return await ExecuteChangeAddrAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 517: return await ExecuteCreateEntryNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 518: return await ExecuteGetEntryByIDNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 520: return await ExecuteReplaceEntryNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 521: return await ExecuteListEntryNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 522: return await ExecuteListAttributesNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 524: return await ExecuteUpdateEntryByNameAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 532: return await ExecuteRegisterAddrsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 534: return await ExecuteListAttributesN2Async(reader, call, cancellationToken).ConfigureAwait(false);
-                case 512: return await ExecuteLinkedListAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 523: return await ExecuteLinkedListNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeServerAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            try
-            {
-                await _service.ProbeServerAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeProbeServerReply(buffer);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static void Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                VLProtocol.DecodeProbeServerRequest(ref r);
-                r.EnsureAtEnd("VL_ProbeServer request");
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameOAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            string request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            vldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByNameOAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeGetEntryByNameOReply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static string Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeGetEntryByNameORequest(ref r);
-                r.EnsureAtEnd("VL_GetEntryByNameO request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            string request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            nvldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByNameNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeGetEntryByNameNReply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static string Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeGetEntryByNameNRequest(ref r);
-                r.EnsureAtEnd("VL_GetEntryByNameN request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            string request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            uvldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByNameUAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeGetEntryByNameUReply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static string Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeGetEntryByNameURequest(ref r);
-                r.EnsureAtEnd("VL_GetEntryByNameU request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            ListAddrByAttributes request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            VLGetAddrsUResult reply;
-            try
-            {
-                reply = await _service.GetAddrsUAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeGetAddrsUReply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static ListAddrByAttributes Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeGetAddrsURequest(ref r);
-                r.EnsureAtEnd("VL_GetAddrsU request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            vldbentry request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            try
-            {
-                await _service.CreateEntryAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeCreateEntryReply(buffer);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static vldbentry Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeCreateEntryRequest(ref r);
-                r.EnsureAtEnd("VL_CreateEntry request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteDeleteEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            (uint volid, int voltype) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            try
-            {
-                await _service.DeleteEntryAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeDeleteEntryReply(buffer);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static (uint volid, int voltype) Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeDeleteEntryRequest(ref r);
-                r.EnsureAtEnd("VL_DeleteEntry request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            (uint volid, int voltype) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            vldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByIDAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeGetEntryByIDReply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static (uint volid, int voltype) Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeGetEntryByIDRequest(ref r);
-                r.EnsureAtEnd("VL_GetEntryByID request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetNewVolumeIdAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            uint request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            uint reply;
-            try
-            {
-                reply = await _service.GetNewVolumeIdAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeGetNewVolumeIdReply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static uint Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeGetNewVolumeIdRequest(ref r);
-                r.EnsureAtEnd("VL_GetNewVolumeId request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            (uint volid, int voltype, vldbentry newentry, int releaseType) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            try
-            {
-                await _service.ReplaceEntryAsync(request.volid, request.voltype, request.newentry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeReplaceEntryReply(buffer);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static (uint volid, int voltype, vldbentry newentry, int releaseType) Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeReplaceEntryRequest(ref r);
-                r.EnsureAtEnd("VL_ReplaceEntry request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            (uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            try
-            {
-                await _service.UpdateEntryAsync(request.volid, request.voltype, request.updateEntry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeUpdateEntryReply(buffer);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static (uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType) Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeUpdateEntryRequest(ref r);
-                r.EnsureAtEnd("VL_UpdateEntry request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            (uint volid, int voltype, int voloper) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            try
-            {
-                await _service.SetLockAsync(request.volid, request.voltype, request.voloper, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeSetLockReply(buffer);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static (uint volid, int voltype, int voloper) Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeSetLockRequest(ref r);
-                r.EnsureAtEnd("VL_SetLock request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            (uint volid, int voltype, int releaseType) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            try
-            {
-                await _service.ReleaseLockAsync(request.volid, request.voltype, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeReleaseLockReply(buffer);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static (uint volid, int voltype, int releaseType) Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeReleaseLockRequest(ref r);
-                r.EnsureAtEnd("VL_ReleaseLock request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            VLListEntryResult reply;
-            try
-            {
-                reply = await _service.ListEntryAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeListEntryReply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static int Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeListEntryRequest(ref r);
-                r.EnsureAtEnd("VL_ListEntry request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            VldbListByAttributes request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            VLListAttributesResult reply;
-            try
-            {
-                reply = await _service.ListAttributesAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeListAttributesReply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static VldbListByAttributes Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeListAttributesRequest(ref r);
-                r.EnsureAtEnd("VL_ListAttributes request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            VLGetStatsResult reply;
-            try
-            {
-                reply = await _service.GetStatsAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeGetStatsReply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static void Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                VLProtocol.DecodeGetStatsRequest(ref r);
-                r.EnsureAtEnd("VL_GetStats request");
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            (int handle, int spare2) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            VLGetAddrsResult reply;
-            try
-            {
-                reply = await _service.GetAddrsAsync(request.handle, request.spare2, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeGetAddrsReply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static (int handle, int spare2) Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeGetAddrsRequest(ref r);
-                r.EnsureAtEnd("VL_GetAddrs request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteChangeAddrAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            (uint ip1, uint ip2) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            try
-            {
-                await _service.ChangeAddrAsync(request.ip1, request.ip2, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeChangeAddrReply(buffer);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static (uint ip1, uint ip2) Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeChangeAddrRequest(ref r);
-                r.EnsureAtEnd("VL_ChangeAddr request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            nvldbentry request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            try
-            {
-                await _service.CreateEntryNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeCreateEntryNReply(buffer);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static nvldbentry Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeCreateEntryNRequest(ref r);
-                r.EnsureAtEnd("VL_CreateEntryN request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            (uint volid, int voltype) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            nvldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByIDNAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeGetEntryByIDNReply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static (uint volid, int voltype) Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeGetEntryByIDNRequest(ref r);
-                r.EnsureAtEnd("VL_GetEntryByIDN request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            (uint volid, int voltype, nvldbentry newentry, int releaseType) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            try
-            {
-                await _service.ReplaceEntryNAsync(request.volid, request.voltype, request.newentry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeReplaceEntryNReply(buffer);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static (uint volid, int voltype, nvldbentry newentry, int releaseType) Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeReplaceEntryNRequest(ref r);
-                r.EnsureAtEnd("VL_ReplaceEntryN request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            VLListEntryNResult reply;
-            try
-            {
-                reply = await _service.ListEntryNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeListEntryNReply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static int Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeListEntryNRequest(ref r);
-                r.EnsureAtEnd("VL_ListEntryN request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            VldbListByAttributes request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            VLListAttributesNResult reply;
-            try
-            {
-                reply = await _service.ListAttributesNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeListAttributesNReply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static VldbListByAttributes Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeListAttributesNRequest(ref r);
-                r.EnsureAtEnd("VL_ListAttributesN request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryByNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            (string volumename, VldbUpdateEntry updateEntry, int releaseType) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            try
-            {
-                await _service.UpdateEntryByNameAsync(request.volumename, request.updateEntry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeUpdateEntryByNameReply(buffer);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static (string volumename, VldbUpdateEntry updateEntry, int releaseType) Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeUpdateEntryByNameRequest(ref r);
-                r.EnsureAtEnd("VL_UpdateEntryByName request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRegisterAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            (global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            try
-            {
-                await _service.RegisterAddrsAsync(request.uuidp, request.spare1, request.ipaddr, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeRegisterAddrsReply(buffer);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static (global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr) Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeRegisterAddrsRequest(ref r);
-                r.EnsureAtEnd("VL_RegisterAddrs request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesN2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            (VldbListByAttributes attributes, string volumename, int startindex) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            VLListAttributesN2Result reply;
-            try
-            {
-                reply = await _service.ListAttributesN2Async(request.attributes, request.volumename, request.startindex, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeListAttributesN2Reply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static (VldbListByAttributes attributes, string volumename, int startindex) Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeListAttributesN2Request(ref r);
-                r.EnsureAtEnd("VL_ListAttributesN2 request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            VldbListByAttributes request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            VLLinkedListResult reply;
-            try
-            {
-                reply = await _service.LinkedListAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeLinkedListReply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static VldbListByAttributes Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeLinkedListRequest(ref r);
-                r.EnsureAtEnd("VL_LinkedList request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            VldbListByAttributes request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            VLLinkedListNResult reply;
-            try
-            {
-                reply = await _service.LinkedListNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeLinkedListNReply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static VldbListByAttributes Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                var value = VLProtocol.DecodeLinkedListNRequest(ref r);
-                r.EnsureAtEnd("VL_LinkedListN request");
-                return value;
-            }
-        }
-
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
-        {
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
-            }
-            uint[] reply;
-            try
-            {
-                reply = await _service.GetCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            try
-            {
-                VLProtocol.EncodeGetCapabilitiesReply(buffer, reply);
-            }
-            catch (global::RxGen.Runtime.Xdr.XdrException)
-            {
-                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsMarshal;
-            }
-            if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            return 0;
-
-            static void Decode(global::System.ReadOnlySpan<byte> bytes)
-            {
-                var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
-                VLProtocol.DecodeGetCapabilitiesRequest(ref r);
-                r.EnsureAtEnd("VL_GetCapabilities request");
-            }
+            value = array2;
+            return value;
         }
     }
 
@@ -4410,7 +341,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Reply of GetEntryByNameO: OUT/INOUT values.</summary>
-        public static void EncodeGetEntryByNameOReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, vldbentry reply)
+        public static void EncodeGetEntryByNameOReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.Vl.vldbentry reply)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "YFSVL_GetEntryByNameO.entry")).Encode(ref writer);
@@ -4418,11 +349,11 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the reply of GetEntryByNameO; trailing bytes are an error.</summary>
-        public static vldbentry DecodeGetEntryByNameOReply(global::System.ReadOnlySpan<byte> data)
+        public static global::Golden.Vl.vldbentry DecodeGetEntryByNameOReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            vldbentry entry;
-            entry = vldbentry.Decode(ref reader);
+            global::Golden.Vl.vldbentry entry;
+            entry = global::Golden.Vl.vldbentry.Decode(ref reader);
             reader.EnsureAtEnd("YFSVL_GetEntryByNameO reply");
             return entry;
         }
@@ -4445,7 +376,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Reply of GetEntryByNameN: OUT/INOUT values.</summary>
-        public static void EncodeGetEntryByNameNReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, nvldbentry reply)
+        public static void EncodeGetEntryByNameNReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.Vl.nvldbentry reply)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "YFSVL_GetEntryByNameN.entry")).Encode(ref writer);
@@ -4453,11 +384,11 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the reply of GetEntryByNameN; trailing bytes are an error.</summary>
-        public static nvldbentry DecodeGetEntryByNameNReply(global::System.ReadOnlySpan<byte> data)
+        public static global::Golden.Vl.nvldbentry DecodeGetEntryByNameNReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            nvldbentry entry;
-            entry = nvldbentry.Decode(ref reader);
+            global::Golden.Vl.nvldbentry entry;
+            entry = global::Golden.Vl.nvldbentry.Decode(ref reader);
             reader.EnsureAtEnd("YFSVL_GetEntryByNameN reply");
             return entry;
         }
@@ -4480,7 +411,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Reply of GetEntryByNameU: OUT/INOUT values.</summary>
-        public static void EncodeGetEntryByNameUReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uvldbentry reply)
+        public static void EncodeGetEntryByNameUReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.Vl.uvldbentry reply)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "YFSVL_GetEntryByNameU.entry")).Encode(ref writer);
@@ -4488,17 +419,17 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the reply of GetEntryByNameU; trailing bytes are an error.</summary>
-        public static uvldbentry DecodeGetEntryByNameUReply(global::System.ReadOnlySpan<byte> data)
+        public static global::Golden.Vl.uvldbentry DecodeGetEntryByNameUReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            uvldbentry entry;
-            entry = uvldbentry.Decode(ref reader);
+            global::Golden.Vl.uvldbentry entry;
+            entry = global::Golden.Vl.uvldbentry.Decode(ref reader);
             reader.EnsureAtEnd("YFSVL_GetEntryByNameU reply");
             return entry;
         }
 
         /// <summary>Request of <c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeGetAddrsURequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, ListAddrByAttributes inaddr)
+        public static void EncodeGetAddrsURequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.Vl.ListAddrByAttributes inaddr)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(533);
@@ -4507,10 +438,10 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the IN/INOUT arguments of GetAddrsU (the opcode already read).</summary>
-        public static ListAddrByAttributes DecodeGetAddrsURequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static global::Golden.Vl.ListAddrByAttributes DecodeGetAddrsURequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            ListAddrByAttributes inaddr;
-            inaddr = ListAddrByAttributes.Decode(ref reader);
+            global::Golden.Vl.ListAddrByAttributes inaddr;
+            inaddr = global::Golden.Vl.ListAddrByAttributes.Decode(ref reader);
             return inaddr;
         }
 
@@ -4553,7 +484,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Request of <c>CreateEntry(IN vldbentry newentry) = 501</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeCreateEntryRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, vldbentry newentry)
+        public static void EncodeCreateEntryRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.Vl.vldbentry newentry)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(501);
@@ -4562,10 +493,10 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the IN/INOUT arguments of CreateEntry (the opcode already read).</summary>
-        public static vldbentry DecodeCreateEntryRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static global::Golden.Vl.vldbentry DecodeCreateEntryRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            vldbentry newentry;
-            newentry = vldbentry.Decode(ref reader);
+            global::Golden.Vl.vldbentry newentry;
+            newentry = global::Golden.Vl.vldbentry.Decode(ref reader);
             return newentry;
         }
 
@@ -4640,7 +571,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Reply of GetEntryByID: OUT/INOUT values.</summary>
-        public static void EncodeGetEntryByIDReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, vldbentry reply)
+        public static void EncodeGetEntryByIDReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.Vl.vldbentry reply)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "YFSVL_GetEntryByID.entry")).Encode(ref writer);
@@ -4648,11 +579,11 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the reply of GetEntryByID; trailing bytes are an error.</summary>
-        public static vldbentry DecodeGetEntryByIDReply(global::System.ReadOnlySpan<byte> data)
+        public static global::Golden.Vl.vldbentry DecodeGetEntryByIDReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            vldbentry entry;
-            entry = vldbentry.Decode(ref reader);
+            global::Golden.Vl.vldbentry entry;
+            entry = global::Golden.Vl.vldbentry.Decode(ref reader);
             reader.EnsureAtEnd("YFSVL_GetEntryByID reply");
             return entry;
         }
@@ -4693,7 +624,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Request of <c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeReplaceEntryRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint volid, int voltype, vldbentry newentry, int releaseType)
+        public static void EncodeReplaceEntryRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(506);
@@ -4705,14 +636,14 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the IN/INOUT arguments of ReplaceEntry (the opcode already read).</summary>
-        public static (uint volid, int voltype, vldbentry newentry, int releaseType) DecodeReplaceEntryRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType) DecodeReplaceEntryRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
             uint volid;
             volid = reader.ReadUInt32();
             int voltype;
             voltype = reader.ReadInt32();
-            vldbentry newentry;
-            newentry = vldbentry.Decode(ref reader);
+            global::Golden.Vl.vldbentry newentry;
+            newentry = global::Golden.Vl.vldbentry.Decode(ref reader);
             int releaseType;
             releaseType = reader.ReadInt32();
             return (volid, voltype, newentry, releaseType);
@@ -4734,7 +665,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Request of <c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeUpdateEntryRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType)
+        public static void EncodeUpdateEntryRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(507);
@@ -4746,14 +677,14 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the IN/INOUT arguments of UpdateEntry (the opcode already read).</summary>
-        public static (uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType) DecodeUpdateEntryRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType) DecodeUpdateEntryRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
             uint volid;
             volid = reader.ReadUInt32();
             int voltype;
             voltype = reader.ReadInt32();
-            VldbUpdateEntry updateEntry;
-            updateEntry = VldbUpdateEntry.Decode(ref reader);
+            global::Golden.Vl.VldbUpdateEntry updateEntry;
+            updateEntry = global::Golden.Vl.VldbUpdateEntry.Decode(ref reader);
             int releaseType;
             releaseType = reader.ReadInt32();
             return (volid, voltype, updateEntry, releaseType);
@@ -4885,14 +816,14 @@ namespace Golden.YfsVl
             count = reader.ReadInt32();
             int nextIndex;
             nextIndex = reader.ReadInt32();
-            vldbentry entry;
-            entry = vldbentry.Decode(ref reader);
+            global::Golden.Vl.vldbentry entry;
+            entry = global::Golden.Vl.vldbentry.Decode(ref reader);
             reader.EnsureAtEnd("YFSVL_ListEntry reply");
             return new YFSVLListEntryResult(count, nextIndex, entry);
         }
 
         /// <summary>Request of <c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeListAttributesRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VldbListByAttributes attributes)
+        public static void EncodeListAttributesRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.Vl.VldbListByAttributes attributes)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(511);
@@ -4901,10 +832,10 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the IN/INOUT arguments of ListAttributes (the opcode already read).</summary>
-        public static VldbListByAttributes DecodeListAttributesRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static global::Golden.Vl.VldbListByAttributes DecodeListAttributesRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            VldbListByAttributes attributes;
-            attributes = VldbListByAttributes.Decode(ref reader);
+            global::Golden.Vl.VldbListByAttributes attributes;
+            attributes = global::Golden.Vl.VldbListByAttributes.Decode(ref reader);
             return attributes;
         }
 
@@ -4928,12 +859,12 @@ namespace Golden.YfsVl
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
             int nentries;
             nentries = reader.ReadInt32();
-            vldbentry[] blkentries;
+            global::Golden.Vl.vldbentry[] blkentries;
             var count1 = reader.ReadCount(uint.MaxValue, 384, "YFSVL_ListAttributes.blkentries");
-            var array2 = new vldbentry[count1];
+            var array2 = new global::Golden.Vl.vldbentry[count1];
             for (var i3 = 0; i3 < array2.Length; i3++)
             {
-                array2[i3] = vldbentry.Decode(ref reader);
+                array2[i3] = global::Golden.Vl.vldbentry.Decode(ref reader);
             }
             blkentries = array2;
             reader.EnsureAtEnd("YFSVL_ListAttributes reply");
@@ -4941,7 +872,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Request of <c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeLinkedListRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VldbListByAttributes attributes)
+        public static void EncodeLinkedListRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.Vl.VldbListByAttributes attributes)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(512);
@@ -4950,10 +881,10 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the IN/INOUT arguments of LinkedList (the opcode already read).</summary>
-        public static VldbListByAttributes DecodeLinkedListRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static global::Golden.Vl.VldbListByAttributes DecodeLinkedListRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            VldbListByAttributes attributes;
-            attributes = VldbListByAttributes.Decode(ref reader);
+            global::Golden.Vl.VldbListByAttributes attributes;
+            attributes = global::Golden.Vl.VldbListByAttributes.Decode(ref reader);
             return attributes;
         }
 
@@ -4972,8 +903,8 @@ namespace Golden.YfsVl
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
             int nentries;
             nentries = reader.ReadInt32();
-            vldb_list linkedentries;
-            linkedentries = vldb_list.Decode(ref reader);
+            global::Golden.Vl.vldb_list linkedentries;
+            linkedentries = global::Golden.Vl.vldb_list.Decode(ref reader);
             reader.EnsureAtEnd("YFSVL_LinkedList reply");
             return new YFSVLLinkedListResult(nentries, linkedentries);
         }
@@ -5005,10 +936,10 @@ namespace Golden.YfsVl
         public static YFSVLGetStatsResult DecodeGetStatsReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            vldstats stats;
-            stats = vldstats.Decode(ref reader);
-            vital_vlheader vitalHeader;
-            vitalHeader = vital_vlheader.Decode(ref reader);
+            global::Golden.Vl.vldstats stats;
+            stats = global::Golden.Vl.vldstats.Decode(ref reader);
+            global::Golden.Vl.vital_vlheader vitalHeader;
+            vitalHeader = global::Golden.Vl.vital_vlheader.Decode(ref reader);
             reader.EnsureAtEnd("YFSVL_GetStats reply");
             return new YFSVLGetStatsResult(stats, vitalHeader);
         }
@@ -5052,8 +983,8 @@ namespace Golden.YfsVl
         public static YFSVLGetAddrsResult DecodeGetAddrsReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            VLCallBack spare3;
-            spare3 = VLCallBack.Decode(ref reader);
+            global::Golden.Vl.VLCallBack spare3;
+            spare3 = global::Golden.Vl.VLCallBack.Decode(ref reader);
             int nentries;
             nentries = reader.ReadInt32();
             uint[] blkaddrs;
@@ -5104,7 +1035,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Request of <c>CreateEntryN(IN nvldbentry newentry) = 517</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeCreateEntryNRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, nvldbentry newentry)
+        public static void EncodeCreateEntryNRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.Vl.nvldbentry newentry)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(517);
@@ -5113,10 +1044,10 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the IN/INOUT arguments of CreateEntryN (the opcode already read).</summary>
-        public static nvldbentry DecodeCreateEntryNRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static global::Golden.Vl.nvldbentry DecodeCreateEntryNRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            nvldbentry newentry;
-            newentry = nvldbentry.Decode(ref reader);
+            global::Golden.Vl.nvldbentry newentry;
+            newentry = global::Golden.Vl.nvldbentry.Decode(ref reader);
             return newentry;
         }
 
@@ -5156,7 +1087,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Reply of GetEntryByIDN: OUT/INOUT values.</summary>
-        public static void EncodeGetEntryByIDNReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, nvldbentry reply)
+        public static void EncodeGetEntryByIDNReply(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.Vl.nvldbentry reply)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             (reply ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "YFSVL_GetEntryByIDN.entry")).Encode(ref writer);
@@ -5164,17 +1095,17 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the reply of GetEntryByIDN; trailing bytes are an error.</summary>
-        public static nvldbentry DecodeGetEntryByIDNReply(global::System.ReadOnlySpan<byte> data)
+        public static global::Golden.Vl.nvldbentry DecodeGetEntryByIDNReply(global::System.ReadOnlySpan<byte> data)
         {
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
-            nvldbentry entry;
-            entry = nvldbentry.Decode(ref reader);
+            global::Golden.Vl.nvldbentry entry;
+            entry = global::Golden.Vl.nvldbentry.Decode(ref reader);
             reader.EnsureAtEnd("YFSVL_GetEntryByIDN reply");
             return entry;
         }
 
         /// <summary>Request of <c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeReplaceEntryNRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint volid, int voltype, nvldbentry newentry, int releaseType)
+        public static void EncodeReplaceEntryNRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(520);
@@ -5186,14 +1117,14 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the IN/INOUT arguments of ReplaceEntryN (the opcode already read).</summary>
-        public static (uint volid, int voltype, nvldbentry newentry, int releaseType) DecodeReplaceEntryNRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType) DecodeReplaceEntryNRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
             uint volid;
             volid = reader.ReadUInt32();
             int voltype;
             voltype = reader.ReadInt32();
-            nvldbentry newentry;
-            newentry = nvldbentry.Decode(ref reader);
+            global::Golden.Vl.nvldbentry newentry;
+            newentry = global::Golden.Vl.nvldbentry.Decode(ref reader);
             int releaseType;
             releaseType = reader.ReadInt32();
             return (volid, voltype, newentry, releaseType);
@@ -5249,14 +1180,14 @@ namespace Golden.YfsVl
             count = reader.ReadInt32();
             int nextIndex;
             nextIndex = reader.ReadInt32();
-            nvldbentry entry;
-            entry = nvldbentry.Decode(ref reader);
+            global::Golden.Vl.nvldbentry entry;
+            entry = global::Golden.Vl.nvldbentry.Decode(ref reader);
             reader.EnsureAtEnd("YFSVL_ListEntryN reply");
             return new YFSVLListEntryNResult(count, nextIndex, entry);
         }
 
         /// <summary>Request of <c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeListAttributesNRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VldbListByAttributes attributes)
+        public static void EncodeListAttributesNRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.Vl.VldbListByAttributes attributes)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(522);
@@ -5265,10 +1196,10 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the IN/INOUT arguments of ListAttributesN (the opcode already read).</summary>
-        public static VldbListByAttributes DecodeListAttributesNRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static global::Golden.Vl.VldbListByAttributes DecodeListAttributesNRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            VldbListByAttributes attributes;
-            attributes = VldbListByAttributes.Decode(ref reader);
+            global::Golden.Vl.VldbListByAttributes attributes;
+            attributes = global::Golden.Vl.VldbListByAttributes.Decode(ref reader);
             return attributes;
         }
 
@@ -5292,12 +1223,12 @@ namespace Golden.YfsVl
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
             int nentries;
             nentries = reader.ReadInt32();
-            nvldbentry[] blkentries;
+            global::Golden.Vl.nvldbentry[] blkentries;
             var count1 = reader.ReadCount(uint.MaxValue, 476, "YFSVL_ListAttributesN.blkentries");
-            var array2 = new nvldbentry[count1];
+            var array2 = new global::Golden.Vl.nvldbentry[count1];
             for (var i3 = 0; i3 < array2.Length; i3++)
             {
-                array2[i3] = nvldbentry.Decode(ref reader);
+                array2[i3] = global::Golden.Vl.nvldbentry.Decode(ref reader);
             }
             blkentries = array2;
             reader.EnsureAtEnd("YFSVL_ListAttributesN reply");
@@ -5305,7 +1236,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Request of <c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeLinkedListNRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VldbListByAttributes attributes)
+        public static void EncodeLinkedListNRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.Vl.VldbListByAttributes attributes)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(523);
@@ -5314,10 +1245,10 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the IN/INOUT arguments of LinkedListN (the opcode already read).</summary>
-        public static VldbListByAttributes DecodeLinkedListNRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static global::Golden.Vl.VldbListByAttributes DecodeLinkedListNRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            VldbListByAttributes attributes;
-            attributes = VldbListByAttributes.Decode(ref reader);
+            global::Golden.Vl.VldbListByAttributes attributes;
+            attributes = global::Golden.Vl.VldbListByAttributes.Decode(ref reader);
             return attributes;
         }
 
@@ -5336,14 +1267,14 @@ namespace Golden.YfsVl
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
             int nentries;
             nentries = reader.ReadInt32();
-            nvldb_list linkedentries;
-            linkedentries = nvldb_list.Decode(ref reader);
+            global::Golden.Vl.nvldb_list linkedentries;
+            linkedentries = global::Golden.Vl.nvldb_list.Decode(ref reader);
             reader.EnsureAtEnd("YFSVL_LinkedListN reply");
             return new YFSVLLinkedListNResult(nentries, linkedentries);
         }
 
         /// <summary>Request of <c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeUpdateEntryByNameRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, string volumename, VldbUpdateEntry updateEntry, int releaseType)
+        public static void EncodeUpdateEntryByNameRequest(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(524);
@@ -5354,12 +1285,12 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the IN/INOUT arguments of UpdateEntryByName (the opcode already read).</summary>
-        public static (string volumename, VldbUpdateEntry updateEntry, int releaseType) DecodeUpdateEntryByNameRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType) DecodeUpdateEntryByNameRequest(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
             string volumename;
             volumename = reader.ReadString(65u, "YFSVL_UpdateEntryByName.volumename");
-            VldbUpdateEntry updateEntry;
-            updateEntry = VldbUpdateEntry.Decode(ref reader);
+            global::Golden.Vl.VldbUpdateEntry updateEntry;
+            updateEntry = global::Golden.Vl.VldbUpdateEntry.Decode(ref reader);
             int releaseType;
             releaseType = reader.ReadInt32();
             return (volumename, updateEntry, releaseType);
@@ -5430,7 +1361,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Request of <c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c>: opcode then IN/INOUT arguments.</summary>
-        public static void EncodeListAttributesN2Request(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, VldbListByAttributes attributes, string volumename, int startindex)
+        public static void EncodeListAttributesN2Request(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex)
         {
             var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
             writer.WriteInt32(534);
@@ -5441,10 +1372,10 @@ namespace Golden.YfsVl
         }
 
         /// <summary>Decodes the IN/INOUT arguments of ListAttributesN2 (the opcode already read).</summary>
-        public static (VldbListByAttributes attributes, string volumename, int startindex) DecodeListAttributesN2Request(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        public static (global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex) DecodeListAttributesN2Request(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            VldbListByAttributes attributes;
-            attributes = VldbListByAttributes.Decode(ref reader);
+            global::Golden.Vl.VldbListByAttributes attributes;
+            attributes = global::Golden.Vl.VldbListByAttributes.Decode(ref reader);
             string volumename;
             volumename = reader.ReadString(65u, "YFSVL_ListAttributesN2.volumename");
             int startindex;
@@ -5473,12 +1404,12 @@ namespace Golden.YfsVl
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
             int nentries;
             nentries = reader.ReadInt32();
-            nvldbentry[] blkentries;
+            global::Golden.Vl.nvldbentry[] blkentries;
             var count1 = reader.ReadCount(uint.MaxValue, 476, "YFSVL_ListAttributesN2.blkentries");
-            var array2 = new nvldbentry[count1];
+            var array2 = new global::Golden.Vl.nvldbentry[count1];
             for (var i3 = 0; i3 < array2.Length; i3++)
             {
-                array2[i3] = nvldbentry.Decode(ref reader);
+                array2[i3] = global::Golden.Vl.nvldbentry.Decode(ref reader);
             }
             blkentries = array2;
             int nextstartindex;
@@ -5635,39 +1566,39 @@ namespace Golden.YfsVl
 
     /// <summary>The OUT values of YFSVL_ListEntry.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record YFSVLListEntryResult(int Count, int NextIndex, vldbentry Entry);
+    public sealed record YFSVLListEntryResult(int Count, int NextIndex, global::Golden.Vl.vldbentry Entry);
 
     /// <summary>The OUT values of YFSVL_ListAttributes.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record YFSVLListAttributesResult(int Nentries, vldbentry[] Blkentries);
+    public sealed record YFSVLListAttributesResult(int Nentries, global::Golden.Vl.vldbentry[] Blkentries);
 
     /// <summary>The OUT values of YFSVL_LinkedList.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record YFSVLLinkedListResult(int Nentries, vldb_list Linkedentries);
+    public sealed record YFSVLLinkedListResult(int Nentries, global::Golden.Vl.vldb_list Linkedentries);
 
     /// <summary>The OUT values of YFSVL_GetStats.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record YFSVLGetStatsResult(vldstats Stats, vital_vlheader VitalHeader);
+    public sealed record YFSVLGetStatsResult(global::Golden.Vl.vldstats Stats, global::Golden.Vl.vital_vlheader VitalHeader);
 
     /// <summary>The OUT values of YFSVL_GetAddrs.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record YFSVLGetAddrsResult(VLCallBack Spare3, int Nentries, uint[] Blkaddrs);
+    public sealed record YFSVLGetAddrsResult(global::Golden.Vl.VLCallBack Spare3, int Nentries, uint[] Blkaddrs);
 
     /// <summary>The OUT values of YFSVL_ListEntryN.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record YFSVLListEntryNResult(int Count, int NextIndex, nvldbentry Entry);
+    public sealed record YFSVLListEntryNResult(int Count, int NextIndex, global::Golden.Vl.nvldbentry Entry);
 
     /// <summary>The OUT values of YFSVL_ListAttributesN.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record YFSVLListAttributesNResult(int Nentries, nvldbentry[] Blkentries);
+    public sealed record YFSVLListAttributesNResult(int Nentries, global::Golden.Vl.nvldbentry[] Blkentries);
 
     /// <summary>The OUT values of YFSVL_LinkedListN.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record YFSVLLinkedListNResult(int Nentries, nvldb_list Linkedentries);
+    public sealed record YFSVLLinkedListNResult(int Nentries, global::Golden.Vl.nvldb_list Linkedentries);
 
     /// <summary>The OUT values of YFSVL_ListAttributesN2.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
-    public sealed record YFSVLListAttributesN2Result(int Nentries, nvldbentry[] Blkentries, int Nextstartindex);
+    public sealed record YFSVLListAttributesN2Result(int Nentries, global::Golden.Vl.nvldbentry[] Blkentries, int Nextstartindex);
 
     /// <summary>The OUT values of YFSVL_GetEndpoints.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
@@ -5723,7 +1654,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c></summary>
-        public async global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByNameOAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeGetEntryByNameORequest(request, volumename);
@@ -5732,7 +1663,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c></summary>
-        public async global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByNameNAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeGetEntryByNameNRequest(request, volumename);
@@ -5741,7 +1672,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c></summary>
-        public async global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.uvldbentry> GetEntryByNameUAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeGetEntryByNameURequest(request, volumename);
@@ -5750,7 +1681,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c></summary>
-        public async global::System.Threading.Tasks.Task<YFSVLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<YFSVLGetAddrsUResult> GetAddrsUAsync(global::Golden.Vl.ListAddrByAttributes inaddr, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeGetAddrsURequest(request, inaddr);
@@ -5759,7 +1690,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c></summary>
-        public async global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task CreateEntryAsync(global::Golden.Vl.vldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeCreateEntryRequest(request, newentry);
@@ -5777,7 +1708,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c></summary>
-        public async global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeGetEntryByIDRequest(request, volid, voltype);
@@ -5795,7 +1726,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c></summary>
-        public async global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeReplaceEntryRequest(request, volid, voltype, newentry, releaseType);
@@ -5804,7 +1735,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c></summary>
-        public async global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeUpdateEntryRequest(request, volid, voltype, updateEntry, releaseType);
@@ -5840,7 +1771,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c></summary>
-        public async global::System.Threading.Tasks.Task<YFSVLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<YFSVLListAttributesResult> ListAttributesAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeListAttributesRequest(request, attributes);
@@ -5849,7 +1780,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c></summary>
-        public async global::System.Threading.Tasks.Task<YFSVLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<YFSVLLinkedListResult> LinkedListAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeLinkedListRequest(request, attributes);
@@ -5885,7 +1816,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c></summary>
-        public async global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task CreateEntryNAsync(global::Golden.Vl.nvldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeCreateEntryNRequest(request, newentry);
@@ -5894,7 +1825,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c></summary>
-        public async global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeGetEntryByIDNRequest(request, volid, voltype);
@@ -5903,7 +1834,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c></summary>
-        public async global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeReplaceEntryNRequest(request, volid, voltype, newentry, releaseType);
@@ -5921,7 +1852,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c></summary>
-        public async global::System.Threading.Tasks.Task<YFSVLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<YFSVLListAttributesNResult> ListAttributesNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeListAttributesNRequest(request, attributes);
@@ -5930,7 +1861,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c></summary>
-        public async global::System.Threading.Tasks.Task<YFSVLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<YFSVLLinkedListNResult> LinkedListNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeLinkedListNRequest(request, attributes);
@@ -5939,7 +1870,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c></summary>
-        public async global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeUpdateEntryByNameRequest(request, volumename, updateEntry, releaseType);
@@ -5957,7 +1888,7 @@ namespace Golden.YfsVl
         }
 
         /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c></summary>
-        public async global::System.Threading.Tasks.Task<YFSVLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<YFSVLListAttributesN2Result> ListAttributesN2Async(global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex, global::System.Threading.CancellationToken cancellationToken = default)
         {
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
             YFSVLProtocol.EncodeListAttributesN2Request(request, attributes, volumename, startindex);
@@ -6004,25 +1935,25 @@ namespace Golden.YfsVl
         /// <summary><c>ProbeServer() = 514</c></summary>
         global::System.Threading.Tasks.Task ProbeServerAsync(global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c></summary>
-        global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByNameOAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c></summary>
-        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByNameNAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c></summary>
-        global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.Vl.uvldbentry> GetEntryByNameUAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLGetAddrsUResult> GetAddrsUAsync(global::Golden.Vl.ListAddrByAttributes inaddr, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c></summary>
-        global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task CreateEntryAsync(global::Golden.Vl.vldbentry newentry, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c></summary>
         global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c></summary>
-        global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c></summary>
         global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c></summary>
-        global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c></summary>
         global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c></summary>
@@ -6030,9 +1961,9 @@ namespace Golden.YfsVl
         /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c></summary>
         global::System.Threading.Tasks.Task<YFSVLListEntryResult> ListEntryAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLListAttributesResult> ListAttributesAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLLinkedListResult> LinkedListAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c></summary>
         global::System.Threading.Tasks.Task<YFSVLGetStatsResult> GetStatsAsync(global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c></summary>
@@ -6040,23 +1971,23 @@ namespace Golden.YfsVl
         /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c></summary>
         global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c></summary>
-        global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task CreateEntryNAsync(global::Golden.Vl.nvldbentry newentry, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c></summary>
-        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c></summary>
-        global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c></summary>
         global::System.Threading.Tasks.Task<YFSVLListEntryNResult> ListEntryNAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLListAttributesNResult> ListAttributesNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLLinkedListNResult> LinkedListNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c></summary>
         global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLListAttributesN2Result> ListAttributesN2Async(global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex, global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetCapabilities(OUT VLCapabilities capabilities) = 65537</c></summary>
         global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken);
         /// <summary><c>GetEndpoints(IN yfsServerAttributes attr, OUT yfsUUID uuid, OUT int32 uniquifier, OUT yfsEndpoints fsEndpoints, OUT yfsEndpoints volEndpoints) = 64002</c></summary>
@@ -6189,7 +2120,7 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            vldbentry reply;
+            global::Golden.Vl.vldbentry reply;
             try
             {
                 reply = await _service.GetEntryByNameOAsync(request, cancellationToken).ConfigureAwait(false);
@@ -6233,7 +2164,7 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            nvldbentry reply;
+            global::Golden.Vl.nvldbentry reply;
             try
             {
                 reply = await _service.GetEntryByNameNAsync(request, cancellationToken).ConfigureAwait(false);
@@ -6277,7 +2208,7 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            uvldbentry reply;
+            global::Golden.Vl.uvldbentry reply;
             try
             {
                 reply = await _service.GetEntryByNameUAsync(request, cancellationToken).ConfigureAwait(false);
@@ -6309,7 +2240,7 @@ namespace Golden.YfsVl
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            ListAddrByAttributes request;
+            global::Golden.Vl.ListAddrByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -6342,7 +2273,7 @@ namespace Golden.YfsVl
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static ListAddrByAttributes Decode(global::System.ReadOnlySpan<byte> bytes)
+            static global::Golden.Vl.ListAddrByAttributes Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = YFSVLProtocol.DecodeGetAddrsURequest(ref r);
@@ -6353,7 +2284,7 @@ namespace Golden.YfsVl
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            vldbentry request;
+            global::Golden.Vl.vldbentry request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -6385,7 +2316,7 @@ namespace Golden.YfsVl
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static vldbentry Decode(global::System.ReadOnlySpan<byte> bytes)
+            static global::Golden.Vl.vldbentry Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = YFSVLProtocol.DecodeCreateEntryRequest(ref r);
@@ -6451,7 +2382,7 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            vldbentry reply;
+            global::Golden.Vl.vldbentry reply;
             try
             {
                 reply = await _service.GetEntryByIDAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
@@ -6527,7 +2458,7 @@ namespace Golden.YfsVl
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (uint volid, int voltype, vldbentry newentry, int releaseType) request;
+            (uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -6559,7 +2490,7 @@ namespace Golden.YfsVl
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (uint volid, int voltype, vldbentry newentry, int releaseType) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = YFSVLProtocol.DecodeReplaceEntryRequest(ref r);
@@ -6570,7 +2501,7 @@ namespace Golden.YfsVl
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType) request;
+            (uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -6602,7 +2533,7 @@ namespace Golden.YfsVl
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = YFSVLProtocol.DecodeUpdateEntryRequest(ref r);
@@ -6743,7 +2674,7 @@ namespace Golden.YfsVl
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            VldbListByAttributes request;
+            global::Golden.Vl.VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -6776,7 +2707,7 @@ namespace Golden.YfsVl
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static VldbListByAttributes Decode(global::System.ReadOnlySpan<byte> bytes)
+            static global::Golden.Vl.VldbListByAttributes Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = YFSVLProtocol.DecodeListAttributesRequest(ref r);
@@ -6787,7 +2718,7 @@ namespace Golden.YfsVl
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            VldbListByAttributes request;
+            global::Golden.Vl.VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -6820,7 +2751,7 @@ namespace Golden.YfsVl
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static VldbListByAttributes Decode(global::System.ReadOnlySpan<byte> bytes)
+            static global::Golden.Vl.VldbListByAttributes Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = YFSVLProtocol.DecodeLinkedListRequest(ref r);
@@ -6960,7 +2891,7 @@ namespace Golden.YfsVl
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            nvldbentry request;
+            global::Golden.Vl.nvldbentry request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -6992,7 +2923,7 @@ namespace Golden.YfsVl
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static nvldbentry Decode(global::System.ReadOnlySpan<byte> bytes)
+            static global::Golden.Vl.nvldbentry Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = YFSVLProtocol.DecodeCreateEntryNRequest(ref r);
@@ -7015,7 +2946,7 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            nvldbentry reply;
+            global::Golden.Vl.nvldbentry reply;
             try
             {
                 reply = await _service.GetEntryByIDNAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
@@ -7047,7 +2978,7 @@ namespace Golden.YfsVl
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (uint volid, int voltype, nvldbentry newentry, int releaseType) request;
+            (uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -7079,7 +3010,7 @@ namespace Golden.YfsVl
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (uint volid, int voltype, nvldbentry newentry, int releaseType) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = YFSVLProtocol.DecodeReplaceEntryNRequest(ref r);
@@ -7134,7 +3065,7 @@ namespace Golden.YfsVl
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            VldbListByAttributes request;
+            global::Golden.Vl.VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -7167,7 +3098,7 @@ namespace Golden.YfsVl
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static VldbListByAttributes Decode(global::System.ReadOnlySpan<byte> bytes)
+            static global::Golden.Vl.VldbListByAttributes Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = YFSVLProtocol.DecodeListAttributesNRequest(ref r);
@@ -7178,7 +3109,7 @@ namespace Golden.YfsVl
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            VldbListByAttributes request;
+            global::Golden.Vl.VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -7211,7 +3142,7 @@ namespace Golden.YfsVl
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static VldbListByAttributes Decode(global::System.ReadOnlySpan<byte> bytes)
+            static global::Golden.Vl.VldbListByAttributes Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = YFSVLProtocol.DecodeLinkedListNRequest(ref r);
@@ -7222,7 +3153,7 @@ namespace Golden.YfsVl
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryByNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (string volumename, VldbUpdateEntry updateEntry, int releaseType) request;
+            (string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -7254,7 +3185,7 @@ namespace Golden.YfsVl
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (string volumename, VldbUpdateEntry updateEntry, int releaseType) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = YFSVLProtocol.DecodeUpdateEntryByNameRequest(ref r);
@@ -7308,7 +3239,7 @@ namespace Golden.YfsVl
 
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesN2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            (VldbListByAttributes attributes, string volumename, int startindex) request;
+            (global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -7341,7 +3272,7 @@ namespace Golden.YfsVl
             if (buffer.WrittenCount > 0) await call.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return 0;
 
-            static (VldbListByAttributes attributes, string volumename, int startindex) Decode(global::System.ReadOnlySpan<byte> bytes)
+            static (global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex) Decode(global::System.ReadOnlySpan<byte> bytes)
             {
                 var r = new global::RxGen.Runtime.Xdr.XdrReader(bytes);
                 var value = YFSVLProtocol.DecodeListAttributesN2Request(ref r);
@@ -7504,7 +3435,7 @@ namespace Golden.YfsVl
         {
             var connection = await connector.ConnectAsync(FromServiceId, requestUpgrade: true, cancellationToken).ConfigureAwait(false);
             using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeGetCapabilitiesRequest(request);
+            global::Golden.Vl.VLProtocol.EncodeGetCapabilitiesRequest(request);
             global::RxGen.Runtime.Xdr.XdrPooledBuffer reply;
             try
             {
@@ -7520,7 +3451,7 @@ namespace Golden.YfsVl
                 {
                     return new YFSVLUpgradeProbeResult(true, connection.ServiceId, connection, default, YFSVLProtocol.DecodeGetCapabilitiesReply(reply.Span), null);
                 }
-                return new YFSVLUpgradeProbeResult(false, connection.ServiceId, connection, VLProtocol.DecodeGetCapabilitiesReply(reply.Span), default, null);
+                return new YFSVLUpgradeProbeResult(false, connection.ServiceId, connection, global::Golden.Vl.VLProtocol.DecodeGetCapabilitiesReply(reply.Span), default, null);
             }
         }
     }

@@ -58,8 +58,19 @@ internal sealed class IdlText : AdditionalText
         return new IdlText(path, text ?? File.ReadAllText(path), metadata);
     }
 
-    public static IdlText Include(string path, string? text = null) =>
-        new(path, text ?? File.ReadAllText(path), new Dictionary<string, string> { ["RxGenKind"] = "Include" });
+    public static IdlText Include(string path, string? text = null, string? ns = null)
+    {
+        var metadata = new Dictionary<string, string> { ["RxGenKind"] = "Include" };
+        if (ns is not null) metadata["RxGenNamespace"] = ns;
+        return new IdlText(path, text ?? File.ReadAllText(path), metadata);
+    }
+
+    /// <summary>An input with arbitrary extra metadata (RxGenServices, RxGenExternalTypes, ...).</summary>
+    public static IdlText Input(string path, string text, Dictionary<string, string> metadata)
+    {
+        var all = new Dictionary<string, string>(metadata) { ["RxGenKind"] = "Input" };
+        return new IdlText(path, text, all);
+    }
 }
 
 internal sealed class Options : AnalyzerConfigOptionsProvider

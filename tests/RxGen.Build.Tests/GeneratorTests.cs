@@ -47,6 +47,50 @@ public class GeneratorTests
     }
 
     [Fact]
+    public void An_included_file_is_emitted_once_with_its_own_namespace_and_both_includers_share_its_types()
+    {
+        var files = new List<IdlText>
+        {
+            IdlText.Input(Afs + "/afsint.xg", ns: "Gen.Fs"),
+            IdlText.Input(Afs + "/afscbint.xg", ns: "Gen.Cb"),
+            IdlText.Include(Afs + "/common.xg", ns: "Gen.Common"),
+        };
+        // User code handing one and the same AFSFid to the FS client's types and the callback service's.
+        var user = "class User { static void M(global::Gen.Common.AFSFid fid) { global::Gen.Cb.RXAFSCBProtocol.EncodeCallBackRequest(new global::RxGen.Runtime.Xdr.XdrBufferWriter(), new[] { fid }, new global::Gen.Common.AFSCallBack[1]); global::Gen.Fs.RXAFSProtocol.EncodeFetchStatusRequest(new global::RxGen.Runtime.Xdr.XdrBufferWriter(), fid); } }";
+        var result = Run(files, out _, out var output, user);
+        Assert.Empty(result.Diagnostics);
+        var names = result.GeneratedTrees.Select(t => Path.GetFileName(t.FilePath)).OrderBy(n => n).ToList();
+        Assert.Equal(3, names.Count);
+        Assert.Single(names, n => n.StartsWith("common.xg.", System.StringComparison.Ordinal));
+        var common = result.GeneratedTrees.Single(t => Path.GetFileName(t.FilePath).StartsWith("common.xg.", System.StringComparison.Ordinal)).GetText().ToString();
+        Assert.Contains("namespace Gen.Common", common);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
+    [Fact]
+    public void Unknown_option_values_are_diagnostics_not_silence()
+    {
+        var bad = IdlText.Input("/project/idl/s.xg", "struct s { int a; };\n", new Dictionary<string, string> { ["RxGenServices"] = "Both" });
+        var result = Run(new List<IdlText> { bad }, out _, out _);
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("RXG0500", diagnostic.Id);
+        Assert.Contains("'Both'", diagnostic.GetMessage());
+        Assert.Empty(result.GeneratedTrees);
+    }
+
+    [Fact]
+    public void Outside_types_map_through_item_metadata_without_a_warning()
+    {
+        var idl = IdlText.Input("/project/idl/o.x", "struct holder { nis_object obj; nis_object *maybe; };\n",
+            new Dictionary<string, string> { ["RxGenExternalTypes"] = "nis_object=My.NisObject", ["RxGenNamespace"] = "Gen.O" });
+        var user = "namespace My { public sealed class NisObject : global::RxGen.Runtime.Xdr.IXdrSerializable<NisObject> { public int V; public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter w) => w.WriteInt32(V); public static NisObject Decode(ref global::RxGen.Runtime.Xdr.XdrReader r) => new NisObject { V = r.ReadInt32() }; } }";
+        var result = Run(new List<IdlText> { idl }, out _, out var output, user);
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains("global::My.NisObject", result.GeneratedTrees.Single().GetText().ToString());
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
+    [Fact]
     public void IDL_errors_are_build_diagnostics_at_the_IDL_position_and_never_a_crash()
     {
         var broken = IdlText.Input("/project/idl/broken.xg", text: "struct a { int x; };\nstruct b {\n  nosuchtype y;\n};\nconst C = ;\n");
@@ -62,9 +106,10 @@ public class GeneratorTests
 
         var typeError = Run(new List<IdlText> { IdlText.Input("/project/idl/t.xg", text: "struct b {\n  nosuchtype y;\n};\n") }, out _, out _);
         var unknown = Assert.Single(typeError.Diagnostics);
-        Assert.Equal("RXG0200", unknown.Id);
+        Assert.Equal("RXG0250", unknown.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, unknown.Severity);
         Assert.Equal((1, 2), (unknown.Location.GetLineSpan().StartLinePosition.Line, unknown.Location.GetLineSpan().StartLinePosition.Character));
-        Assert.Equal("unknown type 'nosuchtype'", unknown.GetMessage());
+        Assert.StartsWith("type 'nosuchtype' is not defined in the IDL", unknown.GetMessage());
     }
 
     [Fact]
@@ -92,7 +137,7 @@ public class GeneratorTests
         var result = driver.RunGenerators(compilation).GetRunResult().Results[0];
         var compile = result.TrackedSteps[RxGenGenerator.StepNames.Compile].SelectMany(s => s.Outputs).ToList();
         Assert.Equal(2, compile.Count);
-        var reasons = compile.Select(o => (Name: ((GenerationResult)o.Value).Source!.HintName, o.Reason)).ToList();
+        var reasons = compile.Select(o => (Name: ((GenerationResult)o.Value).Sources[0].HintName, o.Reason)).ToList();
         Assert.Contains(reasons, r => r.Name.StartsWith("kvstore") && r.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains(reasons, r => r.Name.StartsWith("vldbint") && r.Reason == IncrementalStepRunReason.Cached); // not even re-run
     }
@@ -107,8 +152,8 @@ public class GeneratorTests
         driver = driver.ReplaceAdditionalText(header, edited);
         var run = driver.RunGenerators(compilation).GetRunResult();
         var compile = run.Results[0].TrackedSteps[RxGenGenerator.StepNames.Compile].SelectMany(s => s.Outputs).ToList();
-        Assert.Contains(compile, o => ((GenerationResult)o.Value).Source!.HintName.StartsWith("vldbint") && o.Reason == IncrementalStepRunReason.Modified);
-        Assert.Contains(compile, o => ((GenerationResult)o.Value).Source!.HintName.StartsWith("kvstore") && o.Reason == IncrementalStepRunReason.Cached);
+        Assert.Contains(compile, o => ((GenerationResult)o.Value).Sources[0].HintName.StartsWith("vldbint") && o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(compile, o => ((GenerationResult)o.Value).Sources[0].HintName.StartsWith("kvstore") && o.Reason == IncrementalStepRunReason.Cached);
         Assert.Contains("GetEntryByNameN = 1519;", run.GeneratedTrees.Single(t => t.FilePath.Contains("vldbint")).GetText().ToString());
     }
 }

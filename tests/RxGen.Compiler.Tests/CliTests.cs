@@ -54,7 +54,7 @@ public class CliTests : IDisposable
         Assert.Equal(1, exit);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
-        Assert.Matches(new Regex(@"bad\.xg\(2,3\): error RXG0200: unknown type 'nosuch'$"), lines[0]);
+        Assert.Matches(new Regex(@"bad\.xg\(2,3\): warning RXG0250: type 'nosuch' is not defined in the IDL"), lines[0]);
         Assert.Matches(new Regex(@"bad\.xg\(4,8\): error RXG0201: "), lines[1]);
         Assert.DoesNotContain("   at ", stderr); // no stack trace
         Assert.False(File.Exists(Path.Combine(output, "bad.xg.cs")));
@@ -111,5 +111,67 @@ public class CliTests : IDisposable
             .Select(f => (RxGen.Compiler.Diagnostics.DiagnosticDescriptor)f.GetValue(null)!).Select(d => d.Id).ToList();
         Assert.True(ids.Count > 30);
         Assert.All(ids, id => Assert.Contains($"<a id=\"{id.ToLowerInvariant()}\"></a>", page));
+    }
+
+    [Fact]
+    public void Two_inputs_with_the_same_file_name_are_an_error_not_a_silent_overwrite()
+    {
+        var a = Directory.CreateDirectory(Path.Combine(_temp.FullName, "bulk.example"));
+        var b = Directory.CreateDirectory(Path.Combine(_temp.FullName, "bulktest"));
+        File.WriteAllText(Path.Combine(a.FullName, "bulk.xg"), "package A_\nF(IN afs_int32 x) = 1;\n");
+        File.WriteAllText(Path.Combine(b.FullName, "bulk.xg"), "package B_\nG(IN afs_int32 x) = 1;\n");
+        var output = Path.Combine(_temp.FullName, "out");
+        var (exit, _, stderr) = Run("-o", output, Path.Combine(a.FullName, "bulk.xg"), Path.Combine(b.FullName, "bulk.xg"));
+        Assert.Equal(1, exit);
+        Assert.Contains("RXG0503", stderr);
+        Assert.False(Directory.Exists(output) && Directory.GetFiles(output).Length > 0);
+    }
+
+    [Fact]
+    public void Outputs_one_file_per_declaring_file_and_includers_share_it()
+    {
+        var common = Write("common.xg", "struct fid { afs_int32 v; };\n");
+        var a = Write("fs.xg", "#include \"common.xg\"\npackage FS_\nFetch(IN fid *f) = 1;\n");
+        var b = Write("cb.xg", "#include \"common.xg\"\npackage CB_\nBreak(IN fid *f) = 1;\n");
+        var output = Path.Combine(_temp.FullName, "out");
+        var (exit, _, stderr) = Run("-o", output, "--namespace", "My.Ns", "--namespace", "common.xg=My.Common", a, b);
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(new[] { "cb.xg.cs", "common.xg.cs", "fs.xg.cs" }, Directory.GetFiles(output).Select(Path.GetFileName).OrderBy(n => n));
+        Assert.Contains("namespace My.Common", File.ReadAllText(Path.Combine(output, "common.xg.cs")));
+        foreach (var f in new[] { "fs.xg.cs", "cb.xg.cs" })
+        {
+            var text = File.ReadAllText(Path.Combine(output, f));
+            Assert.Contains("global::My.Common.fid", text);
+            Assert.DoesNotContain("class fid ", text);
+        }
+        Assert.True(common.Length > 0);
+    }
+
+    [Theory]
+    [InlineData("--namespace|1bad")]
+    [InlineData("--namespace|class")]
+    [InlineData("--external-type|nis_object")]
+    [InlineData("--strings|ebcdic")]
+    [InlineData("-D|1X=2")]
+    [InlineData("-o||x")]
+    [InlineData("--include|")]
+    public void Bad_option_values_exit_2_with_a_diagnostic(string args)
+    {
+        var input = Write("ok.xg", "struct s { int a; };\n");
+        var parts = args.Split('|').ToList();
+        if (!parts.Contains("-o")) parts.InsertRange(0, new[] { "-o", Path.Combine(_temp.FullName, "out") });
+        parts.Add(input);
+        var (exit, _, stderr) = Run(parts.ToArray());
+        Assert.Equal(2, exit);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public void Output_that_is_an_existing_file_is_bad_usage_not_a_crash()
+    {
+        var input = Write("ok.xg", "struct s { int a; };\n");
+        var (exit, _, stderr) = Run("-o", input, input);
+        Assert.Equal(2, exit);
+        Assert.Contains("is a file", stderr);
     }
 }

@@ -31,8 +31,15 @@ public class DiagnosticsTests
         AssertAt(Single("const A = 1;\nconst B = A + 1;\n", "RXG0100"), 2, 13, "illegal character '+'");
 
     [Fact]
-    public void Unknown_type() =>
-        AssertAt(Single("struct s {\n  afs_int32 a;\n  unknown_t b;\n};\n", "RXG0200"), 3, 3, "unknown type 'unknown_t'");
+    public void Undefined_type_is_an_outside_type_warning_saying_what_to_add()
+    {
+        var result = Idl.Compile("struct s {\n  afs_int32 a;\n  unknown_t b;\n};\n");
+        Assert.True(result.Success);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal(("RXG0250", RxGen.Compiler.Diagnostics.DiagnosticSeverity.Warning, 3, 3), (warning.Id, warning.Severity, warning.Location.Line, warning.Location.Column));
+        Assert.Contains("--external-type unknown_t=Your.Namespace.Type", warning.Message);
+        Assert.Contains("ExternalTypes=\"unknown_t=Your.Namespace.Type\"", warning.Message);
+    }
 
     [Fact]
     public void Duplicate_name() =>
@@ -108,13 +115,13 @@ public class DiagnosticsTests
 
     [Fact]
     public void Error_in_an_included_file_points_into_that_file() =>
-        AssertAt(Single("#include \"inc.xg\"\n", "RXG0200", new Dictionary<string, string> { ["inc.xg"] = "\n\nstruct i { nothere q; };\n" }), 3, 12, "nothere", "inc.xg");
+        AssertAt(Single("#include \"inc.xg\"\n", "RXG0201", new Dictionary<string, string> { ["inc.xg"] = "\n\nstruct i { int q; };\nstruct i { int r; };\n" }), 4, 8, "'i' is already defined", "inc.xg");
 
     [Fact]
     public void Several_errors_are_reported_in_one_run()
     {
         var result = Idl.Compile("struct a { x1 f; };\nstruct b { x2 g; };\nstruct a { int h; };\n");
-        Assert.Equal(new[] { "RXG0200", "RXG0200", "RXG0201" }, result.Diagnostics.Select(d => d.Id));
+        Assert.Equal(new[] { "RXG0250", "RXG0250", "RXG0201" }, result.Diagnostics.Select(d => d.Id));
         Assert.Equal(new[] { 1, 2, 3 }, result.Diagnostics.Select(d => d.Location.Line));
     }
 

@@ -179,4 +179,32 @@ union res switch (color c) { case RED: case GREEN: int x; case BLUE: void; defau
         Assert.Equal(Model(idl), Model(idl));
         Assert.NotEqual(Model(idl), Model(idl.Replace("= 1", "= 2")));
     }
+
+    [Fact]
+    public void Percent_define_values_lose_their_comments_and_are_typed_consistently()
+    {
+        var model = Idl.Compile("%#define VLF_RWEXISTS 0x1000 /* rw exists */\n%#define VLF_ROEXISTS 0x2000\n%#define NAME \"a /* b */\" // c\nstruct s { int a; };\n").Model!;
+        Assert.Equal(0x1000, model.Constants.Single(c => c.Name == "VLF_RWEXISTS").Value);
+        Assert.Equal(0x2000, model.Constants.Single(c => c.Name == "VLF_ROEXISTS").Value);
+        Assert.Equal("a /* b */", model.Constants.Single(c => c.Name == "NAME").Text);
+    }
+
+    [Fact]
+    public void Latin1_strings_are_a_per_file_option()
+    {
+        var idl = "struct s { string name<64>; };\n";
+        Assert.Contains("reader.ReadString(64u", Idl.Compile(idl).Files[0].Text);
+        var latin1 = Idl.Compile(idl, emit: new RxGen.Compiler.Emit.EmitOptions("Test") { Latin1Strings = true }).Files[0].Text;
+        Assert.Contains("reader.ReadStringLatin1(64u", latin1);
+        Assert.Contains("writer.WriteStringLatin1(", latin1);
+    }
+
+    [Fact]
+    public void Afs_time64_from_stds_h_is_known_with_its_wire_format()
+    {
+        var result = Idl.Compile("struct token { struct afs_time64 expiry; afs_int32 kvno; };\n");
+        Assert.True(result.Success, Idl.Errors(result));
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains("global::RxGen.Runtime.Afs.AfsTime64", result.Files[0].Text);
+    }
 }

@@ -11,6 +11,7 @@ using RxGen.Runtime.Rpc;
 using RxGen.Runtime.Rpc.InMemory;
 using RxGen.Runtime.Xdr;
 using Afs = Golden.Afs;
+using AfsCommon = Golden.AfsCommon;
 using Pt = Golden.Pt;
 using Yfs = Golden.YfsVl;
 
@@ -224,7 +225,7 @@ public sealed class RxRoundTripTests
         const int size = 4 * 1024 * 1024;
         var fs = new StreamingFileServer(Pattern(size));
         var harness = await AfsHarness.StartAsync(fs);
-        var fid = new Afs.AFSFid { Volume = 536870912, Vnode = 1, Unique = 1 };
+        var fid = new AfsCommon.AFSFid { Volume = 536870912, Vnode = 1, Unique = 1 };
 
         await using Afs.RXAFSFetchDataCall call = await harness.Client.StartFetchDataAsync(fid, 0, size).WaitAsync(Timeout);
         byte[] lengthWord = new byte[4];
@@ -255,8 +256,8 @@ public sealed class RxRoundTripTests
         byte[] content = Pattern(size);
         var fs = new StreamingFileServer([]);
         var harness = await AfsHarness.StartAsync(fs);
-        var fid = new Afs.AFSFid { Volume = 536870912, Vnode = 6, Unique = 2 };
-        var status = new Afs.AFSStoreStatus { Mask = 1, ClientModTime = 1700000000 };
+        var fid = new AfsCommon.AFSFid { Volume = 536870912, Vnode = 6, Unique = 2 };
+        var status = new AfsCommon.AFSStoreStatus { Mask = 1, ClientModTime = 1700000000 };
 
         await using Afs.RXAFSStoreDataCall call = await harness.Client.StartStoreDataAsync(fid, status, 0, size, size).WaitAsync(Timeout);
         await new System.IO.MemoryStream(content).CopyToAsync(call.RequestStream).WaitAsync(Timeout);
@@ -274,8 +275,8 @@ public sealed class RxRoundTripTests
         byte[] content = Pattern(size);
         var fs = new StreamingFileServer([]);
         var harness = await AfsHarness.StartAsync(fs);
-        var fid = new Afs.AFSFid { Volume = 536870912, Vnode = 6, Unique = 2 };
-        var status = new Afs.AFSStoreStatus { Mask = 1, ClientModTime = 1700000000 };
+        var fid = new AfsCommon.AFSFid { Volume = 536870912, Vnode = 6, Unique = 2 };
+        var status = new AfsCommon.AFSStoreStatus { Mask = 1, ClientModTime = 1700000000 };
 
         await using Afs.RXAFSStoreDataCall call = await harness.Client.StartStoreDataAsync(fid, status, 0, size, size).WaitAsync(Timeout);
         for (int offset = 0; offset < size; offset += 100_000)
@@ -341,7 +342,7 @@ public sealed class RxRoundTripTests
         var old = new YfsVlOldServer();
         var yfs = new YfsVlNewServer();
         var server = new InMemoryRxServer();
-        server.AddService(new Yfs.VLDispatcher(old));
+        server.AddService(new VLDispatcher(old));
         server.AddService(new Yfs.YFSVLDispatcher(yfs));
         server.AddUpgrade(Yfs.YFSVLUpgrade.FromServiceId, Yfs.YFSVLUpgrade.ToServiceId);
 
@@ -356,7 +357,7 @@ public sealed class RxRoundTripTests
 
         // Later calls on that connection reach the YFSVL_ implementation, with either client.
         Assert.Equal(YfsVlNewServer.CellName, await new Yfs.YFSVLClient(probe.Connection).GetCellNameAsync().WaitAsync(Timeout));
-        Yfs.nvldbentry entry = await new Yfs.VLClient(probe.Connection).GetEntryByNameNAsync("root.cell").WaitAsync(Timeout);
+        nvldbentry entry = await new VLClient(probe.Connection).GetEntryByNameNAsync("root.cell").WaitAsync(Timeout);
         Assert.Equal("yfs:root.cell", XdrText.FromCChars(entry.Name));
         Assert.Equal(0, old.Calls);
         Assert.Equal(3, yfs.Calls);
@@ -368,7 +369,7 @@ public sealed class RxRoundTripTests
         var old = new YfsVlOldServer();
         var yfs = new YfsVlNewServer();
         var server = new InMemoryRxServer();
-        server.AddService(new Yfs.VLDispatcher(old));
+        server.AddService(new VLDispatcher(old));
         server.AddService(new Yfs.YFSVLDispatcher(yfs));
 
         Yfs.YFSVLUpgradeProbeResult probe = await Yfs.YFSVLUpgrade.ProbeAsync(server).WaitAsync(Timeout);
@@ -391,7 +392,7 @@ public sealed class RxRoundTripTests
     public async Task Upgrade_AgainstAnOldVlServerWithoutGetCapabilities_ReportsTheAbort()
     {
         var server = new InMemoryRxServer();
-        server.AddService(new Yfs.VLDispatcher(new OpenAfs18VlServer()));
+        server.AddService(new VLDispatcher(new OpenAfs18VlServer()));
 
         Yfs.YFSVLUpgradeProbeResult probe = await Yfs.YFSVLUpgrade.ProbeAsync(server).WaitAsync(Timeout);
 
@@ -402,7 +403,7 @@ public sealed class RxRoundTripTests
         Assert.Null(probe.UpgradedCapabilities);
 
         // The connection is usable after the failed probe.
-        await new Yfs.VLClient(probe.Connection).ProbeServerAsync().WaitAsync(Timeout);
+        await new VLClient(probe.Connection).ProbeServerAsync().WaitAsync(Timeout);
     }
 
     // ---- helpers ----
@@ -555,13 +556,13 @@ public sealed class RxRoundTripTests
 
         public (uint, uint, uint) LastFid { get; private set; }
 
-        public Afs.AFSStoreStatus? LastStoreStatus { get; private set; }
+        public AfsCommon.AFSStoreStatus? LastStoreStatus { get; private set; }
 
         public byte[] Stored { get; private set; } = [];
 
         public int StoreBytesAfterLength { get; private set; } = -1;
 
-        public override async Task<Afs.RXAFSFetchDataResult> FetchDataAsync(Afs.AFSFid fid, int pos, int length, RxSplitServerCall stream, CancellationToken cancellationToken)
+        public override async Task<Afs.RXAFSFetchDataResult> FetchDataAsync(AfsCommon.AFSFid fid, int pos, int length, RxSplitServerCall stream, CancellationToken cancellationToken)
         {
             LastFid = (fid.Volume, fid.Vnode, fid.Unique);
             int n = Math.Min(length, Content.Length - pos);
@@ -575,12 +576,12 @@ public sealed class RxRoundTripTests
 
             FetchFinishedWriting.TrySetResult();
             return new Afs.RXAFSFetchDataResult(
-                new Afs.AFSFetchStatus { InterfaceVersion = 1, FileType = 1, LinkCount = 1, Length = (uint)Content.Length, DataVersion = 7 },
-                new Afs.AFSCallBack { CallBackVersion = 3, ExpirationTime = 7200, CallBackType = 1 },
-                new Afs.AFSVolSync { Spare1 = 0xdead });
+                new AfsCommon.AFSFetchStatus { InterfaceVersion = 1, FileType = 1, LinkCount = 1, Length = (uint)Content.Length, DataVersion = 7 },
+                new AfsCommon.AFSCallBack { CallBackVersion = 3, ExpirationTime = 7200, CallBackType = 1 },
+                new AfsCommon.AFSVolSync { Spare1 = 0xdead });
         }
 
-        public override async Task<Afs.RXAFSStoreDataResult> StoreDataAsync(Afs.AFSFid fid, Afs.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, RxSplitServerCall stream, CancellationToken cancellationToken)
+        public override async Task<Afs.RXAFSStoreDataResult> StoreDataAsync(AfsCommon.AFSFid fid, AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, RxSplitServerCall stream, CancellationToken cancellationToken)
         {
             LastFid = (fid.Volume, fid.Vnode, fid.Unique);
             LastStoreStatus = inStatus;
@@ -602,8 +603,8 @@ public sealed class RxRoundTripTests
             StoreBytesAfterLength = await stream.ReadAsync(new byte[16], cancellationToken);
             Stored = received;
             return new Afs.RXAFSStoreDataResult(
-                new Afs.AFSFetchStatus { InterfaceVersion = 1, FileType = 1, Length = fileLength, DataVersion = 8 },
-                new Afs.AFSVolSync { Spare1 = 0xbeef });
+                new AfsCommon.AFSFetchStatus { InterfaceVersion = 1, FileType = 1, Length = fileLength, DataVersion = 8 },
+                new AfsCommon.AFSVolSync { Spare1 = 0xbeef });
         }
     }
 
@@ -631,7 +632,7 @@ public sealed class RxRoundTripTests
             return Task.FromResult(Capabilities);
         }
 
-        public override Task<Yfs.nvldbentry> GetEntryByNameNAsync(string volumename, CancellationToken cancellationToken)
+        public override Task<nvldbentry> GetEntryByNameNAsync(string volumename, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _calls);
             return Task.FromResult(VlData.YfsNEntry("vl:" + volumename, 536870912));
@@ -661,7 +662,7 @@ public sealed class RxRoundTripTests
             return Task.FromResult(CellName);
         }
 
-        public override Task<Yfs.nvldbentry> GetEntryByNameNAsync(string volumename, CancellationToken cancellationToken)
+        public override Task<nvldbentry> GetEntryByNameNAsync(string volumename, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _calls);
             return Task.FromResult(VlData.YfsNEntry("yfs:" + volumename, 536870912));

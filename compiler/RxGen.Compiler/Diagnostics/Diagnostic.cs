@@ -13,8 +13,14 @@ public sealed record Diagnostic(DiagnosticDescriptor Descriptor, SourceLocation 
     public DiagnosticSeverity Severity => Descriptor.Severity;
     public bool IsError => Descriptor.Severity == DiagnosticSeverity.Error;
 
+    /// <summary>The message arguments, as text (hosts and filters read them; the message is already formatted).</summary>
+    public RxGen.Compiler.Model.EquatableArray<string> Arguments { get; init; } = RxGen.Compiler.Model.EquatableArray<string>.Empty;
+
     public static Diagnostic Create(DiagnosticDescriptor descriptor, SourceLocation location, params object[] args) =>
-        new(descriptor, location, args.Length == 0 ? descriptor.MessageFormat : string.Format(System.Globalization.CultureInfo.InvariantCulture, descriptor.MessageFormat, args));
+        new(descriptor, location, args.Length == 0 ? descriptor.MessageFormat : string.Format(System.Globalization.CultureInfo.InvariantCulture, descriptor.MessageFormat, args))
+        {
+            Arguments = RxGen.Compiler.Model.EquatableArrayExtensions.ToEquatableArray(args.Select(a => Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture) ?? "")),
+        };
 
     /// <summary>MSBuild's canonical form: <c>file(line,col): error RXG0001: message</c>.</summary>
     public override string ToString()

@@ -57,4 +57,13 @@ public static class DiagnosticDescriptors
     // Input/output: RXG0400-
     public static readonly DiagnosticDescriptor InputNotFound = Error("RXG0400", "Input not found", "cannot read input file '{0}': {1}");
     public static readonly DiagnosticDescriptor InternalError = Error("RXG0401", "Internal compiler error", "internal error: {0}");
+
+    // Outside types, options and outputs (issue 11): RXG0250, RXG0500-
+    public static readonly DiagnosticDescriptor OutsideType = Warning("RXG0250", "Outside type",
+        "type '{0}' is not defined in the IDL (rxgen and rpcgen take such types from a C header); the generated code uses a C# type '{0}' implementing IXdrSerializable<{0}> in this file's namespace: define it, or map the name to your own type with --external-type {0}=Your.Namespace.Type (MSBuild: ExternalTypes=\"{0}=Your.Namespace.Type\")");
+    public static readonly DiagnosticDescriptor BadOptionValue = Error("RXG0500", "Bad option value", "{0} takes {1}, not '{2}'");
+    public static readonly DiagnosticDescriptor BadNamespace = Error("RXG0501", "Bad namespace", "'{0}' is not a valid C# namespace (dot-separated identifiers: letters, digits, '_', not starting with a digit, no keywords)");
+    public static readonly DiagnosticDescriptor BadExternalType = Error("RXG0502", "Bad outside type mapping", "outside type mapping '{0}' must be IDLNAME=Namespace.Type with a valid C# type name");
+    public static readonly DiagnosticDescriptor DuplicateOutputName = Error("RXG0503", "Duplicate output name", "'{0}' and '{1}' would both be written as '{2}'; rename one of them or compile them in separate runs");
+    public static readonly DiagnosticDescriptor BadDefine = Error("RXG0504", "Bad macro definition", "-D takes NAME or NAME=VALUE with NAME an identifier, not '{0}'");
 }

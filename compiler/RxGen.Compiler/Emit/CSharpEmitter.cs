@@ -2,40 +2,84 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using RxGen.Compiler.Diagnostics;
 using RxGen.Compiler.Model;
 
 namespace RxGen.Compiler.Emit;
 
 /// <summary>Options that shape the generated C#.</summary>
-public sealed record EmitOptions(string? Namespace = null, bool Public = true, bool Client = true, bool Server = true);
+/// <param name="Namespace">The namespace of the input file's own definitions (default: from its first package or program, else its file name).</param>
+/// <param name="Public">Public (true) or internal types.</param>
+/// <param name="Client">Generate clients.</param>
+/// <param name="Server">Generate server interfaces, bases and dispatchers.</param>
+public sealed record EmitOptions(string? Namespace = null, bool Public = true, bool Client = true, bool Server = true)
+{
+    /// <summary>Namespaces of declaring files, keyed by path (as the includer names it) or by file name
+    /// (<c>common.xg</c>); files not listed (and not the input) get their default namespace.</summary>
+    public EquatableArray<KeyValuePair<string, string>> FileNamespaces { get; init; } = EquatableArray<KeyValuePair<string, string>>.Empty;
+
+    /// <summary>Outside types: IDL type names that no IDL file defines, mapped to user-supplied C# types that
+    /// implement <c>IXdrSerializable&lt;T&gt;</c> (<c>nis_object</c> → <c>My.NisObject</c>).</summary>
+    public EquatableArray<KeyValuePair<string, string>> ExternalTypes { get; init; } = EquatableArray<KeyValuePair<string, string>>.Empty;
+
+    /// <summary>Decode and encode XDR strings as Latin-1 (every byte string decodes) instead of strict UTF-8.</summary>
+    public bool Latin1Strings { get; init; }
+
+    internal string? ExternalType(string idlName)
+    {
+        foreach (var pair in ExternalTypes)
+            if (string.Equals(pair.Key, idlName, StringComparison.Ordinal)) return pair.Value;
+        return null;
+    }
+}
 
 /// <summary>Model → C#: builds view models (names, C# types, XDR statements) and renders them with the
-/// embedded Scriban templates. A pure function of the model and the options.</summary>
+/// embedded Scriban templates. A pure function of the model and the options. Each definition is emitted once,
+/// in the output of the file that declares it; definitions of other files are referred to by their
+/// namespace-qualified names (as protoc does with imports).</summary>
 internal sealed class CSharpEmitter
 {
     private readonly InterfaceModel _model;
     private readonly EmitOptions _options;
     private readonly XdrCodegen _codegen;
     private readonly Dictionary<string, Definition> _types;
+    private readonly OutputLayout _layout;
+    private readonly string _file;
+    private readonly string _namespace;
 
-    private CSharpEmitter(InterfaceModel model, EmitOptions options)
+    private CSharpEmitter(InterfaceModel model, EmitOptions options, OutputLayout layout, Dictionary<string, Definition> types, string file)
     {
         _model = model;
         _options = options;
-        _types = new Dictionary<string, Definition>(StringComparer.Ordinal);
-        foreach (var type in model.Types) if (!_types.ContainsKey(type.Name)) _types[type.Name] = type;
-        _codegen = new XdrCodegen(_types);
+        _types = types;
+        _layout = layout;
+        _file = file;
+        _namespace = layout.NamespaceOf(file);
+        _codegen = new XdrCodegen(_types, TypeName, options);
     }
 
-    public static string Emit(InterfaceModel model, EmitOptions options, string toolVersion) => new CSharpEmitter(model, options).Render(toolVersion);
-
-    public static string DefaultNamespace(InterfaceModel model)
+    /// <summary>One output per declaring file: the input's first (always, even if it declares nothing), then every
+    /// included file that declares something, in include order.</summary>
+    public static IReadOnlyList<(string SourcePath, string Text)> Emit(InterfaceModel model, EmitOptions options, string toolVersion)
     {
-        var name = model.Packages.FirstOrDefault()?.Name ?? model.Programs.FirstOrDefault()?.Name ?? FileBase(model.Path);
-        return CSharpNames.Namespace(CSharpNames.PackageBase(name));
+        var types = new Dictionary<string, Definition>(StringComparer.Ordinal);
+        foreach (var type in model.Types) if (!types.ContainsKey(type.Name)) types[type.Name] = type;
+        var layout = new OutputLayout(model, options);
+        var result = new List<(string, string)>();
+        foreach (var file in layout.Files)
+            result.Add((file, new CSharpEmitter(model, options, layout, types, file).Render(toolVersion)));
+        return result;
     }
 
-    private static string FileBase(string path)
+    /// <summary>The C# name of a defined type as seen from the file being emitted: bare in its own namespace, else <c>global::</c>-qualified.</summary>
+    private string TypeName(Definition definition)
+    {
+        var ns = _layout.NamespaceOf(_layout.FileOf(definition.Location));
+        var name = CSharpNames.Identifier(definition.Name);
+        return ns == _namespace ? name : "global::" + ns + "." + name;
+    }
+
+    internal static string FileBase(string path)
     {
         var slash = Math.Max(path.LastIndexOf('/'), path.LastIndexOf('\\'));
         var name = path.Substring(slash + 1);
@@ -45,33 +89,57 @@ internal sealed class CSharpEmitter
 
     private string Access => _options.Public ? "public" : "internal";
 
+    private bool Declares(SourceLocation location) => _layout.FileOf(location) == _file;
+
     private string Render(string toolVersion)
     {
         var file = new FileView
         {
-            Source = FileBase(_model.Path) + ExtensionOf(_model.Path),
-            Namespace = _options.Namespace ?? DefaultNamespace(_model),
+            Source = FileBase(_file) + ExtensionOf(_file),
+            Namespace = _namespace,
             Access = Access,
             ToolVersion = toolVersion,
-            IdlClass = CSharpNames.Pascal(CSharpNames.Namespace(FileBase(_model.Path)).Replace(".", "_")) + "Idl",
+            IdlClass = IdlClassName(_file),
         };
-        foreach (var constant in _model.Constants) file.Constants.Add(ConstantView(constant));
+        foreach (var constant in _model.Constants) if (Declares(constant.Location)) file.Constants.Add(ConstantView(constant));
+        var usedNames = new HashSet<string>(_model.Types.Select(t => CSharpNames.Identifier(t.Name)), StringComparer.Ordinal);
         foreach (var type in _model.Types)
         {
+            if (!Declares(type.Location)) continue;
+            var name = CSharpNames.Identifier(type.Name);
+            var idlName = CSharpNames.Literal(type.Name);
             switch (type)
             {
-                case EnumDefinition e: file.Blocks.Add(Templates.Render("Enum", EnumView(e))); file.TypeTable.Add(TypeEntry(e.Name, CSharpNames.Identifier(e.Name))); break;
-                case StructDefinition s: file.Blocks.Add(Templates.Render("Struct", StructView(s))); file.TypeTable.Add(TypeEntry(s.Name, CSharpNames.Identifier(s.Name))); break;
-                case UnionDefinition u: file.Blocks.Add(Templates.Render("Union", UnionView(u))); file.TypeTable.Add(TypeEntry(u.Name, CSharpNames.Identifier(u.Name))); break;
-                case TypedefDefinition t: file.TypeTable.Add(TypeEntry(t.Name, TypeOfArgument(t.Body))); break;
+                case EnumDefinition e:
+                    file.Blocks.Add(Templates.Render("Enum", EnumView(e)));
+                    file.TypeTable.Add(new TypeEntryView { IdlName = idlName, Info = $"global::RxGen.Runtime.Xdr.XdrTypeInfo.ForEnum<{name}>({idlName})" });
+                    break;
+                case StructDefinition s:
+                    file.Blocks.Add(Templates.Render("Struct", StructView(s)));
+                    file.TypeTable.Add(new TypeEntryView { IdlName = idlName, Info = $"global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<{name}>({idlName})" });
+                    break;
+                case UnionDefinition u:
+                    file.Blocks.Add(Templates.Render("Union", UnionView(u)));
+                    file.TypeTable.Add(new TypeEntryView { IdlName = idlName, Info = $"global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<{name}>({idlName})" });
+                    break;
+                case TypedefDefinition t:
+                    var codec = TypedefView(t, usedNames);
+                    file.Blocks.Add(Templates.Render("Typedef", codec));
+                    file.TypeTable.Add(new TypeEntryView { IdlName = idlName, Info = $"global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<{codec.ValueType}, {codec.Name}>({idlName})" });
+                    break;
             }
         }
-        foreach (var package in _model.Packages) file.Blocks.Add(Templates.Render("Package", PackageView(package)));
+        foreach (var package in _model.Packages) if (Declares(package.Location)) file.Blocks.Add(Templates.Render("Package", PackageView(package)));
         foreach (var program in _model.Programs)
+        {
+            if (!Declares(program.Location)) continue;
             foreach (var version in program.Versions)
                 file.Blocks.Add(Templates.Render("Program", ProgramView(program, version)));
+        }
         return Templates.Render("File", file);
     }
+
+    internal static string IdlClassName(string path) => CSharpNames.Pascal(CSharpNames.Namespace(FileBase(path)).Replace(".", "_")) + "Idl";
 
     private static string ExtensionOf(string path)
     {
@@ -79,18 +147,30 @@ internal sealed class CSharpEmitter
         return dot > Math.Max(path.LastIndexOf('/'), path.LastIndexOf('\\')) ? path.Substring(dot) : "";
     }
 
-    private static TypeEntryView TypeEntry(string idlName, string csType) => new() { IdlName = CSharpNames.Literal(idlName), CsType = csType };
+    // ------------------------------------------------------------------ typedef codecs
 
-    private string TypeOfArgument(Declaration declaration)
+    private TypedefView TypedefView(TypedefDefinition t, HashSet<string> usedNames)
     {
-        var type = _codegen.CsType(_codegen.Expand(declaration));
-        if (type.EndsWith("?", StringComparison.Ordinal))
+        var name = CSharpNames.Identifier(t.Name) + "Codec";
+        while (!usedNames.Add(name)) name += "_";
+        var valueType = _codegen.CsType(_codegen.Expand(t.Body));
+        var encode = new CodeWriter(3);
+        var decode = new CodeWriter(3);
+        _codegen.Encode(encode, "value", t.Body, t.Name);
+        decode.Line($"{valueType} value;");
+        _codegen.Decode(decode, "value", t.Body, t.Name);
+        decode.Line("return value;");
+        return new TypedefView
         {
-            var inner = _codegen.Expand(declaration);
-            var element = new Declaration("", DeclarationKind.Scalar, inner.Type, null, inner.Location);
-            if (_codegen.IsReferenceType(element) || _codegen.ElementType(inner.Type) is "string") type = type.Substring(0, type.Length - 1);
-        }
-        return type;
+            Name = name,
+            IdlName = t.Name,
+            Access = Access,
+            ValueType = valueType,
+            Wire = CSharpNames.Xml(DescribeWire(t.Body)),
+            Doc = Doc(t.Documentation),
+            EncodeBody = encode.ToString(),
+            DecodeBody = decode.ToString(),
+        };
     }
 
     private static string? Remarks(string? text) => text is null ? null
@@ -396,7 +476,7 @@ internal sealed class CSharpEmitter
             var originalView = ProcedureView(original, CSharpNames.PackageBase(original.Name), "GetCapabilities", original.Procedures.First(p => p.Name == Package.ProbeName));
             view.Upgrade = new UpgradeView
             {
-                FromBase = CSharpNames.PackageBase(original.Name),
+                FromBase = QualifiedPackageBase(original),
                 FromName = original.Name,
                 FromServiceId = fromId.ToString(CultureInfo.InvariantCulture),
                 ToServiceId = toId.ToString(CultureInfo.InvariantCulture),
@@ -405,6 +485,14 @@ internal sealed class CSharpEmitter
             };
         }
         return view;
+    }
+
+    /// <summary>The prefix of a package's generated classes (<c>VL</c> → <c>VLProtocol</c>), qualified when another file declares it.</summary>
+    private string QualifiedPackageBase(Package package)
+    {
+        var ns = _layout.NamespaceOf(_layout.FileOf(package.Location));
+        var name = CSharpNames.PackageBase(package.Name);
+        return ns == _namespace ? name : "global::" + ns + "." + name;
     }
 
     private ProcedureView ProcedureView(Package package, string baseName, string method, Procedure procedure)

@@ -28,7 +28,19 @@ internal sealed class ConstantView
 internal sealed class TypeEntryView
 {
     public string IdlName { get; set; } = "";
-    public string CsType { get; set; } = "";
+    public string Info { get; set; } = "";
+}
+
+internal sealed class TypedefView
+{
+    public string Name { get; set; } = "";
+    public string IdlName { get; set; } = "";
+    public string Access { get; set; } = "";
+    public string ValueType { get; set; } = "";
+    public string Wire { get; set; } = "";
+    public string? Doc { get; set; }
+    public string EncodeBody { get; set; } = "";
+    public string DecodeBody { get; set; } = "";
 }
 
 internal sealed class EnumView

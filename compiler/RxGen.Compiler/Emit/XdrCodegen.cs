@@ -13,8 +13,34 @@ internal sealed class XdrCodegen
 {
     private const string Exception = "global::RxGen.Runtime.Xdr.XdrException";
     private readonly IReadOnlyDictionary<string, Definition> _types;
+    private readonly Func<Definition, string> _typeName;
+    private readonly EmitOptions _options;
 
-    public XdrCodegen(IReadOnlyDictionary<string, Definition> types) => _types = types;
+    /// <param name="types">Every defined type by IDL name.</param>
+    /// <param name="typeName">The C# name of a defined type as the file being emitted refers to it.</param>
+    /// <param name="options">Outside-type mappings and string encoding.</param>
+    public XdrCodegen(IReadOnlyDictionary<string, Definition> types, Func<Definition, string> typeName, EmitOptions options)
+    {
+        _types = types;
+        _typeName = typeName;
+        _options = options;
+    }
+
+    /// <summary>Types the runtime provides (OpenAFS's C headers define them, no IDL does), with their smallest wire size.</summary>
+    public static readonly IReadOnlyDictionary<string, (string CsType, int MinSize)> RuntimeTypes = new Dictionary<string, (string, int)>(StringComparer.Ordinal)
+    {
+        ["afsUUID"] = ("global::RxGen.Runtime.Afs.AfsUuid", 44),
+        ["afs_time64"] = ("global::RxGen.Runtime.Afs.AfsTime64", 8),
+    };
+
+    /// <summary>A type the IDL uses but does not define: a runtime type, or an outside type (user-mapped, or by its IDL name in the file's namespace).</summary>
+    public (string CsType, int MinSize, bool IsRuntime)? Outside(string name)
+    {
+        if (RuntimeTypes.TryGetValue(name, out var known)) return (known.CsType, known.MinSize, true);
+        if (Find(name) is not null) return null;
+        if (_options.ExternalType(name) is { } mapped) return (mapped.StartsWith("global::", StringComparison.Ordinal) ? mapped : "global::" + mapped, 4, false);
+        return (CSharpNames.Identifier(name), 4, false);
+    }
 
     public Definition? Find(string name) => _types.TryGetValue(name, out var d) ? d : null;
 
@@ -36,11 +62,11 @@ internal sealed class XdrCodegen
     {
         if (type.Primitive is { } primitive) return PrimitiveType(primitive);
         var name = type.Name!;
-        if (name == "afsUUID") return "global::RxGen.Runtime.Afs.AfsUuid";
+        if (Outside(name) is { } outside) return outside.CsType;
         return Find(name) switch
         {
             TypedefDefinition t => CsType(t.Body),
-            { } d => CSharpNames.Identifier(d.Name),
+            { } d => _typeName(d),
             null => CSharpNames.Identifier(name),
         };
     }
@@ -117,8 +143,9 @@ internal sealed class XdrCodegen
             case DeclarationKind.Scalar when d.Type.Name is { } name:
                 return Find(name) switch
                 {
-                    StructDefinition s => $"new {CSharpNames.Identifier(s.Name)}()",
-                    UnionDefinition u => $"new {CSharpNames.Identifier(u.Name)}()",
+                    StructDefinition s => $"new {_typeName(s)}()",
+                    UnionDefinition u => $"new {_typeName(u)}()",
+                    null when Outside(name) is { IsRuntime: false } => "default!",
                     _ => null,
                 };
             default: return null;
@@ -152,7 +179,7 @@ internal sealed class XdrCodegen
     private long MinSize(TypeRef type, int depth)
     {
         if (type.Primitive is { } p) return p is PrimitiveKind.Int64 or PrimitiveKind.UInt64 or PrimitiveKind.Double ? 8 : p == PrimitiveKind.Void ? 0 : 4;
-        if (type.Name == "afsUUID") return 44;
+        if (Outside(type.Name!) is { } outside) return outside.MinSize;
         return Find(type.Name!) switch
         {
             StructDefinition s => Math.Min(int.MaxValue, s.Fields.Sum(f => MinSize(f, depth + 1))),
@@ -263,7 +290,7 @@ internal sealed class XdrCodegen
                 w.Line($"writer.WriteVariableOpaque({value}, {Max(d)}, {p});");
                 break;
             case DeclarationKind.String:
-                w.Line($"writer.WriteString({value}, {Max(d)}, {p});");
+                w.Line($"writer.{(_options.Latin1Strings ? "WriteStringLatin1" : "WriteString")}({value}, {Max(d)}, {p});");
                 break;
             case DeclarationKind.Void:
                 break;
@@ -288,7 +315,11 @@ internal sealed class XdrCodegen
             return;
         }
         var name = type.Name!;
-        if (name == "afsUUID") { w.Line($"{value}.Encode(ref writer);"); return; }
+        if (Outside(name) is { } outside)
+        {
+            w.Line(outside.IsRuntime ? $"{value}.Encode(ref writer);" : $"global::RxGen.Runtime.Xdr.Xdr.EncodeValue(ref writer, {value}, {CSharpNames.Literal(path)});");
+            return;
+        }
         switch (Find(name))
         {
             case EnumDefinition:
@@ -368,7 +399,7 @@ internal sealed class XdrCodegen
                 w.Line($"{target} = reader.ReadVariableOpaque({Max(d)}, {p});");
                 break;
             case DeclarationKind.String:
-                w.Line($"{target} = reader.ReadString({Max(d)}, {p});");
+                w.Line($"{target} = reader.{(_options.Latin1Strings ? "ReadStringLatin1" : "ReadString")}({Max(d)}, {p});");
                 break;
             case DeclarationKind.Void:
                 break;
@@ -397,17 +428,17 @@ internal sealed class XdrCodegen
             return;
         }
         var name = type.Name!;
-        if (name == "afsUUID") { w.Line($"{target} = global::RxGen.Runtime.Afs.AfsUuid.Decode(ref reader);"); return; }
+        if (Outside(name) is { } outside) { w.Line($"{target} = {outside.CsType}.Decode(ref reader);"); return; }
         switch (Find(name))
         {
             case EnumDefinition e:
-                w.Line($"{target} = ({CSharpNames.Identifier(e.Name)})reader.ReadInt32();");
+                w.Line($"{target} = ({_typeName(e)})reader.ReadInt32();");
                 break;
             case TypedefDefinition t:
                 Decode(w, target, t.Body, path);
                 break;
             default:
-                w.Line($"{target} = {CSharpNames.Identifier(name)}.Decode(ref reader);");
+                w.Line($"{target} = {ElementType(type)}.Decode(ref reader);");
                 break;
         }
     }

@@ -64,8 +64,9 @@ internal sealed class ModelBuilder
         foreach (var define in _parsed.Source.PassThroughDefines)
         {
             if (_constants.Any(c => c.Name == define.Name)) continue;
-            long? value = TryParseNumber(define.Value, out var number) ? number : null;
-            var text = define.Value.Length >= 2 && define.Value[0] == '"' && define.Value[define.Value.Length - 1] == '"' ? define.Value.Substring(1, define.Value.Length - 2) : define.Value;
+            var defined = StripComments(define.Value);
+            long? value = TryParseNumber(defined, out var number) ? number : null;
+            var text = defined.Length >= 2 && defined[0] == '"' && defined[defined.Length - 1] == '"' ? defined.Substring(1, defined.Length - 2) : defined;
             _constants.Add(new ConstantDefinition(define.Name, value, text, define.Location, "From '%#define " + define.Name + "'."));
         }
         // <rpc/rpc.h> types used by rpcgen files, when the file does not define them itself.
@@ -81,6 +82,34 @@ internal sealed class ModelBuilder
             }.ToEquatableArray(), SourceLocation.None, "struct netbuf of <rpc/types.h> as libtirpc's xdr_netbuf encodes it: maxlen, then opaque buf<maxlen> (at most RPC_MAXDATASIZE = 9000)."));
         var packages = _packages.Select(p => p.Build(this)).ToEquatableArray();
         return new InterfaceModel(path, _constants.ToEquatableArray(), _types.ToEquatableArray(), packages, _programs.ToEquatableArray());
+    }
+
+    /// <summary>A %#define value without its C comments (<c>0x1000 /* RW exists */</c> → <c>0x1000</c>); string literals are kept whole.</summary>
+    private static string StripComments(string value)
+    {
+        if (value.IndexOf("/*", StringComparison.Ordinal) < 0 && value.IndexOf("//", StringComparison.Ordinal) < 0) return value.Trim();
+        var builder = new System.Text.StringBuilder(value.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var ch = value[i];
+            if (ch == '"' || ch == '\'')
+            {
+                var end = i + 1;
+                while (end < value.Length && value[end] != ch) end += value[end] == '\\' ? 2 : 1;
+                end = Math.Min(end, value.Length - 1);
+                builder.Append(value, i, end - i + 1);
+                i = end;
+            }
+            else if (ch == '/' && i + 1 < value.Length && value[i + 1] == '*')
+            {
+                var close = value.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                builder.Append(' ');
+                i = close < 0 ? value.Length : close + 1;
+            }
+            else if (ch == '/' && i + 1 < value.Length && value[i + 1] == '/') break;
+            else builder.Append(ch);
+        }
+        return builder.ToString().Trim();
     }
 
     // ------------------------------------------------------------------ values

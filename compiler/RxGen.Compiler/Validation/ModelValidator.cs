@@ -10,7 +10,7 @@ namespace RxGen.Compiler.Validation;
 public static class ModelValidator
 {
     /// <summary>Named types the runtime provides (not defined in IDL).</summary>
-    public static readonly IReadOnlyCollection<string> RuntimeTypes = new[] { "afsUUID" };
+    public static readonly IReadOnlyCollection<string> RuntimeTypes = new[] { "afsUUID", "afs_time64" };
 
     public static void Validate(InterfaceModel model, DiagnosticBag diagnostics)
     {
@@ -68,7 +68,7 @@ public static class ModelValidator
     private static void CheckDeclaration(Declaration declaration, Dictionary<string, Definition> types, DiagnosticBag diagnostics)
     {
         if (declaration.Type.Name is { } name && !types.ContainsKey(name) && !RuntimeTypes.Contains(name))
-            diagnostics.Add(DiagnosticDescriptors.UnknownType, declaration.TypeLocation, name);
+            diagnostics.Add(DiagnosticDescriptors.OutsideType, declaration.TypeLocation, name);
     }
 
     private static void CheckUnion(UnionDefinition union, Dictionary<string, Definition> types, DiagnosticBag diagnostics)

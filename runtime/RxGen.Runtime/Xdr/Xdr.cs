@@ -103,6 +103,54 @@ public static class Xdr
         return Int32ToEnumSlow<TEnum>(v);
     }
 
+    /// <summary>Encodes a value that encodes itself, rejecting null with an <see cref="XdrException"/> naming the field.</summary>
+    /// <typeparam name="T">The value's type (a class or a struct).</typeparam>
+    /// <param name="writer">The destination.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="fieldPath">The field, for error messages.</param>
+    /// <exception cref="XdrException">The value is null.</exception>
+    public static void EncodeValue<T>(ref XdrWriter writer, T value, string fieldPath) where T : IXdrSerializable<T>
+    {
+        if (!typeof(T).IsValueType && value is null)
+        {
+            XdrThrow.Error("value is null", fieldPath);
+        }
+
+        value.Encode(ref writer);
+    }
+
+    /// <summary>Encodes <paramref name="value"/> with codec <typeparamref name="TCodec"/> into a new array.</summary>
+    /// <typeparam name="TCodec">The codec (e.g. a generated typedef codec).</typeparam>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="value">The value.</param>
+    /// <returns>The encoding.</returns>
+    public static byte[] Serialize<TCodec, T>(T value) where TCodec : IXdrCodec<T>
+    {
+        using var buffer = new XdrBufferWriter();
+        var writer = new XdrWriter(buffer);
+        TCodec.Encode(ref writer, value);
+        writer.Flush();
+        return buffer.ToArray();
+    }
+
+    /// <summary>Decodes with codec <typeparamref name="TCodec"/> one value that must occupy all of <paramref name="data"/>.</summary>
+    /// <typeparam name="TCodec">The codec.</typeparam>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="data">The encoding.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="XdrException">The data is malformed, truncated, or has trailing bytes.</exception>
+    public static T Deserialize<TCodec, T>(ReadOnlySpan<byte> data) where TCodec : IXdrCodec<T>
+    {
+        var reader = new XdrReader(data);
+        T value = TCodec.Decode(ref reader);
+        if (!reader.IsAtEnd)
+        {
+            reader.EnsureAtEnd(typeof(TCodec).Name);
+        }
+
+        return value;
+    }
+
     // Unlike ArgumentNullException.ThrowIfNull(object), never boxes a struct, even in unoptimized code.
     private static void ThrowIfNull<T>(T value)
     {

@@ -199,6 +199,22 @@ public ref struct XdrReader
     }
 
     /// <summary>
+    /// Reads XDR <c>string x&lt;N&gt;</c> as Latin-1 (ISO 8859-1): every byte becomes the character with that
+    /// code, so any byte string — also names in old AFS databases that are not UTF-8 — decodes, and
+    /// <see cref="XdrWriter.WriteStringLatin1"/> gives the same bytes back.
+    /// </summary>
+    /// <param name="maxLength">The declared bound N in bytes (<see cref="uint.MaxValue"/> when unbounded).</param>
+    /// <param name="fieldPath">The field, for error messages.</param>
+    /// <returns>The string.</returns>
+    /// <exception cref="XdrException">Above the bound or truncated.</exception>
+    public string ReadStringLatin1(uint maxLength, string fieldPath)
+    {
+        int length = ReadLength(maxLength, "string", fieldPath);
+        ReadOnlySpan<byte> bytes = TakePadded(length, fieldPath);
+        return bytes.IsEmpty ? string.Empty : Encoding.Latin1.GetString(bytes);
+    }
+
+    /// <summary>
     /// Reads the count word of a variable-length array <c>T x&lt;N&gt;</c> and checks, before the caller
     /// allocates, that the input can hold that many elements.
     /// </summary>

@@ -220,6 +220,44 @@ public ref struct XdrWriter
         _position += 4 + written + pad;
     }
 
+    /// <summary>
+    /// Writes XDR <c>string x&lt;N&gt;</c> as Latin-1 (ISO 8859-1): one byte per character, the inverse of
+    /// <see cref="XdrReader.ReadStringLatin1"/>.
+    /// </summary>
+    /// <param name="value">The string; null is rejected.</param>
+    /// <param name="maxLength">The declared bound N in bytes (<see cref="uint.MaxValue"/> when unbounded).</param>
+    /// <param name="fieldPath">The field, for error messages.</param>
+    /// <exception cref="XdrException">The value is null, holds a character above U+00FF, or is longer than the bound.</exception>
+    public void WriteStringLatin1(string? value, uint maxLength, string fieldPath)
+    {
+        if (value is null)
+        {
+            XdrThrow.Error("string is null", fieldPath);
+        }
+
+        if ((uint)value.Length > maxLength)
+        {
+            XdrThrow.Format("string length {0} (Latin-1 bytes) exceeds maximum {1}", value.Length, maxLength, fieldPath);
+        }
+
+        foreach (char ch in value)
+        {
+            if (ch > '\u00FF')
+            {
+                XdrThrow.Error("string holds a character above U+00FF, which Latin-1 cannot encode", fieldPath);
+            }
+        }
+
+        int byteCount = value.Length;
+        int pad = XdrThrow.Pad(byteCount);
+        Ensure(4L + byteCount + pad, fieldPath);
+        Span<byte> span = _span.Slice(_position);
+        BinaryPrimitives.WriteUInt32BigEndian(span, (uint)byteCount);
+        int written = Encoding.Latin1.GetBytes(value, span.Slice(4));
+        span.Slice(4 + written, pad).Clear();
+        _position += 4 + written + pad;
+    }
+
     /// <summary>Writes the count word of a variable-length array <c>T x&lt;N&gt;</c>.</summary>
     /// <param name="count">The number of elements that follow.</param>
     /// <param name="maxCount">The declared bound N (<see cref="uint.MaxValue"/> when unbounded).</param>

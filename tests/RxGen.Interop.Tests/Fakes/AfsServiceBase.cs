@@ -1,6 +1,7 @@
 using System.Threading;
 using System.Threading.Tasks;
 using Golden.Afs;
+using Golden.AfsCommon;
 using RxGen.Runtime.Rpc;
 
 namespace RxGen.Interop.Tests.Fakes;

@@ -1,6 +1,7 @@
 using System.Threading;
 using System.Threading.Tasks;
 using Golden.YfsVl;
+using Golden.Vl;
 using RxGen.Runtime.Afs;
 using RxGen.Runtime.Rpc;
 

@@ -37,11 +37,11 @@ internal static class VlData
         Flags = Golden.Vl.VldbintIdl.VLF_RWEXISTS,
     };
 
-    public static Golden.YfsVl.nvldbentry YfsNEntry(string name, uint rwId) => new()
+    public static Golden.Vl.nvldbentry YfsNEntry(string name, uint rwId) => new()
     {
-        Name = XdrText.ToCChars(name, Golden.YfsVl.YfsvlIdl.VL_MAXNAMELEN),
+        Name = XdrText.ToCChars(name, Golden.Vl.VldbintIdl.VL_MAXNAMELEN),
         NServers = 1,
         VolumeId = [rwId, rwId + 1, rwId + 2],
-        Flags = Golden.YfsVl.YfsvlIdl.VLF_RWEXISTS,
+        Flags = Golden.Vl.VldbintIdl.VLF_RWEXISTS,
     };
 }

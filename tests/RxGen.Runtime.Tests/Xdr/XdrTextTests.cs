@@ -55,3 +55,35 @@ public class XdrTextTests
         Assert.Equal("volume.readonly", XdrText.FromCChars(r.ReadCharVector(65, "name")));
     }
 }
+
+/// <summary>Latin-1 strings: any byte string decodes and re-encodes unchanged.</summary>
+public class XdrLatin1StringTests
+{
+    [Fact]
+    public void Every_byte_round_trips()
+    {
+        var bytes = new byte[256];
+        for (var i = 0; i < 256; i++) bytes[i] = (byte)i;
+        var buffer = new RxGen.Runtime.Xdr.XdrBufferWriter();
+        var writer = new RxGen.Runtime.Xdr.XdrWriter(buffer);
+        writer.WriteVariableOpaque(bytes, 300, "x");
+        writer.Flush();
+        var reader = new RxGen.Runtime.Xdr.XdrReader(buffer.WrittenSpan);
+        var text = reader.ReadStringLatin1(300, "x");
+        Assert.Equal(256, text.Length);
+        Assert.Equal('\u00e9', text[0xe9]);
+        var again = new RxGen.Runtime.Xdr.XdrBufferWriter();
+        var w2 = new RxGen.Runtime.Xdr.XdrWriter(again);
+        w2.WriteStringLatin1(text, 300, "x");
+        w2.Flush();
+        Assert.Equal(buffer.WrittenSpan.ToArray(), again.WrittenSpan.ToArray());
+    }
+
+    [Fact]
+    public void Characters_above_FF_and_overlong_strings_are_rejected()
+    {
+        var buffer = new RxGen.Runtime.Xdr.XdrBufferWriter();
+        Assert.Throws<RxGen.Runtime.Xdr.XdrException>(() => { var w = new RxGen.Runtime.Xdr.XdrWriter(buffer); w.WriteStringLatin1("\u20ac", 10, "x"); });
+        Assert.Throws<RxGen.Runtime.Xdr.XdrException>(() => { var w = new RxGen.Runtime.Xdr.XdrWriter(buffer); w.WriteStringLatin1("abcdef", 3, "x"); });
+    }
+}
