@@ -94,3 +94,50 @@ public class TypeTableRoundTripTests
             .ToList();
     }
 }
+
+/// <summary>Outside types: nis_callback.x uses nis_object and nis_error from &lt;rpcsvc/nis.h&gt; without defining them.</summary>
+public class OutsideTypeTests
+{
+    private const string UserTypes = """
+        namespace My.Nis
+        {
+            public sealed class NisObject : global::RxGen.Runtime.Xdr.IXdrSerializable<NisObject>
+            {
+                public byte[] Raw { get; set; } = [];
+                public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer) => writer.WriteVariableOpaque(Raw, 1024u, "nis_object");
+                public static NisObject Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader) => new() { Raw = reader.ReadVariableOpaque(1024u, "nis_object") };
+            }
+
+            public readonly record struct NisError(int Code) : global::RxGen.Runtime.Xdr.IXdrSerializable<NisError>
+            {
+                public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer) => writer.WriteInt32(Code);
+                public static NisError Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader) => new(reader.ReadInt32());
+            }
+        }
+        """;
+
+    [Fact]
+    public void Unmapped_outside_types_are_warnings_naming_each_type()
+    {
+        var result = Idl.CompileFile("/usr/include/rpcsvc/nis_callback.x", emit: new EmitOptions("Generated"));
+        Assert.True(result.Success, Idl.Errors(result));
+        Assert.Equal(new[] { "nis_error", "nis_object" }, result.Diagnostics.Where(d => d.Id == "RXG0250").Select(d => d.Arguments[0]).Distinct().OrderBy(n => n));
+    }
+
+    [Fact]
+    public void Mapped_outside_types_compile_against_user_types_without_warnings()
+    {
+        var emit = new EmitOptions("Generated")
+        {
+            ExternalTypes = new[] { new KeyValuePair<string, string>("nis_object", "My.Nis.NisObject"), new KeyValuePair<string, string>("nis_error", "My.Nis.NisError") }.ToEquatableArray(),
+        };
+        var result = Idl.CompileFile("/usr/include/rpcsvc/nis_callback.x", emit: emit);
+        Assert.True(result.Success, Idl.Errors(result));
+        Assert.Empty(result.Diagnostics);
+        var text = result.Files[0].Text;
+        Assert.Contains("global::My.Nis.NisObject", text);
+        Assert.Contains("global::My.Nis.NisError", text);
+        var diagnostics = Roslyn.Compile(result.Files.Select(f => (f.FileName, f.Text)).Append(("user.cs", UserTypes)), out _);
+        Assert.True(diagnostics.Count == 0, Roslyn.Describe(diagnostics));
+    }
+}
