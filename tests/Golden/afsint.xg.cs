@@ -144,10 +144,24 @@ namespace Golden.Afs
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class BD : global::RxGen.Runtime.Xdr.IXdrSerializable<BD>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public BD()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private BD(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 host</c></summary>
         public int Host { get; set; }
+
         /// <summary><c>int32 portal</c></summary>
         public int Portal { get; set; }
+
         /// <summary><c>int32 session</c></summary>
         public int Session { get; set; }
 
@@ -163,7 +177,7 @@ namespace Golden.Afs
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static BD Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new BD();
+            var result = new BD(decoding: true);
             result.Host = reader.ReadInt32();
             result.Portal = reader.ReadInt32();
             result.Session = reader.ReadInt32();
@@ -178,12 +192,27 @@ namespace Golden.Afs
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class ViceDisk : global::RxGen.Runtime.Xdr.IXdrSerializable<ViceDisk>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public ViceDisk()
+        {
+            Name = new byte[32];
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private ViceDisk(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 BlocksAvailable</c></summary>
         public int BlocksAvailable { get; set; }
+
         /// <summary><c>int32 TotalBlocks</c></summary>
         public int TotalBlocks { get; set; }
+
         /// <summary><c>DiskName Name</c></summary>
-        public byte[] Name { get; set; } = new byte[32];
+        public byte[] Name { get; set; }
 
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
@@ -197,7 +226,7 @@ namespace Golden.Afs
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static ViceDisk Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new ViceDisk();
+            var result = new ViceDisk(decoding: true);
             result.BlocksAvailable = reader.ReadInt32();
             result.TotalBlocks = reader.ReadInt32();
             result.Name = reader.ReadFixedOpaque(32, "ViceDisk.Name");
@@ -210,116 +239,192 @@ namespace Golden.Afs
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class ViceStatistics : global::RxGen.Runtime.Xdr.IXdrSerializable<ViceStatistics>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public ViceStatistics()
+        {
+            Disk1 = new ViceDisk();
+            Disk2 = new ViceDisk();
+            Disk3 = new ViceDisk();
+            Disk4 = new ViceDisk();
+            Disk5 = new ViceDisk();
+            Disk6 = new ViceDisk();
+            Disk7 = new ViceDisk();
+            Disk8 = new ViceDisk();
+            Disk9 = new ViceDisk();
+            Disk10 = new ViceDisk();
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private ViceStatistics(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>uint32 CurrentMsgNumber</c></summary>
         public uint CurrentMsgNumber { get; set; }
+
         /// <summary><c>uint32 OldestMsgNumber</c></summary>
         public uint OldestMsgNumber { get; set; }
+
         /// <summary><c>uint32 CurrentTime</c></summary>
         public uint CurrentTime { get; set; }
+
         /// <summary><c>uint32 BootTime</c></summary>
         public uint BootTime { get; set; }
+
         /// <summary><c>uint32 StartTime</c></summary>
         public uint StartTime { get; set; }
+
         /// <summary><c>int32 CurrentConnections</c></summary>
         public int CurrentConnections { get; set; }
+
         /// <summary><c>uint32 TotalViceCalls</c></summary>
         public uint TotalViceCalls { get; set; }
+
         /// <summary><c>uint32 TotalFetchs</c></summary>
         public uint TotalFetchs { get; set; }
+
         /// <summary><c>uint32 FetchDatas</c></summary>
         public uint FetchDatas { get; set; }
+
         /// <summary><c>uint32 FetchedBytes</c></summary>
         public uint FetchedBytes { get; set; }
+
         /// <summary><c>int32 FetchDataRate</c></summary>
         public int FetchDataRate { get; set; }
+
         /// <summary><c>uint32 TotalStores</c></summary>
         public uint TotalStores { get; set; }
+
         /// <summary><c>uint32 StoreDatas</c></summary>
         public uint StoreDatas { get; set; }
+
         /// <summary><c>uint32 StoredBytes</c></summary>
         public uint StoredBytes { get; set; }
+
         /// <summary><c>int32 StoreDataRate</c></summary>
         public int StoreDataRate { get; set; }
+
         /// <summary><c>uint32 TotalRPCBytesSent</c></summary>
         public uint TotalRPCBytesSent { get; set; }
+
         /// <summary><c>uint32 TotalRPCBytesReceived</c></summary>
         public uint TotalRPCBytesReceived { get; set; }
+
         /// <summary><c>uint32 TotalRPCPacketsSent</c></summary>
         public uint TotalRPCPacketsSent { get; set; }
+
         /// <summary><c>uint32 TotalRPCPacketsReceived</c></summary>
         public uint TotalRPCPacketsReceived { get; set; }
+
         /// <summary><c>uint32 TotalRPCPacketsLost</c></summary>
         public uint TotalRPCPacketsLost { get; set; }
+
         /// <summary><c>uint32 TotalRPCBogusPackets</c></summary>
         public uint TotalRPCBogusPackets { get; set; }
+
         /// <summary><c>int32 SystemCPU</c></summary>
         public int SystemCPU { get; set; }
+
         /// <summary><c>int32 UserCPU</c></summary>
         public int UserCPU { get; set; }
+
         /// <summary><c>int32 NiceCPU</c></summary>
         public int NiceCPU { get; set; }
+
         /// <summary><c>int32 IdleCPU</c></summary>
         public int IdleCPU { get; set; }
+
         /// <summary><c>int32 TotalIO</c></summary>
         public int TotalIO { get; set; }
+
         /// <summary><c>int32 ActiveVM</c></summary>
         public int ActiveVM { get; set; }
+
         /// <summary><c>int32 TotalVM</c></summary>
         public int TotalVM { get; set; }
+
         /// <summary><c>int32 EtherNetTotalErrors</c></summary>
         public int EtherNetTotalErrors { get; set; }
+
         /// <summary><c>int32 EtherNetTotalWrites</c></summary>
         public int EtherNetTotalWrites { get; set; }
+
         /// <summary><c>int32 EtherNetTotalInterupts</c></summary>
         public int EtherNetTotalInterupts { get; set; }
+
         /// <summary><c>int32 EtherNetGoodReads</c></summary>
         public int EtherNetGoodReads { get; set; }
+
         /// <summary><c>int32 EtherNetTotalBytesWritten</c></summary>
         public int EtherNetTotalBytesWritten { get; set; }
+
         /// <summary><c>int32 EtherNetTotalBytesRead</c></summary>
         public int EtherNetTotalBytesRead { get; set; }
+
         /// <summary><c>int32 ProcessSize</c></summary>
         public int ProcessSize { get; set; }
+
         /// <summary><c>int32 WorkStations</c></summary>
         public int WorkStations { get; set; }
+
         /// <summary><c>int32 ActiveWorkStations</c></summary>
         public int ActiveWorkStations { get; set; }
+
         /// <summary><c>int32 Spare1</c></summary>
         public int Spare1 { get; set; }
+
         /// <summary><c>int32 Spare2</c></summary>
         public int Spare2 { get; set; }
+
         /// <summary><c>int32 Spare3</c></summary>
         public int Spare3 { get; set; }
+
         /// <summary><c>int32 Spare4</c></summary>
         public int Spare4 { get; set; }
+
         /// <summary><c>int32 Spare5</c></summary>
         public int Spare5 { get; set; }
+
         /// <summary><c>int32 Spare6</c></summary>
         public int Spare6 { get; set; }
+
         /// <summary><c>int32 Spare7</c></summary>
         public int Spare7 { get; set; }
+
         /// <summary><c>int32 Spare8</c></summary>
         public int Spare8 { get; set; }
+
         /// <summary><c>ViceDisk Disk1</c></summary>
-        public ViceDisk Disk1 { get; set; } = new ViceDisk();
+        public ViceDisk Disk1 { get; set; }
+
         /// <summary><c>ViceDisk Disk2</c></summary>
-        public ViceDisk Disk2 { get; set; } = new ViceDisk();
+        public ViceDisk Disk2 { get; set; }
+
         /// <summary><c>ViceDisk Disk3</c></summary>
-        public ViceDisk Disk3 { get; set; } = new ViceDisk();
+        public ViceDisk Disk3 { get; set; }
+
         /// <summary><c>ViceDisk Disk4</c></summary>
-        public ViceDisk Disk4 { get; set; } = new ViceDisk();
+        public ViceDisk Disk4 { get; set; }
+
         /// <summary><c>ViceDisk Disk5</c></summary>
-        public ViceDisk Disk5 { get; set; } = new ViceDisk();
+        public ViceDisk Disk5 { get; set; }
+
         /// <summary><c>ViceDisk Disk6</c></summary>
-        public ViceDisk Disk6 { get; set; } = new ViceDisk();
+        public ViceDisk Disk6 { get; set; }
+
         /// <summary><c>ViceDisk Disk7</c></summary>
-        public ViceDisk Disk7 { get; set; } = new ViceDisk();
+        public ViceDisk Disk7 { get; set; }
+
         /// <summary><c>ViceDisk Disk8</c></summary>
-        public ViceDisk Disk8 { get; set; } = new ViceDisk();
+        public ViceDisk Disk8 { get; set; }
+
         /// <summary><c>ViceDisk Disk9</c></summary>
-        public ViceDisk Disk9 { get; set; } = new ViceDisk();
+        public ViceDisk Disk9 { get; set; }
+
         /// <summary><c>ViceDisk Disk10</c></summary>
-        public ViceDisk Disk10 { get; set; } = new ViceDisk();
+        public ViceDisk Disk10 { get; set; }
 
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
@@ -385,7 +490,7 @@ namespace Golden.Afs
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static ViceStatistics Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new ViceStatistics();
+            var result = new ViceStatistics(decoding: true);
             result.CurrentMsgNumber = reader.ReadUInt32();
             result.OldestMsgNumber = reader.ReadUInt32();
             result.CurrentTime = reader.ReadUInt32();
@@ -488,28 +593,51 @@ namespace Golden.Afs
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class AFSFetchVolumeStatus : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSFetchVolumeStatus>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public AFSFetchVolumeStatus()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private AFSFetchVolumeStatus(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 Vid</c></summary>
         public int Vid { get; set; }
+
         /// <summary><c>int32 ParentId</c></summary>
         public int ParentId { get; set; }
+
         /// <summary><c>char Online</c></summary>
         public sbyte Online { get; set; }
+
         /// <summary><c>char InService</c></summary>
         public sbyte InService { get; set; }
+
         /// <summary><c>char Blessed</c></summary>
         public sbyte Blessed { get; set; }
+
         /// <summary><c>char NeedsSalvage</c></summary>
         public sbyte NeedsSalvage { get; set; }
+
         /// <summary><c>int32 Type</c></summary>
         public int Type { get; set; }
+
         /// <summary><c>int32 MinQuota</c></summary>
         public int MinQuota { get; set; }
+
         /// <summary><c>int32 MaxQuota</c></summary>
         public int MaxQuota { get; set; }
+
         /// <summary><c>int32 BlocksInUse</c></summary>
         public int BlocksInUse { get; set; }
+
         /// <summary><c>int32 PartBlocksAvail</c></summary>
         public int PartBlocksAvail { get; set; }
+
         /// <summary><c>int32 PartMaxBlocks</c></summary>
         public int PartMaxBlocks { get; set; }
 
@@ -534,7 +662,7 @@ namespace Golden.Afs
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static AFSFetchVolumeStatus Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new AFSFetchVolumeStatus();
+            var result = new AFSFetchVolumeStatus(decoding: true);
             result.Vid = reader.ReadInt32();
             result.ParentId = reader.ReadInt32();
             result.Online = unchecked((sbyte)reader.ReadInt32());
@@ -556,10 +684,24 @@ namespace Golden.Afs
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class AFSStoreVolumeStatus : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSStoreVolumeStatus>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public AFSStoreVolumeStatus()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private AFSStoreVolumeStatus(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 Mask</c></summary>
         public int Mask { get; set; }
+
         /// <summary><c>int32 MinQuota</c></summary>
         public int MinQuota { get; set; }
+
         /// <summary><c>int32 MaxQuota</c></summary>
         public int MaxQuota { get; set; }
 
@@ -575,7 +717,7 @@ namespace Golden.Afs
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static AFSStoreVolumeStatus Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new AFSStoreVolumeStatus();
+            var result = new AFSStoreVolumeStatus(decoding: true);
             result.Mask = reader.ReadInt32();
             result.MinQuota = reader.ReadInt32();
             result.MaxQuota = reader.ReadInt32();
@@ -590,36 +732,63 @@ namespace Golden.Afs
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class VolumeInfo : global::RxGen.Runtime.Xdr.IXdrSerializable<VolumeInfo>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public VolumeInfo()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private VolumeInfo(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>uint32 Vid</c></summary>
         public uint Vid { get; set; }
+
         /// <summary><c>int32 Type</c></summary>
         public int Type { get; set; }
+
         /// <summary><c>uint32 Type0</c></summary>
         public uint Type0 { get; set; }
+
         /// <summary><c>uint32 Type1</c></summary>
         public uint Type1 { get; set; }
+
         /// <summary><c>uint32 Type2</c></summary>
         public uint Type2 { get; set; }
+
         /// <summary><c>uint32 Type3</c></summary>
         public uint Type3 { get; set; }
+
         /// <summary><c>uint32 Type4</c></summary>
         public uint Type4 { get; set; }
+
         /// <summary><c>uint32 ServerCount</c></summary>
         public uint ServerCount { get; set; }
+
         /// <summary><c>uint32 Server0</c></summary>
         public uint Server0 { get; set; }
+
         /// <summary><c>uint32 Server1</c></summary>
         public uint Server1 { get; set; }
+
         /// <summary><c>uint32 Server2</c></summary>
         public uint Server2 { get; set; }
+
         /// <summary><c>uint32 Server3</c></summary>
         public uint Server3 { get; set; }
+
         /// <summary><c>uint32 Server4</c></summary>
         public uint Server4 { get; set; }
+
         /// <summary><c>uint32 Server5</c></summary>
         public uint Server5 { get; set; }
+
         /// <summary><c>uint32 Server6</c></summary>
         public uint Server6 { get; set; }
+
         /// <summary><c>uint32 Server7</c></summary>
         public uint Server7 { get; set; }
 
@@ -648,7 +817,7 @@ namespace Golden.Afs
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static VolumeInfo Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new VolumeInfo();
+            var result = new VolumeInfo(decoding: true);
             result.Vid = reader.ReadUInt32();
             result.Type = reader.ReadInt32();
             result.Type0 = reader.ReadUInt32();
@@ -676,52 +845,87 @@ namespace Golden.Afs
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class AFSVolumeInfo : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSVolumeInfo>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public AFSVolumeInfo()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private AFSVolumeInfo(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>uint32 Vid</c></summary>
         public uint Vid { get; set; }
+
         /// <summary><c>int32 Type</c></summary>
         public int Type { get; set; }
+
         /// <summary><c>uint32 Type0</c></summary>
         public uint Type0 { get; set; }
+
         /// <summary><c>uint32 Type1</c></summary>
         public uint Type1 { get; set; }
+
         /// <summary><c>uint32 Type2</c></summary>
         public uint Type2 { get; set; }
+
         /// <summary><c>uint32 Type3</c></summary>
         public uint Type3 { get; set; }
+
         /// <summary><c>uint32 Type4</c></summary>
         public uint Type4 { get; set; }
+
         /// <summary><c>uint32 ServerCount</c></summary>
         public uint ServerCount { get; set; }
+
         /// <summary><c>uint32 Server0</c></summary>
         public uint Server0 { get; set; }
+
         /// <summary><c>uint32 Server1</c></summary>
         public uint Server1 { get; set; }
+
         /// <summary><c>uint32 Server2</c></summary>
         public uint Server2 { get; set; }
+
         /// <summary><c>uint32 Server3</c></summary>
         public uint Server3 { get; set; }
+
         /// <summary><c>uint32 Server4</c></summary>
         public uint Server4 { get; set; }
+
         /// <summary><c>uint32 Server5</c></summary>
         public uint Server5 { get; set; }
+
         /// <summary><c>uint32 Server6</c></summary>
         public uint Server6 { get; set; }
+
         /// <summary><c>uint32 Server7</c></summary>
         public uint Server7 { get; set; }
+
         /// <summary><c>uint16 Port0</c></summary>
         public ushort Port0 { get; set; }
+
         /// <summary><c>uint16 Port1</c></summary>
         public ushort Port1 { get; set; }
+
         /// <summary><c>uint16 Port2</c></summary>
         public ushort Port2 { get; set; }
+
         /// <summary><c>uint16 Port3</c></summary>
         public ushort Port3 { get; set; }
+
         /// <summary><c>uint16 Port4</c></summary>
         public ushort Port4 { get; set; }
+
         /// <summary><c>uint16 Port5</c></summary>
         public ushort Port5 { get; set; }
+
         /// <summary><c>uint16 Port6</c></summary>
         public ushort Port6 { get; set; }
+
         /// <summary><c>uint16 Port7</c></summary>
         public ushort Port7 { get; set; }
 
@@ -758,7 +962,7 @@ namespace Golden.Afs
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static AFSVolumeInfo Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new AFSVolumeInfo();
+            var result = new AFSVolumeInfo(decoding: true);
             result.Vid = reader.ReadUInt32();
             result.Type = reader.ReadInt32();
             result.Type0 = reader.ReadUInt32();

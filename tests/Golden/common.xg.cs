@@ -140,10 +140,24 @@ namespace Golden.AfsCommon
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class AFSFid : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSFid>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public AFSFid()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private AFSFid(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>uint32 Volume</c></summary>
         public uint Volume { get; set; }
+
         /// <summary><c>uint32 Vnode</c></summary>
         public uint Vnode { get; set; }
+
         /// <summary><c>uint32 Unique</c></summary>
         public uint Unique { get; set; }
 
@@ -159,7 +173,7 @@ namespace Golden.AfsCommon
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static AFSFid Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new AFSFid();
+            var result = new AFSFid(decoding: true);
             result.Volume = reader.ReadUInt32();
             result.Vnode = reader.ReadUInt32();
             result.Unique = reader.ReadUInt32();
@@ -174,10 +188,24 @@ namespace Golden.AfsCommon
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class AFSCallBack : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSCallBack>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public AFSCallBack()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private AFSCallBack(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>uint32 CallBackVersion</c></summary>
         public uint CallBackVersion { get; set; }
+
         /// <summary><c>uint32 ExpirationTime</c></summary>
         public uint ExpirationTime { get; set; }
+
         /// <summary><c>uint32 CallBackType</c></summary>
         public uint CallBackType { get; set; }
 
@@ -193,7 +221,7 @@ namespace Golden.AfsCommon
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static AFSCallBack Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new AFSCallBack();
+            var result = new AFSCallBack(decoding: true);
             result.CallBackVersion = reader.ReadUInt32();
             result.ExpirationTime = reader.ReadUInt32();
             result.CallBackType = reader.ReadUInt32();
@@ -208,46 +236,78 @@ namespace Golden.AfsCommon
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class AFSFetchStatus : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSFetchStatus>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public AFSFetchStatus()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private AFSFetchStatus(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>uint32 InterfaceVersion</c></summary>
         public uint InterfaceVersion { get; set; }
+
         /// <summary><c>uint32 FileType</c></summary>
         public uint FileType { get; set; }
+
         /// <summary><c>uint32 LinkCount</c></summary>
         public uint LinkCount { get; set; }
+
         /// <summary><c>uint32 Length</c></summary>
         public uint Length { get; set; }
+
         /// <summary><c>uint32 DataVersion</c></summary>
         public uint DataVersion { get; set; }
+
         /// <summary><c>uint32 Author</c></summary>
         public uint Author { get; set; }
+
         /// <summary><c>uint32 Owner</c></summary>
         public uint Owner { get; set; }
+
         /// <summary><c>uint32 CallerAccess</c></summary>
         public uint CallerAccess { get; set; }
+
         /// <summary><c>uint32 AnonymousAccess</c></summary>
         public uint AnonymousAccess { get; set; }
+
         /// <summary><c>uint32 UnixModeBits</c></summary>
         public uint UnixModeBits { get; set; }
+
         /// <summary><c>uint32 ParentVnode</c></summary>
         public uint ParentVnode { get; set; }
+
         /// <summary><c>uint32 ParentUnique</c></summary>
         public uint ParentUnique { get; set; }
+
         /// <summary><c>uint32 ResidencyMask</c></summary>
         public uint ResidencyMask { get; set; }
+
         /// <summary><c>uint32 ClientModTime</c></summary>
         public uint ClientModTime { get; set; }
+
         /// <summary><c>uint32 ServerModTime</c></summary>
         public uint ServerModTime { get; set; }
+
         /// <summary><c>uint32 Group</c></summary>
         public uint Group { get; set; }
+
         /// <summary><c>uint32 SyncCounter</c></summary>
         public uint SyncCounter { get; set; }
+
         /// <summary><c>uint32 dataVersionHigh</c></summary>
         public uint DataVersionHigh { get; set; }
+
         /// <summary><c>uint32 lockCount</c></summary>
         public uint LockCount { get; set; }
+
         /// <summary><c>uint32 Length_hi</c></summary>
         public uint LengthHi { get; set; }
+
         /// <summary><c>uint32 errorCode</c></summary>
         public uint ErrorCode { get; set; }
 
@@ -281,7 +341,7 @@ namespace Golden.AfsCommon
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static AFSFetchStatus Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new AFSFetchStatus();
+            var result = new AFSFetchStatus(decoding: true);
             result.InterfaceVersion = reader.ReadUInt32();
             result.FileType = reader.ReadUInt32();
             result.LinkCount = reader.ReadUInt32();
@@ -314,16 +374,33 @@ namespace Golden.AfsCommon
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class AFSStoreStatus : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSStoreStatus>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public AFSStoreStatus()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private AFSStoreStatus(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>uint32 Mask</c></summary>
         public uint Mask { get; set; }
+
         /// <summary><c>uint32 ClientModTime</c></summary>
         public uint ClientModTime { get; set; }
+
         /// <summary><c>uint32 Owner</c></summary>
         public uint Owner { get; set; }
+
         /// <summary><c>uint32 Group</c></summary>
         public uint Group { get; set; }
+
         /// <summary><c>uint32 UnixModeBits</c></summary>
         public uint UnixModeBits { get; set; }
+
         /// <summary><c>uint32 SegSize</c></summary>
         public uint SegSize { get; set; }
 
@@ -342,7 +419,7 @@ namespace Golden.AfsCommon
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static AFSStoreStatus Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new AFSStoreStatus();
+            var result = new AFSStoreStatus(decoding: true);
             result.Mask = reader.ReadUInt32();
             result.ClientModTime = reader.ReadUInt32();
             result.Owner = reader.ReadUInt32();
@@ -361,16 +438,33 @@ namespace Golden.AfsCommon
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class AFSVolSync : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSVolSync>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public AFSVolSync()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private AFSVolSync(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>uint32 spare1</c></summary>
         public uint Spare1 { get; set; }
+
         /// <summary><c>uint32 spare2</c></summary>
         public uint Spare2 { get; set; }
+
         /// <summary><c>uint32 spare3</c></summary>
         public uint Spare3 { get; set; }
+
         /// <summary><c>uint32 spare4</c></summary>
         public uint Spare4 { get; set; }
+
         /// <summary><c>uint32 spare5</c></summary>
         public uint Spare5 { get; set; }
+
         /// <summary><c>uint32 spare6</c></summary>
         public uint Spare6 { get; set; }
 
@@ -389,7 +483,7 @@ namespace Golden.AfsCommon
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static AFSVolSync Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new AFSVolSync();
+            var result = new AFSVolSync(decoding: true);
             result.Spare1 = reader.ReadUInt32();
             result.Spare2 = reader.ReadUInt32();
             result.Spare3 = reader.ReadUInt32();
@@ -408,20 +502,39 @@ namespace Golden.AfsCommon
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class AFSDBLockDesc : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSDBLockDesc>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public AFSDBLockDesc()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private AFSDBLockDesc(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>char waitStates</c></summary>
         public sbyte WaitStates { get; set; }
+
         /// <summary><c>char exclLocked</c></summary>
         public sbyte ExclLocked { get; set; }
+
         /// <summary><c>int16 readersReading</c></summary>
         public short ReadersReading { get; set; }
+
         /// <summary><c>int16 numWaiting</c></summary>
         public short NumWaiting { get; set; }
+
         /// <summary><c>int16 spare</c></summary>
         public short Spare { get; set; }
+
         /// <summary><c>int32 pid_last_reader</c></summary>
         public int PidLastReader { get; set; }
+
         /// <summary><c>int32 pid_writer</c></summary>
         public int PidWriter { get; set; }
+
         /// <summary><c>int32 src_indicator</c></summary>
         public int SrcIndicator { get; set; }
 
@@ -442,7 +555,7 @@ namespace Golden.AfsCommon
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static AFSDBLockDesc Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new AFSDBLockDesc();
+            var result = new AFSDBLockDesc(decoding: true);
             result.WaitStates = unchecked((sbyte)reader.ReadInt32());
             result.ExclLocked = unchecked((sbyte)reader.ReadInt32());
             result.ReadersReading = unchecked((short)reader.ReadInt32());
@@ -460,30 +573,56 @@ namespace Golden.AfsCommon
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class AFSDBCacheEntry : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSDBCacheEntry>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public AFSDBCacheEntry()
+        {
+            NetFid = new AFSFid();
+            Lock = new AFSDBLockDesc();
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private AFSDBCacheEntry(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 addr</c></summary>
         public int Addr { get; set; }
+
         /// <summary><c>int32 cell</c></summary>
         public int Cell { get; set; }
+
         /// <summary><c>AFSFid netFid</c></summary>
-        public AFSFid NetFid { get; set; } = new AFSFid();
+        public AFSFid NetFid { get; set; }
+
         /// <summary><c>int32 Length</c></summary>
         public int Length { get; set; }
+
         /// <summary><c>int32 DataVersion</c></summary>
         public int DataVersion { get; set; }
+
         /// <summary><c>AFSDBLockDesc lock</c></summary>
-        public AFSDBLockDesc Lock { get; set; } = new AFSDBLockDesc();
+        public AFSDBLockDesc Lock { get; set; }
+
         /// <summary><c>int32 callback</c></summary>
         public int Callback { get; set; }
+
         /// <summary><c>int32 cbExpires</c></summary>
         public int CbExpires { get; set; }
+
         /// <summary><c>int16 refCount</c></summary>
         public short RefCount { get; set; }
+
         /// <summary><c>int16 opens</c></summary>
         public short Opens { get; set; }
+
         /// <summary><c>int16 writers</c></summary>
         public short Writers { get; set; }
+
         /// <summary><c>char mvstat</c></summary>
         public sbyte Mvstat { get; set; }
+
         /// <summary><c>char states</c></summary>
         public sbyte States { get; set; }
 
@@ -511,7 +650,7 @@ namespace Golden.AfsCommon
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static AFSDBCacheEntry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new AFSDBCacheEntry();
+            var result = new AFSDBCacheEntry(decoding: true);
             result.Addr = reader.ReadInt32();
             result.Cell = reader.ReadInt32();
             result.NetFid = AFSFid.Decode(ref reader);
@@ -534,30 +673,56 @@ namespace Golden.AfsCommon
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class AFSDBCacheEntry64 : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSDBCacheEntry64>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public AFSDBCacheEntry64()
+        {
+            NetFid = new AFSFid();
+            Lock = new AFSDBLockDesc();
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private AFSDBCacheEntry64(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 addr</c></summary>
         public int Addr { get; set; }
+
         /// <summary><c>int32 cell</c></summary>
         public int Cell { get; set; }
+
         /// <summary><c>AFSFid netFid</c></summary>
-        public AFSFid NetFid { get; set; } = new AFSFid();
+        public AFSFid NetFid { get; set; }
+
         /// <summary><c>int64 Length</c></summary>
         public long Length { get; set; }
+
         /// <summary><c>int32 DataVersion</c></summary>
         public int DataVersion { get; set; }
+
         /// <summary><c>AFSDBLockDesc lock</c></summary>
-        public AFSDBLockDesc Lock { get; set; } = new AFSDBLockDesc();
+        public AFSDBLockDesc Lock { get; set; }
+
         /// <summary><c>int32 callback</c></summary>
         public int Callback { get; set; }
+
         /// <summary><c>int32 cbExpires</c></summary>
         public int CbExpires { get; set; }
+
         /// <summary><c>int16 refCount</c></summary>
         public short RefCount { get; set; }
+
         /// <summary><c>int16 opens</c></summary>
         public short Opens { get; set; }
+
         /// <summary><c>int16 writers</c></summary>
         public short Writers { get; set; }
+
         /// <summary><c>char mvstat</c></summary>
         public sbyte Mvstat { get; set; }
+
         /// <summary><c>char states</c></summary>
         public sbyte States { get; set; }
 
@@ -585,7 +750,7 @@ namespace Golden.AfsCommon
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static AFSDBCacheEntry64 Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new AFSDBCacheEntry64();
+            var result = new AFSDBCacheEntry64(decoding: true);
             result.Addr = reader.ReadInt32();
             result.Cell = reader.ReadInt32();
             result.NetFid = AFSFid.Decode(ref reader);
@@ -610,10 +775,25 @@ namespace Golden.AfsCommon
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class AFSDBLock : global::RxGen.Runtime.Xdr.IXdrSerializable<AFSDBLock>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public AFSDBLock()
+        {
+            Name = new byte[16];
+            Lock = new AFSDBLockDesc();
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private AFSDBLock(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>char name[16]</c></summary>
-        public byte[] Name { get; set; } = new byte[16];
+        public byte[] Name { get; set; }
+
         /// <summary><c>AFSDBLockDesc lock</c></summary>
-        public AFSDBLockDesc Lock { get; set; } = new AFSDBLockDesc();
+        public AFSDBLockDesc Lock { get; set; }
 
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
@@ -627,7 +807,7 @@ namespace Golden.AfsCommon
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static AFSDBLock Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new AFSDBLock();
+            var result = new AFSDBLock(decoding: true);
             if ((long)reader.Remaining < 16L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "AFSDBLock.name", isTruncation: true);
             result.Name = reader.ReadCharVector(16, "AFSDBLock.name");
             result.Lock = AFSDBLockDesc.Decode(ref reader);
@@ -1038,16 +1218,35 @@ namespace Golden.AfsCommon
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class interfaceAddr : global::RxGen.Runtime.Xdr.IXdrSerializable<interfaceAddr>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public interfaceAddr()
+        {
+            AddrIn = new int[32];
+            Subnetmask = new int[32];
+            Mtu = new int[32];
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private interfaceAddr(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 numberOfInterfaces</c></summary>
         public int NumberOfInterfaces { get; set; }
+
         /// <summary><c>afsUUID uuid</c></summary>
         public global::RxGen.Runtime.Afs.AfsUuid Uuid { get; set; }
+
         /// <summary><c>int32 addr_in[32]</c></summary>
-        public int[] AddrIn { get; set; } = new int[32];
+        public int[] AddrIn { get; set; }
+
         /// <summary><c>int32 subnetmask[32]</c></summary>
-        public int[] Subnetmask { get; set; } = new int[32];
+        public int[] Subnetmask { get; set; }
+
         /// <summary><c>int32 mtu[32]</c></summary>
-        public int[] Mtu { get; set; } = new int[32];
+        public int[] Mtu { get; set; }
 
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
@@ -1077,7 +1276,7 @@ namespace Golden.AfsCommon
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static interfaceAddr Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new interfaceAddr();
+            var result = new interfaceAddr(decoding: true);
             result.NumberOfInterfaces = reader.ReadInt32();
             result.Uuid = global::RxGen.Runtime.Afs.AfsUuid.Decode(ref reader);
             if ((long)reader.Remaining < 32L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "interfaceAddr.addr_in", isTruncation: true);

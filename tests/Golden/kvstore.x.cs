@@ -165,10 +165,26 @@ namespace Golden.KvStore
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class kventry : global::RxGen.Runtime.Xdr.IXdrSerializable<kventry>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public kventry()
+        {
+            Key = "";
+            Value = global::System.Array.Empty<byte>();
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private kventry(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>kvkey key</c></summary>
-        public string Key { get; set; } = "";
+        public string Key { get; set; }
+
         /// <summary><c>kvvalue value</c></summary>
-        public byte[] Value { get; set; } = global::System.Array.Empty<byte>();
+        public byte[] Value { get; set; }
+
         /// <summary><c>kventry *next</c></summary>
         public kventry? Next { get; set; }
 
@@ -190,7 +206,7 @@ namespace Golden.KvStore
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static kventry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var head = new kventry();
+            var head = new kventry(decoding: true);
             var node = head;
             while (true)
             {
@@ -201,7 +217,7 @@ namespace Golden.KvStore
                     node.Next = null;
                     break;
                 }
-                var next = new kventry();
+                var next = new kventry(decoding: true);
                 node.Next = next;
                 node = next;
             }
@@ -254,12 +270,28 @@ namespace Golden.KvStore
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class kvcasargs : global::RxGen.Runtime.Xdr.IXdrSerializable<kvcasargs>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public kvcasargs()
+        {
+            Key = "";
+            Value = global::System.Array.Empty<byte>();
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private kvcasargs(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>kvkey key</c></summary>
-        public string Key { get; set; } = "";
+        public string Key { get; set; }
+
         /// <summary><c>uint64 expected_version</c></summary>
         public ulong ExpectedVersion { get; set; }
+
         /// <summary><c>kvvalue value</c></summary>
-        public byte[] Value { get; set; } = global::System.Array.Empty<byte>();
+        public byte[] Value { get; set; }
 
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
@@ -272,7 +304,7 @@ namespace Golden.KvStore
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static kvcasargs Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new kvcasargs();
+            var result = new kvcasargs(decoding: true);
             result.Key = reader.ReadString(256u, "kvcasargs.key");
             result.ExpectedVersion = reader.ReadUInt64();
             result.Value = reader.ReadVariableOpaque(65536u, "kvcasargs.value");
@@ -512,12 +544,27 @@ namespace Golden.KvStore
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class kvstats : global::RxGen.Runtime.Xdr.IXdrSerializable<kvstats>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public kvstats()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private kvstats(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>uint32 entries</c></summary>
         public uint Entries { get; set; }
+
         /// <summary><c>uint64 bytes</c></summary>
         public ulong Bytes { get; set; }
+
         /// <summary><c>int64 uptime_ns</c></summary>
         public long UptimeNs { get; set; }
+
         /// <summary><c>bool readonly</c></summary>
         public bool Readonly { get; set; }
 
@@ -534,7 +581,7 @@ namespace Golden.KvStore
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static kvstats Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new kvstats();
+            var result = new kvstats(decoding: true);
             result.Entries = reader.ReadUInt32();
             result.Bytes = reader.ReadUInt64();
             result.UptimeNs = reader.ReadInt64();

@@ -27,12 +27,27 @@ namespace Golden.Nested
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class nb_inner : global::RxGen.Runtime.Xdr.IXdrSerializable<nb_inner>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public nb_inner()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private nb_inner(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 a</c></summary>
         public int A { get; set; }
+
         /// <summary><c>uint32 b</c></summary>
         public uint B { get; set; }
+
         /// <summary><c>int64 c</c></summary>
         public long C { get; set; }
+
         /// <summary><c>bool enabled</c></summary>
         public bool Enabled { get; set; }
 
@@ -49,7 +64,7 @@ namespace Golden.Nested
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static nb_inner Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new nb_inner();
+            var result = new nb_inner(decoding: true);
             result.A = reader.ReadInt32();
             result.B = reader.ReadUInt32();
             result.C = reader.ReadInt64();
@@ -63,8 +78,21 @@ namespace Golden.Nested
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class nb_item : global::RxGen.Runtime.Xdr.IXdrSerializable<nb_item>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public nb_item()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private nb_item(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 id</c></summary>
         public int Id { get; set; }
+
         /// <summary><c>uint32 flags</c></summary>
         public uint Flags { get; set; }
 
@@ -79,7 +107,7 @@ namespace Golden.Nested
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static nb_item Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new nb_item();
+            var result = new nb_item(decoding: true);
             result.Id = reader.ReadInt32();
             result.Flags = reader.ReadUInt32();
             return result;
@@ -91,10 +119,24 @@ namespace Golden.Nested
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class nb_node : global::RxGen.Runtime.Xdr.IXdrSerializable<nb_node>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public nb_node()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private nb_node(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 value</c></summary>
         public int Value { get; set; }
+
         /// <summary><c>int64 stamp</c></summary>
         public long Stamp { get; set; }
+
         /// <summary><c>nb_node *next</c></summary>
         public nb_node? Next { get; set; }
 
@@ -117,7 +159,7 @@ namespace Golden.Nested
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static nb_node Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var head = new nb_node();
+            var head = new nb_node(decoding: true);
             var node = head;
             while (true)
             {
@@ -128,7 +170,7 @@ namespace Golden.Nested
                     node.Next = null;
                     break;
                 }
-                var next = new nb_node();
+                var next = new nb_node(decoding: true);
                 node.Next = next;
                 node = next;
             }
@@ -141,24 +183,50 @@ namespace Golden.Nested
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class nested : global::RxGen.Runtime.Xdr.IXdrSerializable<nested>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public nested()
+        {
+            Meta = new nb_inner();
+            Fixed = new int[8];
+            Items = global::System.Array.Empty<nb_item>();
+            Name = "";
+            Owner = "";
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private nested(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 revision</c>: not "version": a reserved word in rpcgen</summary>
         public int Revision { get; set; }
+
         /// <summary><c>uint32 flags</c></summary>
         public uint Flags { get; set; }
+
         /// <summary><c>int64 created</c></summary>
         public long Created { get; set; }
+
         /// <summary><c>uint64 size</c></summary>
         public ulong Size { get; set; }
+
         /// <summary><c>nb_inner meta</c></summary>
-        public nb_inner Meta { get; set; } = new nb_inner();
+        public nb_inner Meta { get; set; }
+
         /// <summary><c>int32 fixed[8]</c></summary>
-        public int[] Fixed { get; set; } = new int[8];
+        public int[] Fixed { get; set; }
+
         /// <summary><c>nb_item items&lt;16&gt;</c></summary>
-        public nb_item[] Items { get; set; } = global::System.Array.Empty<nb_item>();
+        public nb_item[] Items { get; set; }
+
         /// <summary><c>string name&lt;32&gt;</c></summary>
-        public string Name { get; set; } = "";
+        public string Name { get; set; }
+
         /// <summary><c>string owner&lt;32&gt;</c></summary>
-        public string Owner { get; set; } = "";
+        public string Owner { get; set; }
+
         /// <summary><c>nb_node *list</c></summary>
         public nb_node? List { get; set; }
 
@@ -196,7 +264,7 @@ namespace Golden.Nested
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static nested Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new nested();
+            var result = new nested(decoding: true);
             result.Revision = reader.ReadInt32();
             result.Flags = reader.ReadUInt32();
             result.Created = reader.ReadInt64();

@@ -62,46 +62,80 @@ namespace Golden.Pt
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class prdebugentry : global::RxGen.Runtime.Xdr.IXdrSerializable<prdebugentry>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public prdebugentry()
+        {
+            Reserved = new int[5];
+            Entries = new int[10];
+            Name = new byte[64];
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private prdebugentry(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 flags</c></summary>
         public int Flags { get; set; }
+
         /// <summary><c>int32 id</c></summary>
         public int Id { get; set; }
+
         /// <summary><c>int32 cellid</c></summary>
         public int Cellid { get; set; }
+
         /// <summary><c>int32 next</c></summary>
         public int Next { get; set; }
+
         /// <summary><c>int32 reserved[5]</c></summary>
-        public int[] Reserved { get; set; } = new int[5];
+        public int[] Reserved { get; set; }
+
         /// <summary><c>int32 entries[10]</c></summary>
-        public int[] Entries { get; set; } = new int[10];
+        public int[] Entries { get; set; }
+
         /// <summary><c>int32 nextID</c></summary>
         public int NextID { get; set; }
+
         /// <summary><c>int32 nextname</c></summary>
         public int Nextname { get; set; }
+
         /// <summary><c>int32 owner</c></summary>
         public int Owner { get; set; }
+
         /// <summary><c>int32 creator</c></summary>
         public int Creator { get; set; }
+
         /// <summary><c>int32 ngroups</c></summary>
         public int Ngroups { get; set; }
+
         /// <summary><c>int32 nusers</c></summary>
         public int Nusers { get; set; }
+
         /// <summary><c>int32 count</c></summary>
         public int Count { get; set; }
+
         /// <summary><c>int32 instance</c></summary>
         public int Instance { get; set; }
+
         /// <summary><c>int32 owned</c></summary>
         public int Owned { get; set; }
+
         /// <summary><c>int32 nextOwned</c></summary>
         public int NextOwned { get; set; }
+
         /// <summary><c>int32 parent</c></summary>
         public int Parent { get; set; }
+
         /// <summary><c>int32 sibling</c></summary>
         public int Sibling { get; set; }
+
         /// <summary><c>int32 child</c></summary>
         public int Child { get; set; }
+
         /// <summary><c>char name[64]</c></summary>
-        public byte[] Name { get; set; } = new byte[64];
+        public byte[] Name { get; set; }
 
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
@@ -145,7 +179,7 @@ namespace Golden.Pt
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static prdebugentry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new prdebugentry();
+            var result = new prdebugentry(decoding: true);
             result.Flags = reader.ReadInt32();
             result.Id = reader.ReadInt32();
             result.Cellid = reader.ReadInt32();
@@ -190,24 +224,46 @@ namespace Golden.Pt
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class prcheckentry : global::RxGen.Runtime.Xdr.IXdrSerializable<prcheckentry>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public prcheckentry()
+        {
+            Reserved = new int[5];
+            Name = new byte[64];
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private prcheckentry(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 flags</c></summary>
         public int Flags { get; set; }
+
         /// <summary><c>int32 id</c></summary>
         public int Id { get; set; }
+
         /// <summary><c>int32 owner</c></summary>
         public int Owner { get; set; }
+
         /// <summary><c>int32 creator</c></summary>
         public int Creator { get; set; }
+
         /// <summary><c>int32 ngroups</c></summary>
         public int Ngroups { get; set; }
+
         /// <summary><c>int32 nusers</c></summary>
         public int Nusers { get; set; }
+
         /// <summary><c>int32 count</c></summary>
         public int Count { get; set; }
+
         /// <summary><c>int32 reserved[5]</c></summary>
-        public int[] Reserved { get; set; } = new int[5];
+        public int[] Reserved { get; set; }
+
         /// <summary><c>char name[64]</c></summary>
-        public byte[] Name { get; set; } = new byte[64];
+        public byte[] Name { get; set; }
 
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
@@ -234,7 +290,7 @@ namespace Golden.Pt
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static prcheckentry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new prcheckentry();
+            var result = new prcheckentry(decoding: true);
             result.Flags = reader.ReadInt32();
             result.Id = reader.ReadInt32();
             result.Owner = reader.ReadInt32();
@@ -262,24 +318,46 @@ namespace Golden.Pt
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class prlistentries : global::RxGen.Runtime.Xdr.IXdrSerializable<prlistentries>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public prlistentries()
+        {
+            Reserved = new int[5];
+            Name = new byte[64];
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private prlistentries(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 flags</c></summary>
         public int Flags { get; set; }
+
         /// <summary><c>int32 id</c></summary>
         public int Id { get; set; }
+
         /// <summary><c>int32 owner</c></summary>
         public int Owner { get; set; }
+
         /// <summary><c>int32 creator</c></summary>
         public int Creator { get; set; }
+
         /// <summary><c>int32 ngroups</c></summary>
         public int Ngroups { get; set; }
+
         /// <summary><c>int32 nusers</c></summary>
         public int Nusers { get; set; }
+
         /// <summary><c>int32 count</c></summary>
         public int Count { get; set; }
+
         /// <summary><c>int32 reserved[5]</c></summary>
-        public int[] Reserved { get; set; } = new int[5];
+        public int[] Reserved { get; set; }
+
         /// <summary><c>char name[64]</c></summary>
-        public byte[] Name { get; set; } = new byte[64];
+        public byte[] Name { get; set; }
 
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
@@ -306,7 +384,7 @@ namespace Golden.Pt
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static prlistentries Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new prlistentries();
+            var result = new prlistentries(decoding: true);
             result.Flags = reader.ReadInt32();
             result.Id = reader.ReadInt32();
             result.Owner = reader.ReadInt32();
@@ -332,26 +410,49 @@ namespace Golden.Pt
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class PrUpdateEntry : global::RxGen.Runtime.Xdr.IXdrSerializable<PrUpdateEntry>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public PrUpdateEntry()
+        {
+            Reserved = new int[5];
+            Name = new byte[64];
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private PrUpdateEntry(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>uint32 Mask</c></summary>
         public uint Mask { get; set; }
+
         /// <summary><c>int32 flags</c></summary>
         public int Flags { get; set; }
+
         /// <summary><c>int32 id</c></summary>
         public int Id { get; set; }
+
         /// <summary><c>int32 owner</c></summary>
         public int Owner { get; set; }
+
         /// <summary><c>int32 creator</c></summary>
         public int Creator { get; set; }
+
         /// <summary><c>int32 ngroups</c></summary>
         public int Ngroups { get; set; }
+
         /// <summary><c>int32 nusers</c></summary>
         public int Nusers { get; set; }
+
         /// <summary><c>int32 count</c></summary>
         public int Count { get; set; }
+
         /// <summary><c>int32 reserved[5]</c></summary>
-        public int[] Reserved { get; set; } = new int[5];
+        public int[] Reserved { get; set; }
+
         /// <summary><c>char name[64]</c></summary>
-        public byte[] Name { get; set; } = new byte[64];
+        public byte[] Name { get; set; }
 
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
@@ -379,7 +480,7 @@ namespace Golden.Pt
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static PrUpdateEntry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new PrUpdateEntry();
+            var result = new PrUpdateEntry(decoding: true);
             result.Mask = reader.ReadUInt32();
             result.Flags = reader.ReadInt32();
             result.Id = reader.ReadInt32();

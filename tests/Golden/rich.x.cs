@@ -93,8 +93,21 @@ namespace Golden.RichOnc
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class point : global::RxGen.Runtime.Xdr.IXdrSerializable<point>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public point()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private point(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 x</c></summary>
         public int X { get; set; }
+
         /// <summary><c>int32 y</c></summary>
         public int Y { get; set; }
 
@@ -109,7 +122,7 @@ namespace Golden.RichOnc
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static point Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new point();
+            var result = new point(decoding: true);
             result.X = reader.ReadInt32();
             result.Y = reader.ReadInt32();
             return result;
@@ -123,10 +136,25 @@ namespace Golden.RichOnc
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class node : global::RxGen.Runtime.Xdr.IXdrSerializable<node>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public node()
+        {
+            Tag = "";
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private node(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 value</c></summary>
         public int Value { get; set; }
+
         /// <summary><c>label tag</c></summary>
-        public string Tag { get; set; } = "";
+        public string Tag { get; set; }
+
         /// <summary><c>node *next</c></summary>
         public node? Next { get; set; }
 
@@ -148,7 +176,7 @@ namespace Golden.RichOnc
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static node Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var head = new node();
+            var head = new node(decoding: true);
             var node = head;
             while (true)
             {
@@ -159,7 +187,7 @@ namespace Golden.RichOnc
                     node.Next = null;
                     break;
                 }
-                var next = new node();
+                var next = new node(decoding: true);
                 node.Next = next;
                 node = next;
             }
@@ -282,46 +310,83 @@ namespace Golden.RichOnc
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class rich : global::RxGen.Runtime.Xdr.IXdrSerializable<rich>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public rich()
+        {
+            Fixed = new byte[5];
+            Var = global::System.Array.Empty<byte>();
+            Str = "";
+            Arr = new int[3];
+            Pts = global::System.Array.Empty<point>();
+            Pick = new choice();
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private rich(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 i32</c></summary>
         public int I32 { get; set; }
+
         /// <summary><c>uint32 u32</c></summary>
         public uint U32 { get; set; }
+
         /// <summary><c>int64 i64</c></summary>
         public long I64 { get; set; }
+
         /// <summary><c>uint64 u64</c></summary>
         public ulong U64 { get; set; }
+
         /// <summary><c>bool flag</c></summary>
         public bool Flag { get; set; }
+
         /// <summary><c>color col</c></summary>
         public color Col { get; set; }
+
         /// <summary><c>float f32</c></summary>
         public float F32 { get; set; }
+
         /// <summary><c>double f64</c></summary>
         public double F64 { get; set; }
+
         /// <summary><c>int16 i16</c></summary>
         public short I16 { get; set; }
+
         /// <summary><c>uint16 u16</c></summary>
         public ushort U16 { get; set; }
+
         /// <summary><c>char c8</c></summary>
         public sbyte C8 { get; set; }
+
         /// <summary><c>uchar u8</c></summary>
         public byte U8 { get; set; }
+
         /// <summary><c>opaque fixed[5]</c></summary>
-        public byte[] Fixed { get; set; } = new byte[5];
+        public byte[] Fixed { get; set; }
+
         /// <summary><c>opaque var&lt;16&gt;</c></summary>
-        public byte[] Var { get; set; } = global::System.Array.Empty<byte>();
+        public byte[] Var { get; set; }
+
         /// <summary><c>string str&lt;32&gt;</c></summary>
-        public string Str { get; set; } = "";
+        public string Str { get; set; }
+
         /// <summary><c>int32 arr[3]</c></summary>
-        public int[] Arr { get; set; } = new int[3];
+        public int[] Arr { get; set; }
+
         /// <summary><c>point pts&lt;8&gt;</c></summary>
-        public point[] Pts { get; set; } = global::System.Array.Empty<point>();
+        public point[] Pts { get; set; }
+
         /// <summary><c>counter count</c></summary>
         public uint Count { get; set; }
+
         /// <summary><c>node *head</c></summary>
         public node? Head { get; set; }
+
         /// <summary><c>choice pick</c></summary>
-        public choice Pick { get; set; } = new choice();
+        public choice Pick { get; set; }
 
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
@@ -367,7 +432,7 @@ namespace Golden.RichOnc
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static rich Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new rich();
+            var result = new rich(decoding: true);
             result.I32 = reader.ReadInt32();
             result.U32 = reader.ReadUInt32();
             result.I64 = reader.ReadInt64();

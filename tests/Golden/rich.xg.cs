@@ -60,8 +60,21 @@ namespace Golden.RichAfs
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class ar_pair : global::RxGen.Runtime.Xdr.IXdrSerializable<ar_pair>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public ar_pair()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private ar_pair(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 key</c></summary>
         public int Key { get; set; }
+
         /// <summary><c>uint32 val</c></summary>
         public uint Val { get; set; }
 
@@ -76,7 +89,7 @@ namespace Golden.RichAfs
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static ar_pair Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new ar_pair();
+            var result = new ar_pair(decoding: true);
             result.Key = reader.ReadInt32();
             result.Val = reader.ReadUInt32();
             return result;
@@ -90,10 +103,25 @@ namespace Golden.RichAfs
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class ar_node : global::RxGen.Runtime.Xdr.IXdrSerializable<ar_node>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public ar_node()
+        {
+            Label = "";
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private ar_node(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 value</c></summary>
         public int Value { get; set; }
+
         /// <summary><c>string label&lt;8&gt;</c></summary>
-        public string Label { get; set; } = "";
+        public string Label { get; set; }
+
         /// <summary><c>ar_node *next</c></summary>
         public ar_node? Next { get; set; }
 
@@ -115,7 +143,7 @@ namespace Golden.RichAfs
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static ar_node Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var head = new ar_node();
+            var head = new ar_node(decoding: true);
             var node = head;
             while (true)
             {
@@ -126,7 +154,7 @@ namespace Golden.RichAfs
                     node.Next = null;
                     break;
                 }
-                var next = new ar_node();
+                var next = new ar_node(decoding: true);
                 node.Next = next;
                 node = next;
             }
@@ -242,38 +270,72 @@ namespace Golden.RichAfs
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class ar_rich : global::RxGen.Runtime.Xdr.IXdrSerializable<ar_rich>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public ar_rich()
+        {
+            Name = new byte[8];
+            S = "";
+            O = global::System.Array.Empty<byte>();
+            Tag = new byte[3];
+            Vec = new int[2];
+            Pairs = global::System.Array.Empty<ar_pair>();
+            Pick = new ar_choice();
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private ar_rich(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>char name[8]</c></summary>
-        public byte[] Name { get; set; } = new byte[8];
+        public byte[] Name { get; set; }
+
         /// <summary><c>int64 i64</c></summary>
         public long I64 { get; set; }
+
         /// <summary><c>uint64 u64</c></summary>
         public ulong U64 { get; set; }
+
         /// <summary><c>int32 i32</c></summary>
         public int I32 { get; set; }
+
         /// <summary><c>uint32 u32</c></summary>
         public uint U32 { get; set; }
+
         /// <summary><c>int16 i16</c></summary>
         public short I16 { get; set; }
+
         /// <summary><c>uchar u8</c></summary>
         public byte U8 { get; set; }
+
         /// <summary><c>string s&lt;64&gt;</c></summary>
-        public string S { get; set; } = "";
+        public string S { get; set; }
+
         /// <summary><c>opaque o&lt;10&gt;</c></summary>
-        public byte[] O { get; set; } = global::System.Array.Empty<byte>();
+        public byte[] O { get; set; }
+
         /// <summary><c>opaque tag[3]</c></summary>
-        public byte[] Tag { get; set; } = new byte[3];
+        public byte[] Tag { get; set; }
+
         /// <summary><c>int32 vec[2]</c></summary>
-        public int[] Vec { get; set; } = new int[2];
+        public int[] Vec { get; set; }
+
         /// <summary><c>ar_pair pairs&lt;4&gt;</c></summary>
-        public ar_pair[] Pairs { get; set; } = global::System.Array.Empty<ar_pair>();
+        public ar_pair[] Pairs { get; set; }
+
         /// <summary><c>ar_counter count</c></summary>
         public int Count { get; set; }
+
         /// <summary><c>afsUUID uuid</c></summary>
         public global::RxGen.Runtime.Afs.AfsUuid Uuid { get; set; }
+
         /// <summary><c>ar_node *head</c></summary>
         public ar_node? Head { get; set; }
+
         /// <summary><c>ar_choice pick</c></summary>
-        public ar_choice Pick { get; set; } = new ar_choice();
+        public ar_choice Pick { get; set; }
 
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
@@ -317,7 +379,7 @@ namespace Golden.RichAfs
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static ar_rich Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new ar_rich();
+            var result = new ar_rich(decoding: true);
             if ((long)reader.Remaining < 8L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "ar_rich.name", isTruncation: true);
             result.Name = reader.ReadCharVector(8, "ar_rich.name");
             result.I64 = reader.ReadInt64();

@@ -182,34 +182,66 @@ namespace Golden.Vl
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class VldbUpdateEntry : global::RxGen.Runtime.Xdr.IXdrSerializable<VldbUpdateEntry>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public VldbUpdateEntry()
+        {
+            Name = new byte[65];
+            RepsitesMask = new uint[8];
+            RepsitesTargetServer = new int[8];
+            RepsitesTargetPart = new int[8];
+            RepsitesNewServer = new int[8];
+            RepsitesNewPart = new int[8];
+            RepsitesNewFlags = new int[8];
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private VldbUpdateEntry(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>uint32 Mask</c></summary>
         public uint Mask { get; set; }
+
         /// <summary><c>char name[65]</c></summary>
-        public byte[] Name { get; set; } = new byte[65];
+        public byte[] Name { get; set; }
+
         /// <summary><c>int32 spares3</c></summary>
         public int Spares3 { get; set; }
+
         /// <summary><c>int32 flags</c></summary>
         public int Flags { get; set; }
+
         /// <summary><c>uint32 ReadOnlyId</c></summary>
         public uint ReadOnlyId { get; set; }
+
         /// <summary><c>uint32 BackupId</c></summary>
         public uint BackupId { get; set; }
+
         /// <summary><c>uint32 cloneId</c></summary>
         public uint CloneId { get; set; }
+
         /// <summary><c>int32 nModifiedRepsites</c></summary>
         public int NModifiedRepsites { get; set; }
+
         /// <summary><c>uint32 RepsitesMask[8]</c></summary>
-        public uint[] RepsitesMask { get; set; } = new uint[8];
+        public uint[] RepsitesMask { get; set; }
+
         /// <summary><c>int32 RepsitesTargetServer[8]</c></summary>
-        public int[] RepsitesTargetServer { get; set; } = new int[8];
+        public int[] RepsitesTargetServer { get; set; }
+
         /// <summary><c>int32 RepsitesTargetPart[8]</c></summary>
-        public int[] RepsitesTargetPart { get; set; } = new int[8];
+        public int[] RepsitesTargetPart { get; set; }
+
         /// <summary><c>int32 RepsitesNewServer[8]</c></summary>
-        public int[] RepsitesNewServer { get; set; } = new int[8];
+        public int[] RepsitesNewServer { get; set; }
+
         /// <summary><c>int32 RepsitesNewPart[8]</c></summary>
-        public int[] RepsitesNewPart { get; set; } = new int[8];
+        public int[] RepsitesNewPart { get; set; }
+
         /// <summary><c>int32 RepsitesNewFlags[8]</c></summary>
-        public int[] RepsitesNewFlags { get; set; } = new int[8];
+        public int[] RepsitesNewFlags { get; set; }
 
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
@@ -266,7 +298,7 @@ namespace Golden.Vl
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static VldbUpdateEntry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new VldbUpdateEntry();
+            var result = new VldbUpdateEntry(decoding: true);
             result.Mask = reader.ReadUInt32();
             if ((long)reader.Remaining < 65L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "VldbUpdateEntry.name", isTruncation: true);
             result.Name = reader.ReadCharVector(65, "VldbUpdateEntry.name");
@@ -329,16 +361,33 @@ namespace Golden.Vl
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class VldbListByAttributes : global::RxGen.Runtime.Xdr.IXdrSerializable<VldbListByAttributes>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public VldbListByAttributes()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private VldbListByAttributes(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>uint32 Mask</c></summary>
         public uint Mask { get; set; }
+
         /// <summary><c>int32 server</c></summary>
         public int Server { get; set; }
+
         /// <summary><c>int32 partition</c></summary>
         public int Partition { get; set; }
+
         /// <summary><c>int32 spares3</c></summary>
         public int Spares3 { get; set; }
+
         /// <summary><c>uint32 volumeid</c></summary>
         public uint Volumeid { get; set; }
+
         /// <summary><c>int32 flag</c></summary>
         public int Flag { get; set; }
 
@@ -357,7 +406,7 @@ namespace Golden.Vl
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static VldbListByAttributes Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new VldbListByAttributes();
+            var result = new VldbListByAttributes(decoding: true);
             result.Mask = reader.ReadUInt32();
             result.Server = reader.ReadInt32();
             result.Partition = reader.ReadInt32();
@@ -375,22 +424,47 @@ namespace Golden.Vl
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class vldbentry : global::RxGen.Runtime.Xdr.IXdrSerializable<vldbentry>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public vldbentry()
+        {
+            Name = new byte[65];
+            ServerNumber = new int[8];
+            ServerPartition = new int[8];
+            ServerFlags = new int[8];
+            VolumeId = new uint[3];
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private vldbentry(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>char name[65]</c></summary>
-        public byte[] Name { get; set; } = new byte[65];
+        public byte[] Name { get; set; }
+
         /// <summary><c>int32 spares3</c></summary>
         public int Spares3 { get; set; }
+
         /// <summary><c>int32 nServers</c></summary>
         public int NServers { get; set; }
+
         /// <summary><c>int32 serverNumber[8]</c></summary>
-        public int[] ServerNumber { get; set; } = new int[8];
+        public int[] ServerNumber { get; set; }
+
         /// <summary><c>int32 serverPartition[8]</c></summary>
-        public int[] ServerPartition { get; set; } = new int[8];
+        public int[] ServerPartition { get; set; }
+
         /// <summary><c>int32 serverFlags[8]</c></summary>
-        public int[] ServerFlags { get; set; } = new int[8];
+        public int[] ServerFlags { get; set; }
+
         /// <summary><c>uint32 volumeId[3]</c></summary>
-        public uint[] VolumeId { get; set; } = new uint[3];
+        public uint[] VolumeId { get; set; }
+
         /// <summary><c>uint32 cloneId</c></summary>
         public uint CloneId { get; set; }
+
         /// <summary><c>int32 flags</c></summary>
         public int Flags { get; set; }
 
@@ -435,7 +509,7 @@ namespace Golden.Vl
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static vldbentry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new vldbentry();
+            var result = new vldbentry(decoding: true);
             if ((long)reader.Remaining < 65L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "vldbentry.name", isTruncation: true);
             result.Name = reader.ReadCharVector(65, "vldbentry.name");
             result.Spares3 = reader.ReadInt32();
@@ -481,38 +555,71 @@ namespace Golden.Vl
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class nvldbentry : global::RxGen.Runtime.Xdr.IXdrSerializable<nvldbentry>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public nvldbentry()
+        {
+            Name = new byte[65];
+            ServerNumber = new int[13];
+            ServerPartition = new int[13];
+            ServerFlags = new int[13];
+            VolumeId = new uint[3];
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private nvldbentry(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>char name[65]</c></summary>
-        public byte[] Name { get; set; } = new byte[65];
+        public byte[] Name { get; set; }
+
         /// <summary><c>int32 nServers</c></summary>
         public int NServers { get; set; }
+
         /// <summary><c>int32 serverNumber[13]</c></summary>
-        public int[] ServerNumber { get; set; } = new int[13];
+        public int[] ServerNumber { get; set; }
+
         /// <summary><c>int32 serverPartition[13]</c></summary>
-        public int[] ServerPartition { get; set; } = new int[13];
+        public int[] ServerPartition { get; set; }
+
         /// <summary><c>int32 serverFlags[13]</c></summary>
-        public int[] ServerFlags { get; set; } = new int[13];
+        public int[] ServerFlags { get; set; }
+
         /// <summary><c>uint32 volumeId[3]</c></summary>
-        public uint[] VolumeId { get; set; } = new uint[3];
+        public uint[] VolumeId { get; set; }
+
         /// <summary><c>uint32 cloneId</c></summary>
         public uint CloneId { get; set; }
+
         /// <summary><c>int32 flags</c></summary>
         public int Flags { get; set; }
+
         /// <summary><c>int32 matchindex</c></summary>
         public int Matchindex { get; set; }
+
         /// <summary><c>int32 spares2</c></summary>
         public int Spares2 { get; set; }
+
         /// <summary><c>int32 spares3</c></summary>
         public int Spares3 { get; set; }
+
         /// <summary><c>int32 spares4</c></summary>
         public int Spares4 { get; set; }
+
         /// <summary><c>int32 spares5</c></summary>
         public int Spares5 { get; set; }
+
         /// <summary><c>int32 spares6</c></summary>
         public int Spares6 { get; set; }
+
         /// <summary><c>int32 spares7</c></summary>
         public int Spares7 { get; set; }
+
         /// <summary><c>int32 spares8</c></summary>
         public int Spares8 { get; set; }
+
         /// <summary><c>int32 spares9</c></summary>
         public int Spares9 { get; set; }
 
@@ -564,7 +671,7 @@ namespace Golden.Vl
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static nvldbentry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new nvldbentry();
+            var result = new nvldbentry(decoding: true);
             if ((long)reader.Remaining < 65L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "nvldbentry.name", isTruncation: true);
             result.Name = reader.ReadCharVector(65, "nvldbentry.name");
             result.NServers = reader.ReadInt32();
@@ -618,14 +725,30 @@ namespace Golden.Vl
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class ListAddrByAttributes : global::RxGen.Runtime.Xdr.IXdrSerializable<ListAddrByAttributes>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public ListAddrByAttributes()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private ListAddrByAttributes(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 Mask</c></summary>
         public int Mask { get; set; }
+
         /// <summary><c>uint32 ipaddr</c></summary>
         public uint Ipaddr { get; set; }
+
         /// <summary><c>int32 index</c></summary>
         public int Index { get; set; }
+
         /// <summary><c>int32 spare1</c></summary>
         public int Spare1 { get; set; }
+
         /// <summary><c>afsUUID uuid</c></summary>
         public global::RxGen.Runtime.Afs.AfsUuid Uuid { get; set; }
 
@@ -643,7 +766,7 @@ namespace Golden.Vl
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static ListAddrByAttributes Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new ListAddrByAttributes();
+            var result = new ListAddrByAttributes(decoding: true);
             result.Mask = reader.ReadInt32();
             result.Ipaddr = reader.ReadUInt32();
             result.Index = reader.ReadInt32();
@@ -660,40 +783,75 @@ namespace Golden.Vl
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class uvldbentry : global::RxGen.Runtime.Xdr.IXdrSerializable<uvldbentry>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public uvldbentry()
+        {
+            Name = new byte[65];
+            ServerNumber = new global::RxGen.Runtime.Afs.AfsUuid[13];
+            ServerUnique = new int[13];
+            ServerPartition = new int[13];
+            ServerFlags = new int[13];
+            VolumeId = new uint[3];
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private uvldbentry(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>char name[65]</c></summary>
-        public byte[] Name { get; set; } = new byte[65];
+        public byte[] Name { get; set; }
+
         /// <summary><c>int32 nServers</c></summary>
         public int NServers { get; set; }
+
         /// <summary><c>afsUUID serverNumber[13]</c></summary>
-        public global::RxGen.Runtime.Afs.AfsUuid[] ServerNumber { get; set; } = new global::RxGen.Runtime.Afs.AfsUuid[13];
+        public global::RxGen.Runtime.Afs.AfsUuid[] ServerNumber { get; set; }
+
         /// <summary><c>int32 serverUnique[13]</c></summary>
-        public int[] ServerUnique { get; set; } = new int[13];
+        public int[] ServerUnique { get; set; }
+
         /// <summary><c>int32 serverPartition[13]</c></summary>
-        public int[] ServerPartition { get; set; } = new int[13];
+        public int[] ServerPartition { get; set; }
+
         /// <summary><c>int32 serverFlags[13]</c></summary>
-        public int[] ServerFlags { get; set; } = new int[13];
+        public int[] ServerFlags { get; set; }
+
         /// <summary><c>uint32 volumeId[3]</c></summary>
-        public uint[] VolumeId { get; set; } = new uint[3];
+        public uint[] VolumeId { get; set; }
+
         /// <summary><c>uint32 cloneId</c></summary>
         public uint CloneId { get; set; }
+
         /// <summary><c>int32 flags</c></summary>
         public int Flags { get; set; }
+
         /// <summary><c>int32 matchindex</c></summary>
         public int Matchindex { get; set; }
+
         /// <summary><c>int32 spares2</c></summary>
         public int Spares2 { get; set; }
+
         /// <summary><c>int32 spares3</c></summary>
         public int Spares3 { get; set; }
+
         /// <summary><c>int32 spares4</c></summary>
         public int Spares4 { get; set; }
+
         /// <summary><c>int32 spares5</c></summary>
         public int Spares5 { get; set; }
+
         /// <summary><c>int32 spares6</c></summary>
         public int Spares6 { get; set; }
+
         /// <summary><c>int32 spares7</c></summary>
         public int Spares7 { get; set; }
+
         /// <summary><c>int32 spares8</c></summary>
         public int Spares8 { get; set; }
+
         /// <summary><c>int32 spares9</c></summary>
         public int Spares9 { get; set; }
 
@@ -751,7 +909,7 @@ namespace Golden.Vl
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static uvldbentry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new uvldbentry();
+            var result = new uvldbentry(decoding: true);
             if ((long)reader.Remaining < 65L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "uvldbentry.name", isTruncation: true);
             result.Name = reader.ReadCharVector(65, "uvldbentry.name");
             result.NServers = reader.ReadInt32();
@@ -812,22 +970,42 @@ namespace Golden.Vl
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class vital_vlheader : global::RxGen.Runtime.Xdr.IXdrSerializable<vital_vlheader>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public vital_vlheader()
+        {
+            TotalEntries = new int[3];
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private vital_vlheader(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 vldbversion</c></summary>
         public int Vldbversion { get; set; }
+
         /// <summary><c>int32 headersize</c></summary>
         public int Headersize { get; set; }
+
         /// <summary><c>int32 freePtr</c></summary>
         public int FreePtr { get; set; }
+
         /// <summary><c>int32 eofPtr</c></summary>
         public int EofPtr { get; set; }
+
         /// <summary><c>int32 allocs</c></summary>
         public int Allocs { get; set; }
+
         /// <summary><c>int32 frees</c></summary>
         public int Frees { get; set; }
+
         /// <summary><c>uint32 MaxVolumeId</c></summary>
         public uint MaxVolumeId { get; set; }
+
         /// <summary><c>int32 totalEntries[3]</c></summary>
-        public int[] TotalEntries { get; set; } = new int[3];
+        public int[] TotalEntries { get; set; }
 
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
@@ -851,7 +1029,7 @@ namespace Golden.Vl
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static vital_vlheader Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new vital_vlheader();
+            var result = new vital_vlheader(decoding: true);
             result.Vldbversion = reader.ReadInt32();
             result.Headersize = reader.ReadInt32();
             result.FreePtr = reader.ReadInt32();
@@ -875,14 +1053,32 @@ namespace Golden.Vl
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class vldstats : global::RxGen.Runtime.Xdr.IXdrSerializable<vldstats>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public vldstats()
+        {
+            Requests = new int[50];
+            Aborts = new int[50];
+            Reserved = new int[5];
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private vldstats(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>uint32 start_time</c></summary>
         public uint StartTime { get; set; }
+
         /// <summary><c>int32 requests[50]</c></summary>
-        public int[] Requests { get; set; } = new int[50];
+        public int[] Requests { get; set; }
+
         /// <summary><c>int32 aborts[50]</c></summary>
-        public int[] Aborts { get; set; } = new int[50];
+        public int[] Aborts { get; set; }
+
         /// <summary><c>int32 reserved[5]</c></summary>
-        public int[] Reserved { get; set; } = new int[5];
+        public int[] Reserved { get; set; }
 
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
@@ -911,7 +1107,7 @@ namespace Golden.Vl
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static vldstats Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new vldstats();
+            var result = new vldstats(decoding: true);
             result.StartTime = reader.ReadUInt32();
             if ((long)reader.Remaining < 50L * 4) throw new global::RxGen.Runtime.Xdr.XdrException("input ends inside a fixed array", "vldstats.requests", isTruncation: true);
             var array1 = new int[50];
@@ -1091,12 +1287,27 @@ namespace Golden.Vl
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class VLCallBack : global::RxGen.Runtime.Xdr.IXdrSerializable<VLCallBack>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public VLCallBack()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private VLCallBack(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>uint32 CallBackVersion</c></summary>
         public uint CallBackVersion { get; set; }
+
         /// <summary><c>uint32 ExpirationTime</c></summary>
         public uint ExpirationTime { get; set; }
+
         /// <summary><c>uint32 CallBackType</c></summary>
         public uint CallBackType { get; set; }
+
         /// <summary><c>uint32 Handle</c></summary>
         public uint Handle { get; set; }
 
@@ -1113,7 +1324,7 @@ namespace Golden.Vl
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static VLCallBack Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new VLCallBack();
+            var result = new VLCallBack(decoding: true);
             result.CallBackVersion = reader.ReadUInt32();
             result.ExpirationTime = reader.ReadUInt32();
             result.CallBackType = reader.ReadUInt32();
@@ -1201,8 +1412,22 @@ namespace Golden.Vl
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class single_vldbentry : global::RxGen.Runtime.Xdr.IXdrSerializable<single_vldbentry>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public single_vldbentry()
+        {
+            VldbEntry = new vldbentry();
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private single_vldbentry(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>vldbentry VldbEntry</c></summary>
-        public vldbentry VldbEntry { get; set; } = new vldbentry();
+        public vldbentry VldbEntry { get; set; }
+
         /// <summary><c>vldblist next_vldb</c></summary>
         public single_vldbentry? NextVldb { get; set; }
 
@@ -1223,7 +1448,7 @@ namespace Golden.Vl
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static single_vldbentry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var head = new single_vldbentry();
+            var head = new single_vldbentry(decoding: true);
             var node = head;
             while (true)
             {
@@ -1233,7 +1458,7 @@ namespace Golden.Vl
                     node.NextVldb = null;
                     break;
                 }
-                var next = new single_vldbentry();
+                var next = new single_vldbentry(decoding: true);
                 node.NextVldb = next;
                 node = next;
             }
@@ -1246,6 +1471,18 @@ namespace Golden.Vl
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class vldb_list : global::RxGen.Runtime.Xdr.IXdrSerializable<vldb_list>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public vldb_list()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private vldb_list(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>vldblist node</c></summary>
         public single_vldbentry? Node { get; set; }
 
@@ -1263,7 +1500,7 @@ namespace Golden.Vl
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static vldb_list Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new vldb_list();
+            var result = new vldb_list(decoding: true);
             if (reader.ReadBool())
             {
                 reader.EnterNested("vldb_list.node");
@@ -1320,8 +1557,22 @@ namespace Golden.Vl
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class single_nvldbentry : global::RxGen.Runtime.Xdr.IXdrSerializable<single_nvldbentry>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public single_nvldbentry()
+        {
+            VldbEntry = new nvldbentry();
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private single_nvldbentry(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>nvldbentry VldbEntry</c></summary>
-        public nvldbentry VldbEntry { get; set; } = new nvldbentry();
+        public nvldbentry VldbEntry { get; set; }
+
         /// <summary><c>nvldblist next_vldb</c></summary>
         public single_nvldbentry? NextVldb { get; set; }
 
@@ -1342,7 +1593,7 @@ namespace Golden.Vl
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static single_nvldbentry Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var head = new single_nvldbentry();
+            var head = new single_nvldbentry(decoding: true);
             var node = head;
             while (true)
             {
@@ -1352,7 +1603,7 @@ namespace Golden.Vl
                     node.NextVldb = null;
                     break;
                 }
-                var next = new single_nvldbentry();
+                var next = new single_nvldbentry(decoding: true);
                 node.NextVldb = next;
                 node = next;
             }
@@ -1365,6 +1616,18 @@ namespace Golden.Vl
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class nvldb_list : global::RxGen.Runtime.Xdr.IXdrSerializable<nvldb_list>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public nvldb_list()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private nvldb_list(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>nvldblist node</c></summary>
         public single_nvldbentry? Node { get; set; }
 
@@ -1382,7 +1645,7 @@ namespace Golden.Vl
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static nvldb_list Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new nvldb_list();
+            var result = new nvldb_list(decoding: true);
             if (reader.ReadBool())
             {
                 reader.EnterNested("nvldb_list.node");

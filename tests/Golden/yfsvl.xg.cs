@@ -146,10 +146,24 @@ namespace Golden.YfsVl
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class yfsEndpoint : global::RxGen.Runtime.Xdr.IXdrSerializable<yfsEndpoint>
     {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public yfsEndpoint()
+        {
+            Data = global::System.Array.Empty<byte>();
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private yfsEndpoint(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
         /// <summary><c>int32 type</c></summary>
         public int Type { get; set; }
+
         /// <summary><c>opaque data&lt;20&gt;</c></summary>
-        public byte[] Data { get; set; } = global::System.Array.Empty<byte>();
+        public byte[] Data { get; set; }
 
         /// <summary>Writes this value in XDR.</summary>
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
@@ -161,7 +175,7 @@ namespace Golden.YfsVl
         /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
         public static yfsEndpoint Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
         {
-            var result = new yfsEndpoint();
+            var result = new yfsEndpoint(decoding: true);
             result.Type = reader.ReadInt32();
             result.Data = reader.ReadVariableOpaque(20u, "yfsEndpoint.data");
             return result;

@@ -272,7 +272,7 @@ internal sealed class CSharpEmitter
                 encode.Close();
             }
 
-            decode.Line($"var head = new {typeName}();");
+            decode.Line($"var head = new {typeName}(decoding: true);");
             decode.Line("var node = head;");
             if (suffix.Count > 0) decode.Line($"var pending = new global::System.Collections.Generic.Stack<{typeName}>();");
             decode.Open("while (true)");
@@ -281,7 +281,7 @@ internal sealed class CSharpEmitter
             decode.Line($"node.{linkName} = null;");
             decode.Line("break;");
             decode.Close();
-            decode.Line($"var next = new {typeName}();");
+            decode.Line($"var next = new {typeName}(decoding: true);");
             decode.Line($"node.{linkName} = next;");
             if (suffix.Count > 0) decode.Line("pending.Push(node);");
             decode.Line("node = next;");
@@ -299,7 +299,7 @@ internal sealed class CSharpEmitter
         else
         {
             _codegen.EncodeMembers(encode, s.Fields, "this", s.Name, f => names[f.Name]);
-            decode.Line($"var result = new {typeName}();");
+            decode.Line($"var result = new {typeName}(decoding: true);");
             foreach (var f in s.Fields) _codegen.Decode(decode, "result." + names[f.Name], f, s.Name + "." + f.Name);
             decode.Line("return result;");
         }

@@ -1,0 +1,67 @@
+using System;
+using RxGen.Runtime.Xdr;
+
+namespace RxGen.Interop.Tests;
+
+/// <summary>A failed decode allocates little more than its exception: no property defaults (empty arrays, zeroed
+/// fixed arrays, nested records) are allocated only to be overwritten or dropped, and fixed arrays are allocated
+/// only after the input is known to hold them.</summary>
+public class DecodeAllocationTests
+{
+    private static long FailedDecodeBytes<T>(byte[] input) where T : IXdrSerializable<T>
+    {
+        void Once()
+        {
+            try
+            {
+                Xdr.Deserialize<T>(input);
+                throw new InvalidOperationException("decode succeeded");
+            }
+            catch (XdrException)
+            {
+            }
+        }
+
+        Once(); // JIT, statics
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Once();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    private static long ExceptionOnlyBytes()
+    {
+        void Once()
+        {
+            try
+            {
+                var reader = new XdrReader(ReadOnlySpan<byte>.Empty);
+                reader.ReadInt32();
+            }
+            catch (XdrException)
+            {
+            }
+        }
+
+        Once();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Once();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Fact]
+    public void Zero_bytes_of_kvcasargs_cost_about_one_exception()
+    {
+        var baseline = ExceptionOnlyBytes();
+        var cost = FailedDecodeBytes<Golden.KvStore.kvcasargs>(Array.Empty<byte>());
+        Assert.True(cost <= baseline + 256, $"failed decode allocated {cost} B; a bare XdrException costs {baseline} B");
+    }
+
+    [Fact]
+    public void A_record_with_fixed_arrays_allocates_no_array_for_a_short_input()
+    {
+        // vldbentry holds char name[65] and several afs_int32[13] arrays: zeroed defaults would be ~0.5 KB.
+        var baseline = ExceptionOnlyBytes();
+        var cost = FailedDecodeBytes<Golden.Vl.vldbentry>(new byte[8]);
+        Assert.True(cost <= baseline + 256, $"failed decode allocated {cost} B; a bare XdrException costs {baseline} B");
+    }
+}
