@@ -192,6 +192,8 @@ namespace Golden.KvStore
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
             var node = this;
+            var slow = this;
+            var advanceSlow = false;
             while (true)
             {
                 writer.WriteString(node.Key, 256u, "kventry.key");
@@ -200,6 +202,9 @@ namespace Golden.KvStore
                 writer.WriteBool(next is not null);
                 if (next is null) break;
                 node = next;
+                if (advanceSlow) slow = slow.Next!;
+                advanceSlow = !advanceSlow;
+                if (ReferenceEquals(node, slow)) throw new global::RxGen.Runtime.Xdr.XdrException("the list is cyclic", "kventry.next");
             }
         }
 
@@ -241,7 +246,9 @@ namespace Golden.KvStore
             if (value is { } present1)
             {
                 writer.WriteBool(true);
+                writer.EnterNested("kvlist");
                 present1.Encode(ref writer);
+                writer.ExitNested();
             }
             else writer.WriteBool(false);
         }
@@ -754,7 +761,9 @@ namespace Golden.KvStore
             if (result is { } present1)
             {
                 writer.WriteBool(true);
+                writer.EnterNested("KVSTORE_V1.KVPROC_LIST.result");
                 present1.Encode(ref writer);
+                writer.ExitNested();
             }
             else writer.WriteBool(false);
             writer.Flush();
@@ -1143,7 +1152,9 @@ namespace Golden.KvStore
             if (result is { } present1)
             {
                 writer.WriteBool(true);
+                writer.EnterNested("KVSTORE_V2.KVPROC_LIST.result");
                 present1.Encode(ref writer);
+                writer.ExitNested();
             }
             else writer.WriteBool(false);
             writer.Flush();

@@ -144,6 +144,8 @@ namespace Golden.Nested
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
             var node = this;
+            var slow = this;
+            var advanceSlow = false;
             while (true)
             {
                 var block1 = writer.Reserve(12);
@@ -153,6 +155,9 @@ namespace Golden.Nested
                 writer.WriteBool(next is not null);
                 if (next is null) break;
                 node = next;
+                if (advanceSlow) slow = slow.Next!;
+                advanceSlow = !advanceSlow;
+                if (ReferenceEquals(node, slow)) throw new global::RxGen.Runtime.Xdr.XdrException("the list is cyclic", "nb_node.next");
             }
         }
 
@@ -256,7 +261,9 @@ namespace Golden.Nested
             if (this.List is { } present6)
             {
                 writer.WriteBool(true);
+                writer.EnterNested("nested.list");
                 present6.Encode(ref writer);
+                writer.ExitNested();
             }
             else writer.WriteBool(false);
         }

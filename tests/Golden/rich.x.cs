@@ -162,6 +162,8 @@ namespace Golden.RichOnc
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
             var node = this;
+            var slow = this;
+            var advanceSlow = false;
             while (true)
             {
                 writer.WriteInt32(node.Value);
@@ -170,6 +172,9 @@ namespace Golden.RichOnc
                 writer.WriteBool(next is not null);
                 if (next is null) break;
                 node = next;
+                if (advanceSlow) slow = slow.Next!;
+                advanceSlow = !advanceSlow;
+                if (ReferenceEquals(node, slow)) throw new global::RxGen.Runtime.Xdr.XdrException("the list is cyclic", "node.next");
             }
         }
 
@@ -423,7 +428,9 @@ namespace Golden.RichOnc
             if (this.Head is { } present6)
             {
                 writer.WriteBool(true);
+                writer.EnterNested("rich.head");
                 present6.Encode(ref writer);
+                writer.ExitNested();
             }
             else writer.WriteBool(false);
             (this.Pick ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "rich.pick")).Encode(ref writer);

@@ -129,6 +129,8 @@ namespace Golden.RichAfs
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
             var node = this;
+            var slow = this;
+            var advanceSlow = false;
             while (true)
             {
                 writer.WriteInt32(node.Value);
@@ -137,6 +139,9 @@ namespace Golden.RichAfs
                 writer.WriteBool(next is not null);
                 if (next is null) break;
                 node = next;
+                if (advanceSlow) slow = slow.Next!;
+                advanceSlow = !advanceSlow;
+                if (ReferenceEquals(node, slow)) throw new global::RxGen.Runtime.Xdr.XdrException("the list is cyclic", "ar_node.next");
             }
         }
 
@@ -370,7 +375,9 @@ namespace Golden.RichAfs
             if (this.Head is { } present7)
             {
                 writer.WriteBool(true);
+                writer.EnterNested("ar_rich.head");
                 present7.Encode(ref writer);
+                writer.ExitNested();
             }
             else writer.WriteBool(false);
             (this.Pick ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "ar_rich.pick")).Encode(ref writer);

@@ -1385,7 +1385,9 @@ namespace Golden.Vl
             if (value is { } present1)
             {
                 writer.WriteBool(true);
+                writer.EnterNested("vldblist");
                 present1.Encode(ref writer);
+                writer.ExitNested();
             }
             else writer.WriteBool(false);
         }
@@ -1435,6 +1437,8 @@ namespace Golden.Vl
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
             var node = this;
+            var slow = this;
+            var advanceSlow = false;
             while (true)
             {
                 (node.VldbEntry ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "single_vldbentry.VldbEntry")).Encode(ref writer);
@@ -1442,6 +1446,9 @@ namespace Golden.Vl
                 writer.WriteBool(next is not null);
                 if (next is null) break;
                 node = next;
+                if (advanceSlow) slow = slow.NextVldb!;
+                advanceSlow = !advanceSlow;
+                if (ReferenceEquals(node, slow)) throw new global::RxGen.Runtime.Xdr.XdrException("the list is cyclic", "single_vldbentry.next_vldb");
             }
         }
 
@@ -1492,7 +1499,9 @@ namespace Golden.Vl
             if (this.Node is { } present1)
             {
                 writer.WriteBool(true);
+                writer.EnterNested("vldb_list.node");
                 present1.Encode(ref writer);
+                writer.ExitNested();
             }
             else writer.WriteBool(false);
         }
@@ -1530,7 +1539,9 @@ namespace Golden.Vl
             if (value is { } present1)
             {
                 writer.WriteBool(true);
+                writer.EnterNested("nvldblist");
                 present1.Encode(ref writer);
+                writer.ExitNested();
             }
             else writer.WriteBool(false);
         }
@@ -1580,6 +1591,8 @@ namespace Golden.Vl
         public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
         {
             var node = this;
+            var slow = this;
+            var advanceSlow = false;
             while (true)
             {
                 (node.VldbEntry ?? throw new global::RxGen.Runtime.Xdr.XdrException("value is null", "single_nvldbentry.VldbEntry")).Encode(ref writer);
@@ -1587,6 +1600,9 @@ namespace Golden.Vl
                 writer.WriteBool(next is not null);
                 if (next is null) break;
                 node = next;
+                if (advanceSlow) slow = slow.NextVldb!;
+                advanceSlow = !advanceSlow;
+                if (ReferenceEquals(node, slow)) throw new global::RxGen.Runtime.Xdr.XdrException("the list is cyclic", "single_nvldbentry.next_vldb");
             }
         }
 
@@ -1637,7 +1653,9 @@ namespace Golden.Vl
             if (this.Node is { } present1)
             {
                 writer.WriteBool(true);
+                writer.EnterNested("nvldb_list.node");
                 present1.Encode(ref writer);
+                writer.ExitNested();
             }
             else writer.WriteBool(false);
         }

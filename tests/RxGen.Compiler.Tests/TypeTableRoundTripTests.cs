@@ -77,7 +77,7 @@ public class TypeTableRoundTripTests
     }
 
     /// <summary>Compiles the generated files, loads them, and returns every <c>…Idl.Types</c> table.</summary>
-    private static List<IReadOnlyDictionary<string, XdrTypeInfo>> Load(CompileResult result)
+    internal static List<IReadOnlyDictionary<string, XdrTypeInfo>> Load(CompileResult result)
     {
         Assert.True(result.Success, Idl.Errors(result));
         var diagnostics = Roslyn.Compile(result.Files.Select(f => (f.FileName, f.Text)), out var compilation);

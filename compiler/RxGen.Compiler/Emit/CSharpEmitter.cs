@@ -254,6 +254,9 @@ internal sealed class CSharpEmitter
             var prefix = s.Fields.Take(link).ToList();
             var suffix = s.Fields.Skip(link + 1).ToList();
             encode.Line("var node = this;");
+            // A cyclic list would encode forever: the slow pointer (half speed) meets the node only on a cycle.
+            encode.Line("var slow = this;");
+            encode.Line("var advanceSlow = false;");
             if (suffix.Count > 0) encode.Line($"var pending = new global::System.Collections.Generic.Stack<{typeName}>();");
             encode.Open("while (true)");
             _codegen.EncodeMembers(encode, prefix, "node", s.Name, f => names[f.Name]);
@@ -262,6 +265,9 @@ internal sealed class CSharpEmitter
             encode.Line("if (next is null) break;");
             if (suffix.Count > 0) encode.Line("pending.Push(node);");
             encode.Line("node = next;");
+            encode.Line($"if (advanceSlow) slow = slow.{linkName}!;");
+            encode.Line("advanceSlow = !advanceSlow;");
+            encode.Line($"if (ReferenceEquals(node, slow)) throw new global::RxGen.Runtime.Xdr.XdrException(\"the list is cyclic\", {CSharpNames.Literal(s.Name + "." + s.Fields[link].Name)});");
             encode.Close();
             if (suffix.Count > 0)
             {

@@ -65,7 +65,26 @@ internal static class CSharpNames
     }
 
     /// <summary>Escapes text for an XML doc comment.</summary>
-    public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    /// <remarks>C# ends a line (and so a <c>///</c> comment) at CR, LF, U+0085, U+2028 and U+2029: those, and other
+    /// control characters, become spaces, so IDL comment text can never escape into code.</remarks>
+    public static string Xml(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var ch in text)
+        {
+            switch (ch)
+            {
+                case '&': builder.Append("&amp;"); break;
+                case '<': builder.Append("&lt;"); break;
+                case '>': builder.Append("&gt;"); break;
+                case '\n': builder.Append('\n'); break; // callers split on LF and prefix each line with ///
+                default: builder.Append(IsLineBreakOrControl(ch) ? ' ' : ch); break;
+            }
+        }
+        return builder.ToString();
+    }
+
+    private static bool IsLineBreakOrControl(char ch) => ch == '\r' || ch == '\u0085' || ch == '\u2028' || ch == '\u2029' || (ch < ' ' && ch != '\t') || ch == '\u007f';
 
     /// <summary>A C# string literal.</summary>
     public static string Literal(string text)
@@ -81,7 +100,7 @@ internal static class CSharpNames
                 case '\r': builder.Append("\\r"); break;
                 case '\t': builder.Append("\\t"); break;
                 default:
-                    if (ch < ' ') builder.Append("\\u").Append(((int)ch).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+                    if (ch < ' ' || ch == '\u0085' || ch == '\u2028' || ch == '\u2029' || ch == '\u007f') builder.Append("\\u").Append(((int)ch).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
                     else builder.Append(ch);
                     break;
             }

@@ -32,7 +32,8 @@ internal static class Templates
 
     public static string Render(string name, object model)
     {
-        var context = new TemplateContext { MemberRenamer = member => member.Name, StrictVariables = true, LoopLimit = 0, RecursiveLimit = 0 };
+        // LimitToString = 0: Scriban otherwise cuts any rendered string at 1 MiB and ends it with "..." (silent truncation).
+        var context = new TemplateContext { MemberRenamer = member => member.Name, StrictVariables = true, LoopLimit = 0, RecursiveLimit = 0, LimitToString = 0 };
         var globals = new ScriptObject();
         globals.Import(model, renamer: member => member.Name);
         context.PushGlobal(globals);

@@ -26,6 +26,77 @@ internal sealed class XdrCodegen
         _options = options;
     }
 
+    private HashSet<string>? _recursive;
+
+    /// <summary>True when a value of the named type can contain another value of it (through optional data or
+    /// arrays): its encode and decode then count nesting depth, so a hostile message or a cyclic or very deep
+    /// in-memory value fails with XdrException instead of overflowing the stack.</summary>
+    public bool IsRecursive(TypeRef type)
+    {
+        if (type.Name is not { } name) return false;
+        _recursive ??= FindRecursiveTypes();
+        return _recursive.Contains(name);
+    }
+
+    /// <summary>Tarjan's strongly connected components over "type mentions type", iteratively (linear, no deep recursion).</summary>
+    private HashSet<string> FindRecursiveTypes()
+    {
+        var edges = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var definition in _types.Values)
+        {
+            var targets = new List<string>();
+            void Add(Declaration d) { if (d.Type.Name is { } n && _types.ContainsKey(n)) targets.Add(n); }
+            switch (definition)
+            {
+                case StructDefinition st: foreach (var f in st.Fields) Add(f); break;
+                case UnionDefinition u: Add(u.Discriminant); foreach (var a in u.Arms) Add(a.Body); if (u.Default is { } d) Add(d); break;
+                case TypedefDefinition t: Add(t.Body); break;
+            }
+            edges[definition.Name] = targets;
+        }
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var low = new Dictionary<string, int>(StringComparer.Ordinal);
+        var onStack = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>();
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        var next = 0;
+        foreach (var root in edges.Keys)
+        {
+            if (index.ContainsKey(root)) continue;
+            var work = new Stack<(string Node, int Edge)>();
+            work.Push((root, 0));
+            index[root] = low[root] = next++;
+            stack.Push(root);
+            onStack.Add(root);
+            while (work.Count > 0)
+            {
+                var (node, edge) = work.Pop();
+                var targets = edges[node];
+                if (edge < targets.Count)
+                {
+                    work.Push((node, edge + 1));
+                    var target = targets[edge];
+                    if (!index.ContainsKey(target))
+                    {
+                        index[target] = low[target] = next++;
+                        stack.Push(target);
+                        onStack.Add(target);
+                        work.Push((target, 0));
+                    }
+                    else if (onStack.Contains(target)) low[node] = Math.Min(low[node], index[target]);
+                    continue;
+                }
+                if (work.Count > 0) { var parent = work.Peek().Node; low[parent] = Math.Min(low[parent], low[node]); }
+                if (low[node] != index[node]) continue;
+                var component = new List<string>();
+                string member;
+                do { member = stack.Pop(); onStack.Remove(member); component.Add(member); } while (member != node);
+                if (component.Count > 1 || edges[node].Contains(node)) result.UnionWith(component);
+            }
+        }
+        return result;
+    }
+
     /// <summary>Types the runtime provides (OpenAFS's C headers define them, no IDL does), with their smallest wire size.</summary>
     public static readonly IReadOnlyDictionary<string, (string CsType, int MinSize)> RuntimeTypes = new Dictionary<string, (string, int)>(StringComparer.Ordinal)
     {
@@ -258,7 +329,9 @@ internal sealed class XdrCodegen
                 var v = w.Unique("present");
                 w.Open($"if ({value} is {{ }} {v})");
                 w.Line("writer.WriteBool(true);");
+                if (IsRecursive(d.Type)) w.Line($"writer.EnterNested({p});");
                 EncodeElement(w, v, d.Type, path, knownNonNull: true);
+                if (IsRecursive(d.Type)) w.Line("writer.ExitNested();");
                 w.Close();
                 w.Line("else writer.WriteBool(false);");
                 break;
@@ -278,7 +351,9 @@ internal sealed class XdrCodegen
                 {
                     var item = w.Unique("item");
                     w.Open($"foreach (var {item} in {a})");
+                    if (IsRecursive(d.Type)) w.Line($"writer.EnterNested({p});");
                     EncodeElement(w, item, d.Type, path + "[]");
+                    if (IsRecursive(d.Type)) w.Line("writer.ExitNested();");
                     w.Close();
                 }
                 break;
@@ -387,7 +462,9 @@ internal sealed class XdrCodegen
                 var i = w.Unique("i");
                 w.Line($"var {a} = {NewArray(ElementType(d.Type), count)};");
                 w.Open($"for (var {i} = 0; {i} < {a}.Length; {i}++)");
+                if (IsRecursive(d.Type)) w.Line($"reader.EnterNested({p});");
                 DecodeElement(w, $"{a}[{i}]", d.Type, path + "[]");
+                if (IsRecursive(d.Type)) w.Line("reader.ExitNested();");
                 w.Close();
                 w.Line($"{target} = {a};");
                 break;
