@@ -57,4 +57,7 @@ public static class DiagnosticDescriptors
     // Input/output: RXG0400-
     public static readonly DiagnosticDescriptor InputNotFound = Error("RXG0400", "Input not found", "cannot read input file '{0}': {1}");
     public static readonly DiagnosticDescriptor InternalError = Error("RXG0401", "Internal compiler error", "internal error: {0}");
+
+    // Added for hostile and oversized input (issues 16 and 17).
+    public static readonly DiagnosticDescriptor InputTooLarge = Error("RXG0011", "Input too large", "{0}");
 }
