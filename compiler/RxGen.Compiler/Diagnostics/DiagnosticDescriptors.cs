@@ -66,4 +66,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor BadExternalType = Error("RXG0502", "Bad outside type mapping", "outside type mapping '{0}' must be IDLNAME=Namespace.Type with a valid C# type name");
     public static readonly DiagnosticDescriptor DuplicateOutputName = Error("RXG0503", "Duplicate output name", "'{0}' and '{1}' would both be written as '{2}'; rename one of them or compile them in separate runs");
     public static readonly DiagnosticDescriptor BadDefine = Error("RXG0504", "Bad macro definition", "-D takes NAME or NAME=VALUE with NAME an identifier, not '{0}'");
+
+    // Added for hostile and oversized input (issues 16 and 17).
+    public static readonly DiagnosticDescriptor InputTooLarge = Error("RXG0011", "Input too large", "{0}");
 }

@@ -373,8 +373,19 @@ internal sealed class ModelBuilder
 
     private void VisitStruct(P.StructDefinitionContext context)
     {
-        var fields = context.structBody().declaration().Select(d => BuildDeclaration(d, DeclarationContextKind.Member) with { Documentation = MemberDocumentation(d) }).ToEquatableArray();
-        _types.Add(new StructDefinition(Name(context.identifier()), fields, Location(context.identifier()), Documentation(context)));
+        var fields = new List<Declaration>();
+        foreach (var d in context.structBody().declaration())
+        {
+            var field = BuildDeclaration(d, DeclarationContextKind.Member);
+            if (field.Kind == DeclarationKind.Void)
+            {
+                // rpcgen: "voids allowed only inside union and program definitions".
+                _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(d), $"a member of struct '{Name(context.identifier())}' cannot be void (void is allowed only as a union arm or a procedure's argument or result)");
+                continue;
+            }
+            fields.Add(field with { Documentation = MemberDocumentation(d) });
+        }
+        _types.Add(new StructDefinition(Name(context.identifier()), fields.ToEquatableArray(), Location(context.identifier()), Documentation(context)));
     }
 
     private void VisitUnion(P.UnionDefinitionContext context)
@@ -394,6 +405,11 @@ internal sealed class ModelBuilder
     private void VisitTypedef(P.TypedefDefinitionContext context)
     {
         var body = BuildDeclaration(context.declaration(), DeclarationContextKind.Member);
+        if (body.Kind == DeclarationKind.Void)
+        {
+            _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context.declaration()), "a typedef cannot be void (void is allowed only as a union arm or a procedure's argument or result)");
+            return;
+        }
         // 'typedef struct foo foo;' only gives C the bare name; C# has it already.
         if (body.Kind == DeclarationKind.Scalar && body.Type.Name == body.Name) return;
         _types.Add(new TypedefDefinition(body.Name, body, body.Location, Documentation(context)));

@@ -42,7 +42,7 @@ internal sealed class PreprocessorRun
     public PreprocessedSource Execute(string path, string text)
     {
         DefinePredefinedMacros();
-        var main = new SourceFile(path, IncludePath.Normalize(path), text);
+        var main = new SourceFile(path, IncludePath.Normalize(path), CheckLength(path, text, new SourceLocation(path, 1, 1)) ? text : string.Empty);
         _open.Add(main);
         ProcessFile(main);
         _open.RemoveAt(_open.Count - 1);
@@ -646,7 +646,7 @@ internal sealed class PreprocessorRun
         foreach (string candidate in candidates)
         {
             int openIndex = _open.FindIndex(f => string.Equals(f.Key, candidate, StringComparison.Ordinal));
-            if (openIndex >= 0)
+            if (openIndex >= 0 && !IsGuardedNow(_open[openIndex]))
             {
                 var chain = new StringBuilder();
                 for (int k = openIndex; k < _open.Count; k++)
@@ -661,6 +661,11 @@ internal sealed class PreprocessorRun
 
             if (TryLoad(candidate, out string text))
             {
+                if (!CheckLength(candidate, text, location))
+                {
+                    return;
+                }
+
                 if (_includedSet.Add(candidate))
                 {
                     _includedFiles.Add(candidate);
@@ -684,6 +689,146 @@ internal sealed class PreprocessorRun
         Report(DiagnosticDescriptors.IncludeNotFound, location, name);
     }
 
+    /// <summary>
+    /// True if <paramref name="file"/> is wrapped in an include guard (<c>#ifndef X</c> or <c>#if !defined X</c> first,
+    /// its matching <c>#endif</c> last, only comments and white space around them) whose macro is defined now: including it
+    /// again, even from inside itself, yields nothing, so cpp accepts the cycle and so does RxGen.
+    /// </summary>
+    private bool IsGuardedNow(SourceFile file)
+    {
+        if (!_guards.TryGetValue(file.Key, out string? guard))
+        {
+            guard = FindGuard(file);
+            _guards[file.Key] = guard;
+        }
+
+        return guard != null && _macros.IsDefined(guard);
+    }
+
+    private readonly Dictionary<string, string?> _guards = new(StringComparer.Ordinal);
+
+    internal static string? FindGuard(SourceFile file)
+    {
+        var state = default(CommentState);
+        var sb = new StringBuilder();
+        string? guard = null;
+        int depth = 0;
+        bool closed = false;
+        int line = 0;
+        while (line < file.LineCount)
+        {
+            int last = file.LastOfLogicalLine(line);
+            bool startsInComment = state.InBlock;
+            sb.Clear();
+            LineScanner.Scan(file, line, last, ref state, sb, null);
+            line = last + 1;
+            string s = sb.ToString();
+            int p = SkipHorizontalSpace(s, 0);
+            if (p >= s.Length)
+            {
+                continue;
+            }
+
+            if (closed || startsInComment || s[p] != '#')
+            {
+                if (closed || guard == null)
+                {
+                    return null; // text before the guard or after its #endif
+                }
+
+                continue; // text inside the guard
+            }
+
+            p = SkipHorizontalSpace(s, p + 1);
+            int nameLength = IdentifierLength(s, p);
+            string name = s.Substring(p, nameLength);
+            p = SkipHorizontalSpace(s, p + nameLength);
+            if (guard == null)
+            {
+                if (name == "ifndef")
+                {
+                    guard = s.Substring(p, IdentifierLength(s, p));
+                }
+                else if (name == "if" && s.Length > p && s[p] == '!')
+                {
+                    p = SkipHorizontalSpace(s, p + 1);
+                    if (string.CompareOrdinal(s, p, "defined", 0, 7) != 0)
+                    {
+                        return null;
+                    }
+
+                    p = SkipHorizontalSpace(s, p + 7);
+                    bool paren = p < s.Length && s[p] == '(';
+                    p = paren ? SkipHorizontalSpace(s, p + 1) : p;
+                    guard = s.Substring(p, IdentifierLength(s, p));
+                    p = SkipHorizontalSpace(s, p + guard.Length);
+                    if (paren && (p >= s.Length || s[p] != ')'))
+                    {
+                        return null;
+                    }
+                }
+
+                if (string.IsNullOrEmpty(guard))
+                {
+                    return null;
+                }
+
+                depth = 1;
+                continue;
+            }
+
+            switch (name)
+            {
+                case "if":
+                case "ifdef":
+                case "ifndef":
+                    depth++;
+                    break;
+                case "endif":
+                    closed = --depth == 0;
+                    break;
+                case "else":
+                case "elif":
+                case "elifdef":
+                case "elifndef":
+                    if (depth == 1)
+                    {
+                        return null;
+                    }
+
+                    break;
+            }
+        }
+
+        return closed && !state.InBlock ? guard : null;
+    }
+
+    /// <summary>Applies <see cref="PreprocessorOptions.MaxFileLength"/> and <see cref="PreprocessorOptions.MaxTotalLength"/>
+    /// to a file about to be read; false (and RXG0011 at <paramref name="location"/>) if it must not be.</summary>
+    private bool CheckLength(string path, string text, SourceLocation location)
+    {
+        if (text.Length > _options.MaxFileLength)
+        {
+            Report(DiagnosticDescriptors.InputTooLarge, location,
+                "'" + path + "' has " + text.Length.ToString(CultureInfo.InvariantCulture) + " characters, more than the limit of "
+                + _options.MaxFileLength.ToString(CultureInfo.InvariantCulture) + " per file");
+            return false;
+        }
+
+        if (_totalLength + text.Length > _options.MaxTotalLength)
+        {
+            Report(DiagnosticDescriptors.InputTooLarge, location,
+                "reading '" + path + "' would make the input longer than the limit of " + _options.MaxTotalLength.ToString(CultureInfo.InvariantCulture)
+                + " characters in all (every file, each time it is included)");
+            return false;
+        }
+
+        _totalLength += text.Length;
+        return true;
+    }
+
+    private long _totalLength;
+
     private bool TryLoad(string path, out string text)
     {
         if (!_loaded.TryGetValue(path, out string? cached))
@@ -698,8 +843,18 @@ internal sealed class PreprocessorRun
 
     // ------------------------------------------------------------------ helpers
 
-    private void Report(DiagnosticDescriptor descriptor, SourceLocation location, params object[] args) =>
+    private void Report(DiagnosticDescriptor descriptor, SourceLocation location, params object[] args)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] is string text)
+            {
+                args[i] = DisplayText.Escape(text);
+            }
+        }
+
         _diagnostics.Add(Diagnostic.Create(descriptor, location, args));
+    }
 
     /// <summary>Skips white space and complete <c>/* */</c> comments within one physical line (cpp treats a comment
     /// as white space, so <c>/* x */ #define A 1</c> is a directive).</summary>

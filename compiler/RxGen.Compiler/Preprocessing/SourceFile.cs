@@ -3,9 +3,11 @@ using RxGen.Compiler.Diagnostics;
 
 namespace RxGen.Compiler.Preprocessing;
 
-/// <summary>One input file split into physical lines (line ends \n or \r\n are not part of a line).</summary>
+/// <summary>One input file split into physical lines (line ends \n, \r\n or \r are not part of a line).</summary>
 internal sealed class SourceFile
 {
+    private static readonly char[] LineBreaks = { '\n', '\r' };
+
     public SourceFile(string path, string key, string text)
     {
         Path = path;
@@ -17,12 +19,17 @@ internal sealed class SourceFile
         int pos = 0;
         while (pos < text.Length)
         {
-            int newline = text.IndexOf('\n', pos);
-            int next = newline < 0 ? text.Length : newline + 1;
-            int end = newline < 0 ? text.Length : newline;
-            if (end > pos && text[end - 1] == '\r')
+            // A line ends at \n, \r\n or a lone \r (classic Mac OS files; cpp reads a lone CR as a line break too).
+            int end = text.IndexOfAny(LineBreaks, pos);
+            int next;
+            if (end < 0)
             {
-                end--;
+                end = text.Length;
+                next = end;
+            }
+            else
+            {
+                next = text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? end + 2 : end + 1;
             }
 
             starts.Add(pos);

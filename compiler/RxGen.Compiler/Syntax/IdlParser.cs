@@ -80,7 +80,7 @@ internal static class IdlParser
         private void Report(int line, int column0, string message)
         {
             if (!_seen.Add((line, column0))) return;
-            _diagnostics.Add(DiagnosticDescriptors.SyntaxError, _source.Map(line, column0 + 1), message);
+            _diagnostics.Add(DiagnosticDescriptors.SyntaxError, _source.Map(line, column0 + 1), DisplayText.Escape(message));
         }
 
         private static string Describe(IToken? token, string antlrMessage)

@@ -276,7 +276,7 @@ LINE_COMMENT
     ;
 
 WHITESPACE
-    : [ \t\r\n\f]+ -> skip
+    : [ \t\r\n\f\u000B]+ -> skip
     ;
 
 // Anything else is reported by the parser as a syntax error with its position.

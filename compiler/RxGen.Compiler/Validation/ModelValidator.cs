@@ -67,6 +67,7 @@ public static class ModelValidator
 
     private static void CheckDeclaration(Declaration declaration, Dictionary<string, Definition> types, DiagnosticBag diagnostics)
     {
+        CheckFixedBound(declaration, diagnostics);
         if (declaration.Type.Name is { } name && !types.ContainsKey(name) && !RuntimeTypes.Contains(name))
             diagnostics.Add(DiagnosticDescriptors.OutsideType, declaration.TypeLocation, name);
     }
@@ -105,49 +106,134 @@ public static class ModelValidator
         return null;
     }
 
+    /// <summary>The largest fixed array length .NET can allocate (<c>Array.MaxLength</c>, which netstandard2.0 lacks).</summary>
+    public const long MaxFixedLength = 0x7FFFFFC7;
+
+    private static void CheckFixedBound(Declaration declaration, DiagnosticBag diagnostics)
+    {
+        if (declaration.Kind is DeclarationKind.FixedArray or DeclarationKind.FixedOpaque && declaration.Bound > MaxFixedLength)
+            diagnostics.Add(DiagnosticDescriptors.BadArrayBound, declaration.Location, declaration.Bound!.Value,
+                $"the length of '{declaration.Name}' must be at most {MaxFixedLength} (the largest array .NET can allocate)");
+    }
+
     // A type contains itself when a path of by-value edges (scalar fields, non-empty fixed arrays,
     // typedef bodies) leads back to it. Optional data and variable arrays break the cycle.
+    // One linear pass: Tarjan's strongly connected components (iterative, so any depth fits the stack); every
+    // component with a cycle gets one diagnostic, at its first-declared member, showing a shortest cycle through it.
     private static void CheckRecursion(InterfaceModel model, Dictionary<string, Definition> types, DiagnosticBag diagnostics)
     {
-        IEnumerable<Declaration> ByValueEdges(Definition definition) => definition switch
+        // Nodes: the first definition of each struct, union and typedef name, in declaration order.
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var nodes = new List<Definition>();
+        foreach (var type in model.Types)
         {
-            StructDefinition s => s.Fields,
-            UnionDefinition u => u.Arms.Select(a => a.Body).Concat(u.Default is null ? Array.Empty<Declaration>() : new[] { u.Default }),
-            TypedefDefinition t => new[] { t.Body },
-            _ => Array.Empty<Declaration>(),
-        };
-        bool IsByValue(Declaration d) => d.Type.Name is not null && (d.Kind == DeclarationKind.Scalar || d.Kind == DeclarationKind.FixedArray && d.Bound > 0);
+            if (type is not (StructDefinition or UnionDefinition or TypedefDefinition)) continue;
+            if (!ReferenceEquals(types.TryGetValue(type.Name, out var first) ? first : null, type)) continue;
+            index[type.Name] = nodes.Count;
+            nodes.Add(type);
+        }
+        var edges = new List<int>[nodes.Count];
+        for (var n = 0; n < nodes.Count; n++)
+        {
+            var targets = new List<int>();
+            foreach (var edge in ByValueEdges(nodes[n]))
+                if (IsByValue(edge) && index.TryGetValue(edge.Type.Name!, out var target)) targets.Add(target);
+            edges[n] = targets;
+        }
 
-        var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var start in model.Types.Where(t => t is StructDefinition or UnionDefinition or TypedefDefinition))
+        var order = new int[nodes.Count];      // Tarjan's discovery index, 0 = not yet visited
+        var low = new int[nodes.Count];
+        var onStack = new bool[nodes.Count];
+        var component = new int[nodes.Count];
+        var sccStack = new Stack<int>();
+        var work = new Stack<(int Node, int Edge)>();
+        var counter = 0;
+        var components = new List<List<int>>();
+        for (var root = 0; root < nodes.Count; root++)
         {
-            if (reported.Contains(start.Name)) continue;
-            // Depth-first search for a by-value path start → ... → start.
-            var stack = new Stack<(string Name, List<string> Path)>();
-            var visited = new HashSet<string>(StringComparer.Ordinal);
-            stack.Push((start.Name, new List<string> { start.Name }));
-            while (stack.Count > 0)
+            if (order[root] != 0) continue;
+            work.Push((root, 0));
+            order[root] = low[root] = ++counter;
+            sccStack.Push(root);
+            onStack[root] = true;
+            while (work.Count > 0)
             {
-                var (name, path) = stack.Pop();
-                if (!types.TryGetValue(name, out var definition)) continue;
-                foreach (var edge in ByValueEdges(definition).Where(IsByValue))
+                var (node, next) = work.Pop();
+                if (next < edges[node].Count)
                 {
-                    var target = edge.Type.Name!;
-                    if (target == start.Name)
+                    work.Push((node, next + 1));
+                    var target = edges[node][next];
+                    if (order[target] == 0)
                     {
-                        if (reported.Add(start.Name))
-                        {
-                            diagnostics.Add(DiagnosticDescriptors.RecursiveType, start.Location, start.Name, string.Join(" → ", path.Concat(new[] { target })));
-                            foreach (var member in path) reported.Add(member); // one diagnostic per cycle
-                        }
-                        stack.Clear();
-                        break;
+                        order[target] = low[target] = ++counter;
+                        sccStack.Push(target);
+                        onStack[target] = true;
+                        work.Push((target, 0));
                     }
-                    if (visited.Add(target)) stack.Push((target, new List<string>(path) { target }));
+                    else if (onStack[target]) low[node] = Math.Min(low[node], order[target]);
+                    continue;
                 }
+                if (work.Count > 0) { var parent = work.Peek().Node; low[parent] = Math.Min(low[parent], low[node]); }
+                if (low[node] != order[node]) continue;
+                var members = new List<int>();
+                int member;
+                do
+                {
+                    member = sccStack.Pop();
+                    onStack[member] = false;
+                    component[member] = components.Count;
+                    members.Add(member);
+                } while (member != node);
+                components.Add(members);
             }
         }
+
+        var cyclic = new List<(int First, int Component)>();
+        for (var c = 0; c < components.Count; c++)
+        {
+            var members = components[c];
+            if (members.Count == 1 && !edges[members[0]].Contains(members[0])) continue;
+            var firstMember = members[0];
+            foreach (var m in members) firstMember = Math.Min(firstMember, m);
+            cyclic.Add((firstMember, c));
+        }
+        cyclic.Sort((a, b) => a.First.CompareTo(b.First));
+        foreach (var (start, c) in cyclic)
+        {
+            // Breadth-first search inside the component for a shortest by-value path start → ... → start.
+            var parentOf = new Dictionary<int, int>();
+            var queue = new Queue<int>();
+            queue.Enqueue(start);
+            var last = -1;
+            while (queue.Count > 0 && last < 0)
+            {
+                var node = queue.Dequeue();
+                foreach (var target in edges[node])
+                {
+                    if (component[target] != c) continue;
+                    if (target == start) { last = node; break; }
+                    if (parentOf.ContainsKey(target)) continue;
+                    parentOf[target] = node;
+                    queue.Enqueue(target);
+                }
+            }
+            var path = new List<string> { nodes[start].Name };
+            for (var node = last; node != start; node = parentOf[node]) path.Add(nodes[node].Name);
+            path.Add(nodes[start].Name);
+            path.Reverse(1, path.Count - 2);
+            diagnostics.Add(DiagnosticDescriptors.RecursiveType, nodes[start].Location, nodes[start].Name, string.Join(" → ", path));
+        }
     }
+
+    private static IEnumerable<Declaration> ByValueEdges(Definition definition) => definition switch
+    {
+        StructDefinition s => s.Fields,
+        UnionDefinition u => u.Arms.Select(a => a.Body).Concat(u.Default is null ? Array.Empty<Declaration>() : new[] { u.Default }),
+        TypedefDefinition t => new[] { t.Body },
+        _ => Array.Empty<Declaration>(),
+    };
+
+    private static bool IsByValue(Declaration d) => d.Type.Name is not null && (d.Kind == DeclarationKind.Scalar || d.Kind == DeclarationKind.FixedArray && d.Bound > 0);
 
     private static void CheckPackages(InterfaceModel model, Dictionary<string, Definition> types, DiagnosticBag diagnostics)
     {
