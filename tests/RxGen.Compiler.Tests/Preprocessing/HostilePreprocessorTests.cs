@@ -68,7 +68,7 @@ public class HostilePreprocessorTests
     {
         var diagnostics = Analyze("const A = 1;\rstruct s {\r  int a;\r  nope b;\r};\r");
         var d = Assert.Single(diagnostics);
-        Assert.Equal("RXG0200", d.Id);
+        Assert.Equal("RXG0250", d.Id);
         Assert.Equal((4, 3), (d.Location.Line, d.Location.Column));
     }
 
