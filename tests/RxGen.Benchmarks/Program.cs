@@ -277,4 +277,24 @@ internal static class SamplesDoc
         string hex = string.Concat(body.Select(l => l.Trim()));
         return hex.Length == 0 ? null : hex;
     }
+
+    /// <summary>
+    /// The SHA-256 that tests/peers/bench/expected.sha256 pins for <paramref name="shape"/> (of the lowercase hex
+    /// text of its encoding), or null.
+    /// </summary>
+    public static string? PinnedSha256OfHex(string repoRoot, string shape)
+    {
+        string path = Path.Combine(repoRoot, "tests", "peers", "bench", "expected.sha256");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        return File.ReadLines(path)
+            .Where(l => !l.StartsWith('#'))
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length == 2 && f[1] == shape)
+            .Select(f => f[0])
+            .FirstOrDefault();
+    }
 }
