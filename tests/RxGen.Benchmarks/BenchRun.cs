@@ -12,147 +12,143 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace RxGen.Benchmarks;
 
-/// <summary>The default mode: verify the sample, run BenchmarkDotNet, time the C peer, print the comparison.</summary>
+/// <summary>
+/// The default mode: verify every shape's sample against its C peer, run BenchmarkDotNet over all shapes with the C
+/// peer runs interleaved (see <see cref="CPeerInterleaver"/>), print the comparison.
+/// </summary>
 internal static class BenchRun
 {
     private const double TargetRatio = 2.0;
 
     public static int Run(string repoRoot, Options options)
     {
-        // 1. The C# encoding must be byte-identical to the C peer's before anything is timed.
-        byte[] encoded = NestedSample.Encode();
-        CPeer? peer = null;
-        string expectedHex;
-        if (options.NoPeer)
+        // 1. Each shape's C# encoding must be byte-identical to its C peer's before anything is timed.
+        var peers = new Dictionary<string, CPeer>(StringComparer.Ordinal);
+        var expectedSha = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (BenchShape shape in BenchShape.All)
         {
-            expectedHex = SamplesDoc.BenchHex(repoRoot) ?? "";
-            if (expectedHex.Length == 0)
+            byte[] encoded = shape.Encode();
+            if (options.NoPeer)
             {
-                Console.Error.WriteLine("error: no '<!-- hex: bench -->' block in tests/peers/SAMPLES.md");
-                return 3;
+                if (CheckPinned(repoRoot, shape, encoded) is { } pinError)
+                {
+                    Console.Error.WriteLine($"error: {pinError}");
+                    return 3;
+                }
+            }
+            else
+            {
+                CPeer? peer = CPeer.Find(repoRoot, shape.PeerName, options.Cpu, out string? findError);
+                if (peer is null)
+                {
+                    Console.Error.WriteLine($"error: {findError}");
+                    return 3;
+                }
+
+                string peerHex = peer.Hex();
+                if (SampleBytes.Compare(shape.Name, encoded, peerHex, $"`tests/peers/build/{shape.PeerName} hex`") is { } peerError)
+                {
+                    Console.Error.WriteLine($"error: {peerError}");
+                    Console.Error.WriteLine("aborting: the C# and C benchmarks would not measure the same value.");
+                    return 3;
+                }
+
+                Console.WriteLine($"# sample {shape.Name}: C# encoding ({encoded.Length} bytes) is byte-identical to `tests/peers/build/{shape.PeerName} hex`");
+                if (CheckPinned(repoRoot, shape, encoded) is { } stale)
+                {
+                    Console.WriteLine($"# warning: the pinned copy is stale: {stale}");
+                }
+
+                peers[shape.Name] = peer;
             }
 
-            if (NestedSample.Compare(encoded, expectedHex, "the hex in tests/peers/SAMPLES.md") is { } docError)
-            {
-                Console.Error.WriteLine($"error: {docError}");
-                return 3;
-            }
-
-            Console.WriteLine($"# sample: C# encoding ({encoded.Length} bytes) matches the hex in tests/peers/SAMPLES.md (no C peer: --no-peer)");
-        }
-        else
-        {
-            peer = CPeer.Find(repoRoot, options.Cpu, out string? findError);
-            if (peer is null)
-            {
-                Console.Error.WriteLine($"error: {findError}");
-                return 3;
-            }
-
-            expectedHex = peer.Hex();
-            if (NestedSample.Compare(encoded, expectedHex, "`tests/peers/build/nested_bench hex`") is { } peerError)
-            {
-                Console.Error.WriteLine($"error: {peerError}");
-                Console.Error.WriteLine("aborting: the C# and C benchmarks would not measure the same value.");
-                return 3;
-            }
-
-            Console.WriteLine($"# sample: C# encoding ({encoded.Length} bytes) is byte-identical to `tests/peers/build/nested_bench hex`");
-            string? docHex = SamplesDoc.BenchHex(repoRoot);
-            if (docHex is not null && NestedSample.Compare(encoded, docHex, "SAMPLES.md") is { } stale)
-            {
-                Console.WriteLine($"# warning: tests/peers/SAMPLES.md is stale (run tests/peers/check-samples.sh): {stale}");
-            }
+            expectedSha[shape.Name] = SampleBytes.Sha256(encoded);
         }
 
-        // 2. BenchmarkDotNet.
-        Summary summary = RunKeepingAffinity(() => BenchmarkRunner.Run<NestedBenchmarks>(CreateConfig(repoRoot, options, expectedHex)));
-        if (summary.HasCriticalValidationErrors || summary.Reports.Length == 0 || summary.Reports.Any(r => !r.Success))
+        // 2. BenchmarkDotNet over all shapes, with the C runs of each shape's operation just before and just after
+        //    its C# benchmark (same core, same run of the program).
+        var interleaver = new CPeerInterleaver(peers, options);
+        IConfig config = ManualConfig.Create(CreateConfig(repoRoot, options, expectedSha)).AddEventProcessor(interleaver);
+        Summary[] summaries = RunKeepingAffinity(() => BenchmarkRunner.Run(BenchShape.All.Select(s => s.BenchmarkType).ToArray(), config));
+        if (interleaver.Error is { } cError)
+        {
+            Console.Error.WriteLine($"error: C peer: {cError}");
+            return 3;
+        }
+
+        BenchmarkReport[] reports = summaries.SelectMany(s => s.Reports).ToArray();
+        if (summaries.Any(s => s.HasCriticalValidationErrors) || reports.Length != 2 * BenchShape.All.Count || reports.Any(r => !r.Success))
         {
             Console.Error.WriteLine("error: BenchmarkDotNet did not produce results (see its log above)");
             return 1;
         }
 
-        var csharp = new Dictionary<string, (double Median, double Mean, double StdErr, long? Allocated)>(StringComparer.Ordinal);
-        foreach (BenchmarkReport report in summary.Reports)
+        var csharp = new Dictionary<(string Shape, string Method), (double Median, double Mean, double StdErr, long? Allocated)>();
+        foreach (BenchmarkReport report in reports)
         {
-            string name = report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
+            BenchShape shape = BenchShape.All.Single(s => s.BenchmarkType == report.BenchmarkCase.Descriptor.Type);
             var stats = report.ResultStatistics!;
-            csharp[name] = (stats.Median, stats.Mean, stats.StandardError, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase));
+            csharp[(shape.Name, report.BenchmarkCase.Descriptor.WorkloadMethod.Name)] =
+                (stats.Median, stats.Mean, stats.StandardError, report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase));
         }
 
-        // 3. The C peer, under the same CPU placement, alternating operations.
-        var cResults = new Dictionary<string, List<double>>(StringComparer.Ordinal) { ["encode"] = [], ["decode"] = [] };
-        var cIterations = new Dictionary<string, long>(StringComparer.Ordinal)
-        {
-            ["encode"] = options.CIterations ?? (options.Quick ? 60_000 : 300_000),
-            ["decode"] = options.CIterations ?? (options.Quick ? 30_000 : 150_000),
-        };
-        if (peer is not null)
-        {
-            Console.WriteLine();
-            Console.WriteLine($"# C peer (rpcgen + libtirpc xdrmem, -O2): {options.CRuns} runs per operation, median reported");
-            for (int run = 1; run <= options.CRuns; run++)
-            {
-                foreach (string op in new[] { "encode", "decode" })
-                {
-                    (double ns, int bytes) = peer.Time(op, cIterations[op]);
-                    if (bytes != NestedSample.EncodedLength)
-                    {
-                        Console.Error.WriteLine($"error: the C peer reports {bytes} bytes, expected {NestedSample.EncodedLength}");
-                        return 3;
-                    }
-
-                    cResults[op].Add(ns);
-                    Console.WriteLine($"  run {run}: {peer.CommandLine(op, cIterations[op])} -> ns_per_op={ns.ToString("F1", CultureInfo.InvariantCulture)}");
-                }
-            }
-        }
-
-        // 4. The table.
+        // 3. The table.
         Console.WriteLine();
         string placement = options.Cpu is null ? "unpinned" : $"C# benchmark thread and C peer pinned to CPU {options.Cpu}";
-        Console.WriteLine($"## nested.x ({NestedSample.EncodedLength} bytes): C# {(options.Quick ? "ShortRun (quick, rough)" : "default job")} vs C; {placement}");
+        Console.WriteLine($"## C# {(options.Quick ? "ShortRun (quick, rough)" : "default job")} vs rpcgen + libtirpc C; {placement}");
         Console.WriteLine();
-        Console.WriteLine("| operation | C# ns/op | C ns/op | C/C# (× faster) | C# allocated B/op | target |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---|");
+        Console.WriteLine("| shape | operation | C# ns/op | C ns/op | C/C# (× faster) | C# allocated B/op | target |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---|");
         bool encodeAllocates = false;
-        foreach ((string method, string op) in new[] { ("Encode", "encode"), ("Decode", "decode") })
+        foreach (BenchShape shape in BenchShape.All)
         {
-            if (!csharp.TryGetValue(method, out var cs))
+            var rows = new[]
             {
-                continue;
-            }
-
-            double c = cResults[op].Count > 0 ? ProcessRunner.Median(cResults[op]) : double.NaN;
-            double ratio = c / cs.Median;
-            string alloc = cs.Allocated?.ToString(CultureInfo.InvariantCulture) ?? "n/a";
-            var verdicts = new List<string>();
-            if (!double.IsNaN(ratio))
+                ("Encode", "encode", "encode", true),
+                ("Decode", "decode", "decode (C: decode + xdr_free)", true),
+                ("Decode", "decode-nofree", "decode (C: decode alone)", false),
+            };
+            bool first = true;
+            foreach ((string method, string cOp, string label, bool target) in rows)
             {
-                verdicts.Add(ratio >= TargetRatio ? $"≥ {TargetRatio:0}× met" : $"≥ {TargetRatio:0}× MISSED");
-            }
+                var cs = csharp[(shape.Name, method)];
+                IReadOnlyList<double> runs = interleaver.Results(shape.Name, cOp);
+                double c = runs.Count > 0 ? ProcessRunner.Median(runs) : double.NaN;
+                double ratio = c / cs.Median;
+                var verdicts = new List<string>();
+                if (target && !double.IsNaN(ratio))
+                {
+                    verdicts.Add(ratio >= TargetRatio ? $"≥ {TargetRatio:0}× met" : $"≥ {TargetRatio:0}× MISSED");
+                }
 
-            if (method == "Encode")
-            {
-                bool zero = cs.Allocated == 0;
-                encodeAllocates = !zero;
-                verdicts.Add(zero ? "0 B met" : "0 B MISSED");
-            }
+                if (cOp == "encode")
+                {
+                    bool zero = cs.Allocated == 0;
+                    encodeAllocates |= !zero;
+                    verdicts.Add(zero ? "0 B met" : "0 B MISSED");
+                }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {op} | {cs.Median:F1} | {(double.IsNaN(c) ? "n/a" : c.ToString("F1", CultureInfo.InvariantCulture))} | " +
-                $"{(double.IsNaN(ratio) ? "n/a" : ratio.ToString("F2", CultureInfo.InvariantCulture))} | {alloc} | {string.Join(", ", verdicts)} |"));
+                string shapeCell = first ? $"{shape.Name} ({shape.EncodedLength} B)" : "";
+                string alloc = cOp == "decode-nofree" ? "″" : cs.Allocated?.ToString(CultureInfo.InvariantCulture) ?? "n/a";
+                string csCell = cOp == "decode-nofree" ? "″" : cs.Median.ToString("F1", CultureInfo.InvariantCulture);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {shapeCell} | {label} | {csCell} | {(double.IsNaN(c) ? "n/a" : c.ToString("F1", CultureInfo.InvariantCulture))} | " +
+                    $"{(double.IsNaN(ratio) ? "n/a" : ratio.ToString("F2", CultureInfo.InvariantCulture))} | {alloc} | {string.Join(", ", verdicts)} |"));
+                first = false;
+            }
         }
 
         Console.WriteLine();
+        Console.WriteLine("Shapes: " + string.Join("; ", BenchShape.All.Select(s => $"{s.Name}: {s.Description}")) + ".");
         Console.WriteLine("C# ns/op: BenchmarkDotNet median (mean ± standard error: " +
-            string.Join("; ", csharp.OrderByDescending(kv => kv.Key).Select(kv =>
-                string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value.Mean:F1} ± {kv.Value.StdErr:F1}"))) + ").");
-        if (peer is not null)
+            string.Join("; ", csharp.Select(kv =>
+                string.Create(CultureInfo.InvariantCulture, $"{kv.Key.Shape} {kv.Key.Method} {kv.Value.Mean:F1} ± {kv.Value.StdErr:F1}"))) + ").");
+        if (peers.Count > 0)
         {
-            Console.WriteLine("C ns/op: median of " + options.CRuns + " runs (" + string.Join("; ", cResults.Select(kv =>
-                $"{kv.Key} ×{cIterations[kv.Key]}: " + string.Join(", ", kv.Value.Select(v => v.ToString("F1", CultureInfo.InvariantCulture))))) + ").");
+            Console.WriteLine($"C ns/op: median of {options.CRuns} runs, started just before and after the matching C# benchmark (" +
+                string.Join("; ", BenchShape.All.SelectMany(s => CPeerInterleaver.Operations.Select(op =>
+                    $"{s.Name} {op} ×{interleaver.Iterations(s, op)}: " +
+                    string.Join(", ", interleaver.Results(s.Name, op).Select(v => v.ToString("F1", CultureInfo.InvariantCulture)))))) + ").");
         }
 
         if (MachineInfo.LoadAverage() is { } load)
@@ -167,6 +163,32 @@ internal static class BenchRun
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Checks <paramref name="encoded"/> against the copy pinned in the repository (nested: the hex in
+    /// tests/peers/SAMPLES.md; the others: tests/peers/bench/expected.sha256); returns an error or null.
+    /// </summary>
+    private static string? CheckPinned(string repoRoot, BenchShape shape, byte[] encoded)
+    {
+        if (shape.Name == "nested")
+        {
+            string? hex = SamplesDoc.BenchHex(repoRoot);
+            return hex is null
+                ? "no '<!-- hex: bench -->' block in tests/peers/SAMPLES.md"
+                : SampleBytes.Compare(shape.Name, encoded, hex, "the hex in tests/peers/SAMPLES.md");
+        }
+
+        string? pinned = SamplesDoc.PinnedSha256OfHex(repoRoot, shape.Name);
+        if (pinned is null)
+        {
+            return $"no '{shape.Name}' line in tests/peers/bench/expected.sha256";
+        }
+
+        string actual = SampleBytes.Sha256OfHex(encoded);
+        return string.Equals(actual, pinned, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"C# encoding of the {shape.Name} sample ({encoded.Length} bytes) has hex SHA-256 {actual}, tests/peers/bench/expected.sha256 pins {pinned}";
     }
 
     /// <summary>
@@ -193,7 +215,12 @@ internal static class BenchRun
         }
     }
 
-    internal static IConfig CreateConfig(string repoRoot, Options options, string? expectedHex)
+    /// <summary>
+    /// The BenchmarkDotNet configuration: the job (default, or ShortRun in process with --quick), the CPU affinity,
+    /// the memory diagnoser, and <paramref name="expectedSha256"/> (shape → SHA-256 of the verified encoding) passed
+    /// to the benchmark process through <see cref="BenchShape.ExpectedSha256Variable"/>.
+    /// </summary>
+    internal static IConfig CreateConfig(string repoRoot, Options options, IReadOnlyDictionary<string, string> expectedSha256)
     {
         // --quick runs in process (no child project to build); the disassembler (--asm) needs a child process.
         Job job = options.Quick
@@ -204,12 +231,12 @@ internal static class BenchRun
             job = job.WithAffinity(new IntPtr(1L << cpu));
         }
 
-        if (!string.IsNullOrEmpty(expectedHex))
+        foreach ((string shape, string sha) in expectedSha256)
         {
             // Out of process through the job; in process (--quick) through this process's environment.
-            string sha = NestedSample.Sha256(Convert.FromHexString(expectedHex.Trim()));
-            Environment.SetEnvironmentVariable(NestedBenchmarks.ExpectedSha256Variable, sha);
-            job = job.WithEnvironmentVariable(NestedBenchmarks.ExpectedSha256Variable, sha);
+            string variable = BenchShape.ExpectedSha256Variable(shape);
+            Environment.SetEnvironmentVariable(variable, sha);
+            job = job.WithEnvironmentVariable(variable, sha);
         }
 
         return ManualConfig.Create(DefaultConfig.Instance)

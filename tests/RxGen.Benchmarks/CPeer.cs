@@ -7,32 +7,34 @@ using System.Text.RegularExpressions;
 namespace RxGen.Benchmarks;
 
 /// <summary>
-/// The rpcgen + libtirpc baseline, tests/peers/build/nested_bench (built by
+/// An rpcgen + libtirpc baseline, tests/peers/build/&lt;shape&gt;_bench (built by
 /// <c>bash tests/peers/build.sh tests/peers/build</c> after <c>bash scripts/install-peers.sh</c>).
 /// </summary>
 internal sealed partial class CPeer
 {
+    private readonly string _name;
     private readonly string _binary;
     private readonly int? _cpu;
     private readonly string? _taskset;
 
-    private CPeer(string binary, int? cpu, string? taskset)
+    private CPeer(string name, string binary, int? cpu, string? taskset)
     {
+        _name = name;
         _binary = binary;
         _cpu = cpu;
         _taskset = taskset;
     }
 
-    /// <summary>The peer's path under the repository.</summary>
-    public static string PathIn(string repoRoot) => Path.Combine(repoRoot, "tests", "peers", "build", "nested_bench");
+    /// <summary>The path of the peer <paramref name="name"/> (e.g. <c>nested_bench</c>) under the repository.</summary>
+    public static string PathIn(string repoRoot, string name) => Path.Combine(repoRoot, "tests", "peers", "build", name);
 
     /// <summary>
     /// The peer, or null with <paramref name="error"/> set when it has not been built. With a
     /// <paramref name="cpu"/>, timed runs go through <c>taskset -c CPU</c>.
     /// </summary>
-    public static CPeer? Find(string repoRoot, int? cpu, out string? error)
+    public static CPeer? Find(string repoRoot, string name, int? cpu, out string? error)
     {
-        string binary = PathIn(repoRoot);
+        string binary = PathIn(repoRoot, name);
         if (!File.Exists(binary))
         {
             error = $"the C peer {binary} does not exist. Build it with:{Environment.NewLine}" +
@@ -53,10 +55,10 @@ internal sealed partial class CPeer
         }
 
         error = null;
-        return new CPeer(binary, cpu, taskset);
+        return new CPeer(name, binary, cpu, taskset);
     }
 
-    /// <summary>The peer's encoding of the sample (<c>nested_bench hex</c>).</summary>
+    /// <summary>The peer's encoding of its sample (<c>&lt;shape&gt;_bench hex</c>).</summary>
     public string Hex()
     {
         ProcessRunner.Result r = ProcessRunner.Run(_binary, ["hex"]);
@@ -68,7 +70,7 @@ internal sealed partial class CPeer
         return r.StdOut.Trim();
     }
 
-    /// <summary>One timed run: <c>nested_bench encode|decode ITER</c>, returning ns/op and the encoded size.</summary>
+    /// <summary>One timed run: <c>&lt;shape&gt;_bench encode|decode|decode-nofree ITER</c>, returning ns/op and the encoded size.</summary>
     public (double NsPerOp, int Bytes) Time(string operation, long iterations)
     {
         var args = new List<string>();
@@ -94,7 +96,7 @@ internal sealed partial class CPeer
 
     /// <summary>A human-readable form of how the timed runs are started.</summary>
     public string CommandLine(string operation, long iterations) =>
-        (_taskset is null ? "" : $"taskset -c {_cpu} ") + $"tests/peers/build/nested_bench {operation} {iterations}";
+        (_taskset is null ? "" : $"taskset -c {_cpu} ") + $"tests/peers/build/{_name} {operation} {iterations}";
 
     [GeneratedRegex(@"ns_per_op=([0-9.eE+-]+)\s+bytes=([0-9]+)")]
     private static partial Regex ResultLine();

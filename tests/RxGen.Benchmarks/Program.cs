@@ -1,6 +1,7 @@
-// RxGen benchmarks: the generated XDR codec for tests/peers/bench/nested.x (the checked-in golden output
-// tests/Golden/nested.x.cs on the RxGen.Runtime XdrWriter/XdrReader) against rpcgen + libtirpc
-// (tests/peers/build/nested_bench), and the rxgen CLI's compile time over examples/.
+// RxGen benchmarks: the generated XDR codec for tests/peers/bench/{nested,blobs,labels}.x (the checked-in golden
+// outputs tests/Golden/*.x.cs on the RxGen.Runtime XdrWriter/XdrReader) against rpcgen + libtirpc
+// (tests/peers/build/{nested,blobs,labels}_bench, C runs interleaved with the C# benchmarks: CPeerInterleaver),
+// and the rxgen CLI's compile time over examples/.
 //
 // Prerequisites (once per machine; the C peer is needed for the comparison):
 //   bash scripts/install-peers.sh
@@ -28,8 +29,8 @@
 //   --asm          profile: also export the JIT disassembly of each benchmark (BenchmarkDotNet DisassemblyDiagnoser)
 //   --repo DIR     repository root (default: found from the working or the program's directory)
 //
-// Before measuring, the program encodes the sample of tests/peers/SAMPLES.md ("Benchmark: nested") and aborts
-// (exit 3) unless the bytes equal `tests/peers/build/nested_bench hex`. Exit 4: Encode allocated. Exit 2: bad
+// Before measuring, the program encodes each shape's sample and aborts (exit 3) unless the bytes equal
+// `tests/peers/build/<shape>_bench hex` (--no-peer: SAMPLES.md for nested, tests/peers/bench/expected.sha256 else). Exit 4: Encode allocated. Exit 2: bad
 // arguments. The speed targets (C# at least 2x faster than C on encode and decode) are reported, not enforced.
 // Results are described in docs/benchmarks.md.
 using System;
@@ -276,5 +277,25 @@ internal static class SamplesDoc
             .TakeWhile(l => !l.StartsWith("```", StringComparison.Ordinal));
         string hex = string.Concat(body.Select(l => l.Trim()));
         return hex.Length == 0 ? null : hex;
+    }
+
+    /// <summary>
+    /// The SHA-256 that tests/peers/bench/expected.sha256 pins for <paramref name="shape"/> (of the lowercase hex
+    /// text of its encoding), or null.
+    /// </summary>
+    public static string? PinnedSha256OfHex(string repoRoot, string shape)
+    {
+        string path = Path.Combine(repoRoot, "tests", "peers", "bench", "expected.sha256");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        return File.ReadLines(path)
+            .Where(l => !l.StartsWith('#'))
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length == 2 && f[1] == shape)
+            .Select(f => f[0])
+            .FirstOrDefault();
     }
 }

@@ -4,6 +4,8 @@
 #   rich_onc_peer   rpcgen + libtirpc           (tests/peers/onc/rich.x)
 #   rich_afs_peer   OpenAFS rxgen + libafsrpc   (tests/peers/afs/rich.xg)
 #   nested_bench    rpcgen + libtirpc benchmark (tests/peers/bench/nested.x)
+#   blobs_bench     rpcgen + libtirpc benchmark (tests/peers/bench/blobs.x)
+#   labels_bench    rpcgen + libtirpc benchmark (tests/peers/bench/labels.x)
 #
 # Usage: tests/peers/build.sh [outdir]     (default: tests/peers/build)
 #
@@ -63,14 +65,17 @@ run $CC $CFLAGS $WARN -D_REENTRANT -DAFS_PTHREAD_ENV \
   -o "$tmp/rich_afs_peer" "$here/afs/rich_peer.c" "$tmp/afs/rich.xdr.c" \
   -lafsrpc -lpthread
 
-# --- Benchmark: nested.x with rpcgen -----------------------------------------
+# --- Benchmarks: nested.x, blobs.x, labels.x with rpcgen ---------------------
+# Each <shape>_bench.c includes bench/bench_main.h (the shared timing harness).
 mkdir "$tmp/bench"
-cp "$here/bench/nested.x" "$tmp/bench/"
-(cd "$tmp/bench" &&
-  run rpcgen -h -o nested.h nested.x &&
-  run rpcgen -c -o nested_xdr.c nested.x)
-run $CC $CFLAGS $WARN $TIRPC_CFLAGS -I"$tmp/bench" -I"$here/common" \
-  -o "$tmp/nested_bench" "$here/bench/nested_bench.c" "$tmp/bench/nested_xdr.c" $TIRPC_LIBS
+for shape in nested blobs labels; do
+  cp "$here/bench/$shape.x" "$tmp/bench/"
+  (cd "$tmp/bench" &&
+    run rpcgen -h -o "$shape.h" "$shape.x" &&
+    run rpcgen -c -o "${shape}_xdr.c" "$shape.x")
+  run $CC $CFLAGS $WARN $TIRPC_CFLAGS -I"$tmp/bench" -I"$here/bench" -I"$here/common" \
+    -o "$tmp/${shape}_bench" "$here/bench/${shape}_bench.c" "$tmp/bench/${shape}_xdr.c" $TIRPC_LIBS
+done
 
 # --- Self-check, then install ------------------------------------------------
 for peer in rich_onc_peer rich_afs_peer; do
@@ -86,13 +91,25 @@ for peer in rich_onc_peer rich_afs_peer; do
     die "$peer accepted a 1-byte record"
   fi
 done
-"$tmp/nested_bench" hex | grep -Eq '^[0-9a-f]+$' || die "nested_bench hex failed"
-"$tmp/nested_bench" encode 10 | grep -Eq '^ns_per_op=[0-9.]+ bytes=772$' ||
-  die "nested_bench encode failed"
-"$tmp/nested_bench" decode 10 | grep -Eq '^ns_per_op=[0-9.]+ bytes=772$' ||
-  die "nested_bench decode failed"
+# Benchmark peers: each mode works and reports the expected size; blobs and
+# labels must still encode the value pinned in bench/expected.sha256 (the C#
+# benchmark checks against it with --no-peer; nested is pinned in SAMPLES.md).
+for spec in nested:772 blobs:6848 labels:1756; do
+  shape=${spec%%:*} size=${spec#*:}
+  "$tmp/${shape}_bench" hex | grep -Eq '^[0-9a-f]+$' || die "${shape}_bench hex failed"
+  for mode in encode decode decode-nofree; do
+    "$tmp/${shape}_bench" "$mode" 10 | grep -Eq "^ns_per_op=[0-9.]+ bytes=$size\$" ||
+      die "${shape}_bench $mode failed"
+  done
+  if [ "$shape" != nested ]; then
+    want=$(awk -v s="$shape" '$2 == s { print $1 }' "$here/bench/expected.sha256")
+    got=$("$tmp/${shape}_bench" hex | tr -d '\n' | sha256sum | cut -d' ' -f1)
+    [ "$want" = "$got" ] ||
+      die "${shape}_bench encodes a value with SHA-256 $got, bench/expected.sha256 pins '${want}'"
+  fi
+done
 
-for b in rich_onc_peer rich_afs_peer nested_bench; do
+for b in rich_onc_peer rich_afs_peer nested_bench blobs_bench labels_bench; do
   install -m 755 "$tmp/$b" "$out/$b"
 done
-echo "build.sh: built rich_onc_peer rich_afs_peer nested_bench in $out"
+echo "build.sh: built rich_onc_peer rich_afs_peer nested_bench blobs_bench labels_bench in $out"

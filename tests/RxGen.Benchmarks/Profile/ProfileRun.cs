@@ -25,13 +25,14 @@ internal static class ProfileRun
             return 3;
         }
 
-        if (NestedSample.Compare(encoded, docHex, "the hex in tests/peers/SAMPLES.md") is { } error)
+        if (SampleBytes.Compare("nested", encoded, docHex, "the hex in tests/peers/SAMPLES.md") is { } error)
         {
             Console.Error.WriteLine($"error: {error}");
             return 3;
         }
 
-        IConfig config = BenchRun.CreateConfig(repoRoot, options, docHex);
+        IConfig config = BenchRun.CreateConfig(repoRoot, options,
+            new System.Collections.Generic.Dictionary<string, string> { ["nested"] = SampleBytes.Sha256(encoded) });
         if (options.Asm)
         {
             config = ManualConfig.Create(config).AddDiagnoser(new DisassemblyDiagnoser(
