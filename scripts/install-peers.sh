@@ -9,6 +9,7 @@
 #                                real OpenAFS servers/clients for interop tests
 #   rpcbind                      portmapper for ONC interop tests
 #   tshark                       packet captures in interop tests
+#   afl++                        afl-fuzz for scripts/fuzz.sh (SharpFuzz harness tests/RxGen.Fuzz)
 #
 # Idempotent: when every package is already installed it does nothing (no
 # apt-get update). Non-interactive: debconf questions are preseeded, and no
@@ -25,6 +26,7 @@ PACKAGES=(
   libopenafs-dev
   openafs-dbserver openafs-fileserver openafs-client
   rpcbind tshark
+  afl++
 )
 
 SUDO=()

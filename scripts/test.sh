@@ -24,6 +24,10 @@ bash examples/check-examples.sh
 echo "== build"
 dotnet build RxGen.sln -c Release -warnaserror -nologo -v quiet
 
+echo "== fuzz smoke (scripts/fuzz.sh, about 20 s per target; docs/fuzzing.md)"
+timeout 300 bash scripts/fuzz.sh xdr 20
+timeout 300 bash scripts/fuzz.sh idl 20
+
 echo "== packages (build.ps1 pack: RxGen.Runtime, RxGen.Build, RxGen.Tool into artifacts/packages)"
 dotnet pwsh -NoProfile -File ./build.ps1 pack
 
