@@ -2576,7 +2576,7 @@ namespace Golden.YfsVl
                 /// </remarks>
         public async global::System.Threading.Tasks.Task ProbeServerAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeProbeServerRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeProbeServerReply(reply.Span);
@@ -2616,7 +2616,7 @@ namespace Golden.YfsVl
                 /// </remarks>
         public async global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetEntryByNameORequest(request, volumename);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetEntryByNameOReply(reply.Span);
@@ -2625,7 +2625,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c></summary>
         public async global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetEntryByNameNRequest(request, volumename);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetEntryByNameNReply(reply.Span);
@@ -2634,7 +2634,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c></summary>
         public async global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetEntryByNameURequest(request, volumename);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetEntryByNameUReply(reply.Span);
@@ -2643,7 +2643,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c></summary>
         public async global::System.Threading.Tasks.Task<VLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetAddrsURequest(request, inaddr);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetAddrsUReply(reply.Span);
@@ -2655,7 +2655,7 @@ namespace Golden.YfsVl
                 /// </remarks>
         public async global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeCreateEntryRequest(request, newentry);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeCreateEntryReply(reply.Span);
@@ -2664,7 +2664,7 @@ namespace Golden.YfsVl
         /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c></summary>
         public async global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeDeleteEntryRequest(request, volid, voltype);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeDeleteEntryReply(reply.Span);
@@ -2673,7 +2673,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c></summary>
         public async global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetEntryByIDRequest(request, volid, voltype);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetEntryByIDReply(reply.Span);
@@ -2682,7 +2682,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c></summary>
         public async global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetNewVolumeIdRequest(request, bumpcount);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetNewVolumeIdReply(reply.Span);
@@ -2691,7 +2691,7 @@ namespace Golden.YfsVl
         /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c></summary>
         public async global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeReplaceEntryRequest(request, volid, voltype, newentry, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeReplaceEntryReply(reply.Span);
@@ -2700,7 +2700,7 @@ namespace Golden.YfsVl
         /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c></summary>
         public async global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeUpdateEntryRequest(request, volid, voltype, updateEntry, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeUpdateEntryReply(reply.Span);
@@ -2709,7 +2709,7 @@ namespace Golden.YfsVl
         /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c></summary>
         public async global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeSetLockRequest(request, volid, voltype, voloper);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeSetLockReply(reply.Span);
@@ -2718,7 +2718,7 @@ namespace Golden.YfsVl
         /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c></summary>
         public async global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeReleaseLockRequest(request, volid, voltype, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeReleaseLockReply(reply.Span);
@@ -2727,7 +2727,7 @@ namespace Golden.YfsVl
         /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c></summary>
         public async global::System.Threading.Tasks.Task<VLListEntryResult> ListEntryAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeListEntryRequest(request, previousIndex);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeListEntryReply(reply.Span);
@@ -2736,7 +2736,7 @@ namespace Golden.YfsVl
         /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c></summary>
         public async global::System.Threading.Tasks.Task<VLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeListAttributesRequest(request, attributes);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeListAttributesReply(reply.Span);
@@ -2745,7 +2745,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c></summary>
         public async global::System.Threading.Tasks.Task<VLGetStatsResult> GetStatsAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetStatsRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetStatsReply(reply.Span);
@@ -2754,7 +2754,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c></summary>
         public async global::System.Threading.Tasks.Task<VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetAddrsRequest(request, handle, spare2);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetAddrsReply(reply.Span);
@@ -2763,7 +2763,7 @@ namespace Golden.YfsVl
         /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c></summary>
         public async global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeChangeAddrRequest(request, ip1, ip2);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeChangeAddrReply(reply.Span);
@@ -2775,7 +2775,7 @@ namespace Golden.YfsVl
                 /// </remarks>
         public async global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeCreateEntryNRequest(request, newentry);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeCreateEntryNReply(reply.Span);
@@ -2784,7 +2784,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c></summary>
         public async global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetEntryByIDNRequest(request, volid, voltype);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetEntryByIDNReply(reply.Span);
@@ -2793,7 +2793,7 @@ namespace Golden.YfsVl
         /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c></summary>
         public async global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeReplaceEntryNRequest(request, volid, voltype, newentry, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeReplaceEntryNReply(reply.Span);
@@ -2802,7 +2802,7 @@ namespace Golden.YfsVl
         /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c></summary>
         public async global::System.Threading.Tasks.Task<VLListEntryNResult> ListEntryNAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeListEntryNRequest(request, previousIndex);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeListEntryNReply(reply.Span);
@@ -2811,7 +2811,7 @@ namespace Golden.YfsVl
         /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c></summary>
         public async global::System.Threading.Tasks.Task<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeListAttributesNRequest(request, attributes);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeListAttributesNReply(reply.Span);
@@ -2820,7 +2820,7 @@ namespace Golden.YfsVl
         /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c></summary>
         public async global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeUpdateEntryByNameRequest(request, volumename, updateEntry, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeUpdateEntryByNameReply(reply.Span);
@@ -2832,7 +2832,7 @@ namespace Golden.YfsVl
                 /// </remarks>
         public async global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeRegisterAddrsRequest(request, uuidp, spare1, ipaddr);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeRegisterAddrsReply(reply.Span);
@@ -2844,7 +2844,7 @@ namespace Golden.YfsVl
                 /// </remarks>
         public async global::System.Threading.Tasks.Task<VLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeListAttributesN2Request(request, attributes, volumename, startindex);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeListAttributesN2Reply(reply.Span);
@@ -2853,7 +2853,7 @@ namespace Golden.YfsVl
         /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c></summary>
         public async global::System.Threading.Tasks.Task<VLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeLinkedListRequest(request, attributes);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeLinkedListReply(reply.Span);
@@ -2862,7 +2862,7 @@ namespace Golden.YfsVl
         /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c></summary>
         public async global::System.Threading.Tasks.Task<VLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeLinkedListNRequest(request, attributes);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeLinkedListNReply(reply.Span);
@@ -2875,76 +2875,199 @@ namespace Golden.YfsVl
                 /// </remarks>
         public async global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetCapabilitiesRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetCapabilitiesReply(reply.Span);
         }
     }
 
-    /// <summary>Server side of Rx package <c>VL_</c>: implement it and serve it with <see cref="VLDispatcher"/>.
+    /// <summary>Server side of Rx package <c>VL_</c>: implement it (or derive from <see cref="VLServiceBase"/>) and serve it with <see cref="VLDispatcher"/>.
+    /// Every method gets the call's <see cref="global::RxGen.Runtime.Rpc.RxCallContext"/> (peer, security, cancellation).
     /// Throw <see cref="global::RxGen.Runtime.Rpc.RpcAbortException"/> to abort a call with a code.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public partial interface IVLService
     {
         /// <summary><c>ProbeServer() = 514</c></summary>
-        global::System.Threading.Tasks.Task ProbeServerAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ProbeServerAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c></summary>
-        global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c></summary>
-        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c></summary>
-        global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c></summary>
-        global::System.Threading.Tasks.Task<VLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c></summary>
-        global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c></summary>
-        global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c></summary>
-        global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c></summary>
-        global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c></summary>
-        global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c></summary>
-        global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c></summary>
-        global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c></summary>
-        global::System.Threading.Tasks.Task<VLListEntryResult> ListEntryAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLListEntryResult> ListEntryAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c></summary>
-        global::System.Threading.Tasks.Task<VLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c></summary>
-        global::System.Threading.Tasks.Task<VLGetStatsResult> GetStatsAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLGetStatsResult> GetStatsAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c></summary>
-        global::System.Threading.Tasks.Task<VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c></summary>
-        global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c></summary>
-        global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c></summary>
-        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c></summary>
-        global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c></summary>
-        global::System.Threading.Tasks.Task<VLListEntryNResult> ListEntryNAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLListEntryNResult> ListEntryNAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c></summary>
-        global::System.Threading.Tasks.Task<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c></summary>
-        global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c></summary>
-        global::System.Threading.Tasks.Task<VLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c></summary>
-        global::System.Threading.Tasks.Task<VLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c></summary>
-        global::System.Threading.Tasks.Task<VLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCapabilities(OUT VLCapabilities capabilities) = 65537</c></summary>
-        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+    }
+
+    /// <summary>A base for implementations of <see cref="IVLService"/>: every procedure aborts with RXGEN_OPCODE (-455), as a server
+    /// that lacks it answers (a capability probe synthesized by RxGen answers no capabilities); override the procedures you serve.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public abstract partial class VLServiceBase : IVLService
+    {
+        /// <summary><c>ProbeServer() = 514</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ProbeServerAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ProbeServer"));
+
+        /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<vldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByNameO"));
+
+        /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<nvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByNameN"));
+
+        /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<uvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByNameU"));
+
+        /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLGetAddrsUResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetAddrsU"));
+
+        /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_CreateEntry"));
+
+        /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_DeleteEntry"));
+
+        /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<vldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByID"));
+
+        /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<uint>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetNewVolumeId"));
+
+        /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ReplaceEntry"));
+
+        /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_UpdateEntry"));
+
+        /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_SetLock"));
+
+        /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ReleaseLock"));
+
+        /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLListEntryResult> ListEntryAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLListEntryResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListEntry"));
+
+        /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLListAttributesResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListAttributes"));
+
+        /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLGetStatsResult> GetStatsAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLGetStatsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetStats"));
+
+        /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLGetAddrsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetAddrs"));
+
+        /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ChangeAddr"));
+
+        /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_CreateEntryN"));
+
+        /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<nvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByIDN"));
+
+        /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ReplaceEntryN"));
+
+        /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLListEntryNResult> ListEntryNAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLListEntryNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListEntryN"));
+
+        /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLListAttributesNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListAttributesN"));
+
+        /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_UpdateEntryByName"));
+
+        /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_RegisterAddrs"));
+
+        /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLListAttributesN2Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListAttributesN2"));
+
+        /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLLinkedListResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_LinkedList"));
+
+        /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLLinkedListNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_LinkedListN"));
+
+        /// <summary><c>GetCapabilities(OUT VLCapabilities capabilities) = 65537</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<uint[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetCapabilities"));
     }
 
     /// <summary>Dispatches calls of Rx package <c>VL_</c> by opcode to an <see cref="IVLService"/>; an unknown opcode is aborted with RXGEN_OPCODE (-455).</summary>
@@ -2979,43 +3102,45 @@ namespace Golden.YfsVl
             {
                 return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Decode;
             }
+            var context = new global::RxGen.Runtime.Rpc.RxCallContext(call, opcode, cancellationToken);
             switch (opcode)
             {
-                case 514: return await ExecuteProbeServerAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 504: return await ExecuteGetEntryByNameOAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 519: return await ExecuteGetEntryByNameNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 527: return await ExecuteGetEntryByNameUAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 533: return await ExecuteGetAddrsUAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 501: return await ExecuteCreateEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 502: return await ExecuteDeleteEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 503: return await ExecuteGetEntryByIDAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 505: return await ExecuteGetNewVolumeIdAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 506: return await ExecuteReplaceEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 507: return await ExecuteUpdateEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 508: return await ExecuteSetLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 509: return await ExecuteReleaseLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 510: return await ExecuteListEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 511: return await ExecuteListAttributesAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 513: return await ExecuteGetStatsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 515: return await ExecuteGetAddrsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 516: return await ExecuteChangeAddrAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 517: return await ExecuteCreateEntryNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 518: return await ExecuteGetEntryByIDNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 520: return await ExecuteReplaceEntryNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 521: return await ExecuteListEntryNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 522: return await ExecuteListAttributesNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 524: return await ExecuteUpdateEntryByNameAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 532: return await ExecuteRegisterAddrsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 534: return await ExecuteListAttributesN2Async(reader, call, cancellationToken).ConfigureAwait(false);
-                case 512: return await ExecuteLinkedListAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 523: return await ExecuteLinkedListNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, cancellationToken).ConfigureAwait(false);
+                case 514: return await ExecuteProbeServerAsync(reader, call, context).ConfigureAwait(false);
+                case 504: return await ExecuteGetEntryByNameOAsync(reader, call, context).ConfigureAwait(false);
+                case 519: return await ExecuteGetEntryByNameNAsync(reader, call, context).ConfigureAwait(false);
+                case 527: return await ExecuteGetEntryByNameUAsync(reader, call, context).ConfigureAwait(false);
+                case 533: return await ExecuteGetAddrsUAsync(reader, call, context).ConfigureAwait(false);
+                case 501: return await ExecuteCreateEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 502: return await ExecuteDeleteEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 503: return await ExecuteGetEntryByIDAsync(reader, call, context).ConfigureAwait(false);
+                case 505: return await ExecuteGetNewVolumeIdAsync(reader, call, context).ConfigureAwait(false);
+                case 506: return await ExecuteReplaceEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 507: return await ExecuteUpdateEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 508: return await ExecuteSetLockAsync(reader, call, context).ConfigureAwait(false);
+                case 509: return await ExecuteReleaseLockAsync(reader, call, context).ConfigureAwait(false);
+                case 510: return await ExecuteListEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 511: return await ExecuteListAttributesAsync(reader, call, context).ConfigureAwait(false);
+                case 513: return await ExecuteGetStatsAsync(reader, call, context).ConfigureAwait(false);
+                case 515: return await ExecuteGetAddrsAsync(reader, call, context).ConfigureAwait(false);
+                case 516: return await ExecuteChangeAddrAsync(reader, call, context).ConfigureAwait(false);
+                case 517: return await ExecuteCreateEntryNAsync(reader, call, context).ConfigureAwait(false);
+                case 518: return await ExecuteGetEntryByIDNAsync(reader, call, context).ConfigureAwait(false);
+                case 520: return await ExecuteReplaceEntryNAsync(reader, call, context).ConfigureAwait(false);
+                case 521: return await ExecuteListEntryNAsync(reader, call, context).ConfigureAwait(false);
+                case 522: return await ExecuteListAttributesNAsync(reader, call, context).ConfigureAwait(false);
+                case 524: return await ExecuteUpdateEntryByNameAsync(reader, call, context).ConfigureAwait(false);
+                case 532: return await ExecuteRegisterAddrsAsync(reader, call, context).ConfigureAwait(false);
+                case 534: return await ExecuteListAttributesN2Async(reader, call, context).ConfigureAwait(false);
+                case 512: return await ExecuteLinkedListAsync(reader, call, context).ConfigureAwait(false);
+                case 523: return await ExecuteLinkedListNAsync(reader, call, context).ConfigureAwait(false);
+                case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
                 default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeServerAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeServerAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -3027,15 +3152,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ProbeServerAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ProbeServerAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeProbeServerReply(buffer);
@@ -3055,8 +3173,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameOAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameOAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             string request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3069,16 +3188,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            vldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByNameOAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByNameOAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetEntryByNameOReply(buffer, reply);
@@ -3099,8 +3210,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             string request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3113,16 +3225,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            nvldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByNameNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByNameNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetEntryByNameNReply(buffer, reply);
@@ -3143,8 +3247,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             string request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3157,16 +3262,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            uvldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByNameUAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByNameUAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetEntryByNameUReply(buffer, reply);
@@ -3187,8 +3284,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             ListAddrByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3201,16 +3299,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLGetAddrsUResult reply;
-            try
-            {
-                reply = await _service.GetAddrsUAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetAddrsUAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetAddrsUReply(buffer, reply);
@@ -3231,8 +3321,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             vldbentry request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3245,15 +3336,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.CreateEntryAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.CreateEntryAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeCreateEntryReply(buffer);
@@ -3274,8 +3358,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteDeleteEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteDeleteEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3288,15 +3373,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.DeleteEntryAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.DeleteEntryAsync(request.volid, request.voltype, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeDeleteEntryReply(buffer);
@@ -3317,8 +3395,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3331,16 +3410,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            vldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByIDAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByIDAsync(request.volid, request.voltype, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetEntryByIDReply(buffer, reply);
@@ -3361,8 +3432,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetNewVolumeIdAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetNewVolumeIdAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             uint request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3375,16 +3447,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            uint reply;
-            try
-            {
-                reply = await _service.GetNewVolumeIdAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetNewVolumeIdAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetNewVolumeIdReply(buffer, reply);
@@ -3405,8 +3469,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, vldbentry newentry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3419,15 +3484,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ReplaceEntryAsync(request.volid, request.voltype, request.newentry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ReplaceEntryAsync(request.volid, request.voltype, request.newentry, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeReplaceEntryReply(buffer);
@@ -3448,8 +3506,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3462,15 +3521,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.UpdateEntryAsync(request.volid, request.voltype, request.updateEntry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.UpdateEntryAsync(request.volid, request.voltype, request.updateEntry, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeUpdateEntryReply(buffer);
@@ -3491,8 +3543,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, int voloper) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3505,15 +3558,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.SetLockAsync(request.volid, request.voltype, request.voloper, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.SetLockAsync(request.volid, request.voltype, request.voloper, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeSetLockReply(buffer);
@@ -3534,8 +3580,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3548,15 +3595,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ReleaseLockAsync(request.volid, request.voltype, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ReleaseLockAsync(request.volid, request.voltype, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeReleaseLockReply(buffer);
@@ -3577,8 +3617,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3591,16 +3632,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLListEntryResult reply;
-            try
-            {
-                reply = await _service.ListEntryAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListEntryAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeListEntryReply(buffer, reply);
@@ -3621,8 +3654,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3635,16 +3669,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLListAttributesResult reply;
-            try
-            {
-                reply = await _service.ListAttributesAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListAttributesAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeListAttributesReply(buffer, reply);
@@ -3665,8 +3691,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -3678,16 +3705,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLGetStatsResult reply;
-            try
-            {
-                reply = await _service.GetStatsAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetStatsAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetStatsReply(buffer, reply);
@@ -3707,8 +3726,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int handle, int spare2) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3721,16 +3741,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLGetAddrsResult reply;
-            try
-            {
-                reply = await _service.GetAddrsAsync(request.handle, request.spare2, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetAddrsAsync(request.handle, request.spare2, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetAddrsReply(buffer, reply);
@@ -3751,8 +3763,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteChangeAddrAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteChangeAddrAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint ip1, uint ip2) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3765,15 +3778,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ChangeAddrAsync(request.ip1, request.ip2, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ChangeAddrAsync(request.ip1, request.ip2, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeChangeAddrReply(buffer);
@@ -3794,8 +3800,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             nvldbentry request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3808,15 +3815,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.CreateEntryNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.CreateEntryNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeCreateEntryNReply(buffer);
@@ -3837,8 +3837,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3851,16 +3852,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            nvldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByIDNAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByIDNAsync(request.volid, request.voltype, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetEntryByIDNReply(buffer, reply);
@@ -3881,8 +3874,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, nvldbentry newentry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3895,15 +3889,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ReplaceEntryNAsync(request.volid, request.voltype, request.newentry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ReplaceEntryNAsync(request.volid, request.voltype, request.newentry, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeReplaceEntryNReply(buffer);
@@ -3924,8 +3911,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3938,16 +3926,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLListEntryNResult reply;
-            try
-            {
-                reply = await _service.ListEntryNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListEntryNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeListEntryNReply(buffer, reply);
@@ -3968,8 +3948,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3982,16 +3963,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLListAttributesNResult reply;
-            try
-            {
-                reply = await _service.ListAttributesNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListAttributesNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeListAttributesNReply(buffer, reply);
@@ -4012,8 +3985,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryByNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryByNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (string volumename, VldbUpdateEntry updateEntry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4026,15 +4000,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.UpdateEntryByNameAsync(request.volumename, request.updateEntry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.UpdateEntryByNameAsync(request.volumename, request.updateEntry, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeUpdateEntryByNameReply(buffer);
@@ -4055,8 +4022,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRegisterAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRegisterAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4069,15 +4037,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.RegisterAddrsAsync(request.uuidp, request.spare1, request.ipaddr, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.RegisterAddrsAsync(request.uuidp, request.spare1, request.ipaddr, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeRegisterAddrsReply(buffer);
@@ -4098,8 +4059,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesN2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesN2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (VldbListByAttributes attributes, string volumename, int startindex) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4112,16 +4074,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLListAttributesN2Result reply;
-            try
-            {
-                reply = await _service.ListAttributesN2Async(request.attributes, request.volumename, request.startindex, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListAttributesN2Async(request.attributes, request.volumename, request.startindex, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeListAttributesN2Reply(buffer, reply);
@@ -4142,8 +4096,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4156,16 +4111,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLLinkedListResult reply;
-            try
-            {
-                reply = await _service.LinkedListAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.LinkedListAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeLinkedListReply(buffer, reply);
@@ -4186,8 +4133,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4200,16 +4148,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLLinkedListNResult reply;
-            try
-            {
-                reply = await _service.LinkedListNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.LinkedListNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeLinkedListNReply(buffer, reply);
@@ -4230,8 +4170,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4243,16 +4184,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            uint[] reply;
-            try
-            {
-                reply = await _service.GetCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetCapabilitiesAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetCapabilitiesReply(buffer, reply);
@@ -5688,7 +5621,7 @@ namespace Golden.YfsVl
         /// <summary><c>ProbeServer() = 514</c></summary>
         public async global::System.Threading.Tasks.Task ProbeServerAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeProbeServerRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeProbeServerReply(reply.Span);
@@ -5725,7 +5658,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c></summary>
         public async global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetEntryByNameORequest(request, volumename);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetEntryByNameOReply(reply.Span);
@@ -5734,7 +5667,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c></summary>
         public async global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetEntryByNameNRequest(request, volumename);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetEntryByNameNReply(reply.Span);
@@ -5743,7 +5676,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c></summary>
         public async global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetEntryByNameURequest(request, volumename);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetEntryByNameUReply(reply.Span);
@@ -5752,7 +5685,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetAddrsURequest(request, inaddr);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetAddrsUReply(reply.Span);
@@ -5761,7 +5694,7 @@ namespace Golden.YfsVl
         /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c></summary>
         public async global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeCreateEntryRequest(request, newentry);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeCreateEntryReply(reply.Span);
@@ -5770,7 +5703,7 @@ namespace Golden.YfsVl
         /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c></summary>
         public async global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeDeleteEntryRequest(request, volid, voltype);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeDeleteEntryReply(reply.Span);
@@ -5779,7 +5712,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c></summary>
         public async global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetEntryByIDRequest(request, volid, voltype);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetEntryByIDReply(reply.Span);
@@ -5788,7 +5721,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c></summary>
         public async global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetNewVolumeIdRequest(request, bumpcount);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetNewVolumeIdReply(reply.Span);
@@ -5797,7 +5730,7 @@ namespace Golden.YfsVl
         /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c></summary>
         public async global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeReplaceEntryRequest(request, volid, voltype, newentry, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeReplaceEntryReply(reply.Span);
@@ -5806,7 +5739,7 @@ namespace Golden.YfsVl
         /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c></summary>
         public async global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeUpdateEntryRequest(request, volid, voltype, updateEntry, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeUpdateEntryReply(reply.Span);
@@ -5815,7 +5748,7 @@ namespace Golden.YfsVl
         /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c></summary>
         public async global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeSetLockRequest(request, volid, voltype, voloper);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeSetLockReply(reply.Span);
@@ -5824,7 +5757,7 @@ namespace Golden.YfsVl
         /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c></summary>
         public async global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeReleaseLockRequest(request, volid, voltype, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeReleaseLockReply(reply.Span);
@@ -5833,7 +5766,7 @@ namespace Golden.YfsVl
         /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLListEntryResult> ListEntryAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeListEntryRequest(request, previousIndex);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeListEntryReply(reply.Span);
@@ -5842,7 +5775,7 @@ namespace Golden.YfsVl
         /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeListAttributesRequest(request, attributes);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeListAttributesReply(reply.Span);
@@ -5851,7 +5784,7 @@ namespace Golden.YfsVl
         /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeLinkedListRequest(request, attributes);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeLinkedListReply(reply.Span);
@@ -5860,7 +5793,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLGetStatsResult> GetStatsAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetStatsRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetStatsReply(reply.Span);
@@ -5869,7 +5802,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetAddrsRequest(request, handle, spare2);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetAddrsReply(reply.Span);
@@ -5878,7 +5811,7 @@ namespace Golden.YfsVl
         /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c></summary>
         public async global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeChangeAddrRequest(request, ip1, ip2);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeChangeAddrReply(reply.Span);
@@ -5887,7 +5820,7 @@ namespace Golden.YfsVl
         /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c></summary>
         public async global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeCreateEntryNRequest(request, newentry);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeCreateEntryNReply(reply.Span);
@@ -5896,7 +5829,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c></summary>
         public async global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetEntryByIDNRequest(request, volid, voltype);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetEntryByIDNReply(reply.Span);
@@ -5905,7 +5838,7 @@ namespace Golden.YfsVl
         /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c></summary>
         public async global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeReplaceEntryNRequest(request, volid, voltype, newentry, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeReplaceEntryNReply(reply.Span);
@@ -5914,7 +5847,7 @@ namespace Golden.YfsVl
         /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLListEntryNResult> ListEntryNAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeListEntryNRequest(request, previousIndex);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeListEntryNReply(reply.Span);
@@ -5923,7 +5856,7 @@ namespace Golden.YfsVl
         /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeListAttributesNRequest(request, attributes);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeListAttributesNReply(reply.Span);
@@ -5932,7 +5865,7 @@ namespace Golden.YfsVl
         /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeLinkedListNRequest(request, attributes);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeLinkedListNReply(reply.Span);
@@ -5941,7 +5874,7 @@ namespace Golden.YfsVl
         /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c></summary>
         public async global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeUpdateEntryByNameRequest(request, volumename, updateEntry, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeUpdateEntryByNameReply(reply.Span);
@@ -5950,7 +5883,7 @@ namespace Golden.YfsVl
         /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c></summary>
         public async global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeRegisterAddrsRequest(request, uuidp, spare1, ipaddr);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeRegisterAddrsReply(reply.Span);
@@ -5959,7 +5892,7 @@ namespace Golden.YfsVl
         /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeListAttributesN2Request(request, attributes, volumename, startindex);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeListAttributesN2Reply(reply.Span);
@@ -5971,7 +5904,7 @@ namespace Golden.YfsVl
                 /// </remarks>
         public async global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetCapabilitiesRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetCapabilitiesReply(reply.Span);
@@ -5980,7 +5913,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetEndpoints(IN yfsServerAttributes attr, OUT yfsUUID uuid, OUT int32 uniquifier, OUT yfsEndpoints fsEndpoints, OUT yfsEndpoints volEndpoints) = 64002</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLGetEndpointsResult> GetEndpointsAsync(yfsServerAttributes attr, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetEndpointsRequest(request, attr);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetEndpointsReply(reply.Span);
@@ -5989,80 +5922,211 @@ namespace Golden.YfsVl
         /// <summary><c>GetCellName(OUT string cellname&lt;256&gt;) = 64014</c></summary>
         public async global::System.Threading.Tasks.Task<string> GetCellNameAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetCellNameRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetCellNameReply(reply.Span);
         }
     }
 
-    /// <summary>Server side of Rx package <c>YFSVL_</c>: implement it and serve it with <see cref="YFSVLDispatcher"/>.
+    /// <summary>Server side of Rx package <c>YFSVL_</c>: implement it (or derive from <see cref="YFSVLServiceBase"/>) and serve it with <see cref="YFSVLDispatcher"/>.
+    /// Every method gets the call's <see cref="global::RxGen.Runtime.Rpc.RxCallContext"/> (peer, security, cancellation).
     /// Throw <see cref="global::RxGen.Runtime.Rpc.RpcAbortException"/> to abort a call with a code.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public partial interface IYFSVLService
     {
         /// <summary><c>ProbeServer() = 514</c></summary>
-        global::System.Threading.Tasks.Task ProbeServerAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ProbeServerAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c></summary>
-        global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c></summary>
-        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c></summary>
-        global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c></summary>
-        global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c></summary>
-        global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c></summary>
-        global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c></summary>
-        global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c></summary>
-        global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c></summary>
-        global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c></summary>
-        global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListEntryResult> ListEntryAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLListEntryResult> ListEntryAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLGetStatsResult> GetStatsAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLGetStatsResult> GetStatsAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c></summary>
-        global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c></summary>
-        global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c></summary>
-        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c></summary>
-        global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListEntryNResult> ListEntryNAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLListEntryNResult> ListEntryNAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c></summary>
-        global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCapabilities(OUT VLCapabilities capabilities) = 65537</c></summary>
-        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEndpoints(IN yfsServerAttributes attr, OUT yfsUUID uuid, OUT int32 uniquifier, OUT yfsEndpoints fsEndpoints, OUT yfsEndpoints volEndpoints) = 64002</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLGetEndpointsResult> GetEndpointsAsync(yfsServerAttributes attr, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLGetEndpointsResult> GetEndpointsAsync(yfsServerAttributes attr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCellName(OUT string cellname&lt;256&gt;) = 64014</c></summary>
-        global::System.Threading.Tasks.Task<string> GetCellNameAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<string> GetCellNameAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+    }
+
+    /// <summary>A base for implementations of <see cref="IYFSVLService"/>: every procedure aborts with RXGEN_OPCODE (-455), as a server
+    /// that lacks it answers (a capability probe synthesized by RxGen answers no capabilities); override the procedures you serve.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public abstract partial class YFSVLServiceBase : IYFSVLService
+    {
+        /// <summary><c>ProbeServer() = 514</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ProbeServerAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ProbeServer"));
+
+        /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<vldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByNameO"));
+
+        /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<nvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByNameN"));
+
+        /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<uvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByNameU"));
+
+        /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLGetAddrsUResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetAddrsU"));
+
+        /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_CreateEntry"));
+
+        /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_DeleteEntry"));
+
+        /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<vldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByID"));
+
+        /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<uint>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetNewVolumeId"));
+
+        /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ReplaceEntry"));
+
+        /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_UpdateEntry"));
+
+        /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_SetLock"));
+
+        /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ReleaseLock"));
+
+        /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLListEntryResult> ListEntryAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLListEntryResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListEntry"));
+
+        /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLListAttributesResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListAttributes"));
+
+        /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLLinkedListResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_LinkedList"));
+
+        /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLGetStatsResult> GetStatsAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLGetStatsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetStats"));
+
+        /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLGetAddrsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetAddrs"));
+
+        /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ChangeAddr"));
+
+        /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_CreateEntryN"));
+
+        /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<nvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByIDN"));
+
+        /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ReplaceEntryN"));
+
+        /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLListEntryNResult> ListEntryNAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLListEntryNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListEntryN"));
+
+        /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLListAttributesNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListAttributesN"));
+
+        /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLLinkedListNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_LinkedListN"));
+
+        /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_UpdateEntryByName"));
+
+        /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_RegisterAddrs"));
+
+        /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLListAttributesN2Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListAttributesN2"));
+
+        /// <summary><c>GetCapabilities(OUT VLCapabilities capabilities) = 65537</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<uint[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetCapabilities"));
+
+        /// <summary><c>GetEndpoints(IN yfsServerAttributes attr, OUT yfsUUID uuid, OUT int32 uniquifier, OUT yfsEndpoints fsEndpoints, OUT yfsEndpoints volEndpoints) = 64002</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLGetEndpointsResult> GetEndpointsAsync(yfsServerAttributes attr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLGetEndpointsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEndpoints"));
+
+        /// <summary><c>GetCellName(OUT string cellname&lt;256&gt;) = 64014</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<string> GetCellNameAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<string>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetCellName"));
     }
 
     /// <summary>Dispatches calls of Rx package <c>YFSVL_</c> by opcode to an <see cref="IYFSVLService"/>; an unknown opcode is aborted with RXGEN_OPCODE (-455).</summary>
@@ -6097,45 +6161,47 @@ namespace Golden.YfsVl
             {
                 return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Decode;
             }
+            var context = new global::RxGen.Runtime.Rpc.RxCallContext(call, opcode, cancellationToken);
             switch (opcode)
             {
-                case 514: return await ExecuteProbeServerAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 504: return await ExecuteGetEntryByNameOAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 519: return await ExecuteGetEntryByNameNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 527: return await ExecuteGetEntryByNameUAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 533: return await ExecuteGetAddrsUAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 501: return await ExecuteCreateEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 502: return await ExecuteDeleteEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 503: return await ExecuteGetEntryByIDAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 505: return await ExecuteGetNewVolumeIdAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 506: return await ExecuteReplaceEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 507: return await ExecuteUpdateEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 508: return await ExecuteSetLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 509: return await ExecuteReleaseLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 510: return await ExecuteListEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 511: return await ExecuteListAttributesAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 512: return await ExecuteLinkedListAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 513: return await ExecuteGetStatsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 515: return await ExecuteGetAddrsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 516: return await ExecuteChangeAddrAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 517: return await ExecuteCreateEntryNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 518: return await ExecuteGetEntryByIDNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 520: return await ExecuteReplaceEntryNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 521: return await ExecuteListEntryNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 522: return await ExecuteListAttributesNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 523: return await ExecuteLinkedListNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 524: return await ExecuteUpdateEntryByNameAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 532: return await ExecuteRegisterAddrsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 534: return await ExecuteListAttributesN2Async(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 64002: return await ExecuteGetEndpointsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 64014: return await ExecuteGetCellNameAsync(reader, call, cancellationToken).ConfigureAwait(false);
+                case 514: return await ExecuteProbeServerAsync(reader, call, context).ConfigureAwait(false);
+                case 504: return await ExecuteGetEntryByNameOAsync(reader, call, context).ConfigureAwait(false);
+                case 519: return await ExecuteGetEntryByNameNAsync(reader, call, context).ConfigureAwait(false);
+                case 527: return await ExecuteGetEntryByNameUAsync(reader, call, context).ConfigureAwait(false);
+                case 533: return await ExecuteGetAddrsUAsync(reader, call, context).ConfigureAwait(false);
+                case 501: return await ExecuteCreateEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 502: return await ExecuteDeleteEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 503: return await ExecuteGetEntryByIDAsync(reader, call, context).ConfigureAwait(false);
+                case 505: return await ExecuteGetNewVolumeIdAsync(reader, call, context).ConfigureAwait(false);
+                case 506: return await ExecuteReplaceEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 507: return await ExecuteUpdateEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 508: return await ExecuteSetLockAsync(reader, call, context).ConfigureAwait(false);
+                case 509: return await ExecuteReleaseLockAsync(reader, call, context).ConfigureAwait(false);
+                case 510: return await ExecuteListEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 511: return await ExecuteListAttributesAsync(reader, call, context).ConfigureAwait(false);
+                case 512: return await ExecuteLinkedListAsync(reader, call, context).ConfigureAwait(false);
+                case 513: return await ExecuteGetStatsAsync(reader, call, context).ConfigureAwait(false);
+                case 515: return await ExecuteGetAddrsAsync(reader, call, context).ConfigureAwait(false);
+                case 516: return await ExecuteChangeAddrAsync(reader, call, context).ConfigureAwait(false);
+                case 517: return await ExecuteCreateEntryNAsync(reader, call, context).ConfigureAwait(false);
+                case 518: return await ExecuteGetEntryByIDNAsync(reader, call, context).ConfigureAwait(false);
+                case 520: return await ExecuteReplaceEntryNAsync(reader, call, context).ConfigureAwait(false);
+                case 521: return await ExecuteListEntryNAsync(reader, call, context).ConfigureAwait(false);
+                case 522: return await ExecuteListAttributesNAsync(reader, call, context).ConfigureAwait(false);
+                case 523: return await ExecuteLinkedListNAsync(reader, call, context).ConfigureAwait(false);
+                case 524: return await ExecuteUpdateEntryByNameAsync(reader, call, context).ConfigureAwait(false);
+                case 532: return await ExecuteRegisterAddrsAsync(reader, call, context).ConfigureAwait(false);
+                case 534: return await ExecuteListAttributesN2Async(reader, call, context).ConfigureAwait(false);
+                case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
+                case 64002: return await ExecuteGetEndpointsAsync(reader, call, context).ConfigureAwait(false);
+                case 64014: return await ExecuteGetCellNameAsync(reader, call, context).ConfigureAwait(false);
                 default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeServerAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeServerAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -6147,15 +6213,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ProbeServerAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ProbeServerAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeProbeServerReply(buffer);
@@ -6175,8 +6234,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameOAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameOAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             string request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6189,16 +6249,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            vldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByNameOAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByNameOAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetEntryByNameOReply(buffer, reply);
@@ -6219,8 +6271,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             string request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6233,16 +6286,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            nvldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByNameNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByNameNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetEntryByNameNReply(buffer, reply);
@@ -6263,8 +6308,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             string request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6277,16 +6323,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            uvldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByNameUAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByNameUAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetEntryByNameUReply(buffer, reply);
@@ -6307,8 +6345,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             ListAddrByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6321,16 +6360,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLGetAddrsUResult reply;
-            try
-            {
-                reply = await _service.GetAddrsUAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetAddrsUAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetAddrsUReply(buffer, reply);
@@ -6351,8 +6382,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             vldbentry request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6365,15 +6397,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.CreateEntryAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.CreateEntryAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeCreateEntryReply(buffer);
@@ -6394,8 +6419,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteDeleteEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteDeleteEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6408,15 +6434,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.DeleteEntryAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.DeleteEntryAsync(request.volid, request.voltype, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeDeleteEntryReply(buffer);
@@ -6437,8 +6456,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6451,16 +6471,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            vldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByIDAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByIDAsync(request.volid, request.voltype, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetEntryByIDReply(buffer, reply);
@@ -6481,8 +6493,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetNewVolumeIdAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetNewVolumeIdAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             uint request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6495,16 +6508,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            uint reply;
-            try
-            {
-                reply = await _service.GetNewVolumeIdAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetNewVolumeIdAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetNewVolumeIdReply(buffer, reply);
@@ -6525,8 +6530,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, vldbentry newentry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6539,15 +6545,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ReplaceEntryAsync(request.volid, request.voltype, request.newentry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ReplaceEntryAsync(request.volid, request.voltype, request.newentry, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeReplaceEntryReply(buffer);
@@ -6568,8 +6567,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6582,15 +6582,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.UpdateEntryAsync(request.volid, request.voltype, request.updateEntry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.UpdateEntryAsync(request.volid, request.voltype, request.updateEntry, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeUpdateEntryReply(buffer);
@@ -6611,8 +6604,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, int voloper) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6625,15 +6619,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.SetLockAsync(request.volid, request.voltype, request.voloper, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.SetLockAsync(request.volid, request.voltype, request.voloper, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeSetLockReply(buffer);
@@ -6654,8 +6641,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6668,15 +6656,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ReleaseLockAsync(request.volid, request.voltype, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ReleaseLockAsync(request.volid, request.voltype, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeReleaseLockReply(buffer);
@@ -6697,8 +6678,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6711,16 +6693,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLListEntryResult reply;
-            try
-            {
-                reply = await _service.ListEntryAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListEntryAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeListEntryReply(buffer, reply);
@@ -6741,8 +6715,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6755,16 +6730,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLListAttributesResult reply;
-            try
-            {
-                reply = await _service.ListAttributesAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListAttributesAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeListAttributesReply(buffer, reply);
@@ -6785,8 +6752,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6799,16 +6767,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLLinkedListResult reply;
-            try
-            {
-                reply = await _service.LinkedListAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.LinkedListAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeLinkedListReply(buffer, reply);
@@ -6829,8 +6789,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -6842,16 +6803,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLGetStatsResult reply;
-            try
-            {
-                reply = await _service.GetStatsAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetStatsAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetStatsReply(buffer, reply);
@@ -6871,8 +6824,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int handle, int spare2) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6885,16 +6839,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLGetAddrsResult reply;
-            try
-            {
-                reply = await _service.GetAddrsAsync(request.handle, request.spare2, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetAddrsAsync(request.handle, request.spare2, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetAddrsReply(buffer, reply);
@@ -6915,8 +6861,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteChangeAddrAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteChangeAddrAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint ip1, uint ip2) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6929,15 +6876,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ChangeAddrAsync(request.ip1, request.ip2, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ChangeAddrAsync(request.ip1, request.ip2, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeChangeAddrReply(buffer);
@@ -6958,8 +6898,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             nvldbentry request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -6972,15 +6913,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.CreateEntryNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.CreateEntryNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeCreateEntryNReply(buffer);
@@ -7001,8 +6935,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -7015,16 +6950,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            nvldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByIDNAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByIDNAsync(request.volid, request.voltype, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetEntryByIDNReply(buffer, reply);
@@ -7045,8 +6972,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, nvldbentry newentry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -7059,15 +6987,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ReplaceEntryNAsync(request.volid, request.voltype, request.newentry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ReplaceEntryNAsync(request.volid, request.voltype, request.newentry, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeReplaceEntryNReply(buffer);
@@ -7088,8 +7009,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -7102,16 +7024,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLListEntryNResult reply;
-            try
-            {
-                reply = await _service.ListEntryNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListEntryNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeListEntryNReply(buffer, reply);
@@ -7132,8 +7046,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -7146,16 +7061,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLListAttributesNResult reply;
-            try
-            {
-                reply = await _service.ListAttributesNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListAttributesNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeListAttributesNReply(buffer, reply);
@@ -7176,8 +7083,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -7190,16 +7098,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLLinkedListNResult reply;
-            try
-            {
-                reply = await _service.LinkedListNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.LinkedListNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeLinkedListNReply(buffer, reply);
@@ -7220,8 +7120,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryByNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryByNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (string volumename, VldbUpdateEntry updateEntry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -7234,15 +7135,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.UpdateEntryByNameAsync(request.volumename, request.updateEntry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.UpdateEntryByNameAsync(request.volumename, request.updateEntry, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeUpdateEntryByNameReply(buffer);
@@ -7263,8 +7157,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRegisterAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRegisterAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -7277,15 +7172,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.RegisterAddrsAsync(request.uuidp, request.spare1, request.ipaddr, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.RegisterAddrsAsync(request.uuidp, request.spare1, request.ipaddr, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeRegisterAddrsReply(buffer);
@@ -7306,8 +7194,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesN2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesN2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (VldbListByAttributes attributes, string volumename, int startindex) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -7320,16 +7209,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLListAttributesN2Result reply;
-            try
-            {
-                reply = await _service.ListAttributesN2Async(request.attributes, request.volumename, request.startindex, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListAttributesN2Async(request.attributes, request.volumename, request.startindex, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeListAttributesN2Reply(buffer, reply);
@@ -7350,8 +7231,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -7363,16 +7245,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            uint[] reply;
-            try
-            {
-                reply = await _service.GetCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetCapabilitiesAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetCapabilitiesReply(buffer, reply);
@@ -7392,8 +7266,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEndpointsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEndpointsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             yfsServerAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -7406,16 +7281,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLGetEndpointsResult reply;
-            try
-            {
-                reply = await _service.GetEndpointsAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEndpointsAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetEndpointsReply(buffer, reply);
@@ -7436,8 +7303,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCellNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCellNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -7449,16 +7317,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            string reply;
-            try
-            {
-                reply = await _service.GetCellNameAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetCellNameAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetCellNameReply(buffer, reply);
@@ -7498,29 +7358,42 @@ namespace Golden.YfsVl
         public const ushort ToServiceId = 2503;
 
         /// <summary>Opens a new connection to service 52 asking for the upgrade, sends the GetCapabilities probe
-        /// (the same request in both services) and reports which service answered. An abort (e.g. RXGEN_OPCODE from a server
-        /// that lacks the probe) still counts as an answer. Use the returned connection (or its service id) for later calls.</summary>
+        /// (the same request in both services) and reports which service answered. An abort from the server (e.g. RXGEN_OPCODE from a
+        /// server that lacks the probe) still counts as an answer. The caller owns the returned connection: use it (or its service id)
+        /// for later calls and dispose it. On failure (cancellation, a reply that does not decode, a transport error) the connection
+        /// is disposed before the exception propagates.</summary>
         public static async global::System.Threading.Tasks.Task<YFSVLUpgradeProbeResult> ProbeAsync(global::RxGen.Runtime.Rpc.IRxConnector connector, global::System.Threading.CancellationToken cancellationToken = default)
         {
+            global::System.ArgumentNullException.ThrowIfNull(connector);
             var connection = await connector.ConnectAsync(FromServiceId, requestUpgrade: true, cancellationToken).ConfigureAwait(false);
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            VLProtocol.EncodeGetCapabilitiesRequest(request);
-            global::RxGen.Runtime.Xdr.XdrPooledBuffer reply;
             try
             {
-                reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return new YFSVLUpgradeProbeResult(connection.ServiceId == ToServiceId, connection.ServiceId, connection, default, default, abort.Code);
-            }
-            using (reply)
-            {
-                if (connection.ServiceId == ToServiceId)
+                global::RxGen.Runtime.Xdr.XdrPooledBuffer reply;
+                using (var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent())
                 {
-                    return new YFSVLUpgradeProbeResult(true, connection.ServiceId, connection, default, YFSVLProtocol.DecodeGetCapabilitiesReply(reply.Span), null);
+                    VLProtocol.EncodeGetCapabilitiesRequest(request);
+                    try
+                    {
+                        reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (global::RxGen.Runtime.Rpc.RpcAbortException abort) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        return new YFSVLUpgradeProbeResult(connection.ServiceId == ToServiceId, connection.ServiceId, connection, default, default, abort.Code);
+                    }
                 }
-                return new YFSVLUpgradeProbeResult(false, connection.ServiceId, connection, VLProtocol.DecodeGetCapabilitiesReply(reply.Span), default, null);
+                using (reply)
+                {
+                    if (connection.ServiceId == ToServiceId)
+                    {
+                        return new YFSVLUpgradeProbeResult(true, connection.ServiceId, connection, default, YFSVLProtocol.DecodeGetCapabilitiesReply(reply.Span), null);
+                    }
+                    return new YFSVLUpgradeProbeResult(false, connection.ServiceId, connection, VLProtocol.DecodeGetCapabilitiesReply(reply.Span), default, null);
+                }
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
             }
         }
     }
