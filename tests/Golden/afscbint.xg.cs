@@ -865,7 +865,7 @@ namespace Golden.AfsCb
         /// <summary><c>CallBack(IN AFSCBFids Fids_Array, IN AFSCBs CallBacks_Array) = 204</c></summary>
         public async global::System.Threading.Tasks.Task CallBackAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeCallBackRequest(request, fidsArray, callBacksArray);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             RXAFSCBProtocol.DecodeCallBackReply(reply.Span);
@@ -902,7 +902,7 @@ namespace Golden.AfsCb
         /// <summary><c>InitCallBackState() = 205</c></summary>
         public async global::System.Threading.Tasks.Task InitCallBackStateAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeInitCallBackStateRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             RXAFSCBProtocol.DecodeInitCallBackStateReply(reply.Span);
@@ -911,7 +911,7 @@ namespace Golden.AfsCb
         /// <summary><c>Probe() = 206</c></summary>
         public async global::System.Threading.Tasks.Task ProbeAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeProbeRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             RXAFSCBProtocol.DecodeProbeReply(reply.Span);
@@ -951,7 +951,7 @@ namespace Golden.AfsCb
                 /// </remarks>
         public async global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBLock> GetLockAsync(int index, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeGetLockRequest(request, index);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSCBProtocol.DecodeGetLockReply(reply.Span);
@@ -960,7 +960,7 @@ namespace Golden.AfsCb
         /// <summary><c>GetCE(IN int32 index, OUT AFSDBCacheEntry ce) = 208</c></summary>
         public async global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBCacheEntry> GetCEAsync(int index, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeGetCERequest(request, index);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSCBProtocol.DecodeGetCEReply(reply.Span);
@@ -969,7 +969,7 @@ namespace Golden.AfsCb
         /// <summary><c>XStatsVersion(OUT int32 versionNumberP) = 209</c></summary>
         public async global::System.Threading.Tasks.Task<int> XStatsVersionAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeXStatsVersionRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSCBProtocol.DecodeXStatsVersionReply(reply.Span);
@@ -978,7 +978,7 @@ namespace Golden.AfsCb
         /// <summary><c>GetXStats(IN int32 clientVersionNumber, IN int32 collectionNumber, OUT int32 srvVersionNumberP, OUT int32 timeP, OUT AFSCB_CollData dataP) = 210</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSCBGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeGetXStatsRequest(request, clientVersionNumber, collectionNumber);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSCBProtocol.DecodeGetXStatsReply(reply.Span);
@@ -987,7 +987,7 @@ namespace Golden.AfsCb
         /// <summary><c>InitCallBackState2(OUT interfaceAddr addr) = 211</c></summary>
         public async global::System.Threading.Tasks.Task<global::Golden.AfsCommon.interfaceAddr> InitCallBackState2Async(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeInitCallBackState2Request(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSCBProtocol.DecodeInitCallBackState2Reply(reply.Span);
@@ -996,7 +996,7 @@ namespace Golden.AfsCb
         /// <summary><c>WhoAreYou(OUT interfaceAddr addr) = 212</c></summary>
         public async global::System.Threading.Tasks.Task<global::Golden.AfsCommon.interfaceAddr> WhoAreYouAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeWhoAreYouRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSCBProtocol.DecodeWhoAreYouReply(reply.Span);
@@ -1005,7 +1005,7 @@ namespace Golden.AfsCb
         /// <summary><c>InitCallBackState3(IN afsUUID serverUuid) = 213</c></summary>
         public async global::System.Threading.Tasks.Task InitCallBackState3Async(global::RxGen.Runtime.Afs.AfsUuid serverUuid, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeInitCallBackState3Request(request, serverUuid);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             RXAFSCBProtocol.DecodeInitCallBackState3Reply(reply.Span);
@@ -1014,7 +1014,7 @@ namespace Golden.AfsCb
         /// <summary><c>ProbeUuid(IN afsUUID clientUuid) = 214</c></summary>
         public async global::System.Threading.Tasks.Task ProbeUuidAsync(global::RxGen.Runtime.Afs.AfsUuid clientUuid, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeProbeUuidRequest(request, clientUuid);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             RXAFSCBProtocol.DecodeProbeUuidReply(reply.Span);
@@ -1051,7 +1051,7 @@ namespace Golden.AfsCb
         /// <summary><c>GetServerPrefs(IN int32 serverIndex, OUT int32 srvrAddr, OUT int32 srvrRank) = 215</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSCBGetServerPrefsResult> GetServerPrefsAsync(int serverIndex, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeGetServerPrefsRequest(request, serverIndex);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSCBProtocol.DecodeGetServerPrefsReply(reply.Span);
@@ -1060,7 +1060,7 @@ namespace Golden.AfsCb
         /// <summary><c>GetCellServDB(IN int32 cellIndex, OUT string cellName&lt;256&gt;, OUT serverList cellHosts) = 216</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSCBGetCellServDBResult> GetCellServDBAsync(int cellIndex, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeGetCellServDBRequest(request, cellIndex);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSCBProtocol.DecodeGetCellServDBReply(reply.Span);
@@ -1069,7 +1069,7 @@ namespace Golden.AfsCb
         /// <summary><c>GetLocalCell(OUT string cellName&lt;256&gt;) = 217</c></summary>
         public async global::System.Threading.Tasks.Task<string> GetLocalCellAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeGetLocalCellRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSCBProtocol.DecodeGetLocalCellReply(reply.Span);
@@ -1078,7 +1078,7 @@ namespace Golden.AfsCb
         /// <summary><c>GetCacheConfig(IN uint32 callerVersion, OUT uint32 serverVersion, OUT uint32 configCount, OUT cacheConfig config) = 218</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSCBGetCacheConfigResult> GetCacheConfigAsync(uint callerVersion, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeGetCacheConfigRequest(request, callerVersion);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSCBProtocol.DecodeGetCacheConfigReply(reply.Span);
@@ -1087,7 +1087,7 @@ namespace Golden.AfsCb
         /// <summary><c>GetCE64(IN int32 index, OUT AFSDBCacheEntry64 ce) = 65536</c></summary>
         public async global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBCacheEntry64> GetCE64Async(int index, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeGetCE64Request(request, index);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSCBProtocol.DecodeGetCE64Reply(reply.Span);
@@ -1096,7 +1096,7 @@ namespace Golden.AfsCb
         /// <summary><c>GetCellByNum(IN int32 cellNumber, OUT string cellName&lt;256&gt;, OUT serverList cellHosts) = 65537</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSCBGetCellByNumResult> GetCellByNumAsync(int cellNumber, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeGetCellByNumRequest(request, cellNumber);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSCBProtocol.DecodeGetCellByNumReply(reply.Span);
@@ -1105,7 +1105,7 @@ namespace Golden.AfsCb
         /// <summary><c>TellMeAboutYourself(OUT interfaceAddr addr, OUT Capabilities capabilities) = 65538</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSCBTellMeAboutYourselfResult> TellMeAboutYourselfAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeTellMeAboutYourselfRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSCBProtocol.DecodeTellMeAboutYourselfReply(reply.Span);
@@ -1118,56 +1118,139 @@ namespace Golden.AfsCb
                 /// </remarks>
         public async global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSCBProtocol.EncodeGetCapabilitiesRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSCBProtocol.DecodeGetCapabilitiesReply(reply.Span);
         }
     }
 
-    /// <summary>Server side of Rx package <c>RXAFSCB_</c>: implement it and serve it with <see cref="RXAFSCBDispatcher"/>.
+    /// <summary>Server side of Rx package <c>RXAFSCB_</c>: implement it (or derive from <see cref="RXAFSCBServiceBase"/>) and serve it with <see cref="RXAFSCBDispatcher"/>.
+    /// Every method gets the call's <see cref="global::RxGen.Runtime.Rpc.RxCallContext"/> (peer, security, cancellation).
     /// Throw <see cref="global::RxGen.Runtime.Rpc.RpcAbortException"/> to abort a call with a code.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public partial interface IRXAFSCBService
     {
         /// <summary><c>CallBack(IN AFSCBFids Fids_Array, IN AFSCBs CallBacks_Array) = 204</c></summary>
-        global::System.Threading.Tasks.Task CallBackAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task CallBackAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>InitCallBackState() = 205</c></summary>
-        global::System.Threading.Tasks.Task InitCallBackStateAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task InitCallBackStateAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>Probe() = 206</c></summary>
-        global::System.Threading.Tasks.Task ProbeAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ProbeAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetLock(IN int32 index, OUT AFSDBLock lock) = 207</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBLock> GetLockAsync(int index, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBLock> GetLockAsync(int index, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCE(IN int32 index, OUT AFSDBCacheEntry ce) = 208</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBCacheEntry> GetCEAsync(int index, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBCacheEntry> GetCEAsync(int index, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>XStatsVersion(OUT int32 versionNumberP) = 209</c></summary>
-        global::System.Threading.Tasks.Task<int> XStatsVersionAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<int> XStatsVersionAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetXStats(IN int32 clientVersionNumber, IN int32 collectionNumber, OUT int32 srvVersionNumberP, OUT int32 timeP, OUT AFSCB_CollData dataP) = 210</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSCBGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSCBGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>InitCallBackState2(OUT interfaceAddr addr) = 211</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.interfaceAddr> InitCallBackState2Async(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.interfaceAddr> InitCallBackState2Async(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>WhoAreYou(OUT interfaceAddr addr) = 212</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.interfaceAddr> WhoAreYouAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.interfaceAddr> WhoAreYouAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>InitCallBackState3(IN afsUUID serverUuid) = 213</c></summary>
-        global::System.Threading.Tasks.Task InitCallBackState3Async(global::RxGen.Runtime.Afs.AfsUuid serverUuid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task InitCallBackState3Async(global::RxGen.Runtime.Afs.AfsUuid serverUuid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ProbeUuid(IN afsUUID clientUuid) = 214</c></summary>
-        global::System.Threading.Tasks.Task ProbeUuidAsync(global::RxGen.Runtime.Afs.AfsUuid clientUuid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ProbeUuidAsync(global::RxGen.Runtime.Afs.AfsUuid clientUuid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetServerPrefs(IN int32 serverIndex, OUT int32 srvrAddr, OUT int32 srvrRank) = 215</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSCBGetServerPrefsResult> GetServerPrefsAsync(int serverIndex, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSCBGetServerPrefsResult> GetServerPrefsAsync(int serverIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCellServDB(IN int32 cellIndex, OUT string cellName&lt;256&gt;, OUT serverList cellHosts) = 216</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSCBGetCellServDBResult> GetCellServDBAsync(int cellIndex, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSCBGetCellServDBResult> GetCellServDBAsync(int cellIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetLocalCell(OUT string cellName&lt;256&gt;) = 217</c></summary>
-        global::System.Threading.Tasks.Task<string> GetLocalCellAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<string> GetLocalCellAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCacheConfig(IN uint32 callerVersion, OUT uint32 serverVersion, OUT uint32 configCount, OUT cacheConfig config) = 218</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSCBGetCacheConfigResult> GetCacheConfigAsync(uint callerVersion, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSCBGetCacheConfigResult> GetCacheConfigAsync(uint callerVersion, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCE64(IN int32 index, OUT AFSDBCacheEntry64 ce) = 65536</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBCacheEntry64> GetCE64Async(int index, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBCacheEntry64> GetCE64Async(int index, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCellByNum(IN int32 cellNumber, OUT string cellName&lt;256&gt;, OUT serverList cellHosts) = 65537</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSCBGetCellByNumResult> GetCellByNumAsync(int cellNumber, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSCBGetCellByNumResult> GetCellByNumAsync(int cellNumber, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>TellMeAboutYourself(OUT interfaceAddr addr, OUT Capabilities capabilities) = 65538</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSCBTellMeAboutYourselfResult> TellMeAboutYourselfAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSCBTellMeAboutYourselfResult> TellMeAboutYourselfAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCapabilities(OUT Capabilities capabilities) = 65539</c></summary>
-        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+    }
+
+    /// <summary>A base for implementations of <see cref="IRXAFSCBService"/>: every procedure aborts with RXGEN_OPCODE (-455), as a server
+    /// that lacks it answers (a capability probe synthesized by RxGen answers no capabilities); override the procedures you serve.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public abstract partial class RXAFSCBServiceBase : IRXAFSCBService
+    {
+        /// <summary><c>CallBack(IN AFSCBFids Fids_Array, IN AFSCBs CallBacks_Array) = 204</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task CallBackAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_CallBack"));
+
+        /// <summary><c>InitCallBackState() = 205</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task InitCallBackStateAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_InitCallBackState"));
+
+        /// <summary><c>Probe() = 206</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ProbeAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_Probe"));
+
+        /// <summary><c>GetLock(IN int32 index, OUT AFSDBLock lock) = 207</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBLock> GetLockAsync(int index, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<global::Golden.AfsCommon.AFSDBLock>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetLock"));
+
+        /// <summary><c>GetCE(IN int32 index, OUT AFSDBCacheEntry ce) = 208</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBCacheEntry> GetCEAsync(int index, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<global::Golden.AfsCommon.AFSDBCacheEntry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCE"));
+
+        /// <summary><c>XStatsVersion(OUT int32 versionNumberP) = 209</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<int> XStatsVersionAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<int>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_XStatsVersion"));
+
+        /// <summary><c>GetXStats(IN int32 clientVersionNumber, IN int32 collectionNumber, OUT int32 srvVersionNumberP, OUT int32 timeP, OUT AFSCB_CollData dataP) = 210</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSCBGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSCBGetXStatsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetXStats"));
+
+        /// <summary><c>InitCallBackState2(OUT interfaceAddr addr) = 211</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<global::Golden.AfsCommon.interfaceAddr> InitCallBackState2Async(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<global::Golden.AfsCommon.interfaceAddr>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_InitCallBackState2"));
+
+        /// <summary><c>WhoAreYou(OUT interfaceAddr addr) = 212</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<global::Golden.AfsCommon.interfaceAddr> WhoAreYouAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<global::Golden.AfsCommon.interfaceAddr>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_WhoAreYou"));
+
+        /// <summary><c>InitCallBackState3(IN afsUUID serverUuid) = 213</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task InitCallBackState3Async(global::RxGen.Runtime.Afs.AfsUuid serverUuid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_InitCallBackState3"));
+
+        /// <summary><c>ProbeUuid(IN afsUUID clientUuid) = 214</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ProbeUuidAsync(global::RxGen.Runtime.Afs.AfsUuid clientUuid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_ProbeUuid"));
+
+        /// <summary><c>GetServerPrefs(IN int32 serverIndex, OUT int32 srvrAddr, OUT int32 srvrRank) = 215</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSCBGetServerPrefsResult> GetServerPrefsAsync(int serverIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSCBGetServerPrefsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetServerPrefs"));
+
+        /// <summary><c>GetCellServDB(IN int32 cellIndex, OUT string cellName&lt;256&gt;, OUT serverList cellHosts) = 216</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSCBGetCellServDBResult> GetCellServDBAsync(int cellIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSCBGetCellServDBResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCellServDB"));
+
+        /// <summary><c>GetLocalCell(OUT string cellName&lt;256&gt;) = 217</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<string> GetLocalCellAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<string>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetLocalCell"));
+
+        /// <summary><c>GetCacheConfig(IN uint32 callerVersion, OUT uint32 serverVersion, OUT uint32 configCount, OUT cacheConfig config) = 218</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSCBGetCacheConfigResult> GetCacheConfigAsync(uint callerVersion, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSCBGetCacheConfigResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCacheConfig"));
+
+        /// <summary><c>GetCE64(IN int32 index, OUT AFSDBCacheEntry64 ce) = 65536</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBCacheEntry64> GetCE64Async(int index, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<global::Golden.AfsCommon.AFSDBCacheEntry64>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCE64"));
+
+        /// <summary><c>GetCellByNum(IN int32 cellNumber, OUT string cellName&lt;256&gt;, OUT serverList cellHosts) = 65537</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSCBGetCellByNumResult> GetCellByNumAsync(int cellNumber, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSCBGetCellByNumResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCellByNum"));
+
+        /// <summary><c>TellMeAboutYourself(OUT interfaceAddr addr, OUT Capabilities capabilities) = 65538</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSCBTellMeAboutYourselfResult> TellMeAboutYourselfAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSCBTellMeAboutYourselfResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_TellMeAboutYourself"));
+
+        /// <summary><c>GetCapabilities(OUT Capabilities capabilities) = 65539</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<uint[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCapabilities"));
     }
 
     /// <summary>Dispatches calls of Rx package <c>RXAFSCB_</c> by opcode to an <see cref="IRXAFSCBService"/>; an unknown opcode is aborted with RXGEN_OPCODE (-455).</summary>
@@ -1202,33 +1285,35 @@ namespace Golden.AfsCb
             {
                 return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Decode;
             }
+            var context = new global::RxGen.Runtime.Rpc.RxCallContext(call, opcode, cancellationToken);
             switch (opcode)
             {
-                case 204: return await ExecuteCallBackAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 205: return await ExecuteInitCallBackStateAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 206: return await ExecuteProbeAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 207: return await ExecuteGetLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 208: return await ExecuteGetCEAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 209: return await ExecuteXStatsVersionAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 210: return await ExecuteGetXStatsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 211: return await ExecuteInitCallBackState2Async(reader, call, cancellationToken).ConfigureAwait(false);
-                case 212: return await ExecuteWhoAreYouAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 213: return await ExecuteInitCallBackState3Async(reader, call, cancellationToken).ConfigureAwait(false);
-                case 214: return await ExecuteProbeUuidAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 215: return await ExecuteGetServerPrefsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 216: return await ExecuteGetCellServDBAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 217: return await ExecuteGetLocalCellAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 218: return await ExecuteGetCacheConfigAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65536: return await ExecuteGetCE64Async(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65537: return await ExecuteGetCellByNumAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65538: return await ExecuteTellMeAboutYourselfAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65539: return await ExecuteGetCapabilitiesAsync(reader, call, cancellationToken).ConfigureAwait(false);
+                case 204: return await ExecuteCallBackAsync(reader, call, context).ConfigureAwait(false);
+                case 205: return await ExecuteInitCallBackStateAsync(reader, call, context).ConfigureAwait(false);
+                case 206: return await ExecuteProbeAsync(reader, call, context).ConfigureAwait(false);
+                case 207: return await ExecuteGetLockAsync(reader, call, context).ConfigureAwait(false);
+                case 208: return await ExecuteGetCEAsync(reader, call, context).ConfigureAwait(false);
+                case 209: return await ExecuteXStatsVersionAsync(reader, call, context).ConfigureAwait(false);
+                case 210: return await ExecuteGetXStatsAsync(reader, call, context).ConfigureAwait(false);
+                case 211: return await ExecuteInitCallBackState2Async(reader, call, context).ConfigureAwait(false);
+                case 212: return await ExecuteWhoAreYouAsync(reader, call, context).ConfigureAwait(false);
+                case 213: return await ExecuteInitCallBackState3Async(reader, call, context).ConfigureAwait(false);
+                case 214: return await ExecuteProbeUuidAsync(reader, call, context).ConfigureAwait(false);
+                case 215: return await ExecuteGetServerPrefsAsync(reader, call, context).ConfigureAwait(false);
+                case 216: return await ExecuteGetCellServDBAsync(reader, call, context).ConfigureAwait(false);
+                case 217: return await ExecuteGetLocalCellAsync(reader, call, context).ConfigureAwait(false);
+                case 218: return await ExecuteGetCacheConfigAsync(reader, call, context).ConfigureAwait(false);
+                case 65536: return await ExecuteGetCE64Async(reader, call, context).ConfigureAwait(false);
+                case 65537: return await ExecuteGetCellByNumAsync(reader, call, context).ConfigureAwait(false);
+                case 65538: return await ExecuteTellMeAboutYourselfAsync(reader, call, context).ConfigureAwait(false);
+                case 65539: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
                 default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCallBackAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCallBackAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -1241,15 +1326,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.CallBackAsync(request.fidsArray, request.callBacksArray, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.CallBackAsync(request.fidsArray, request.callBacksArray, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeCallBackReply(buffer);
@@ -1270,8 +1348,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteInitCallBackStateAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteInitCallBackStateAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -1283,15 +1362,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.InitCallBackStateAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.InitCallBackStateAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeInitCallBackStateReply(buffer);
@@ -1311,8 +1383,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -1324,15 +1397,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ProbeAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ProbeAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeProbeReply(buffer);
@@ -1352,8 +1418,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -1366,16 +1433,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            global::Golden.AfsCommon.AFSDBLock reply;
-            try
-            {
-                reply = await _service.GetLockAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetLockAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeGetLockReply(buffer, reply);
@@ -1396,8 +1455,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCEAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCEAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -1410,16 +1470,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            global::Golden.AfsCommon.AFSDBCacheEntry reply;
-            try
-            {
-                reply = await _service.GetCEAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetCEAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeGetCEReply(buffer, reply);
@@ -1440,8 +1492,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteXStatsVersionAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteXStatsVersionAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -1453,16 +1506,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            int reply;
-            try
-            {
-                reply = await _service.XStatsVersionAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.XStatsVersionAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeXStatsVersionReply(buffer, reply);
@@ -1482,8 +1527,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetXStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetXStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int clientVersionNumber, int collectionNumber) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -1496,16 +1542,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSCBGetXStatsResult reply;
-            try
-            {
-                reply = await _service.GetXStatsAsync(request.clientVersionNumber, request.collectionNumber, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetXStatsAsync(request.clientVersionNumber, request.collectionNumber, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeGetXStatsReply(buffer, reply);
@@ -1526,8 +1564,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteInitCallBackState2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteInitCallBackState2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -1539,16 +1578,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            global::Golden.AfsCommon.interfaceAddr reply;
-            try
-            {
-                reply = await _service.InitCallBackState2Async(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.InitCallBackState2Async(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeInitCallBackState2Reply(buffer, reply);
@@ -1568,8 +1599,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteWhoAreYouAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteWhoAreYouAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -1581,16 +1613,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            global::Golden.AfsCommon.interfaceAddr reply;
-            try
-            {
-                reply = await _service.WhoAreYouAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.WhoAreYouAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeWhoAreYouReply(buffer, reply);
@@ -1610,8 +1634,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteInitCallBackState3Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteInitCallBackState3Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             global::RxGen.Runtime.Afs.AfsUuid request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -1624,15 +1649,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.InitCallBackState3Async(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.InitCallBackState3Async(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeInitCallBackState3Reply(buffer);
@@ -1653,8 +1671,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeUuidAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeUuidAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             global::RxGen.Runtime.Afs.AfsUuid request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -1667,15 +1686,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ProbeUuidAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ProbeUuidAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeProbeUuidReply(buffer);
@@ -1696,8 +1708,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetServerPrefsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetServerPrefsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -1710,16 +1723,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSCBGetServerPrefsResult reply;
-            try
-            {
-                reply = await _service.GetServerPrefsAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetServerPrefsAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeGetServerPrefsReply(buffer, reply);
@@ -1740,8 +1745,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCellServDBAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCellServDBAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -1754,16 +1760,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSCBGetCellServDBResult reply;
-            try
-            {
-                reply = await _service.GetCellServDBAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetCellServDBAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeGetCellServDBReply(buffer, reply);
@@ -1784,8 +1782,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetLocalCellAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetLocalCellAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -1797,16 +1796,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            string reply;
-            try
-            {
-                reply = await _service.GetLocalCellAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetLocalCellAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeGetLocalCellReply(buffer, reply);
@@ -1826,8 +1817,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCacheConfigAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCacheConfigAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             uint request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -1840,16 +1832,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSCBGetCacheConfigResult reply;
-            try
-            {
-                reply = await _service.GetCacheConfigAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetCacheConfigAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeGetCacheConfigReply(buffer, reply);
@@ -1870,8 +1854,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCE64Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCE64Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -1884,16 +1869,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            global::Golden.AfsCommon.AFSDBCacheEntry64 reply;
-            try
-            {
-                reply = await _service.GetCE64Async(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetCE64Async(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeGetCE64Reply(buffer, reply);
@@ -1914,8 +1891,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCellByNumAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCellByNumAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -1928,16 +1906,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSCBGetCellByNumResult reply;
-            try
-            {
-                reply = await _service.GetCellByNumAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetCellByNumAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeGetCellByNumReply(buffer, reply);
@@ -1958,8 +1928,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteTellMeAboutYourselfAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteTellMeAboutYourselfAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -1971,16 +1942,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSCBTellMeAboutYourselfResult reply;
-            try
-            {
-                reply = await _service.TellMeAboutYourselfAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.TellMeAboutYourselfAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeTellMeAboutYourselfReply(buffer, reply);
@@ -2000,8 +1963,9 @@ namespace Golden.AfsCb
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -2013,16 +1977,8 @@ namespace Golden.AfsCb
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            uint[] reply;
-            try
-            {
-                reply = await _service.GetCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetCapabilitiesAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSCBProtocol.EncodeGetCapabilitiesReply(buffer, reply);

@@ -3160,7 +3160,7 @@ namespace Golden.Afs
         /// <summary><c>FetchData(IN AFSFid Fid, IN int32 Pos, IN int32 Length, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 130</c> (split): sends the IN arguments and returns the open call, to stream raw bytes and then read the OUT values with <see cref="RXAFSFetchDataCall.EndAsync"/> (rxgen's <c>StartRXAFS_FetchData</c>/<c>EndRXAFS_FetchData</c>).</summary>
         public async global::System.Threading.Tasks.Task<RXAFSFetchDataCall> StartFetchDataAsync(global::Golden.AfsCommon.AFSFid fid, int pos, int length, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeFetchDataRequest(request, fid, pos, length);
             var call = await Connection.StartCallAsync(cancellationToken).ConfigureAwait(false);
             try
@@ -3178,7 +3178,7 @@ namespace Golden.Afs
         /// <summary><c>FetchACL(IN AFSFid Fid, OUT AFSOpaque AccessList, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 131</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSFetchACLResult> FetchACLAsync(global::Golden.AfsCommon.AFSFid fid, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeFetchACLRequest(request, fid);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeFetchACLReply(reply.Span);
@@ -3187,7 +3187,7 @@ namespace Golden.Afs
         /// <summary><c>FetchStatus(IN AFSFid Fid, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 132</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSFetchStatusResult> FetchStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeFetchStatusRequest(request, fid);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeFetchStatusReply(reply.Span);
@@ -3196,7 +3196,7 @@ namespace Golden.Afs
         /// <summary><c>StoreData(IN AFSFid Fid, IN AFSStoreStatus InStatus, IN uint32 Pos, IN uint32 Length, IN uint32 FileLength, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 133</c> (split): sends the IN arguments and returns the open call, to stream raw bytes and then read the OUT values with <see cref="RXAFSStoreDataCall.EndAsync"/> (rxgen's <c>StartRXAFS_StoreData</c>/<c>EndRXAFS_StoreData</c>).</summary>
         public async global::System.Threading.Tasks.Task<RXAFSStoreDataCall> StartStoreDataAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeStoreDataRequest(request, fid, inStatus, pos, length, fileLength);
             var call = await Connection.StartCallAsync(cancellationToken).ConfigureAwait(false);
             try
@@ -3214,7 +3214,7 @@ namespace Golden.Afs
         /// <summary><c>StoreACL(IN AFSFid Fid, IN AFSOpaque AccessList, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 134</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSStoreACLResult> StoreACLAsync(global::Golden.AfsCommon.AFSFid fid, byte[] accessList, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeStoreACLRequest(request, fid, accessList);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeStoreACLReply(reply.Span);
@@ -3223,7 +3223,7 @@ namespace Golden.Afs
         /// <summary><c>StoreStatus(IN AFSFid Fid, IN AFSStoreStatus InStatus, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 135</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSStoreStatusResult> StoreStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeStoreStatusRequest(request, fid, inStatus);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeStoreStatusReply(reply.Span);
@@ -3232,7 +3232,7 @@ namespace Golden.Afs
         /// <summary><c>RemoveFile(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 136</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSRemoveFileResult> RemoveFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeRemoveFileRequest(request, dirFid, name);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeRemoveFileReply(reply.Span);
@@ -3241,7 +3241,7 @@ namespace Golden.Afs
         /// <summary><c>CreateFile(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 137</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSCreateFileResult> CreateFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeCreateFileRequest(request, dirFid, name, inStatus);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeCreateFileReply(reply.Span);
@@ -3250,7 +3250,7 @@ namespace Golden.Afs
         /// <summary><c>Rename(IN AFSFid OldDirFid, IN string OldName&lt;256&gt;, IN AFSFid NewDirFid, IN string NewName&lt;256&gt;, OUT AFSFetchStatus OutOldDirStatus, OUT AFSFetchStatus OutNewDirStatus, OUT AFSVolSync Sync) = 138</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSRenameResult> RenameAsync(global::Golden.AfsCommon.AFSFid oldDirFid, string oldName, global::Golden.AfsCommon.AFSFid newDirFid, string newName, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeRenameRequest(request, oldDirFid, oldName, newDirFid, newName);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeRenameReply(reply.Span);
@@ -3259,7 +3259,7 @@ namespace Golden.Afs
         /// <summary><c>Symlink(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN string LinkContents&lt;1024&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 139</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSSymlinkResult> SymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeSymlinkRequest(request, dirFid, name, linkContents, inStatus);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeSymlinkReply(reply.Span);
@@ -3268,7 +3268,7 @@ namespace Golden.Afs
         /// <summary><c>Link(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSFid ExistingFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 140</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSLinkResult> LinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSFid existingFid, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeLinkRequest(request, dirFid, name, existingFid);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeLinkReply(reply.Span);
@@ -3277,7 +3277,7 @@ namespace Golden.Afs
         /// <summary><c>MakeDir(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 141</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSMakeDirResult> MakeDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeMakeDirRequest(request, dirFid, name, inStatus);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeMakeDirReply(reply.Span);
@@ -3286,7 +3286,7 @@ namespace Golden.Afs
         /// <summary><c>RemoveDir(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 142</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSRemoveDirResult> RemoveDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeRemoveDirRequest(request, dirFid, name);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeRemoveDirReply(reply.Span);
@@ -3298,7 +3298,7 @@ namespace Golden.Afs
                 /// </remarks>
         public async global::System.Threading.Tasks.Task OldSetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::Golden.AfsCommon.AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeOldSetLockRequest(request, fid, type, sync);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             RXAFSProtocol.DecodeOldSetLockReply(reply.Span);
@@ -3307,7 +3307,7 @@ namespace Golden.Afs
         /// <summary><c>OldExtendLock(IN AFSFid Fid, IN AFSVolSync Sync) = 144</c></summary>
         public async global::System.Threading.Tasks.Task OldExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeOldExtendLockRequest(request, fid, sync);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             RXAFSProtocol.DecodeOldExtendLockReply(reply.Span);
@@ -3316,7 +3316,7 @@ namespace Golden.Afs
         /// <summary><c>OldReleaseLock(IN AFSFid Fid, IN AFSVolSync Sync) = 145</c></summary>
         public async global::System.Threading.Tasks.Task OldReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeOldReleaseLockRequest(request, fid, sync);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             RXAFSProtocol.DecodeOldReleaseLockReply(reply.Span);
@@ -3325,7 +3325,7 @@ namespace Golden.Afs
         /// <summary><c>GetStatistics(OUT ViceStatistics Statistics) = 146</c></summary>
         public async global::System.Threading.Tasks.Task<ViceStatistics> GetStatisticsAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeGetStatisticsRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeGetStatisticsReply(reply.Span);
@@ -3334,7 +3334,7 @@ namespace Golden.Afs
         /// <summary><c>GiveUpCallBacks(IN AFSCBFids Fids_Array, IN AFSCBs CallBacks_Array) = 147</c></summary>
         public async global::System.Threading.Tasks.Task GiveUpCallBacksAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeGiveUpCallBacksRequest(request, fidsArray, callBacksArray);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             RXAFSProtocol.DecodeGiveUpCallBacksReply(reply.Span);
@@ -3343,7 +3343,7 @@ namespace Golden.Afs
         /// <summary><c>GetVolumeInfo(IN string VolumeName&lt;256&gt;, OUT VolumeInfo Volumeinfo) = 148</c></summary>
         public async global::System.Threading.Tasks.Task<VolumeInfo> GetVolumeInfoAsync(string volumeName, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeGetVolumeInfoRequest(request, volumeName);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeGetVolumeInfoReply(reply.Span);
@@ -3352,7 +3352,7 @@ namespace Golden.Afs
         /// <summary><c>GetVolumeStatus(IN int32 Volumeid, OUT AFSFetchVolumeStatus Volumestatus, OUT string Name&lt;256&gt;, OUT string OfflineMsg&lt;1024&gt;, OUT string Motd&lt;1024&gt;) = 149</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSGetVolumeStatusResult> GetVolumeStatusAsync(int volumeid, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeGetVolumeStatusRequest(request, volumeid);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeGetVolumeStatusReply(reply.Span);
@@ -3361,7 +3361,7 @@ namespace Golden.Afs
         /// <summary><c>SetVolumeStatus(IN int32 Volumeid, IN AFSStoreVolumeStatus Volumestatus, IN string Name&lt;256&gt;, IN string OfflineMsg&lt;1024&gt;, IN string Motd&lt;1024&gt;) = 150</c></summary>
         public async global::System.Threading.Tasks.Task SetVolumeStatusAsync(int volumeid, AFSStoreVolumeStatus volumestatus, string name, string offlineMsg, string motd, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeSetVolumeStatusRequest(request, volumeid, volumestatus, name, offlineMsg, motd);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             RXAFSProtocol.DecodeSetVolumeStatusReply(reply.Span);
@@ -3370,7 +3370,7 @@ namespace Golden.Afs
         /// <summary><c>GetRootVolume(OUT string VolumeName&lt;256&gt;) = 151</c></summary>
         public async global::System.Threading.Tasks.Task<string> GetRootVolumeAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeGetRootVolumeRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeGetRootVolumeReply(reply.Span);
@@ -3379,7 +3379,7 @@ namespace Golden.Afs
         /// <summary><c>CheckToken(IN int32 ViceId, IN AFSOpaque token) = 152</c></summary>
         public async global::System.Threading.Tasks.Task CheckTokenAsync(int viceId, byte[] token, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeCheckTokenRequest(request, viceId, token);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             RXAFSProtocol.DecodeCheckTokenReply(reply.Span);
@@ -3388,7 +3388,7 @@ namespace Golden.Afs
         /// <summary><c>GetTime(OUT uint32 Seconds, OUT uint32 USeconds) = 153</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSGetTimeResult> GetTimeAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeGetTimeRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeGetTimeReply(reply.Span);
@@ -3425,7 +3425,7 @@ namespace Golden.Afs
         /// <summary><c>NGetVolumeInfo(IN string VolumeName&lt;256&gt;, OUT AFSVolumeInfo stuff) = 154</c></summary>
         public async global::System.Threading.Tasks.Task<AFSVolumeInfo> NGetVolumeInfoAsync(string volumeName, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeNGetVolumeInfoRequest(request, volumeName);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeNGetVolumeInfoReply(reply.Span);
@@ -3434,7 +3434,7 @@ namespace Golden.Afs
         /// <summary><c>BulkStatus(IN AFSCBFids FidsArray, OUT AFSBulkStats StatArray, OUT AFSCBs CBArray, OUT AFSVolSync Sync) = 155</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSBulkStatusResult> BulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeBulkStatusRequest(request, fidsArray);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeBulkStatusReply(reply.Span);
@@ -3443,7 +3443,7 @@ namespace Golden.Afs
         /// <summary><c>SetLock(IN AFSFid Fid, IN ViceLockType Type, OUT AFSVolSync Sync) = 156</c></summary>
         public async global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> SetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeSetLockRequest(request, fid, type);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeSetLockReply(reply.Span);
@@ -3452,7 +3452,7 @@ namespace Golden.Afs
         /// <summary><c>ExtendLock(IN AFSFid Fid, OUT AFSVolSync Sync) = 157</c></summary>
         public async global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> ExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeExtendLockRequest(request, fid);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeExtendLockReply(reply.Span);
@@ -3461,7 +3461,7 @@ namespace Golden.Afs
         /// <summary><c>ReleaseLock(IN AFSFid Fid, OUT AFSVolSync Sync) = 158</c></summary>
         public async global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> ReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeReleaseLockRequest(request, fid);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeReleaseLockReply(reply.Span);
@@ -3470,7 +3470,7 @@ namespace Golden.Afs
         /// <summary><c>XStatsVersion(OUT int32 versionNumberP) = 159</c></summary>
         public async global::System.Threading.Tasks.Task<int> XStatsVersionAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeXStatsVersionRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeXStatsVersionReply(reply.Span);
@@ -3479,7 +3479,7 @@ namespace Golden.Afs
         /// <summary><c>GetXStats(IN int32 clientVersionNumber, IN int32 collectionNumber, OUT int32 srvVersionNumberP, OUT int32 timeP, OUT AFS_CollData dataP) = 160</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeGetXStatsRequest(request, clientVersionNumber, collectionNumber);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeGetXStatsReply(reply.Span);
@@ -3488,7 +3488,7 @@ namespace Golden.Afs
         /// <summary><c>Lookup(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 161</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSLookupResult> LookupAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeLookupRequest(request, dirFid, name);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeLookupReply(reply.Span);
@@ -3497,7 +3497,7 @@ namespace Golden.Afs
         /// <summary><c>FlushCPS(IN ViceIds IdsArray, IN IPAddrs AddrsArray, IN int32 spare1, OUT int32 spare2, OUT int32 spare3) = 162</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSFlushCPSResult> FlushCPSAsync(int[] idsArray, int[] addrsArray, int spare1, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeFlushCPSRequest(request, idsArray, addrsArray, spare1);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeFlushCPSReply(reply.Span);
@@ -3506,7 +3506,7 @@ namespace Golden.Afs
         /// <summary><c>DFSSymlink(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN string LinkContents&lt;1024&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 163</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSDFSSymlinkResult> DFSSymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeDFSSymlinkRequest(request, dirFid, name, linkContents, inStatus);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeDFSSymlinkReply(reply.Span);
@@ -3515,7 +3515,7 @@ namespace Golden.Afs
         /// <summary><c>InlineBulkStatus(IN AFSCBFids FidsArray, OUT AFSBulkStats StatArray, OUT AFSCBs CBArray, OUT AFSVolSync Sync) = 65536</c></summary>
         public async global::System.Threading.Tasks.Task<RXAFSInlineBulkStatusResult> InlineBulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeInlineBulkStatusRequest(request, fidsArray);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeInlineBulkStatusReply(reply.Span);
@@ -3524,7 +3524,7 @@ namespace Golden.Afs
         /// <summary><c>FetchData64(IN AFSFid Fid, IN int64 Pos, IN int64 Length, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 65537</c> (split): sends the IN arguments and returns the open call, to stream raw bytes and then read the OUT values with <see cref="RXAFSFetchData64Call.EndAsync"/> (rxgen's <c>StartRXAFS_FetchData64</c>/<c>EndRXAFS_FetchData64</c>).</summary>
         public async global::System.Threading.Tasks.Task<RXAFSFetchData64Call> StartFetchData64Async(global::Golden.AfsCommon.AFSFid fid, long pos, long length, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeFetchData64Request(request, fid, pos, length);
             var call = await Connection.StartCallAsync(cancellationToken).ConfigureAwait(false);
             try
@@ -3542,7 +3542,7 @@ namespace Golden.Afs
         /// <summary><c>StoreData64(IN AFSFid Fid, IN AFSStoreStatus InStatus, IN uint64 Pos, IN uint64 Length, IN uint64 FileLength, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 65538</c> (split): sends the IN arguments and returns the open call, to stream raw bytes and then read the OUT values with <see cref="RXAFSStoreData64Call.EndAsync"/> (rxgen's <c>StartRXAFS_StoreData64</c>/<c>EndRXAFS_StoreData64</c>).</summary>
         public async global::System.Threading.Tasks.Task<RXAFSStoreData64Call> StartStoreData64Async(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeStoreData64Request(request, fid, inStatus, pos, length, fileLength);
             var call = await Connection.StartCallAsync(cancellationToken).ConfigureAwait(false);
             try
@@ -3560,7 +3560,7 @@ namespace Golden.Afs
         /// <summary><c>GiveUpAllCallBacks() = 65539</c></summary>
         public async global::System.Threading.Tasks.Task GiveUpAllCallBacksAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeGiveUpAllCallBacksRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             RXAFSProtocol.DecodeGiveUpAllCallBacksReply(reply.Span);
@@ -3601,7 +3601,7 @@ namespace Golden.Afs
                 /// </remarks>
         public async global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeGetCapabilitiesRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeGetCapabilitiesReply(reply.Span);
@@ -3638,7 +3638,7 @@ namespace Golden.Afs
         /// <summary><c>CallBackRxConnAddr(IN int32 addr) = 65541</c></summary>
         public async global::System.Threading.Tasks.Task CallBackRxConnAddrAsync(int addr, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeCallBackRxConnAddrRequest(request, addr);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             RXAFSProtocol.DecodeCallBackRxConnAddrReply(reply.Span);
@@ -3647,7 +3647,7 @@ namespace Golden.Afs
         /// <summary><c>GetStatistics64(IN int32 statsVersion, OUT ViceStatistics64 Statistics) = 65542</c></summary>
         public async global::System.Threading.Tasks.Task<ulong[]> GetStatistics64Async(int statsVersion, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             RXAFSProtocol.EncodeGetStatistics64Request(request, statsVersion);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return RXAFSProtocol.DecodeGetStatistics64Reply(reply.Span);
@@ -3830,93 +3830,264 @@ namespace Golden.Afs
         }
     }
 
-    /// <summary>Server side of Rx package <c>RXAFS_</c>: implement it and serve it with <see cref="RXAFSDispatcher"/>.
+    /// <summary>Server side of Rx package <c>RXAFS_</c>: implement it (or derive from <see cref="RXAFSServiceBase"/>) and serve it with <see cref="RXAFSDispatcher"/>.
+    /// Every method gets the call's <see cref="global::RxGen.Runtime.Rpc.RxCallContext"/> (peer, security, cancellation).
     /// Throw <see cref="global::RxGen.Runtime.Rpc.RpcAbortException"/> to abort a call with a code.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public partial interface IRXAFSService
     {
         /// <summary><c>FetchData(IN AFSFid Fid, IN int32 Pos, IN int32 Length, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 130</c> (split: read raw request bytes from and write raw reply bytes to <paramref name="stream"/>)</summary>
-        global::System.Threading.Tasks.Task<RXAFSFetchDataResult> FetchDataAsync(global::Golden.AfsCommon.AFSFid fid, int pos, int length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSFetchDataResult> FetchDataAsync(global::Golden.AfsCommon.AFSFid fid, int pos, int length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>FetchACL(IN AFSFid Fid, OUT AFSOpaque AccessList, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 131</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSFetchACLResult> FetchACLAsync(global::Golden.AfsCommon.AFSFid fid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSFetchACLResult> FetchACLAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>FetchStatus(IN AFSFid Fid, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 132</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSFetchStatusResult> FetchStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSFetchStatusResult> FetchStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>StoreData(IN AFSFid Fid, IN AFSStoreStatus InStatus, IN uint32 Pos, IN uint32 Length, IN uint32 FileLength, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 133</c> (split: read raw request bytes from and write raw reply bytes to <paramref name="stream"/>)</summary>
-        global::System.Threading.Tasks.Task<RXAFSStoreDataResult> StoreDataAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSStoreDataResult> StoreDataAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>StoreACL(IN AFSFid Fid, IN AFSOpaque AccessList, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 134</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSStoreACLResult> StoreACLAsync(global::Golden.AfsCommon.AFSFid fid, byte[] accessList, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSStoreACLResult> StoreACLAsync(global::Golden.AfsCommon.AFSFid fid, byte[] accessList, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>StoreStatus(IN AFSFid Fid, IN AFSStoreStatus InStatus, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 135</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSStoreStatusResult> StoreStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSStoreStatusResult> StoreStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>RemoveFile(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 136</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSRemoveFileResult> RemoveFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSRemoveFileResult> RemoveFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CreateFile(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 137</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSCreateFileResult> CreateFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSCreateFileResult> CreateFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>Rename(IN AFSFid OldDirFid, IN string OldName&lt;256&gt;, IN AFSFid NewDirFid, IN string NewName&lt;256&gt;, OUT AFSFetchStatus OutOldDirStatus, OUT AFSFetchStatus OutNewDirStatus, OUT AFSVolSync Sync) = 138</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSRenameResult> RenameAsync(global::Golden.AfsCommon.AFSFid oldDirFid, string oldName, global::Golden.AfsCommon.AFSFid newDirFid, string newName, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSRenameResult> RenameAsync(global::Golden.AfsCommon.AFSFid oldDirFid, string oldName, global::Golden.AfsCommon.AFSFid newDirFid, string newName, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>Symlink(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN string LinkContents&lt;1024&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 139</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSSymlinkResult> SymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSSymlinkResult> SymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>Link(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSFid ExistingFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 140</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSLinkResult> LinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSFid existingFid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSLinkResult> LinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSFid existingFid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>MakeDir(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 141</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSMakeDirResult> MakeDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSMakeDirResult> MakeDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>RemoveDir(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 142</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSRemoveDirResult> RemoveDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSRemoveDirResult> RemoveDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>OldSetLock(IN AFSFid Fid, IN ViceLockType Type, IN AFSVolSync Sync) = 143</c></summary>
-        global::System.Threading.Tasks.Task OldSetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::Golden.AfsCommon.AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task OldSetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>OldExtendLock(IN AFSFid Fid, IN AFSVolSync Sync) = 144</c></summary>
-        global::System.Threading.Tasks.Task OldExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task OldExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>OldReleaseLock(IN AFSFid Fid, IN AFSVolSync Sync) = 145</c></summary>
-        global::System.Threading.Tasks.Task OldReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task OldReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetStatistics(OUT ViceStatistics Statistics) = 146</c></summary>
-        global::System.Threading.Tasks.Task<ViceStatistics> GetStatisticsAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<ViceStatistics> GetStatisticsAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GiveUpCallBacks(IN AFSCBFids Fids_Array, IN AFSCBs CallBacks_Array) = 147</c></summary>
-        global::System.Threading.Tasks.Task GiveUpCallBacksAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task GiveUpCallBacksAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetVolumeInfo(IN string VolumeName&lt;256&gt;, OUT VolumeInfo Volumeinfo) = 148</c></summary>
-        global::System.Threading.Tasks.Task<VolumeInfo> GetVolumeInfoAsync(string volumeName, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VolumeInfo> GetVolumeInfoAsync(string volumeName, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetVolumeStatus(IN int32 Volumeid, OUT AFSFetchVolumeStatus Volumestatus, OUT string Name&lt;256&gt;, OUT string OfflineMsg&lt;1024&gt;, OUT string Motd&lt;1024&gt;) = 149</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSGetVolumeStatusResult> GetVolumeStatusAsync(int volumeid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSGetVolumeStatusResult> GetVolumeStatusAsync(int volumeid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>SetVolumeStatus(IN int32 Volumeid, IN AFSStoreVolumeStatus Volumestatus, IN string Name&lt;256&gt;, IN string OfflineMsg&lt;1024&gt;, IN string Motd&lt;1024&gt;) = 150</c></summary>
-        global::System.Threading.Tasks.Task SetVolumeStatusAsync(int volumeid, AFSStoreVolumeStatus volumestatus, string name, string offlineMsg, string motd, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task SetVolumeStatusAsync(int volumeid, AFSStoreVolumeStatus volumestatus, string name, string offlineMsg, string motd, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetRootVolume(OUT string VolumeName&lt;256&gt;) = 151</c></summary>
-        global::System.Threading.Tasks.Task<string> GetRootVolumeAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<string> GetRootVolumeAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CheckToken(IN int32 ViceId, IN AFSOpaque token) = 152</c></summary>
-        global::System.Threading.Tasks.Task CheckTokenAsync(int viceId, byte[] token, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task CheckTokenAsync(int viceId, byte[] token, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetTime(OUT uint32 Seconds, OUT uint32 USeconds) = 153</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSGetTimeResult> GetTimeAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSGetTimeResult> GetTimeAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>NGetVolumeInfo(IN string VolumeName&lt;256&gt;, OUT AFSVolumeInfo stuff) = 154</c></summary>
-        global::System.Threading.Tasks.Task<AFSVolumeInfo> NGetVolumeInfoAsync(string volumeName, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<AFSVolumeInfo> NGetVolumeInfoAsync(string volumeName, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>BulkStatus(IN AFSCBFids FidsArray, OUT AFSBulkStats StatArray, OUT AFSCBs CBArray, OUT AFSVolSync Sync) = 155</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSBulkStatusResult> BulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSBulkStatusResult> BulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>SetLock(IN AFSFid Fid, IN ViceLockType Type, OUT AFSVolSync Sync) = 156</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> SetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> SetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ExtendLock(IN AFSFid Fid, OUT AFSVolSync Sync) = 157</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> ExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> ExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReleaseLock(IN AFSFid Fid, OUT AFSVolSync Sync) = 158</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> ReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> ReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>XStatsVersion(OUT int32 versionNumberP) = 159</c></summary>
-        global::System.Threading.Tasks.Task<int> XStatsVersionAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<int> XStatsVersionAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetXStats(IN int32 clientVersionNumber, IN int32 collectionNumber, OUT int32 srvVersionNumberP, OUT int32 timeP, OUT AFS_CollData dataP) = 160</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>Lookup(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 161</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSLookupResult> LookupAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSLookupResult> LookupAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>FlushCPS(IN ViceIds IdsArray, IN IPAddrs AddrsArray, IN int32 spare1, OUT int32 spare2, OUT int32 spare3) = 162</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSFlushCPSResult> FlushCPSAsync(int[] idsArray, int[] addrsArray, int spare1, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSFlushCPSResult> FlushCPSAsync(int[] idsArray, int[] addrsArray, int spare1, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>DFSSymlink(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN string LinkContents&lt;1024&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 163</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSDFSSymlinkResult> DFSSymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSDFSSymlinkResult> DFSSymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>InlineBulkStatus(IN AFSCBFids FidsArray, OUT AFSBulkStats StatArray, OUT AFSCBs CBArray, OUT AFSVolSync Sync) = 65536</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSInlineBulkStatusResult> InlineBulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSInlineBulkStatusResult> InlineBulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>FetchData64(IN AFSFid Fid, IN int64 Pos, IN int64 Length, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 65537</c> (split: read raw request bytes from and write raw reply bytes to <paramref name="stream"/>)</summary>
-        global::System.Threading.Tasks.Task<RXAFSFetchData64Result> FetchData64Async(global::Golden.AfsCommon.AFSFid fid, long pos, long length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSFetchData64Result> FetchData64Async(global::Golden.AfsCommon.AFSFid fid, long pos, long length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>StoreData64(IN AFSFid Fid, IN AFSStoreStatus InStatus, IN uint64 Pos, IN uint64 Length, IN uint64 FileLength, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 65538</c> (split: read raw request bytes from and write raw reply bytes to <paramref name="stream"/>)</summary>
-        global::System.Threading.Tasks.Task<RXAFSStoreData64Result> StoreData64Async(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<RXAFSStoreData64Result> StoreData64Async(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GiveUpAllCallBacks() = 65539</c></summary>
-        global::System.Threading.Tasks.Task GiveUpAllCallBacksAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task GiveUpAllCallBacksAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCapabilities(OUT Capabilities capabilities) = 65540</c></summary>
-        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CallBackRxConnAddr(IN int32 addr) = 65541</c></summary>
-        global::System.Threading.Tasks.Task CallBackRxConnAddrAsync(int addr, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task CallBackRxConnAddrAsync(int addr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetStatistics64(IN int32 statsVersion, OUT ViceStatistics64 Statistics) = 65542</c></summary>
-        global::System.Threading.Tasks.Task<ulong[]> GetStatistics64Async(int statsVersion, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<ulong[]> GetStatistics64Async(int statsVersion, global::RxGen.Runtime.Rpc.RxCallContext context);
+    }
+
+    /// <summary>A base for implementations of <see cref="IRXAFSService"/>: every procedure aborts with RXGEN_OPCODE (-455), as a server
+    /// that lacks it answers (a capability probe synthesized by RxGen answers no capabilities); override the procedures you serve.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public abstract partial class RXAFSServiceBase : IRXAFSService
+    {
+        /// <summary><c>FetchData(IN AFSFid Fid, IN int32 Pos, IN int32 Length, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 130</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSFetchDataResult> FetchDataAsync(global::Golden.AfsCommon.AFSFid fid, int pos, int length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSFetchDataResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_FetchData"));
+
+        /// <summary><c>FetchACL(IN AFSFid Fid, OUT AFSOpaque AccessList, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 131</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSFetchACLResult> FetchACLAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSFetchACLResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_FetchACL"));
+
+        /// <summary><c>FetchStatus(IN AFSFid Fid, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 132</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSFetchStatusResult> FetchStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSFetchStatusResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_FetchStatus"));
+
+        /// <summary><c>StoreData(IN AFSFid Fid, IN AFSStoreStatus InStatus, IN uint32 Pos, IN uint32 Length, IN uint32 FileLength, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 133</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSStoreDataResult> StoreDataAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSStoreDataResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_StoreData"));
+
+        /// <summary><c>StoreACL(IN AFSFid Fid, IN AFSOpaque AccessList, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 134</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSStoreACLResult> StoreACLAsync(global::Golden.AfsCommon.AFSFid fid, byte[] accessList, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSStoreACLResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_StoreACL"));
+
+        /// <summary><c>StoreStatus(IN AFSFid Fid, IN AFSStoreStatus InStatus, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 135</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSStoreStatusResult> StoreStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSStoreStatusResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_StoreStatus"));
+
+        /// <summary><c>RemoveFile(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 136</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSRemoveFileResult> RemoveFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSRemoveFileResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_RemoveFile"));
+
+        /// <summary><c>CreateFile(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 137</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSCreateFileResult> CreateFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSCreateFileResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_CreateFile"));
+
+        /// <summary><c>Rename(IN AFSFid OldDirFid, IN string OldName&lt;256&gt;, IN AFSFid NewDirFid, IN string NewName&lt;256&gt;, OUT AFSFetchStatus OutOldDirStatus, OUT AFSFetchStatus OutNewDirStatus, OUT AFSVolSync Sync) = 138</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSRenameResult> RenameAsync(global::Golden.AfsCommon.AFSFid oldDirFid, string oldName, global::Golden.AfsCommon.AFSFid newDirFid, string newName, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSRenameResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_Rename"));
+
+        /// <summary><c>Symlink(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN string LinkContents&lt;1024&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 139</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSSymlinkResult> SymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSSymlinkResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_Symlink"));
+
+        /// <summary><c>Link(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSFid ExistingFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 140</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSLinkResult> LinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSFid existingFid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSLinkResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_Link"));
+
+        /// <summary><c>MakeDir(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 141</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSMakeDirResult> MakeDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSMakeDirResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_MakeDir"));
+
+        /// <summary><c>RemoveDir(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 142</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSRemoveDirResult> RemoveDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSRemoveDirResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_RemoveDir"));
+
+        /// <summary><c>OldSetLock(IN AFSFid Fid, IN ViceLockType Type, IN AFSVolSync Sync) = 143</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task OldSetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_OldSetLock"));
+
+        /// <summary><c>OldExtendLock(IN AFSFid Fid, IN AFSVolSync Sync) = 144</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task OldExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_OldExtendLock"));
+
+        /// <summary><c>OldReleaseLock(IN AFSFid Fid, IN AFSVolSync Sync) = 145</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task OldReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_OldReleaseLock"));
+
+        /// <summary><c>GetStatistics(OUT ViceStatistics Statistics) = 146</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<ViceStatistics> GetStatisticsAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<ViceStatistics>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetStatistics"));
+
+        /// <summary><c>GiveUpCallBacks(IN AFSCBFids Fids_Array, IN AFSCBs CallBacks_Array) = 147</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task GiveUpCallBacksAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GiveUpCallBacks"));
+
+        /// <summary><c>GetVolumeInfo(IN string VolumeName&lt;256&gt;, OUT VolumeInfo Volumeinfo) = 148</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VolumeInfo> GetVolumeInfoAsync(string volumeName, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VolumeInfo>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetVolumeInfo"));
+
+        /// <summary><c>GetVolumeStatus(IN int32 Volumeid, OUT AFSFetchVolumeStatus Volumestatus, OUT string Name&lt;256&gt;, OUT string OfflineMsg&lt;1024&gt;, OUT string Motd&lt;1024&gt;) = 149</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSGetVolumeStatusResult> GetVolumeStatusAsync(int volumeid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSGetVolumeStatusResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetVolumeStatus"));
+
+        /// <summary><c>SetVolumeStatus(IN int32 Volumeid, IN AFSStoreVolumeStatus Volumestatus, IN string Name&lt;256&gt;, IN string OfflineMsg&lt;1024&gt;, IN string Motd&lt;1024&gt;) = 150</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task SetVolumeStatusAsync(int volumeid, AFSStoreVolumeStatus volumestatus, string name, string offlineMsg, string motd, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_SetVolumeStatus"));
+
+        /// <summary><c>GetRootVolume(OUT string VolumeName&lt;256&gt;) = 151</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<string> GetRootVolumeAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<string>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetRootVolume"));
+
+        /// <summary><c>CheckToken(IN int32 ViceId, IN AFSOpaque token) = 152</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task CheckTokenAsync(int viceId, byte[] token, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_CheckToken"));
+
+        /// <summary><c>GetTime(OUT uint32 Seconds, OUT uint32 USeconds) = 153</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSGetTimeResult> GetTimeAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSGetTimeResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetTime"));
+
+        /// <summary><c>NGetVolumeInfo(IN string VolumeName&lt;256&gt;, OUT AFSVolumeInfo stuff) = 154</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<AFSVolumeInfo> NGetVolumeInfoAsync(string volumeName, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<AFSVolumeInfo>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_NGetVolumeInfo"));
+
+        /// <summary><c>BulkStatus(IN AFSCBFids FidsArray, OUT AFSBulkStats StatArray, OUT AFSCBs CBArray, OUT AFSVolSync Sync) = 155</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSBulkStatusResult> BulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSBulkStatusResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_BulkStatus"));
+
+        /// <summary><c>SetLock(IN AFSFid Fid, IN ViceLockType Type, OUT AFSVolSync Sync) = 156</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> SetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<global::Golden.AfsCommon.AFSVolSync>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_SetLock"));
+
+        /// <summary><c>ExtendLock(IN AFSFid Fid, OUT AFSVolSync Sync) = 157</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> ExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<global::Golden.AfsCommon.AFSVolSync>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_ExtendLock"));
+
+        /// <summary><c>ReleaseLock(IN AFSFid Fid, OUT AFSVolSync Sync) = 158</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> ReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<global::Golden.AfsCommon.AFSVolSync>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_ReleaseLock"));
+
+        /// <summary><c>XStatsVersion(OUT int32 versionNumberP) = 159</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<int> XStatsVersionAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<int>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_XStatsVersion"));
+
+        /// <summary><c>GetXStats(IN int32 clientVersionNumber, IN int32 collectionNumber, OUT int32 srvVersionNumberP, OUT int32 timeP, OUT AFS_CollData dataP) = 160</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSGetXStatsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetXStats"));
+
+        /// <summary><c>Lookup(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 161</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSLookupResult> LookupAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSLookupResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_Lookup"));
+
+        /// <summary><c>FlushCPS(IN ViceIds IdsArray, IN IPAddrs AddrsArray, IN int32 spare1, OUT int32 spare2, OUT int32 spare3) = 162</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSFlushCPSResult> FlushCPSAsync(int[] idsArray, int[] addrsArray, int spare1, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSFlushCPSResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_FlushCPS"));
+
+        /// <summary><c>DFSSymlink(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN string LinkContents&lt;1024&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 163</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSDFSSymlinkResult> DFSSymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSDFSSymlinkResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_DFSSymlink"));
+
+        /// <summary><c>InlineBulkStatus(IN AFSCBFids FidsArray, OUT AFSBulkStats StatArray, OUT AFSCBs CBArray, OUT AFSVolSync Sync) = 65536</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSInlineBulkStatusResult> InlineBulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSInlineBulkStatusResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_InlineBulkStatus"));
+
+        /// <summary><c>FetchData64(IN AFSFid Fid, IN int64 Pos, IN int64 Length, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 65537</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSFetchData64Result> FetchData64Async(global::Golden.AfsCommon.AFSFid fid, long pos, long length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSFetchData64Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_FetchData64"));
+
+        /// <summary><c>StoreData64(IN AFSFid Fid, IN AFSStoreStatus InStatus, IN uint64 Pos, IN uint64 Length, IN uint64 FileLength, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 65538</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<RXAFSStoreData64Result> StoreData64Async(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<RXAFSStoreData64Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_StoreData64"));
+
+        /// <summary><c>GiveUpAllCallBacks() = 65539</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task GiveUpAllCallBacksAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GiveUpAllCallBacks"));
+
+        /// <summary><c>GetCapabilities(OUT Capabilities capabilities) = 65540</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<uint[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetCapabilities"));
+
+        /// <summary><c>CallBackRxConnAddr(IN int32 addr) = 65541</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task CallBackRxConnAddrAsync(int addr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_CallBackRxConnAddr"));
+
+        /// <summary><c>GetStatistics64(IN int32 statsVersion, OUT ViceStatistics64 Statistics) = 65542</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<ulong[]> GetStatistics64Async(int statsVersion, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<ulong[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetStatistics64"));
     }
 
     /// <summary>Dispatches calls of Rx package <c>RXAFS_</c> by opcode to an <see cref="IRXAFSService"/>; an unknown opcode is aborted with RXGEN_OPCODE (-455).</summary>
@@ -3951,55 +4122,57 @@ namespace Golden.Afs
             {
                 return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Decode;
             }
+            var context = new global::RxGen.Runtime.Rpc.RxCallContext(call, opcode, cancellationToken);
             switch (opcode)
             {
-                case 130: return await ExecuteFetchDataAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 131: return await ExecuteFetchACLAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 132: return await ExecuteFetchStatusAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 133: return await ExecuteStoreDataAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 134: return await ExecuteStoreACLAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 135: return await ExecuteStoreStatusAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 136: return await ExecuteRemoveFileAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 137: return await ExecuteCreateFileAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 138: return await ExecuteRenameAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 139: return await ExecuteSymlinkAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 140: return await ExecuteLinkAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 141: return await ExecuteMakeDirAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 142: return await ExecuteRemoveDirAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 143: return await ExecuteOldSetLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 144: return await ExecuteOldExtendLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 145: return await ExecuteOldReleaseLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 146: return await ExecuteGetStatisticsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 147: return await ExecuteGiveUpCallBacksAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 148: return await ExecuteGetVolumeInfoAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 149: return await ExecuteGetVolumeStatusAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 150: return await ExecuteSetVolumeStatusAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 151: return await ExecuteGetRootVolumeAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 152: return await ExecuteCheckTokenAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 153: return await ExecuteGetTimeAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 154: return await ExecuteNGetVolumeInfoAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 155: return await ExecuteBulkStatusAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 156: return await ExecuteSetLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 157: return await ExecuteExtendLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 158: return await ExecuteReleaseLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 159: return await ExecuteXStatsVersionAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 160: return await ExecuteGetXStatsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 161: return await ExecuteLookupAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 162: return await ExecuteFlushCPSAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 163: return await ExecuteDFSSymlinkAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65536: return await ExecuteInlineBulkStatusAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65537: return await ExecuteFetchData64Async(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65538: return await ExecuteStoreData64Async(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65539: return await ExecuteGiveUpAllCallBacksAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65540: return await ExecuteGetCapabilitiesAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65541: return await ExecuteCallBackRxConnAddrAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65542: return await ExecuteGetStatistics64Async(reader, call, cancellationToken).ConfigureAwait(false);
+                case 130: return await ExecuteFetchDataAsync(reader, call, context).ConfigureAwait(false);
+                case 131: return await ExecuteFetchACLAsync(reader, call, context).ConfigureAwait(false);
+                case 132: return await ExecuteFetchStatusAsync(reader, call, context).ConfigureAwait(false);
+                case 133: return await ExecuteStoreDataAsync(reader, call, context).ConfigureAwait(false);
+                case 134: return await ExecuteStoreACLAsync(reader, call, context).ConfigureAwait(false);
+                case 135: return await ExecuteStoreStatusAsync(reader, call, context).ConfigureAwait(false);
+                case 136: return await ExecuteRemoveFileAsync(reader, call, context).ConfigureAwait(false);
+                case 137: return await ExecuteCreateFileAsync(reader, call, context).ConfigureAwait(false);
+                case 138: return await ExecuteRenameAsync(reader, call, context).ConfigureAwait(false);
+                case 139: return await ExecuteSymlinkAsync(reader, call, context).ConfigureAwait(false);
+                case 140: return await ExecuteLinkAsync(reader, call, context).ConfigureAwait(false);
+                case 141: return await ExecuteMakeDirAsync(reader, call, context).ConfigureAwait(false);
+                case 142: return await ExecuteRemoveDirAsync(reader, call, context).ConfigureAwait(false);
+                case 143: return await ExecuteOldSetLockAsync(reader, call, context).ConfigureAwait(false);
+                case 144: return await ExecuteOldExtendLockAsync(reader, call, context).ConfigureAwait(false);
+                case 145: return await ExecuteOldReleaseLockAsync(reader, call, context).ConfigureAwait(false);
+                case 146: return await ExecuteGetStatisticsAsync(reader, call, context).ConfigureAwait(false);
+                case 147: return await ExecuteGiveUpCallBacksAsync(reader, call, context).ConfigureAwait(false);
+                case 148: return await ExecuteGetVolumeInfoAsync(reader, call, context).ConfigureAwait(false);
+                case 149: return await ExecuteGetVolumeStatusAsync(reader, call, context).ConfigureAwait(false);
+                case 150: return await ExecuteSetVolumeStatusAsync(reader, call, context).ConfigureAwait(false);
+                case 151: return await ExecuteGetRootVolumeAsync(reader, call, context).ConfigureAwait(false);
+                case 152: return await ExecuteCheckTokenAsync(reader, call, context).ConfigureAwait(false);
+                case 153: return await ExecuteGetTimeAsync(reader, call, context).ConfigureAwait(false);
+                case 154: return await ExecuteNGetVolumeInfoAsync(reader, call, context).ConfigureAwait(false);
+                case 155: return await ExecuteBulkStatusAsync(reader, call, context).ConfigureAwait(false);
+                case 156: return await ExecuteSetLockAsync(reader, call, context).ConfigureAwait(false);
+                case 157: return await ExecuteExtendLockAsync(reader, call, context).ConfigureAwait(false);
+                case 158: return await ExecuteReleaseLockAsync(reader, call, context).ConfigureAwait(false);
+                case 159: return await ExecuteXStatsVersionAsync(reader, call, context).ConfigureAwait(false);
+                case 160: return await ExecuteGetXStatsAsync(reader, call, context).ConfigureAwait(false);
+                case 161: return await ExecuteLookupAsync(reader, call, context).ConfigureAwait(false);
+                case 162: return await ExecuteFlushCPSAsync(reader, call, context).ConfigureAwait(false);
+                case 163: return await ExecuteDFSSymlinkAsync(reader, call, context).ConfigureAwait(false);
+                case 65536: return await ExecuteInlineBulkStatusAsync(reader, call, context).ConfigureAwait(false);
+                case 65537: return await ExecuteFetchData64Async(reader, call, context).ConfigureAwait(false);
+                case 65538: return await ExecuteStoreData64Async(reader, call, context).ConfigureAwait(false);
+                case 65539: return await ExecuteGiveUpAllCallBacksAsync(reader, call, context).ConfigureAwait(false);
+                case 65540: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
+                case 65541: return await ExecuteCallBackRxConnAddrAsync(reader, call, context).ConfigureAwait(false);
+                case 65542: return await ExecuteGetStatistics64Async(reader, call, context).ConfigureAwait(false);
                 default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteFetchDataAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteFetchDataAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid fid, int pos, int length) request;
             try
             {
@@ -4010,16 +4183,8 @@ namespace Golden.Afs
                 return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var stream = new global::RxGen.Runtime.Rpc.RxSplitServerCall(call, reader);
-            RXAFSFetchDataResult reply;
-            try
-            {
-                reply = await _service.FetchDataAsync(request.fid, request.pos, request.length, stream, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.FetchDataAsync(request.fid, request.pos, request.length, stream, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeFetchDataReply(buffer, reply);
@@ -4032,8 +4197,9 @@ namespace Golden.Afs
             return 0;
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteFetchACLAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteFetchACLAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             global::Golden.AfsCommon.AFSFid request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4046,16 +4212,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSFetchACLResult reply;
-            try
-            {
-                reply = await _service.FetchACLAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.FetchACLAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeFetchACLReply(buffer, reply);
@@ -4076,8 +4234,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteFetchStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteFetchStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             global::Golden.AfsCommon.AFSFid request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4090,16 +4249,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSFetchStatusResult reply;
-            try
-            {
-                reply = await _service.FetchStatusAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.FetchStatusAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeFetchStatusReply(buffer, reply);
@@ -4120,8 +4271,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteStoreDataAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteStoreDataAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength) request;
             try
             {
@@ -4132,16 +4284,8 @@ namespace Golden.Afs
                 return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var stream = new global::RxGen.Runtime.Rpc.RxSplitServerCall(call, reader);
-            RXAFSStoreDataResult reply;
-            try
-            {
-                reply = await _service.StoreDataAsync(request.fid, request.inStatus, request.pos, request.length, request.fileLength, stream, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.StoreDataAsync(request.fid, request.inStatus, request.pos, request.length, request.fileLength, stream, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeStoreDataReply(buffer, reply);
@@ -4154,8 +4298,9 @@ namespace Golden.Afs
             return 0;
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteStoreACLAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteStoreACLAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid fid, byte[] accessList) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4168,16 +4313,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSStoreACLResult reply;
-            try
-            {
-                reply = await _service.StoreACLAsync(request.fid, request.accessList, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.StoreACLAsync(request.fid, request.accessList, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeStoreACLReply(buffer, reply);
@@ -4198,8 +4335,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteStoreStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteStoreStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4212,16 +4350,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSStoreStatusResult reply;
-            try
-            {
-                reply = await _service.StoreStatusAsync(request.fid, request.inStatus, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.StoreStatusAsync(request.fid, request.inStatus, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeStoreStatusReply(buffer, reply);
@@ -4242,8 +4372,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRemoveFileAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRemoveFileAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid dirFid, string name) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4256,16 +4387,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSRemoveFileResult reply;
-            try
-            {
-                reply = await _service.RemoveFileAsync(request.dirFid, request.name, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.RemoveFileAsync(request.dirFid, request.name, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeRemoveFileReply(buffer, reply);
@@ -4286,8 +4409,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateFileAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateFileAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4300,16 +4424,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSCreateFileResult reply;
-            try
-            {
-                reply = await _service.CreateFileAsync(request.dirFid, request.name, request.inStatus, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.CreateFileAsync(request.dirFid, request.name, request.inStatus, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeCreateFileReply(buffer, reply);
@@ -4330,8 +4446,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRenameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRenameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid oldDirFid, string oldName, global::Golden.AfsCommon.AFSFid newDirFid, string newName) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4344,16 +4461,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSRenameResult reply;
-            try
-            {
-                reply = await _service.RenameAsync(request.oldDirFid, request.oldName, request.newDirFid, request.newName, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.RenameAsync(request.oldDirFid, request.oldName, request.newDirFid, request.newName, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeRenameReply(buffer, reply);
@@ -4374,8 +4483,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSymlinkAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSymlinkAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4388,16 +4498,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSSymlinkResult reply;
-            try
-            {
-                reply = await _service.SymlinkAsync(request.dirFid, request.name, request.linkContents, request.inStatus, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.SymlinkAsync(request.dirFid, request.name, request.linkContents, request.inStatus, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeSymlinkReply(buffer, reply);
@@ -4418,8 +4520,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSFid existingFid) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4432,16 +4535,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSLinkResult reply;
-            try
-            {
-                reply = await _service.LinkAsync(request.dirFid, request.name, request.existingFid, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.LinkAsync(request.dirFid, request.name, request.existingFid, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeLinkReply(buffer, reply);
@@ -4462,8 +4557,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteMakeDirAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteMakeDirAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4476,16 +4572,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSMakeDirResult reply;
-            try
-            {
-                reply = await _service.MakeDirAsync(request.dirFid, request.name, request.inStatus, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.MakeDirAsync(request.dirFid, request.name, request.inStatus, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeMakeDirReply(buffer, reply);
@@ -4506,8 +4594,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRemoveDirAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRemoveDirAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid dirFid, string name) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4520,16 +4609,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSRemoveDirResult reply;
-            try
-            {
-                reply = await _service.RemoveDirAsync(request.dirFid, request.name, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.RemoveDirAsync(request.dirFid, request.name, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeRemoveDirReply(buffer, reply);
@@ -4550,8 +4631,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteOldSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteOldSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid fid, int type, global::Golden.AfsCommon.AFSVolSync sync) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4564,15 +4646,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.OldSetLockAsync(request.fid, request.type, request.sync, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.OldSetLockAsync(request.fid, request.type, request.sync, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeOldSetLockReply(buffer);
@@ -4593,8 +4668,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteOldExtendLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteOldExtendLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4607,15 +4683,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.OldExtendLockAsync(request.fid, request.sync, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.OldExtendLockAsync(request.fid, request.sync, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeOldExtendLockReply(buffer);
@@ -4636,8 +4705,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteOldReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteOldReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4650,15 +4720,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.OldReleaseLockAsync(request.fid, request.sync, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.OldReleaseLockAsync(request.fid, request.sync, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeOldReleaseLockReply(buffer);
@@ -4679,8 +4742,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatisticsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatisticsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4692,16 +4756,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            ViceStatistics reply;
-            try
-            {
-                reply = await _service.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetStatisticsAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeGetStatisticsReply(buffer, reply);
@@ -4721,8 +4777,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGiveUpCallBacksAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGiveUpCallBacksAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4735,15 +4792,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.GiveUpCallBacksAsync(request.fidsArray, request.callBacksArray, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.GiveUpCallBacksAsync(request.fidsArray, request.callBacksArray, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeGiveUpCallBacksReply(buffer);
@@ -4764,8 +4814,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetVolumeInfoAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetVolumeInfoAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             string request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4778,16 +4829,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VolumeInfo reply;
-            try
-            {
-                reply = await _service.GetVolumeInfoAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetVolumeInfoAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeGetVolumeInfoReply(buffer, reply);
@@ -4808,8 +4851,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetVolumeStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetVolumeStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4822,16 +4866,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSGetVolumeStatusResult reply;
-            try
-            {
-                reply = await _service.GetVolumeStatusAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetVolumeStatusAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeGetVolumeStatusReply(buffer, reply);
@@ -4852,8 +4888,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetVolumeStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetVolumeStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int volumeid, AFSStoreVolumeStatus volumestatus, string name, string offlineMsg, string motd) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4866,15 +4903,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.SetVolumeStatusAsync(request.volumeid, request.volumestatus, request.name, request.offlineMsg, request.motd, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.SetVolumeStatusAsync(request.volumeid, request.volumestatus, request.name, request.offlineMsg, request.motd, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeSetVolumeStatusReply(buffer);
@@ -4895,8 +4925,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetRootVolumeAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetRootVolumeAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4908,16 +4939,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            string reply;
-            try
-            {
-                reply = await _service.GetRootVolumeAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetRootVolumeAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeGetRootVolumeReply(buffer, reply);
@@ -4937,8 +4960,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCheckTokenAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCheckTokenAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int viceId, byte[] token) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4951,15 +4975,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.CheckTokenAsync(request.viceId, request.token, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.CheckTokenAsync(request.viceId, request.token, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeCheckTokenReply(buffer);
@@ -4980,8 +4997,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetTimeAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetTimeAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4993,16 +5011,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSGetTimeResult reply;
-            try
-            {
-                reply = await _service.GetTimeAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetTimeAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeGetTimeReply(buffer, reply);
@@ -5022,8 +5032,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteNGetVolumeInfoAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteNGetVolumeInfoAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             string request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -5036,16 +5047,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            AFSVolumeInfo reply;
-            try
-            {
-                reply = await _service.NGetVolumeInfoAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.NGetVolumeInfoAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeNGetVolumeInfoReply(buffer, reply);
@@ -5066,8 +5069,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteBulkStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteBulkStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             global::Golden.AfsCommon.AFSFid[] request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -5080,16 +5084,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSBulkStatusResult reply;
-            try
-            {
-                reply = await _service.BulkStatusAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.BulkStatusAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeBulkStatusReply(buffer, reply);
@@ -5110,8 +5106,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid fid, int type) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -5124,16 +5121,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            global::Golden.AfsCommon.AFSVolSync reply;
-            try
-            {
-                reply = await _service.SetLockAsync(request.fid, request.type, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.SetLockAsync(request.fid, request.type, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeSetLockReply(buffer, reply);
@@ -5154,8 +5143,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteExtendLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteExtendLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             global::Golden.AfsCommon.AFSFid request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -5168,16 +5158,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            global::Golden.AfsCommon.AFSVolSync reply;
-            try
-            {
-                reply = await _service.ExtendLockAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ExtendLockAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeExtendLockReply(buffer, reply);
@@ -5198,8 +5180,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             global::Golden.AfsCommon.AFSFid request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -5212,16 +5195,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            global::Golden.AfsCommon.AFSVolSync reply;
-            try
-            {
-                reply = await _service.ReleaseLockAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ReleaseLockAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeReleaseLockReply(buffer, reply);
@@ -5242,8 +5217,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteXStatsVersionAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteXStatsVersionAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -5255,16 +5231,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            int reply;
-            try
-            {
-                reply = await _service.XStatsVersionAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.XStatsVersionAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeXStatsVersionReply(buffer, reply);
@@ -5284,8 +5252,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetXStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetXStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int clientVersionNumber, int collectionNumber) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -5298,16 +5267,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSGetXStatsResult reply;
-            try
-            {
-                reply = await _service.GetXStatsAsync(request.clientVersionNumber, request.collectionNumber, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetXStatsAsync(request.clientVersionNumber, request.collectionNumber, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeGetXStatsReply(buffer, reply);
@@ -5328,8 +5289,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLookupAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLookupAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid dirFid, string name) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -5342,16 +5304,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSLookupResult reply;
-            try
-            {
-                reply = await _service.LookupAsync(request.dirFid, request.name, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.LookupAsync(request.dirFid, request.name, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeLookupReply(buffer, reply);
@@ -5372,8 +5326,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteFlushCPSAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteFlushCPSAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int[] idsArray, int[] addrsArray, int spare1) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -5386,16 +5341,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSFlushCPSResult reply;
-            try
-            {
-                reply = await _service.FlushCPSAsync(request.idsArray, request.addrsArray, request.spare1, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.FlushCPSAsync(request.idsArray, request.addrsArray, request.spare1, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeFlushCPSReply(buffer, reply);
@@ -5416,8 +5363,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteDFSSymlinkAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteDFSSymlinkAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -5430,16 +5378,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSDFSSymlinkResult reply;
-            try
-            {
-                reply = await _service.DFSSymlinkAsync(request.dirFid, request.name, request.linkContents, request.inStatus, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.DFSSymlinkAsync(request.dirFid, request.name, request.linkContents, request.inStatus, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeDFSSymlinkReply(buffer, reply);
@@ -5460,8 +5400,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteInlineBulkStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteInlineBulkStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             global::Golden.AfsCommon.AFSFid[] request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -5474,16 +5415,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            RXAFSInlineBulkStatusResult reply;
-            try
-            {
-                reply = await _service.InlineBulkStatusAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.InlineBulkStatusAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeInlineBulkStatusReply(buffer, reply);
@@ -5504,8 +5437,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteFetchData64Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteFetchData64Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid fid, long pos, long length) request;
             try
             {
@@ -5516,16 +5450,8 @@ namespace Golden.Afs
                 return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var stream = new global::RxGen.Runtime.Rpc.RxSplitServerCall(call, reader);
-            RXAFSFetchData64Result reply;
-            try
-            {
-                reply = await _service.FetchData64Async(request.fid, request.pos, request.length, stream, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.FetchData64Async(request.fid, request.pos, request.length, stream, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeFetchData64Reply(buffer, reply);
@@ -5538,8 +5464,9 @@ namespace Golden.Afs
             return 0;
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteStoreData64Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteStoreData64Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength) request;
             try
             {
@@ -5550,16 +5477,8 @@ namespace Golden.Afs
                 return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var stream = new global::RxGen.Runtime.Rpc.RxSplitServerCall(call, reader);
-            RXAFSStoreData64Result reply;
-            try
-            {
-                reply = await _service.StoreData64Async(request.fid, request.inStatus, request.pos, request.length, request.fileLength, stream, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.StoreData64Async(request.fid, request.inStatus, request.pos, request.length, request.fileLength, stream, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeStoreData64Reply(buffer, reply);
@@ -5572,8 +5491,9 @@ namespace Golden.Afs
             return 0;
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGiveUpAllCallBacksAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGiveUpAllCallBacksAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -5585,15 +5505,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.GiveUpAllCallBacksAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.GiveUpAllCallBacksAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeGiveUpAllCallBacksReply(buffer);
@@ -5613,8 +5526,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -5626,16 +5540,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            uint[] reply;
-            try
-            {
-                reply = await _service.GetCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetCapabilitiesAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeGetCapabilitiesReply(buffer, reply);
@@ -5655,8 +5561,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCallBackRxConnAddrAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCallBackRxConnAddrAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -5669,15 +5576,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.CallBackRxConnAddrAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.CallBackRxConnAddrAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeCallBackRxConnAddrReply(buffer);
@@ -5698,8 +5598,9 @@ namespace Golden.Afs
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatistics64Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatistics64Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -5712,16 +5613,8 @@ namespace Golden.Afs
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            ulong[] reply;
-            try
-            {
-                reply = await _service.GetStatistics64Async(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetStatistics64Async(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 RXAFSProtocol.EncodeGetStatistics64Reply(buffer, reply);

@@ -800,7 +800,7 @@ namespace Golden.KvStore
         /// <summary>Procedure KVPROC_NULL (0u).</summary>
         public async global::System.Threading.Tasks.Task KvprocNullAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             KVSTORE_V1Protocol.EncodeKvprocNullArguments(request);
             using var reply = await Transport.CallAsync(KVSTORE_V1Protocol.Program, KVSTORE_V1Protocol.Version, 0u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             KVSTORE_V1Protocol.DecodeKvprocNullResult(reply.Span);
@@ -809,7 +809,7 @@ namespace Golden.KvStore
         /// <summary>Procedure KVPROC_PUT (1u).</summary>
         public async global::System.Threading.Tasks.Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             KVSTORE_V1Protocol.EncodeKvprocPutArguments(request, arg1, arg2);
             using var reply = await Transport.CallAsync(KVSTORE_V1Protocol.Program, KVSTORE_V1Protocol.Version, 1u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return KVSTORE_V1Protocol.DecodeKvprocPutResult(reply.Span);
@@ -818,7 +818,7 @@ namespace Golden.KvStore
         /// <summary>Procedure KVPROC_GET (2u).</summary>
         public async global::System.Threading.Tasks.Task<kvgetres> KvprocGetAsync(string argument, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             KVSTORE_V1Protocol.EncodeKvprocGetArguments(request, argument);
             using var reply = await Transport.CallAsync(KVSTORE_V1Protocol.Program, KVSTORE_V1Protocol.Version, 2u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return KVSTORE_V1Protocol.DecodeKvprocGetResult(reply.Span);
@@ -827,7 +827,7 @@ namespace Golden.KvStore
         /// <summary>Procedure KVPROC_DELETE (3u).</summary>
         public async global::System.Threading.Tasks.Task<kvstatus> KvprocDeleteAsync(string argument, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             KVSTORE_V1Protocol.EncodeKvprocDeleteArguments(request, argument);
             using var reply = await Transport.CallAsync(KVSTORE_V1Protocol.Program, KVSTORE_V1Protocol.Version, 3u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return KVSTORE_V1Protocol.DecodeKvprocDeleteResult(reply.Span);
@@ -836,25 +836,52 @@ namespace Golden.KvStore
         /// <summary>Procedure KVPROC_LIST (4u).</summary>
         public async global::System.Threading.Tasks.Task<kventry?> KvprocListAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             KVSTORE_V1Protocol.EncodeKvprocListArguments(request);
             using var reply = await Transport.CallAsync(KVSTORE_V1Protocol.Program, KVSTORE_V1Protocol.Version, 4u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return KVSTORE_V1Protocol.DecodeKvprocListResult(reply.Span);
         }
     }
 
-    /// <summary>Server side of KVSTORE_PROG version KVSTORE_V1; serve it with <see cref="KVSTORE_V1Dispatcher"/>.</summary>
+    /// <summary>Server side of KVSTORE_PROG version KVSTORE_V1: implement it (or derive from <see cref="KVSTORE_V1ServiceBase"/>) and serve it with <see cref="KVSTORE_V1Dispatcher"/>.
+    /// Every method gets the call's <see cref="global::RxGen.Runtime.Rpc.OncCallContext"/> (caller, credentials, cancellation).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public partial interface IKVSTORE_V1Service
     {
-        global::System.Threading.Tasks.Task KvprocNullAsync(global::System.Threading.CancellationToken cancellationToken);
-        global::System.Threading.Tasks.Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, global::System.Threading.CancellationToken cancellationToken);
-        global::System.Threading.Tasks.Task<kvgetres> KvprocGetAsync(string argument, global::System.Threading.CancellationToken cancellationToken);
-        global::System.Threading.Tasks.Task<kvstatus> KvprocDeleteAsync(string argument, global::System.Threading.CancellationToken cancellationToken);
-        global::System.Threading.Tasks.Task<kventry?> KvprocListAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task KvprocNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.Task<kvgetres> KvprocGetAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.Task<kvstatus> KvprocDeleteAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.Task<kventry?> KvprocListAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
     }
 
-    /// <summary>Dispatches KVSTORE_PROG version KVSTORE_V1 calls: PROC_UNAVAIL for unknown procedures, GARBAGE_ARGS when the arguments do not decode.</summary>
+    /// <summary>A base for implementations of <see cref="IKVSTORE_V1Service"/>: every procedure answers PROC_UNAVAIL (a NULL procedure 0 succeeds);
+    /// override the procedures you serve.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public abstract partial class KVSTORE_V1ServiceBase : IKVSTORE_V1Service
+    {
+        /// <summary>Procedure KVPROC_NULL (0, the NULL procedure): succeeds unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task KvprocNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context) => global::System.Threading.Tasks.Task.CompletedTask;
+
+        /// <summary>Procedure KVPROC_PUT (1u): answers PROC_UNAVAIL unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<kvstatus>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_PUT"));
+
+        /// <summary>Procedure KVPROC_GET (2u): answers PROC_UNAVAIL unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<kvgetres> KvprocGetAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<kvgetres>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_GET"));
+
+        /// <summary>Procedure KVPROC_DELETE (3u): answers PROC_UNAVAIL unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<kvstatus> KvprocDeleteAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<kvstatus>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_DELETE"));
+
+        /// <summary>Procedure KVPROC_LIST (4u): answers PROC_UNAVAIL unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<kventry?> KvprocListAsync(global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<kventry?>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_LIST"));
+    }
+
+    /// <summary>Dispatches KVSTORE_PROG version KVSTORE_V1 calls: PROC_UNAVAIL for unknown procedures, GARBAGE_ARGS when the arguments do not decode.
+    /// Host it with <see cref="global::RxGen.Runtime.Rpc.OncDispatcherRegistry"/>, which turns the service's exceptions into reply statuses.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class KVSTORE_V1Dispatcher : global::RxGen.Runtime.Rpc.IOncProgramDispatcher
     {
@@ -866,9 +893,10 @@ namespace Golden.KvStore
         public uint Version => KVSTORE_V1Protocol.Version;
         public string Name => "KVSTORE_PROG.KVSTORE_V1";
 
-        public async global::System.Threading.Tasks.ValueTask<global::RxGen.Runtime.Rpc.OncAcceptStat> DispatchAsync(uint procedure, global::System.ReadOnlyMemory<byte> arguments, global::System.Buffers.IBufferWriter<byte> results, global::System.Threading.CancellationToken cancellationToken)
+        public async global::System.Threading.Tasks.ValueTask<global::RxGen.Runtime.Rpc.OncAcceptStat> DispatchAsync(global::RxGen.Runtime.Rpc.OncCallContext context, global::System.ReadOnlyMemory<byte> arguments, global::System.Buffers.IBufferWriter<byte> results)
         {
-            switch (procedure)
+            global::System.ArgumentNullException.ThrowIfNull(context);
+            switch (context.Procedure)
             {
                 case 0u:
                 {
@@ -880,7 +908,7 @@ namespace Golden.KvStore
                     {
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
-                    await _service.KvprocNullAsync(cancellationToken).ConfigureAwait(false);
+                    await _service.KvprocNullAsync(context).ConfigureAwait(false);
                     try
                     {
                         KVSTORE_V1Protocol.EncodeKvprocNullResult(results);
@@ -902,7 +930,7 @@ namespace Golden.KvStore
                     {
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
-                    var result = await _service.KvprocPutAsync(args.arg1, args.arg2, cancellationToken).ConfigureAwait(false);
+                    var result = await _service.KvprocPutAsync(args.arg1, args.arg2, context).ConfigureAwait(false);
                     try
                     {
                         KVSTORE_V1Protocol.EncodeKvprocPutResult(results, result);
@@ -924,7 +952,7 @@ namespace Golden.KvStore
                     {
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
-                    var result = await _service.KvprocGetAsync(args, cancellationToken).ConfigureAwait(false);
+                    var result = await _service.KvprocGetAsync(args, context).ConfigureAwait(false);
                     try
                     {
                         KVSTORE_V1Protocol.EncodeKvprocGetResult(results, result);
@@ -946,7 +974,7 @@ namespace Golden.KvStore
                     {
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
-                    var result = await _service.KvprocDeleteAsync(args, cancellationToken).ConfigureAwait(false);
+                    var result = await _service.KvprocDeleteAsync(args, context).ConfigureAwait(false);
                     try
                     {
                         KVSTORE_V1Protocol.EncodeKvprocDeleteResult(results, result);
@@ -967,7 +995,7 @@ namespace Golden.KvStore
                     {
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
-                    var result = await _service.KvprocListAsync(cancellationToken).ConfigureAwait(false);
+                    var result = await _service.KvprocListAsync(context).ConfigureAwait(false);
                     try
                     {
                         KVSTORE_V1Protocol.EncodeKvprocListResult(results, result);
@@ -1339,7 +1367,7 @@ namespace Golden.KvStore
         /// <summary>Procedure KVPROC_NULL (0u).</summary>
         public async global::System.Threading.Tasks.Task KvprocNullAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             KVSTORE_V2Protocol.EncodeKvprocNullArguments(request);
             using var reply = await Transport.CallAsync(KVSTORE_V2Protocol.Program, KVSTORE_V2Protocol.Version, 0u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             KVSTORE_V2Protocol.DecodeKvprocNullResult(reply.Span);
@@ -1348,7 +1376,7 @@ namespace Golden.KvStore
         /// <summary>Procedure KVPROC_PUT (1u).</summary>
         public async global::System.Threading.Tasks.Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             KVSTORE_V2Protocol.EncodeKvprocPutArguments(request, arg1, arg2);
             using var reply = await Transport.CallAsync(KVSTORE_V2Protocol.Program, KVSTORE_V2Protocol.Version, 1u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return KVSTORE_V2Protocol.DecodeKvprocPutResult(reply.Span);
@@ -1357,7 +1385,7 @@ namespace Golden.KvStore
         /// <summary>Procedure KVPROC_GET (2u).</summary>
         public async global::System.Threading.Tasks.Task<kvgetres> KvprocGetAsync(string argument, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             KVSTORE_V2Protocol.EncodeKvprocGetArguments(request, argument);
             using var reply = await Transport.CallAsync(KVSTORE_V2Protocol.Program, KVSTORE_V2Protocol.Version, 2u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return KVSTORE_V2Protocol.DecodeKvprocGetResult(reply.Span);
@@ -1366,7 +1394,7 @@ namespace Golden.KvStore
         /// <summary>Procedure KVPROC_DELETE (3u).</summary>
         public async global::System.Threading.Tasks.Task<kvstatus> KvprocDeleteAsync(string argument, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             KVSTORE_V2Protocol.EncodeKvprocDeleteArguments(request, argument);
             using var reply = await Transport.CallAsync(KVSTORE_V2Protocol.Program, KVSTORE_V2Protocol.Version, 3u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return KVSTORE_V2Protocol.DecodeKvprocDeleteResult(reply.Span);
@@ -1375,7 +1403,7 @@ namespace Golden.KvStore
         /// <summary>Procedure KVPROC_LIST (4u).</summary>
         public async global::System.Threading.Tasks.Task<kventry?> KvprocListAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             KVSTORE_V2Protocol.EncodeKvprocListArguments(request);
             using var reply = await Transport.CallAsync(KVSTORE_V2Protocol.Program, KVSTORE_V2Protocol.Version, 4u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return KVSTORE_V2Protocol.DecodeKvprocListResult(reply.Span);
@@ -1384,7 +1412,7 @@ namespace Golden.KvStore
         /// <summary>Procedure KVPROC_CAS (5u).</summary>
         public async global::System.Threading.Tasks.Task<kvcasres> KvprocCasAsync(kvcasargs argument, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             KVSTORE_V2Protocol.EncodeKvprocCasArguments(request, argument);
             using var reply = await Transport.CallAsync(KVSTORE_V2Protocol.Program, KVSTORE_V2Protocol.Version, 5u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return KVSTORE_V2Protocol.DecodeKvprocCasResult(reply.Span);
@@ -1393,7 +1421,7 @@ namespace Golden.KvStore
         /// <summary>Procedure KVPROC_GETMANY (6u).</summary>
         public async global::System.Threading.Tasks.Task<kvgetres[]> KvprocGetmanyAsync(string[] argument, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             KVSTORE_V2Protocol.EncodeKvprocGetmanyArguments(request, argument);
             using var reply = await Transport.CallAsync(KVSTORE_V2Protocol.Program, KVSTORE_V2Protocol.Version, 6u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return KVSTORE_V2Protocol.DecodeKvprocGetmanyResult(reply.Span);
@@ -1402,7 +1430,7 @@ namespace Golden.KvStore
         /// <summary>Procedure KVPROC_STATS (7u).</summary>
         public async global::System.Threading.Tasks.Task<kvstats> KvprocStatsAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             KVSTORE_V2Protocol.EncodeKvprocStatsArguments(request);
             using var reply = await Transport.CallAsync(KVSTORE_V2Protocol.Program, KVSTORE_V2Protocol.Version, 7u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return KVSTORE_V2Protocol.DecodeKvprocStatsResult(reply.Span);
@@ -1411,29 +1439,72 @@ namespace Golden.KvStore
         /// <summary>Procedure KVPROC_COUNT (8u).</summary>
         public async global::System.Threading.Tasks.Task<kvstrictres> KvprocCountAsync(string argument, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             KVSTORE_V2Protocol.EncodeKvprocCountArguments(request, argument);
             using var reply = await Transport.CallAsync(KVSTORE_V2Protocol.Program, KVSTORE_V2Protocol.Version, 8u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return KVSTORE_V2Protocol.DecodeKvprocCountResult(reply.Span);
         }
     }
 
-    /// <summary>Server side of KVSTORE_PROG version KVSTORE_V2; serve it with <see cref="KVSTORE_V2Dispatcher"/>.</summary>
+    /// <summary>Server side of KVSTORE_PROG version KVSTORE_V2: implement it (or derive from <see cref="KVSTORE_V2ServiceBase"/>) and serve it with <see cref="KVSTORE_V2Dispatcher"/>.
+    /// Every method gets the call's <see cref="global::RxGen.Runtime.Rpc.OncCallContext"/> (caller, credentials, cancellation).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public partial interface IKVSTORE_V2Service
     {
-        global::System.Threading.Tasks.Task KvprocNullAsync(global::System.Threading.CancellationToken cancellationToken);
-        global::System.Threading.Tasks.Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, global::System.Threading.CancellationToken cancellationToken);
-        global::System.Threading.Tasks.Task<kvgetres> KvprocGetAsync(string argument, global::System.Threading.CancellationToken cancellationToken);
-        global::System.Threading.Tasks.Task<kvstatus> KvprocDeleteAsync(string argument, global::System.Threading.CancellationToken cancellationToken);
-        global::System.Threading.Tasks.Task<kventry?> KvprocListAsync(global::System.Threading.CancellationToken cancellationToken);
-        global::System.Threading.Tasks.Task<kvcasres> KvprocCasAsync(kvcasargs argument, global::System.Threading.CancellationToken cancellationToken);
-        global::System.Threading.Tasks.Task<kvgetres[]> KvprocGetmanyAsync(string[] argument, global::System.Threading.CancellationToken cancellationToken);
-        global::System.Threading.Tasks.Task<kvstats> KvprocStatsAsync(global::System.Threading.CancellationToken cancellationToken);
-        global::System.Threading.Tasks.Task<kvstrictres> KvprocCountAsync(string argument, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task KvprocNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.Task<kvgetres> KvprocGetAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.Task<kvstatus> KvprocDeleteAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.Task<kventry?> KvprocListAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.Task<kvcasres> KvprocCasAsync(kvcasargs argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.Task<kvgetres[]> KvprocGetmanyAsync(string[] argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.Task<kvstats> KvprocStatsAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.Task<kvstrictres> KvprocCountAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context);
     }
 
-    /// <summary>Dispatches KVSTORE_PROG version KVSTORE_V2 calls: PROC_UNAVAIL for unknown procedures, GARBAGE_ARGS when the arguments do not decode.</summary>
+    /// <summary>A base for implementations of <see cref="IKVSTORE_V2Service"/>: every procedure answers PROC_UNAVAIL (a NULL procedure 0 succeeds);
+    /// override the procedures you serve.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public abstract partial class KVSTORE_V2ServiceBase : IKVSTORE_V2Service
+    {
+        /// <summary>Procedure KVPROC_NULL (0, the NULL procedure): succeeds unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task KvprocNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context) => global::System.Threading.Tasks.Task.CompletedTask;
+
+        /// <summary>Procedure KVPROC_PUT (1u): answers PROC_UNAVAIL unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<kvstatus>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_PUT"));
+
+        /// <summary>Procedure KVPROC_GET (2u): answers PROC_UNAVAIL unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<kvgetres> KvprocGetAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<kvgetres>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_GET"));
+
+        /// <summary>Procedure KVPROC_DELETE (3u): answers PROC_UNAVAIL unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<kvstatus> KvprocDeleteAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<kvstatus>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_DELETE"));
+
+        /// <summary>Procedure KVPROC_LIST (4u): answers PROC_UNAVAIL unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<kventry?> KvprocListAsync(global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<kventry?>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_LIST"));
+
+        /// <summary>Procedure KVPROC_CAS (5u): answers PROC_UNAVAIL unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<kvcasres> KvprocCasAsync(kvcasargs argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<kvcasres>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_CAS"));
+
+        /// <summary>Procedure KVPROC_GETMANY (6u): answers PROC_UNAVAIL unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<kvgetres[]> KvprocGetmanyAsync(string[] argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<kvgetres[]>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_GETMANY"));
+
+        /// <summary>Procedure KVPROC_STATS (7u): answers PROC_UNAVAIL unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<kvstats> KvprocStatsAsync(global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<kvstats>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_STATS"));
+
+        /// <summary>Procedure KVPROC_COUNT (8u): answers PROC_UNAVAIL unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<kvstrictres> KvprocCountAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<kvstrictres>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_COUNT"));
+    }
+
+    /// <summary>Dispatches KVSTORE_PROG version KVSTORE_V2 calls: PROC_UNAVAIL for unknown procedures, GARBAGE_ARGS when the arguments do not decode.
+    /// Host it with <see cref="global::RxGen.Runtime.Rpc.OncDispatcherRegistry"/>, which turns the service's exceptions into reply statuses.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class KVSTORE_V2Dispatcher : global::RxGen.Runtime.Rpc.IOncProgramDispatcher
     {
@@ -1445,9 +1516,10 @@ namespace Golden.KvStore
         public uint Version => KVSTORE_V2Protocol.Version;
         public string Name => "KVSTORE_PROG.KVSTORE_V2";
 
-        public async global::System.Threading.Tasks.ValueTask<global::RxGen.Runtime.Rpc.OncAcceptStat> DispatchAsync(uint procedure, global::System.ReadOnlyMemory<byte> arguments, global::System.Buffers.IBufferWriter<byte> results, global::System.Threading.CancellationToken cancellationToken)
+        public async global::System.Threading.Tasks.ValueTask<global::RxGen.Runtime.Rpc.OncAcceptStat> DispatchAsync(global::RxGen.Runtime.Rpc.OncCallContext context, global::System.ReadOnlyMemory<byte> arguments, global::System.Buffers.IBufferWriter<byte> results)
         {
-            switch (procedure)
+            global::System.ArgumentNullException.ThrowIfNull(context);
+            switch (context.Procedure)
             {
                 case 0u:
                 {
@@ -1459,7 +1531,7 @@ namespace Golden.KvStore
                     {
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
-                    await _service.KvprocNullAsync(cancellationToken).ConfigureAwait(false);
+                    await _service.KvprocNullAsync(context).ConfigureAwait(false);
                     try
                     {
                         KVSTORE_V2Protocol.EncodeKvprocNullResult(results);
@@ -1481,7 +1553,7 @@ namespace Golden.KvStore
                     {
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
-                    var result = await _service.KvprocPutAsync(args.arg1, args.arg2, cancellationToken).ConfigureAwait(false);
+                    var result = await _service.KvprocPutAsync(args.arg1, args.arg2, context).ConfigureAwait(false);
                     try
                     {
                         KVSTORE_V2Protocol.EncodeKvprocPutResult(results, result);
@@ -1503,7 +1575,7 @@ namespace Golden.KvStore
                     {
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
-                    var result = await _service.KvprocGetAsync(args, cancellationToken).ConfigureAwait(false);
+                    var result = await _service.KvprocGetAsync(args, context).ConfigureAwait(false);
                     try
                     {
                         KVSTORE_V2Protocol.EncodeKvprocGetResult(results, result);
@@ -1525,7 +1597,7 @@ namespace Golden.KvStore
                     {
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
-                    var result = await _service.KvprocDeleteAsync(args, cancellationToken).ConfigureAwait(false);
+                    var result = await _service.KvprocDeleteAsync(args, context).ConfigureAwait(false);
                     try
                     {
                         KVSTORE_V2Protocol.EncodeKvprocDeleteResult(results, result);
@@ -1546,7 +1618,7 @@ namespace Golden.KvStore
                     {
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
-                    var result = await _service.KvprocListAsync(cancellationToken).ConfigureAwait(false);
+                    var result = await _service.KvprocListAsync(context).ConfigureAwait(false);
                     try
                     {
                         KVSTORE_V2Protocol.EncodeKvprocListResult(results, result);
@@ -1568,7 +1640,7 @@ namespace Golden.KvStore
                     {
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
-                    var result = await _service.KvprocCasAsync(args, cancellationToken).ConfigureAwait(false);
+                    var result = await _service.KvprocCasAsync(args, context).ConfigureAwait(false);
                     try
                     {
                         KVSTORE_V2Protocol.EncodeKvprocCasResult(results, result);
@@ -1590,7 +1662,7 @@ namespace Golden.KvStore
                     {
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
-                    var result = await _service.KvprocGetmanyAsync(args, cancellationToken).ConfigureAwait(false);
+                    var result = await _service.KvprocGetmanyAsync(args, context).ConfigureAwait(false);
                     try
                     {
                         KVSTORE_V2Protocol.EncodeKvprocGetmanyResult(results, result);
@@ -1611,7 +1683,7 @@ namespace Golden.KvStore
                     {
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
-                    var result = await _service.KvprocStatsAsync(cancellationToken).ConfigureAwait(false);
+                    var result = await _service.KvprocStatsAsync(context).ConfigureAwait(false);
                     try
                     {
                         KVSTORE_V2Protocol.EncodeKvprocStatsResult(results, result);
@@ -1633,7 +1705,7 @@ namespace Golden.KvStore
                     {
                         return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
                     }
-                    var result = await _service.KvprocCountAsync(args, cancellationToken).ConfigureAwait(false);
+                    var result = await _service.KvprocCountAsync(args, context).ConfigureAwait(false);
                     try
                     {
                         KVSTORE_V2Protocol.EncodeKvprocCountResult(results, result);

@@ -1841,7 +1841,7 @@ namespace Golden.Pt
         /// <summary><c>INewEntry(IN string name&lt;64&gt;, IN int32 id, IN int32 oid) = 500</c></summary>
         public async global::System.Threading.Tasks.Task INewEntryAsync(string name, int id, int oid, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeINewEntryRequest(request, name, id, oid);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             PRProtocol.DecodeINewEntryReply(reply.Span);
@@ -1850,7 +1850,7 @@ namespace Golden.Pt
         /// <summary><c>WhereIsIt(IN int32 id, OUT int32 ps) = 501</c></summary>
         public async global::System.Threading.Tasks.Task<int> WhereIsItAsync(int id, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeWhereIsItRequest(request, id);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return PRProtocol.DecodeWhereIsItReply(reply.Span);
@@ -1859,7 +1859,7 @@ namespace Golden.Pt
         /// <summary><c>DumpEntry(IN int32 pos, OUT prdebugentry entry) = 502</c></summary>
         public async global::System.Threading.Tasks.Task<prdebugentry> DumpEntryAsync(int pos, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeDumpEntryRequest(request, pos);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return PRProtocol.DecodeDumpEntryReply(reply.Span);
@@ -1868,7 +1868,7 @@ namespace Golden.Pt
         /// <summary><c>AddToGroup(IN int32 uid, IN int32 gid) = 503</c></summary>
         public async global::System.Threading.Tasks.Task AddToGroupAsync(int uid, int gid, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeAddToGroupRequest(request, uid, gid);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             PRProtocol.DecodeAddToGroupReply(reply.Span);
@@ -1877,7 +1877,7 @@ namespace Golden.Pt
         /// <summary><c>NameToID(IN namelist nlist, OUT idlist ilist) = 504</c></summary>
         public async global::System.Threading.Tasks.Task<int[]> NameToIDAsync(byte[][] nlist, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeNameToIDRequest(request, nlist);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return PRProtocol.DecodeNameToIDReply(reply.Span);
@@ -1886,7 +1886,7 @@ namespace Golden.Pt
         /// <summary><c>IDToName(IN idlist ilist, OUT namelist nlist) = 505</c></summary>
         public async global::System.Threading.Tasks.Task<byte[][]> IDToNameAsync(int[] ilist, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeIDToNameRequest(request, ilist);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return PRProtocol.DecodeIDToNameReply(reply.Span);
@@ -1895,7 +1895,7 @@ namespace Golden.Pt
         /// <summary><c>Delete(IN int32 id) = 506</c></summary>
         public async global::System.Threading.Tasks.Task DeleteAsync(int id, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeDeleteRequest(request, id);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             PRProtocol.DecodeDeleteReply(reply.Span);
@@ -1904,7 +1904,7 @@ namespace Golden.Pt
         /// <summary><c>RemoveFromGroup(IN int32 id, IN int32 gid) = 507</c></summary>
         public async global::System.Threading.Tasks.Task RemoveFromGroupAsync(int id, int gid, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeRemoveFromGroupRequest(request, id, gid);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             PRProtocol.DecodeRemoveFromGroupReply(reply.Span);
@@ -1913,7 +1913,7 @@ namespace Golden.Pt
         /// <summary><c>GetCPS(IN int32 id, OUT prlist elist, OUT int32 over) = 508</c></summary>
         public async global::System.Threading.Tasks.Task<PRGetCPSResult> GetCPSAsync(int id, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeGetCPSRequest(request, id);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return PRProtocol.DecodeGetCPSReply(reply.Span);
@@ -1922,7 +1922,7 @@ namespace Golden.Pt
         /// <summary><c>NewEntry(IN string name&lt;64&gt;, IN int32 flag, IN int32 oid, OUT int32 id) = 509</c></summary>
         public async global::System.Threading.Tasks.Task<int> NewEntryAsync(string name, int flag, int oid, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeNewEntryRequest(request, name, flag, oid);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return PRProtocol.DecodeNewEntryReply(reply.Span);
@@ -1931,7 +1931,7 @@ namespace Golden.Pt
         /// <summary><c>ListMax(OUT int32 uid, OUT int32 gid) = 510</c></summary>
         public async global::System.Threading.Tasks.Task<PRListMaxResult> ListMaxAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeListMaxRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return PRProtocol.DecodeListMaxReply(reply.Span);
@@ -1940,7 +1940,7 @@ namespace Golden.Pt
         /// <summary><c>SetMax(IN int32 id, IN int32 gflag) = 511</c></summary>
         public async global::System.Threading.Tasks.Task SetMaxAsync(int id, int gflag, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeSetMaxRequest(request, id, gflag);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             PRProtocol.DecodeSetMaxReply(reply.Span);
@@ -1949,7 +1949,7 @@ namespace Golden.Pt
         /// <summary><c>ListEntry(IN int32 id, OUT prcheckentry entry) = 512</c></summary>
         public async global::System.Threading.Tasks.Task<prcheckentry> ListEntryAsync(int id, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeListEntryRequest(request, id);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return PRProtocol.DecodeListEntryReply(reply.Span);
@@ -1958,7 +1958,7 @@ namespace Golden.Pt
         /// <summary><c>ChangeEntry(IN int32 id, IN string name&lt;64&gt;, IN int32 oid, IN int32 newid) = 513</c></summary>
         public async global::System.Threading.Tasks.Task ChangeEntryAsync(int id, string name, int oid, int newid, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeChangeEntryRequest(request, id, name, oid, newid);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             PRProtocol.DecodeChangeEntryReply(reply.Span);
@@ -1967,7 +1967,7 @@ namespace Golden.Pt
         /// <summary><c>ListElements(IN int32 id, OUT prlist elist, OUT int32 over) = 514</c></summary>
         public async global::System.Threading.Tasks.Task<PRListElementsResult> ListElementsAsync(int id, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeListElementsRequest(request, id);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return PRProtocol.DecodeListElementsReply(reply.Span);
@@ -1976,7 +1976,7 @@ namespace Golden.Pt
         /// <summary><c>IsAMemberOf(IN int32 uid, IN int32 gid, OUT int32 flag) = 515</c></summary>
         public async global::System.Threading.Tasks.Task<int> IsAMemberOfAsync(int uid, int gid, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeIsAMemberOfRequest(request, uid, gid);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return PRProtocol.DecodeIsAMemberOfReply(reply.Span);
@@ -1985,7 +1985,7 @@ namespace Golden.Pt
         /// <summary><c>SetFieldsEntry(IN int32 id, IN int32 mask, IN int32 flags, IN int32 ngroups, IN int32 nusers, IN int32 spare1, IN int32 spare2) = 516</c></summary>
         public async global::System.Threading.Tasks.Task SetFieldsEntryAsync(int id, int mask, int flags, int ngroups, int nusers, int spare1, int spare2, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeSetFieldsEntryRequest(request, id, mask, flags, ngroups, nusers, spare1, spare2);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             PRProtocol.DecodeSetFieldsEntryReply(reply.Span);
@@ -1997,7 +1997,7 @@ namespace Golden.Pt
                 /// </remarks>
         public async global::System.Threading.Tasks.Task<PRListOwnedResult> ListOwnedAsync(int id, int lastp, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeListOwnedRequest(request, id, lastp);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return PRProtocol.DecodeListOwnedReply(reply.Span);
@@ -2006,7 +2006,7 @@ namespace Golden.Pt
         /// <summary><c>GetCPS2(IN int32 id, IN int32 host, OUT prlist elist, OUT int32 over) = 518</c></summary>
         public async global::System.Threading.Tasks.Task<PRGetCPS2Result> GetCPS2Async(int id, int host, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeGetCPS2Request(request, id, host);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return PRProtocol.DecodeGetCPS2Reply(reply.Span);
@@ -2018,7 +2018,7 @@ namespace Golden.Pt
                 /// </remarks>
         public async global::System.Threading.Tasks.Task<PRGetHostCPSResult> GetHostCPSAsync(int host, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeGetHostCPSRequest(request, host);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return PRProtocol.DecodeGetHostCPSReply(reply.Span);
@@ -2027,7 +2027,7 @@ namespace Golden.Pt
         /// <summary><c>UpdateEntry(IN int32 id, IN string name&lt;64&gt;, IN PrUpdateEntry uentry) = 520</c></summary>
         public async global::System.Threading.Tasks.Task UpdateEntryAsync(int id, string name, PrUpdateEntry uentry, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeUpdateEntryRequest(request, id, name, uentry);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             PRProtocol.DecodeUpdateEntryReply(reply.Span);
@@ -2036,7 +2036,7 @@ namespace Golden.Pt
         /// <summary><c>ListEntries(IN int32 flags, IN int32 startindex, OUT prentries bulkentries, OUT int32 nextstartindex) = 521</c></summary>
         public async global::System.Threading.Tasks.Task<PRListEntriesResult> ListEntriesAsync(int flags, int startindex, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeListEntriesRequest(request, flags, startindex);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return PRProtocol.DecodeListEntriesReply(reply.Span);
@@ -2045,7 +2045,7 @@ namespace Golden.Pt
         /// <summary><c>ListSuperGroups(IN int32 id, OUT prlist elist, OUT int32 over) = 530</c></summary>
         public async global::System.Threading.Tasks.Task<PRListSuperGroupsResult> ListSuperGroupsAsync(int id, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeListSuperGroupsRequest(request, id);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return PRProtocol.DecodeListSuperGroupsReply(reply.Span);
@@ -2057,66 +2057,168 @@ namespace Golden.Pt
                 /// </remarks>
         public async global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             PRProtocol.EncodeGetCapabilitiesRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return PRProtocol.DecodeGetCapabilitiesReply(reply.Span);
         }
     }
 
-    /// <summary>Server side of Rx package <c>PR_</c>: implement it and serve it with <see cref="PRDispatcher"/>.
+    /// <summary>Server side of Rx package <c>PR_</c>: implement it (or derive from <see cref="PRServiceBase"/>) and serve it with <see cref="PRDispatcher"/>.
+    /// Every method gets the call's <see cref="global::RxGen.Runtime.Rpc.RxCallContext"/> (peer, security, cancellation).
     /// Throw <see cref="global::RxGen.Runtime.Rpc.RpcAbortException"/> to abort a call with a code.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public partial interface IPRService
     {
         /// <summary><c>INewEntry(IN string name&lt;64&gt;, IN int32 id, IN int32 oid) = 500</c></summary>
-        global::System.Threading.Tasks.Task INewEntryAsync(string name, int id, int oid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task INewEntryAsync(string name, int id, int oid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>WhereIsIt(IN int32 id, OUT int32 ps) = 501</c></summary>
-        global::System.Threading.Tasks.Task<int> WhereIsItAsync(int id, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<int> WhereIsItAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>DumpEntry(IN int32 pos, OUT prdebugentry entry) = 502</c></summary>
-        global::System.Threading.Tasks.Task<prdebugentry> DumpEntryAsync(int pos, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<prdebugentry> DumpEntryAsync(int pos, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>AddToGroup(IN int32 uid, IN int32 gid) = 503</c></summary>
-        global::System.Threading.Tasks.Task AddToGroupAsync(int uid, int gid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task AddToGroupAsync(int uid, int gid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>NameToID(IN namelist nlist, OUT idlist ilist) = 504</c></summary>
-        global::System.Threading.Tasks.Task<int[]> NameToIDAsync(byte[][] nlist, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<int[]> NameToIDAsync(byte[][] nlist, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>IDToName(IN idlist ilist, OUT namelist nlist) = 505</c></summary>
-        global::System.Threading.Tasks.Task<byte[][]> IDToNameAsync(int[] ilist, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<byte[][]> IDToNameAsync(int[] ilist, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>Delete(IN int32 id) = 506</c></summary>
-        global::System.Threading.Tasks.Task DeleteAsync(int id, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task DeleteAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>RemoveFromGroup(IN int32 id, IN int32 gid) = 507</c></summary>
-        global::System.Threading.Tasks.Task RemoveFromGroupAsync(int id, int gid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task RemoveFromGroupAsync(int id, int gid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCPS(IN int32 id, OUT prlist elist, OUT int32 over) = 508</c></summary>
-        global::System.Threading.Tasks.Task<PRGetCPSResult> GetCPSAsync(int id, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<PRGetCPSResult> GetCPSAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>NewEntry(IN string name&lt;64&gt;, IN int32 flag, IN int32 oid, OUT int32 id) = 509</c></summary>
-        global::System.Threading.Tasks.Task<int> NewEntryAsync(string name, int flag, int oid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<int> NewEntryAsync(string name, int flag, int oid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListMax(OUT int32 uid, OUT int32 gid) = 510</c></summary>
-        global::System.Threading.Tasks.Task<PRListMaxResult> ListMaxAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<PRListMaxResult> ListMaxAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>SetMax(IN int32 id, IN int32 gflag) = 511</c></summary>
-        global::System.Threading.Tasks.Task SetMaxAsync(int id, int gflag, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task SetMaxAsync(int id, int gflag, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListEntry(IN int32 id, OUT prcheckentry entry) = 512</c></summary>
-        global::System.Threading.Tasks.Task<prcheckentry> ListEntryAsync(int id, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<prcheckentry> ListEntryAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ChangeEntry(IN int32 id, IN string name&lt;64&gt;, IN int32 oid, IN int32 newid) = 513</c></summary>
-        global::System.Threading.Tasks.Task ChangeEntryAsync(int id, string name, int oid, int newid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ChangeEntryAsync(int id, string name, int oid, int newid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListElements(IN int32 id, OUT prlist elist, OUT int32 over) = 514</c></summary>
-        global::System.Threading.Tasks.Task<PRListElementsResult> ListElementsAsync(int id, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<PRListElementsResult> ListElementsAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>IsAMemberOf(IN int32 uid, IN int32 gid, OUT int32 flag) = 515</c></summary>
-        global::System.Threading.Tasks.Task<int> IsAMemberOfAsync(int uid, int gid, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<int> IsAMemberOfAsync(int uid, int gid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>SetFieldsEntry(IN int32 id, IN int32 mask, IN int32 flags, IN int32 ngroups, IN int32 nusers, IN int32 spare1, IN int32 spare2) = 516</c></summary>
-        global::System.Threading.Tasks.Task SetFieldsEntryAsync(int id, int mask, int flags, int ngroups, int nusers, int spare1, int spare2, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task SetFieldsEntryAsync(int id, int mask, int flags, int ngroups, int nusers, int spare1, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListOwned(IN int32 id, OUT prlist elist, INOUT int32 lastp) = 517</c></summary>
-        global::System.Threading.Tasks.Task<PRListOwnedResult> ListOwnedAsync(int id, int lastp, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<PRListOwnedResult> ListOwnedAsync(int id, int lastp, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCPS2(IN int32 id, IN int32 host, OUT prlist elist, OUT int32 over) = 518</c></summary>
-        global::System.Threading.Tasks.Task<PRGetCPS2Result> GetCPS2Async(int id, int host, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<PRGetCPS2Result> GetCPS2Async(int id, int host, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetHostCPS(IN int32 host, OUT prlist elist, OUT int32 over) = 519</c></summary>
-        global::System.Threading.Tasks.Task<PRGetHostCPSResult> GetHostCPSAsync(int host, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<PRGetHostCPSResult> GetHostCPSAsync(int host, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>UpdateEntry(IN int32 id, IN string name&lt;64&gt;, IN PrUpdateEntry uentry) = 520</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryAsync(int id, string name, PrUpdateEntry uentry, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task UpdateEntryAsync(int id, string name, PrUpdateEntry uentry, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListEntries(IN int32 flags, IN int32 startindex, OUT prentries bulkentries, OUT int32 nextstartindex) = 521</c></summary>
-        global::System.Threading.Tasks.Task<PRListEntriesResult> ListEntriesAsync(int flags, int startindex, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<PRListEntriesResult> ListEntriesAsync(int flags, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListSuperGroups(IN int32 id, OUT prlist elist, OUT int32 over) = 530</c></summary>
-        global::System.Threading.Tasks.Task<PRListSuperGroupsResult> ListSuperGroupsAsync(int id, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<PRListSuperGroupsResult> ListSuperGroupsAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCapabilities(OUT uint32 capabilities&lt;196&gt;) = 65537</c></summary>
-        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken) => global::System.Threading.Tasks.Task.FromResult(global::System.Array.Empty<uint>());
+        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) => global::System.Threading.Tasks.Task.FromResult(global::System.Array.Empty<uint>());
+    }
+
+    /// <summary>A base for implementations of <see cref="IPRService"/>: every procedure aborts with RXGEN_OPCODE (-455), as a server
+    /// that lacks it answers (a capability probe synthesized by RxGen answers no capabilities); override the procedures you serve.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public abstract partial class PRServiceBase : IPRService
+    {
+        /// <summary><c>INewEntry(IN string name&lt;64&gt;, IN int32 id, IN int32 oid) = 500</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task INewEntryAsync(string name, int id, int oid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_INewEntry"));
+
+        /// <summary><c>WhereIsIt(IN int32 id, OUT int32 ps) = 501</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<int> WhereIsItAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<int>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_WhereIsIt"));
+
+        /// <summary><c>DumpEntry(IN int32 pos, OUT prdebugentry entry) = 502</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<prdebugentry> DumpEntryAsync(int pos, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<prdebugentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_DumpEntry"));
+
+        /// <summary><c>AddToGroup(IN int32 uid, IN int32 gid) = 503</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task AddToGroupAsync(int uid, int gid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_AddToGroup"));
+
+        /// <summary><c>NameToID(IN namelist nlist, OUT idlist ilist) = 504</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<int[]> NameToIDAsync(byte[][] nlist, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<int[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_NameToID"));
+
+        /// <summary><c>IDToName(IN idlist ilist, OUT namelist nlist) = 505</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<byte[][]> IDToNameAsync(int[] ilist, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<byte[][]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_IDToName"));
+
+        /// <summary><c>Delete(IN int32 id) = 506</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task DeleteAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_Delete"));
+
+        /// <summary><c>RemoveFromGroup(IN int32 id, IN int32 gid) = 507</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task RemoveFromGroupAsync(int id, int gid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_RemoveFromGroup"));
+
+        /// <summary><c>GetCPS(IN int32 id, OUT prlist elist, OUT int32 over) = 508</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<PRGetCPSResult> GetCPSAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<PRGetCPSResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_GetCPS"));
+
+        /// <summary><c>NewEntry(IN string name&lt;64&gt;, IN int32 flag, IN int32 oid, OUT int32 id) = 509</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<int> NewEntryAsync(string name, int flag, int oid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<int>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_NewEntry"));
+
+        /// <summary><c>ListMax(OUT int32 uid, OUT int32 gid) = 510</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<PRListMaxResult> ListMaxAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<PRListMaxResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListMax"));
+
+        /// <summary><c>SetMax(IN int32 id, IN int32 gflag) = 511</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task SetMaxAsync(int id, int gflag, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_SetMax"));
+
+        /// <summary><c>ListEntry(IN int32 id, OUT prcheckentry entry) = 512</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<prcheckentry> ListEntryAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<prcheckentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListEntry"));
+
+        /// <summary><c>ChangeEntry(IN int32 id, IN string name&lt;64&gt;, IN int32 oid, IN int32 newid) = 513</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ChangeEntryAsync(int id, string name, int oid, int newid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ChangeEntry"));
+
+        /// <summary><c>ListElements(IN int32 id, OUT prlist elist, OUT int32 over) = 514</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<PRListElementsResult> ListElementsAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<PRListElementsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListElements"));
+
+        /// <summary><c>IsAMemberOf(IN int32 uid, IN int32 gid, OUT int32 flag) = 515</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<int> IsAMemberOfAsync(int uid, int gid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<int>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_IsAMemberOf"));
+
+        /// <summary><c>SetFieldsEntry(IN int32 id, IN int32 mask, IN int32 flags, IN int32 ngroups, IN int32 nusers, IN int32 spare1, IN int32 spare2) = 516</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task SetFieldsEntryAsync(int id, int mask, int flags, int ngroups, int nusers, int spare1, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_SetFieldsEntry"));
+
+        /// <summary><c>ListOwned(IN int32 id, OUT prlist elist, INOUT int32 lastp) = 517</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<PRListOwnedResult> ListOwnedAsync(int id, int lastp, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<PRListOwnedResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListOwned"));
+
+        /// <summary><c>GetCPS2(IN int32 id, IN int32 host, OUT prlist elist, OUT int32 over) = 518</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<PRGetCPS2Result> GetCPS2Async(int id, int host, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<PRGetCPS2Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_GetCPS2"));
+
+        /// <summary><c>GetHostCPS(IN int32 host, OUT prlist elist, OUT int32 over) = 519</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<PRGetHostCPSResult> GetHostCPSAsync(int host, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<PRGetHostCPSResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_GetHostCPS"));
+
+        /// <summary><c>UpdateEntry(IN int32 id, IN string name&lt;64&gt;, IN PrUpdateEntry uentry) = 520</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task UpdateEntryAsync(int id, string name, PrUpdateEntry uentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_UpdateEntry"));
+
+        /// <summary><c>ListEntries(IN int32 flags, IN int32 startindex, OUT prentries bulkentries, OUT int32 nextstartindex) = 521</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<PRListEntriesResult> ListEntriesAsync(int flags, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<PRListEntriesResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListEntries"));
+
+        /// <summary><c>ListSuperGroups(IN int32 id, OUT prlist elist, OUT int32 over) = 530</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<PRListSuperGroupsResult> ListSuperGroupsAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<PRListSuperGroupsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListSuperGroups"));
+
+        /// <summary><c>GetCapabilities(OUT uint32 capabilities&lt;196&gt;) = 65537</c>: answers no capabilities unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) => global::System.Threading.Tasks.Task.FromResult(global::System.Array.Empty<uint>());
     }
 
     /// <summary>Dispatches calls of Rx package <c>PR_</c> by opcode to an <see cref="IPRService"/>; an unknown opcode is aborted with RXGEN_OPCODE (-455).</summary>
@@ -2151,38 +2253,40 @@ namespace Golden.Pt
             {
                 return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Decode;
             }
+            var context = new global::RxGen.Runtime.Rpc.RxCallContext(call, opcode, cancellationToken);
             switch (opcode)
             {
-                case 500: return await ExecuteINewEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 501: return await ExecuteWhereIsItAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 502: return await ExecuteDumpEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 503: return await ExecuteAddToGroupAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 504: return await ExecuteNameToIDAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 505: return await ExecuteIDToNameAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 506: return await ExecuteDeleteAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 507: return await ExecuteRemoveFromGroupAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 508: return await ExecuteGetCPSAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 509: return await ExecuteNewEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 510: return await ExecuteListMaxAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 511: return await ExecuteSetMaxAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 512: return await ExecuteListEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 513: return await ExecuteChangeEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 514: return await ExecuteListElementsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 515: return await ExecuteIsAMemberOfAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 516: return await ExecuteSetFieldsEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 517: return await ExecuteListOwnedAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 518: return await ExecuteGetCPS2Async(reader, call, cancellationToken).ConfigureAwait(false);
-                case 519: return await ExecuteGetHostCPSAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 520: return await ExecuteUpdateEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 521: return await ExecuteListEntriesAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 530: return await ExecuteListSuperGroupsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, cancellationToken).ConfigureAwait(false);
+                case 500: return await ExecuteINewEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 501: return await ExecuteWhereIsItAsync(reader, call, context).ConfigureAwait(false);
+                case 502: return await ExecuteDumpEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 503: return await ExecuteAddToGroupAsync(reader, call, context).ConfigureAwait(false);
+                case 504: return await ExecuteNameToIDAsync(reader, call, context).ConfigureAwait(false);
+                case 505: return await ExecuteIDToNameAsync(reader, call, context).ConfigureAwait(false);
+                case 506: return await ExecuteDeleteAsync(reader, call, context).ConfigureAwait(false);
+                case 507: return await ExecuteRemoveFromGroupAsync(reader, call, context).ConfigureAwait(false);
+                case 508: return await ExecuteGetCPSAsync(reader, call, context).ConfigureAwait(false);
+                case 509: return await ExecuteNewEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 510: return await ExecuteListMaxAsync(reader, call, context).ConfigureAwait(false);
+                case 511: return await ExecuteSetMaxAsync(reader, call, context).ConfigureAwait(false);
+                case 512: return await ExecuteListEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 513: return await ExecuteChangeEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 514: return await ExecuteListElementsAsync(reader, call, context).ConfigureAwait(false);
+                case 515: return await ExecuteIsAMemberOfAsync(reader, call, context).ConfigureAwait(false);
+                case 516: return await ExecuteSetFieldsEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 517: return await ExecuteListOwnedAsync(reader, call, context).ConfigureAwait(false);
+                case 518: return await ExecuteGetCPS2Async(reader, call, context).ConfigureAwait(false);
+                case 519: return await ExecuteGetHostCPSAsync(reader, call, context).ConfigureAwait(false);
+                case 520: return await ExecuteUpdateEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 521: return await ExecuteListEntriesAsync(reader, call, context).ConfigureAwait(false);
+                case 530: return await ExecuteListSuperGroupsAsync(reader, call, context).ConfigureAwait(false);
+                case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
                 default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteINewEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteINewEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (string name, int id, int oid) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2195,15 +2299,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.INewEntryAsync(request.name, request.id, request.oid, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.INewEntryAsync(request.name, request.id, request.oid, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeINewEntryReply(buffer);
@@ -2224,8 +2321,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteWhereIsItAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteWhereIsItAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2238,16 +2336,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            int reply;
-            try
-            {
-                reply = await _service.WhereIsItAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.WhereIsItAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeWhereIsItReply(buffer, reply);
@@ -2268,8 +2358,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteDumpEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteDumpEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2282,16 +2373,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            prdebugentry reply;
-            try
-            {
-                reply = await _service.DumpEntryAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.DumpEntryAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeDumpEntryReply(buffer, reply);
@@ -2312,8 +2395,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteAddToGroupAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteAddToGroupAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int uid, int gid) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2326,15 +2410,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.AddToGroupAsync(request.uid, request.gid, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.AddToGroupAsync(request.uid, request.gid, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeAddToGroupReply(buffer);
@@ -2355,8 +2432,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteNameToIDAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteNameToIDAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             byte[][] request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2369,16 +2447,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            int[] reply;
-            try
-            {
-                reply = await _service.NameToIDAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.NameToIDAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeNameToIDReply(buffer, reply);
@@ -2399,8 +2469,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteIDToNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteIDToNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int[] request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2413,16 +2484,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            byte[][] reply;
-            try
-            {
-                reply = await _service.IDToNameAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.IDToNameAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeIDToNameReply(buffer, reply);
@@ -2443,8 +2506,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteDeleteAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteDeleteAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2457,15 +2521,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.DeleteAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.DeleteAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeDeleteReply(buffer);
@@ -2486,8 +2543,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRemoveFromGroupAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRemoveFromGroupAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int id, int gid) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2500,15 +2558,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.RemoveFromGroupAsync(request.id, request.gid, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.RemoveFromGroupAsync(request.id, request.gid, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeRemoveFromGroupReply(buffer);
@@ -2529,8 +2580,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCPSAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCPSAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2543,16 +2595,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            PRGetCPSResult reply;
-            try
-            {
-                reply = await _service.GetCPSAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetCPSAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeGetCPSReply(buffer, reply);
@@ -2573,8 +2617,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteNewEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteNewEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (string name, int flag, int oid) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2587,16 +2632,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            int reply;
-            try
-            {
-                reply = await _service.NewEntryAsync(request.name, request.flag, request.oid, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.NewEntryAsync(request.name, request.flag, request.oid, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeNewEntryReply(buffer, reply);
@@ -2617,8 +2654,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListMaxAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListMaxAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -2630,16 +2668,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            PRListMaxResult reply;
-            try
-            {
-                reply = await _service.ListMaxAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListMaxAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeListMaxReply(buffer, reply);
@@ -2659,8 +2689,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetMaxAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetMaxAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int id, int gflag) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2673,15 +2704,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.SetMaxAsync(request.id, request.gflag, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.SetMaxAsync(request.id, request.gflag, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeSetMaxReply(buffer);
@@ -2702,8 +2726,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2716,16 +2741,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            prcheckentry reply;
-            try
-            {
-                reply = await _service.ListEntryAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListEntryAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeListEntryReply(buffer, reply);
@@ -2746,8 +2763,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteChangeEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteChangeEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int id, string name, int oid, int newid) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2760,15 +2778,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ChangeEntryAsync(request.id, request.name, request.oid, request.newid, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ChangeEntryAsync(request.id, request.name, request.oid, request.newid, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeChangeEntryReply(buffer);
@@ -2789,8 +2800,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListElementsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListElementsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2803,16 +2815,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            PRListElementsResult reply;
-            try
-            {
-                reply = await _service.ListElementsAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListElementsAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeListElementsReply(buffer, reply);
@@ -2833,8 +2837,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteIsAMemberOfAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteIsAMemberOfAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int uid, int gid) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2847,16 +2852,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            int reply;
-            try
-            {
-                reply = await _service.IsAMemberOfAsync(request.uid, request.gid, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.IsAMemberOfAsync(request.uid, request.gid, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeIsAMemberOfReply(buffer, reply);
@@ -2877,8 +2874,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetFieldsEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetFieldsEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int id, int mask, int flags, int ngroups, int nusers, int spare1, int spare2) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2891,15 +2889,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.SetFieldsEntryAsync(request.id, request.mask, request.flags, request.ngroups, request.nusers, request.spare1, request.spare2, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.SetFieldsEntryAsync(request.id, request.mask, request.flags, request.ngroups, request.nusers, request.spare1, request.spare2, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeSetFieldsEntryReply(buffer);
@@ -2920,8 +2911,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListOwnedAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListOwnedAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int id, int lastp) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2934,16 +2926,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            PRListOwnedResult reply;
-            try
-            {
-                reply = await _service.ListOwnedAsync(request.id, request.lastp, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListOwnedAsync(request.id, request.lastp, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeListOwnedReply(buffer, reply);
@@ -2964,8 +2948,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCPS2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCPS2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int id, int host) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2978,16 +2963,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            PRGetCPS2Result reply;
-            try
-            {
-                reply = await _service.GetCPS2Async(request.id, request.host, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetCPS2Async(request.id, request.host, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeGetCPS2Reply(buffer, reply);
@@ -3008,8 +2985,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetHostCPSAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetHostCPSAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3022,16 +3000,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            PRGetHostCPSResult reply;
-            try
-            {
-                reply = await _service.GetHostCPSAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetHostCPSAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeGetHostCPSReply(buffer, reply);
@@ -3052,8 +3022,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int id, string name, PrUpdateEntry uentry) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3066,15 +3037,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.UpdateEntryAsync(request.id, request.name, request.uentry, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.UpdateEntryAsync(request.id, request.name, request.uentry, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeUpdateEntryReply(buffer);
@@ -3095,8 +3059,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntriesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntriesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int flags, int startindex) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3109,16 +3074,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            PRListEntriesResult reply;
-            try
-            {
-                reply = await _service.ListEntriesAsync(request.flags, request.startindex, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListEntriesAsync(request.flags, request.startindex, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeListEntriesReply(buffer, reply);
@@ -3139,8 +3096,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListSuperGroupsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListSuperGroupsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3153,16 +3111,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            PRListSuperGroupsResult reply;
-            try
-            {
-                reply = await _service.ListSuperGroupsAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListSuperGroupsAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeListSuperGroupsReply(buffer, reply);
@@ -3183,8 +3133,9 @@ namespace Golden.Pt
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -3196,16 +3147,8 @@ namespace Golden.Pt
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            uint[] reply;
-            try
-            {
-                reply = await _service.GetCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetCapabilitiesAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 PRProtocol.EncodeGetCapabilitiesReply(buffer, reply);

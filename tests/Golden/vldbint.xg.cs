@@ -2989,7 +2989,7 @@ namespace Golden.Vl
                 /// </remarks>
         public async global::System.Threading.Tasks.Task ProbeServerAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeProbeServerRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeProbeServerReply(reply.Span);
@@ -3029,7 +3029,7 @@ namespace Golden.Vl
                 /// </remarks>
         public async global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetEntryByNameORequest(request, volumename);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetEntryByNameOReply(reply.Span);
@@ -3038,7 +3038,7 @@ namespace Golden.Vl
         /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c></summary>
         public async global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetEntryByNameNRequest(request, volumename);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetEntryByNameNReply(reply.Span);
@@ -3047,7 +3047,7 @@ namespace Golden.Vl
         /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c></summary>
         public async global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetEntryByNameURequest(request, volumename);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetEntryByNameUReply(reply.Span);
@@ -3056,7 +3056,7 @@ namespace Golden.Vl
         /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c></summary>
         public async global::System.Threading.Tasks.Task<VLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetAddrsURequest(request, inaddr);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetAddrsUReply(reply.Span);
@@ -3068,7 +3068,7 @@ namespace Golden.Vl
                 /// </remarks>
         public async global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeCreateEntryRequest(request, newentry);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeCreateEntryReply(reply.Span);
@@ -3077,7 +3077,7 @@ namespace Golden.Vl
         /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c></summary>
         public async global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeDeleteEntryRequest(request, volid, voltype);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeDeleteEntryReply(reply.Span);
@@ -3086,7 +3086,7 @@ namespace Golden.Vl
         /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c></summary>
         public async global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetEntryByIDRequest(request, volid, voltype);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetEntryByIDReply(reply.Span);
@@ -3095,7 +3095,7 @@ namespace Golden.Vl
         /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c></summary>
         public async global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetNewVolumeIdRequest(request, bumpcount);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetNewVolumeIdReply(reply.Span);
@@ -3104,7 +3104,7 @@ namespace Golden.Vl
         /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c></summary>
         public async global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeReplaceEntryRequest(request, volid, voltype, newentry, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeReplaceEntryReply(reply.Span);
@@ -3113,7 +3113,7 @@ namespace Golden.Vl
         /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c></summary>
         public async global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeUpdateEntryRequest(request, volid, voltype, updateEntry, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeUpdateEntryReply(reply.Span);
@@ -3122,7 +3122,7 @@ namespace Golden.Vl
         /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c></summary>
         public async global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeSetLockRequest(request, volid, voltype, voloper);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeSetLockReply(reply.Span);
@@ -3131,7 +3131,7 @@ namespace Golden.Vl
         /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c></summary>
         public async global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeReleaseLockRequest(request, volid, voltype, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeReleaseLockReply(reply.Span);
@@ -3140,7 +3140,7 @@ namespace Golden.Vl
         /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c></summary>
         public async global::System.Threading.Tasks.Task<VLListEntryResult> ListEntryAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeListEntryRequest(request, previousIndex);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeListEntryReply(reply.Span);
@@ -3149,7 +3149,7 @@ namespace Golden.Vl
         /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c></summary>
         public async global::System.Threading.Tasks.Task<VLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeListAttributesRequest(request, attributes);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeListAttributesReply(reply.Span);
@@ -3158,7 +3158,7 @@ namespace Golden.Vl
         /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c></summary>
         public async global::System.Threading.Tasks.Task<VLGetStatsResult> GetStatsAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetStatsRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetStatsReply(reply.Span);
@@ -3167,7 +3167,7 @@ namespace Golden.Vl
         /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c></summary>
         public async global::System.Threading.Tasks.Task<VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetAddrsRequest(request, handle, spare2);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetAddrsReply(reply.Span);
@@ -3176,7 +3176,7 @@ namespace Golden.Vl
         /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c></summary>
         public async global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeChangeAddrRequest(request, ip1, ip2);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeChangeAddrReply(reply.Span);
@@ -3188,7 +3188,7 @@ namespace Golden.Vl
                 /// </remarks>
         public async global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeCreateEntryNRequest(request, newentry);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeCreateEntryNReply(reply.Span);
@@ -3197,7 +3197,7 @@ namespace Golden.Vl
         /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c></summary>
         public async global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetEntryByIDNRequest(request, volid, voltype);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetEntryByIDNReply(reply.Span);
@@ -3206,7 +3206,7 @@ namespace Golden.Vl
         /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c></summary>
         public async global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeReplaceEntryNRequest(request, volid, voltype, newentry, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeReplaceEntryNReply(reply.Span);
@@ -3215,7 +3215,7 @@ namespace Golden.Vl
         /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c></summary>
         public async global::System.Threading.Tasks.Task<VLListEntryNResult> ListEntryNAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeListEntryNRequest(request, previousIndex);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeListEntryNReply(reply.Span);
@@ -3224,7 +3224,7 @@ namespace Golden.Vl
         /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c></summary>
         public async global::System.Threading.Tasks.Task<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeListAttributesNRequest(request, attributes);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeListAttributesNReply(reply.Span);
@@ -3233,7 +3233,7 @@ namespace Golden.Vl
         /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c></summary>
         public async global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeUpdateEntryByNameRequest(request, volumename, updateEntry, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeUpdateEntryByNameReply(reply.Span);
@@ -3245,7 +3245,7 @@ namespace Golden.Vl
                 /// </remarks>
         public async global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeRegisterAddrsRequest(request, uuidp, spare1, ipaddr);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             VLProtocol.DecodeRegisterAddrsReply(reply.Span);
@@ -3257,7 +3257,7 @@ namespace Golden.Vl
                 /// </remarks>
         public async global::System.Threading.Tasks.Task<VLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeListAttributesN2Request(request, attributes, volumename, startindex);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeListAttributesN2Reply(reply.Span);
@@ -3266,7 +3266,7 @@ namespace Golden.Vl
         /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c></summary>
         public async global::System.Threading.Tasks.Task<VLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeLinkedListRequest(request, attributes);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeLinkedListReply(reply.Span);
@@ -3275,7 +3275,7 @@ namespace Golden.Vl
         /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c></summary>
         public async global::System.Threading.Tasks.Task<VLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeLinkedListNRequest(request, attributes);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeLinkedListNReply(reply.Span);
@@ -3288,76 +3288,199 @@ namespace Golden.Vl
                 /// </remarks>
         public async global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             VLProtocol.EncodeGetCapabilitiesRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return VLProtocol.DecodeGetCapabilitiesReply(reply.Span);
         }
     }
 
-    /// <summary>Server side of Rx package <c>VL_</c>: implement it and serve it with <see cref="VLDispatcher"/>.
+    /// <summary>Server side of Rx package <c>VL_</c>: implement it (or derive from <see cref="VLServiceBase"/>) and serve it with <see cref="VLDispatcher"/>.
+    /// Every method gets the call's <see cref="global::RxGen.Runtime.Rpc.RxCallContext"/> (peer, security, cancellation).
     /// Throw <see cref="global::RxGen.Runtime.Rpc.RpcAbortException"/> to abort a call with a code.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public partial interface IVLService
     {
         /// <summary><c>ProbeServer() = 514</c></summary>
-        global::System.Threading.Tasks.Task ProbeServerAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ProbeServerAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c></summary>
-        global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c></summary>
-        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c></summary>
-        global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c></summary>
-        global::System.Threading.Tasks.Task<VLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c></summary>
-        global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c></summary>
-        global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c></summary>
-        global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c></summary>
-        global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c></summary>
-        global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c></summary>
-        global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c></summary>
-        global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c></summary>
-        global::System.Threading.Tasks.Task<VLListEntryResult> ListEntryAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLListEntryResult> ListEntryAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c></summary>
-        global::System.Threading.Tasks.Task<VLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c></summary>
-        global::System.Threading.Tasks.Task<VLGetStatsResult> GetStatsAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLGetStatsResult> GetStatsAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c></summary>
-        global::System.Threading.Tasks.Task<VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c></summary>
-        global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c></summary>
-        global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c></summary>
-        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c></summary>
-        global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c></summary>
-        global::System.Threading.Tasks.Task<VLListEntryNResult> ListEntryNAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLListEntryNResult> ListEntryNAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c></summary>
-        global::System.Threading.Tasks.Task<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c></summary>
-        global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c></summary>
-        global::System.Threading.Tasks.Task<VLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c></summary>
-        global::System.Threading.Tasks.Task<VLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c></summary>
-        global::System.Threading.Tasks.Task<VLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<VLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCapabilities(OUT VLCapabilities capabilities) = 65537</c></summary>
-        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+    }
+
+    /// <summary>A base for implementations of <see cref="IVLService"/>: every procedure aborts with RXGEN_OPCODE (-455), as a server
+    /// that lacks it answers (a capability probe synthesized by RxGen answers no capabilities); override the procedures you serve.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public abstract partial class VLServiceBase : IVLService
+    {
+        /// <summary><c>ProbeServer() = 514</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ProbeServerAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ProbeServer"));
+
+        /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<vldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByNameO"));
+
+        /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<nvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByNameN"));
+
+        /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<uvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByNameU"));
+
+        /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLGetAddrsUResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetAddrsU"));
+
+        /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_CreateEntry"));
+
+        /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_DeleteEntry"));
+
+        /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<vldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByID"));
+
+        /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<uint>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetNewVolumeId"));
+
+        /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ReplaceEntry"));
+
+        /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_UpdateEntry"));
+
+        /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_SetLock"));
+
+        /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ReleaseLock"));
+
+        /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLListEntryResult> ListEntryAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLListEntryResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListEntry"));
+
+        /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLListAttributesResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListAttributes"));
+
+        /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLGetStatsResult> GetStatsAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLGetStatsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetStats"));
+
+        /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLGetAddrsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetAddrs"));
+
+        /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ChangeAddr"));
+
+        /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_CreateEntryN"));
+
+        /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<nvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByIDN"));
+
+        /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ReplaceEntryN"));
+
+        /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLListEntryNResult> ListEntryNAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLListEntryNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListEntryN"));
+
+        /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLListAttributesNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListAttributesN"));
+
+        /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_UpdateEntryByName"));
+
+        /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_RegisterAddrs"));
+
+        /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLListAttributesN2Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListAttributesN2"));
+
+        /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLLinkedListResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_LinkedList"));
+
+        /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<VLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<VLLinkedListNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_LinkedListN"));
+
+        /// <summary><c>GetCapabilities(OUT VLCapabilities capabilities) = 65537</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<uint[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetCapabilities"));
     }
 
     /// <summary>Dispatches calls of Rx package <c>VL_</c> by opcode to an <see cref="IVLService"/>; an unknown opcode is aborted with RXGEN_OPCODE (-455).</summary>
@@ -3392,43 +3515,45 @@ namespace Golden.Vl
             {
                 return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Decode;
             }
+            var context = new global::RxGen.Runtime.Rpc.RxCallContext(call, opcode, cancellationToken);
             switch (opcode)
             {
-                case 514: return await ExecuteProbeServerAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 504: return await ExecuteGetEntryByNameOAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 519: return await ExecuteGetEntryByNameNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 527: return await ExecuteGetEntryByNameUAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 533: return await ExecuteGetAddrsUAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 501: return await ExecuteCreateEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 502: return await ExecuteDeleteEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 503: return await ExecuteGetEntryByIDAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 505: return await ExecuteGetNewVolumeIdAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 506: return await ExecuteReplaceEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 507: return await ExecuteUpdateEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 508: return await ExecuteSetLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 509: return await ExecuteReleaseLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 510: return await ExecuteListEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 511: return await ExecuteListAttributesAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 513: return await ExecuteGetStatsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 515: return await ExecuteGetAddrsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 516: return await ExecuteChangeAddrAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 517: return await ExecuteCreateEntryNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 518: return await ExecuteGetEntryByIDNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 520: return await ExecuteReplaceEntryNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 521: return await ExecuteListEntryNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 522: return await ExecuteListAttributesNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 524: return await ExecuteUpdateEntryByNameAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 532: return await ExecuteRegisterAddrsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 534: return await ExecuteListAttributesN2Async(reader, call, cancellationToken).ConfigureAwait(false);
-                case 512: return await ExecuteLinkedListAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 523: return await ExecuteLinkedListNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, cancellationToken).ConfigureAwait(false);
+                case 514: return await ExecuteProbeServerAsync(reader, call, context).ConfigureAwait(false);
+                case 504: return await ExecuteGetEntryByNameOAsync(reader, call, context).ConfigureAwait(false);
+                case 519: return await ExecuteGetEntryByNameNAsync(reader, call, context).ConfigureAwait(false);
+                case 527: return await ExecuteGetEntryByNameUAsync(reader, call, context).ConfigureAwait(false);
+                case 533: return await ExecuteGetAddrsUAsync(reader, call, context).ConfigureAwait(false);
+                case 501: return await ExecuteCreateEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 502: return await ExecuteDeleteEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 503: return await ExecuteGetEntryByIDAsync(reader, call, context).ConfigureAwait(false);
+                case 505: return await ExecuteGetNewVolumeIdAsync(reader, call, context).ConfigureAwait(false);
+                case 506: return await ExecuteReplaceEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 507: return await ExecuteUpdateEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 508: return await ExecuteSetLockAsync(reader, call, context).ConfigureAwait(false);
+                case 509: return await ExecuteReleaseLockAsync(reader, call, context).ConfigureAwait(false);
+                case 510: return await ExecuteListEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 511: return await ExecuteListAttributesAsync(reader, call, context).ConfigureAwait(false);
+                case 513: return await ExecuteGetStatsAsync(reader, call, context).ConfigureAwait(false);
+                case 515: return await ExecuteGetAddrsAsync(reader, call, context).ConfigureAwait(false);
+                case 516: return await ExecuteChangeAddrAsync(reader, call, context).ConfigureAwait(false);
+                case 517: return await ExecuteCreateEntryNAsync(reader, call, context).ConfigureAwait(false);
+                case 518: return await ExecuteGetEntryByIDNAsync(reader, call, context).ConfigureAwait(false);
+                case 520: return await ExecuteReplaceEntryNAsync(reader, call, context).ConfigureAwait(false);
+                case 521: return await ExecuteListEntryNAsync(reader, call, context).ConfigureAwait(false);
+                case 522: return await ExecuteListAttributesNAsync(reader, call, context).ConfigureAwait(false);
+                case 524: return await ExecuteUpdateEntryByNameAsync(reader, call, context).ConfigureAwait(false);
+                case 532: return await ExecuteRegisterAddrsAsync(reader, call, context).ConfigureAwait(false);
+                case 534: return await ExecuteListAttributesN2Async(reader, call, context).ConfigureAwait(false);
+                case 512: return await ExecuteLinkedListAsync(reader, call, context).ConfigureAwait(false);
+                case 523: return await ExecuteLinkedListNAsync(reader, call, context).ConfigureAwait(false);
+                case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
                 default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeServerAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeServerAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -3440,15 +3565,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ProbeServerAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ProbeServerAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeProbeServerReply(buffer);
@@ -3468,8 +3586,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameOAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameOAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             string request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3482,16 +3601,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            vldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByNameOAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByNameOAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetEntryByNameOReply(buffer, reply);
@@ -3512,8 +3623,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             string request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3526,16 +3638,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            nvldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByNameNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByNameNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetEntryByNameNReply(buffer, reply);
@@ -3556,8 +3660,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             string request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3570,16 +3675,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            uvldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByNameUAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByNameUAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetEntryByNameUReply(buffer, reply);
@@ -3600,8 +3697,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             ListAddrByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3614,16 +3712,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLGetAddrsUResult reply;
-            try
-            {
-                reply = await _service.GetAddrsUAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetAddrsUAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetAddrsUReply(buffer, reply);
@@ -3644,8 +3734,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             vldbentry request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3658,15 +3749,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.CreateEntryAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.CreateEntryAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeCreateEntryReply(buffer);
@@ -3687,8 +3771,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteDeleteEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteDeleteEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3701,15 +3786,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.DeleteEntryAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.DeleteEntryAsync(request.volid, request.voltype, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeDeleteEntryReply(buffer);
@@ -3730,8 +3808,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3744,16 +3823,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            vldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByIDAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByIDAsync(request.volid, request.voltype, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetEntryByIDReply(buffer, reply);
@@ -3774,8 +3845,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetNewVolumeIdAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetNewVolumeIdAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             uint request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3788,16 +3860,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            uint reply;
-            try
-            {
-                reply = await _service.GetNewVolumeIdAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetNewVolumeIdAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetNewVolumeIdReply(buffer, reply);
@@ -3818,8 +3882,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, vldbentry newentry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3832,15 +3897,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ReplaceEntryAsync(request.volid, request.voltype, request.newentry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ReplaceEntryAsync(request.volid, request.voltype, request.newentry, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeReplaceEntryReply(buffer);
@@ -3861,8 +3919,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3875,15 +3934,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.UpdateEntryAsync(request.volid, request.voltype, request.updateEntry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.UpdateEntryAsync(request.volid, request.voltype, request.updateEntry, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeUpdateEntryReply(buffer);
@@ -3904,8 +3956,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, int voloper) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3918,15 +3971,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.SetLockAsync(request.volid, request.voltype, request.voloper, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.SetLockAsync(request.volid, request.voltype, request.voloper, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeSetLockReply(buffer);
@@ -3947,8 +3993,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3961,15 +4008,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ReleaseLockAsync(request.volid, request.voltype, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ReleaseLockAsync(request.volid, request.voltype, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeReleaseLockReply(buffer);
@@ -3990,8 +4030,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4004,16 +4045,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLListEntryResult reply;
-            try
-            {
-                reply = await _service.ListEntryAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListEntryAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeListEntryReply(buffer, reply);
@@ -4034,8 +4067,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4048,16 +4082,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLListAttributesResult reply;
-            try
-            {
-                reply = await _service.ListAttributesAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListAttributesAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeListAttributesReply(buffer, reply);
@@ -4078,8 +4104,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4091,16 +4118,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLGetStatsResult reply;
-            try
-            {
-                reply = await _service.GetStatsAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetStatsAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetStatsReply(buffer, reply);
@@ -4120,8 +4139,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int handle, int spare2) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4134,16 +4154,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLGetAddrsResult reply;
-            try
-            {
-                reply = await _service.GetAddrsAsync(request.handle, request.spare2, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetAddrsAsync(request.handle, request.spare2, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetAddrsReply(buffer, reply);
@@ -4164,8 +4176,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteChangeAddrAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteChangeAddrAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint ip1, uint ip2) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4178,15 +4191,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ChangeAddrAsync(request.ip1, request.ip2, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ChangeAddrAsync(request.ip1, request.ip2, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeChangeAddrReply(buffer);
@@ -4207,8 +4213,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             nvldbentry request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4221,15 +4228,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.CreateEntryNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.CreateEntryNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeCreateEntryNReply(buffer);
@@ -4250,8 +4250,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4264,16 +4265,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            nvldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByIDNAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByIDNAsync(request.volid, request.voltype, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetEntryByIDNReply(buffer, reply);
@@ -4294,8 +4287,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, nvldbentry newentry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4308,15 +4302,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ReplaceEntryNAsync(request.volid, request.voltype, request.newentry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ReplaceEntryNAsync(request.volid, request.voltype, request.newentry, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeReplaceEntryNReply(buffer);
@@ -4337,8 +4324,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4351,16 +4339,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLListEntryNResult reply;
-            try
-            {
-                reply = await _service.ListEntryNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListEntryNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeListEntryNReply(buffer, reply);
@@ -4381,8 +4361,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4395,16 +4376,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLListAttributesNResult reply;
-            try
-            {
-                reply = await _service.ListAttributesNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListAttributesNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeListAttributesNReply(buffer, reply);
@@ -4425,8 +4398,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryByNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryByNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (string volumename, VldbUpdateEntry updateEntry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4439,15 +4413,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.UpdateEntryByNameAsync(request.volumename, request.updateEntry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.UpdateEntryByNameAsync(request.volumename, request.updateEntry, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeUpdateEntryByNameReply(buffer);
@@ -4468,8 +4435,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRegisterAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRegisterAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4482,15 +4450,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.RegisterAddrsAsync(request.uuidp, request.spare1, request.ipaddr, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.RegisterAddrsAsync(request.uuidp, request.spare1, request.ipaddr, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeRegisterAddrsReply(buffer);
@@ -4511,8 +4472,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesN2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesN2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (VldbListByAttributes attributes, string volumename, int startindex) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4525,16 +4487,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLListAttributesN2Result reply;
-            try
-            {
-                reply = await _service.ListAttributesN2Async(request.attributes, request.volumename, request.startindex, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListAttributesN2Async(request.attributes, request.volumename, request.startindex, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeListAttributesN2Reply(buffer, reply);
@@ -4555,8 +4509,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4569,16 +4524,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLLinkedListResult reply;
-            try
-            {
-                reply = await _service.LinkedListAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.LinkedListAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeLinkedListReply(buffer, reply);
@@ -4599,8 +4546,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -4613,16 +4561,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            VLLinkedListNResult reply;
-            try
-            {
-                reply = await _service.LinkedListNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.LinkedListNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeLinkedListNReply(buffer, reply);
@@ -4643,8 +4583,9 @@ namespace Golden.Vl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -4656,16 +4597,8 @@ namespace Golden.Vl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            uint[] reply;
-            try
-            {
-                reply = await _service.GetCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetCapabilitiesAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 VLProtocol.EncodeGetCapabilitiesReply(buffer, reply);

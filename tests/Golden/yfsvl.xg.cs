@@ -1633,7 +1633,7 @@ namespace Golden.YfsVl
         /// <summary><c>ProbeServer() = 514</c></summary>
         public async global::System.Threading.Tasks.Task ProbeServerAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeProbeServerRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeProbeServerReply(reply.Span);
@@ -1670,7 +1670,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c></summary>
         public async global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByNameOAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetEntryByNameORequest(request, volumename);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetEntryByNameOReply(reply.Span);
@@ -1679,7 +1679,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c></summary>
         public async global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByNameNAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetEntryByNameNRequest(request, volumename);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetEntryByNameNReply(reply.Span);
@@ -1688,7 +1688,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c></summary>
         public async global::System.Threading.Tasks.Task<global::Golden.Vl.uvldbentry> GetEntryByNameUAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetEntryByNameURequest(request, volumename);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetEntryByNameUReply(reply.Span);
@@ -1697,7 +1697,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLGetAddrsUResult> GetAddrsUAsync(global::Golden.Vl.ListAddrByAttributes inaddr, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetAddrsURequest(request, inaddr);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetAddrsUReply(reply.Span);
@@ -1706,7 +1706,7 @@ namespace Golden.YfsVl
         /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c></summary>
         public async global::System.Threading.Tasks.Task CreateEntryAsync(global::Golden.Vl.vldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeCreateEntryRequest(request, newentry);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeCreateEntryReply(reply.Span);
@@ -1715,7 +1715,7 @@ namespace Golden.YfsVl
         /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c></summary>
         public async global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeDeleteEntryRequest(request, volid, voltype);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeDeleteEntryReply(reply.Span);
@@ -1724,7 +1724,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c></summary>
         public async global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetEntryByIDRequest(request, volid, voltype);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetEntryByIDReply(reply.Span);
@@ -1733,7 +1733,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c></summary>
         public async global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetNewVolumeIdRequest(request, bumpcount);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetNewVolumeIdReply(reply.Span);
@@ -1742,7 +1742,7 @@ namespace Golden.YfsVl
         /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c></summary>
         public async global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeReplaceEntryRequest(request, volid, voltype, newentry, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeReplaceEntryReply(reply.Span);
@@ -1751,7 +1751,7 @@ namespace Golden.YfsVl
         /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c></summary>
         public async global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeUpdateEntryRequest(request, volid, voltype, updateEntry, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeUpdateEntryReply(reply.Span);
@@ -1760,7 +1760,7 @@ namespace Golden.YfsVl
         /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c></summary>
         public async global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeSetLockRequest(request, volid, voltype, voloper);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeSetLockReply(reply.Span);
@@ -1769,7 +1769,7 @@ namespace Golden.YfsVl
         /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c></summary>
         public async global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeReleaseLockRequest(request, volid, voltype, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeReleaseLockReply(reply.Span);
@@ -1778,7 +1778,7 @@ namespace Golden.YfsVl
         /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLListEntryResult> ListEntryAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeListEntryRequest(request, previousIndex);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeListEntryReply(reply.Span);
@@ -1787,7 +1787,7 @@ namespace Golden.YfsVl
         /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLListAttributesResult> ListAttributesAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeListAttributesRequest(request, attributes);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeListAttributesReply(reply.Span);
@@ -1796,7 +1796,7 @@ namespace Golden.YfsVl
         /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLLinkedListResult> LinkedListAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeLinkedListRequest(request, attributes);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeLinkedListReply(reply.Span);
@@ -1805,7 +1805,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLGetStatsResult> GetStatsAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetStatsRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetStatsReply(reply.Span);
@@ -1814,7 +1814,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetAddrsRequest(request, handle, spare2);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetAddrsReply(reply.Span);
@@ -1823,7 +1823,7 @@ namespace Golden.YfsVl
         /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c></summary>
         public async global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeChangeAddrRequest(request, ip1, ip2);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeChangeAddrReply(reply.Span);
@@ -1832,7 +1832,7 @@ namespace Golden.YfsVl
         /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c></summary>
         public async global::System.Threading.Tasks.Task CreateEntryNAsync(global::Golden.Vl.nvldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeCreateEntryNRequest(request, newentry);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeCreateEntryNReply(reply.Span);
@@ -1841,7 +1841,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c></summary>
         public async global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetEntryByIDNRequest(request, volid, voltype);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetEntryByIDNReply(reply.Span);
@@ -1850,7 +1850,7 @@ namespace Golden.YfsVl
         /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c></summary>
         public async global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeReplaceEntryNRequest(request, volid, voltype, newentry, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeReplaceEntryNReply(reply.Span);
@@ -1859,7 +1859,7 @@ namespace Golden.YfsVl
         /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLListEntryNResult> ListEntryNAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeListEntryNRequest(request, previousIndex);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeListEntryNReply(reply.Span);
@@ -1868,7 +1868,7 @@ namespace Golden.YfsVl
         /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLListAttributesNResult> ListAttributesNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeListAttributesNRequest(request, attributes);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeListAttributesNReply(reply.Span);
@@ -1877,7 +1877,7 @@ namespace Golden.YfsVl
         /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLLinkedListNResult> LinkedListNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeLinkedListNRequest(request, attributes);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeLinkedListNReply(reply.Span);
@@ -1886,7 +1886,7 @@ namespace Golden.YfsVl
         /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c></summary>
         public async global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeUpdateEntryByNameRequest(request, volumename, updateEntry, releaseType);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeUpdateEntryByNameReply(reply.Span);
@@ -1895,7 +1895,7 @@ namespace Golden.YfsVl
         /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c></summary>
         public async global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeRegisterAddrsRequest(request, uuidp, spare1, ipaddr);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             YFSVLProtocol.DecodeRegisterAddrsReply(reply.Span);
@@ -1904,7 +1904,7 @@ namespace Golden.YfsVl
         /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLListAttributesN2Result> ListAttributesN2Async(global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeListAttributesN2Request(request, attributes, volumename, startindex);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeListAttributesN2Reply(reply.Span);
@@ -1916,7 +1916,7 @@ namespace Golden.YfsVl
                 /// </remarks>
         public async global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetCapabilitiesRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetCapabilitiesReply(reply.Span);
@@ -1925,7 +1925,7 @@ namespace Golden.YfsVl
         /// <summary><c>GetEndpoints(IN yfsServerAttributes attr, OUT yfsUUID uuid, OUT int32 uniquifier, OUT yfsEndpoints fsEndpoints, OUT yfsEndpoints volEndpoints) = 64002</c></summary>
         public async global::System.Threading.Tasks.Task<YFSVLGetEndpointsResult> GetEndpointsAsync(yfsServerAttributes attr, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetEndpointsRequest(request, attr);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetEndpointsReply(reply.Span);
@@ -1934,80 +1934,211 @@ namespace Golden.YfsVl
         /// <summary><c>GetCellName(OUT string cellname&lt;256&gt;) = 64014</c></summary>
         public async global::System.Threading.Tasks.Task<string> GetCellNameAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             YFSVLProtocol.EncodeGetCellNameRequest(request);
             using var reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(Connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return YFSVLProtocol.DecodeGetCellNameReply(reply.Span);
         }
     }
 
-    /// <summary>Server side of Rx package <c>YFSVL_</c>: implement it and serve it with <see cref="YFSVLDispatcher"/>.
+    /// <summary>Server side of Rx package <c>YFSVL_</c>: implement it (or derive from <see cref="YFSVLServiceBase"/>) and serve it with <see cref="YFSVLDispatcher"/>.
+    /// Every method gets the call's <see cref="global::RxGen.Runtime.Rpc.RxCallContext"/> (peer, security, cancellation).
     /// Throw <see cref="global::RxGen.Runtime.Rpc.RpcAbortException"/> to abort a call with a code.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public partial interface IYFSVLService
     {
         /// <summary><c>ProbeServer() = 514</c></summary>
-        global::System.Threading.Tasks.Task ProbeServerAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ProbeServerAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByNameOAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByNameOAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByNameNAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByNameNAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.Vl.uvldbentry> GetEntryByNameUAsync(string volumename, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.Vl.uvldbentry> GetEntryByNameUAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLGetAddrsUResult> GetAddrsUAsync(global::Golden.Vl.ListAddrByAttributes inaddr, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLGetAddrsUResult> GetAddrsUAsync(global::Golden.Vl.ListAddrByAttributes inaddr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c></summary>
-        global::System.Threading.Tasks.Task CreateEntryAsync(global::Golden.Vl.vldbentry newentry, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task CreateEntryAsync(global::Golden.Vl.vldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c></summary>
-        global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c></summary>
-        global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c></summary>
-        global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c></summary>
-        global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c></summary>
-        global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListEntryResult> ListEntryAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLListEntryResult> ListEntryAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListAttributesResult> ListAttributesAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLListAttributesResult> ListAttributesAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLLinkedListResult> LinkedListAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLLinkedListResult> LinkedListAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLGetStatsResult> GetStatsAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLGetStatsResult> GetStatsAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c></summary>
-        global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c></summary>
-        global::System.Threading.Tasks.Task CreateEntryNAsync(global::Golden.Vl.nvldbentry newentry, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task CreateEntryNAsync(global::Golden.Vl.nvldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c></summary>
-        global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListEntryNResult> ListEntryNAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLListEntryNResult> ListEntryNAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListAttributesNResult> ListAttributesNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLListAttributesNResult> ListAttributesNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLLinkedListNResult> LinkedListNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLLinkedListNResult> LinkedListNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c></summary>
-        global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListAttributesN2Result> ListAttributesN2Async(global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLListAttributesN2Result> ListAttributesN2Async(global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCapabilities(OUT VLCapabilities capabilities) = 65537</c></summary>
-        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEndpoints(IN yfsServerAttributes attr, OUT yfsUUID uuid, OUT int32 uniquifier, OUT yfsEndpoints fsEndpoints, OUT yfsEndpoints volEndpoints) = 64002</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLGetEndpointsResult> GetEndpointsAsync(yfsServerAttributes attr, global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<YFSVLGetEndpointsResult> GetEndpointsAsync(yfsServerAttributes attr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCellName(OUT string cellname&lt;256&gt;) = 64014</c></summary>
-        global::System.Threading.Tasks.Task<string> GetCellNameAsync(global::System.Threading.CancellationToken cancellationToken);
+        global::System.Threading.Tasks.Task<string> GetCellNameAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+    }
+
+    /// <summary>A base for implementations of <see cref="IYFSVLService"/>: every procedure aborts with RXGEN_OPCODE (-455), as a server
+    /// that lacks it answers (a capability probe synthesized by RxGen answers no capabilities); override the procedures you serve.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public abstract partial class YFSVLServiceBase : IYFSVLService
+    {
+        /// <summary><c>ProbeServer() = 514</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ProbeServerAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ProbeServer"));
+
+        /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByNameOAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<global::Golden.Vl.vldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByNameO"));
+
+        /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByNameNAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<global::Golden.Vl.nvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByNameN"));
+
+        /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<global::Golden.Vl.uvldbentry> GetEntryByNameUAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<global::Golden.Vl.uvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByNameU"));
+
+        /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLGetAddrsUResult> GetAddrsUAsync(global::Golden.Vl.ListAddrByAttributes inaddr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLGetAddrsUResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetAddrsU"));
+
+        /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task CreateEntryAsync(global::Golden.Vl.vldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_CreateEntry"));
+
+        /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_DeleteEntry"));
+
+        /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<global::Golden.Vl.vldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByID"));
+
+        /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<uint>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetNewVolumeId"));
+
+        /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ReplaceEntry"));
+
+        /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_UpdateEntry"));
+
+        /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_SetLock"));
+
+        /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ReleaseLock"));
+
+        /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLListEntryResult> ListEntryAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLListEntryResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListEntry"));
+
+        /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLListAttributesResult> ListAttributesAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLListAttributesResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListAttributes"));
+
+        /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLLinkedListResult> LinkedListAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLLinkedListResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_LinkedList"));
+
+        /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLGetStatsResult> GetStatsAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLGetStatsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetStats"));
+
+        /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLGetAddrsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetAddrs"));
+
+        /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ChangeAddr"));
+
+        /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task CreateEntryNAsync(global::Golden.Vl.nvldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_CreateEntryN"));
+
+        /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<global::Golden.Vl.nvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByIDN"));
+
+        /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ReplaceEntryN"));
+
+        /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLListEntryNResult> ListEntryNAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLListEntryNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListEntryN"));
+
+        /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLListAttributesNResult> ListAttributesNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLListAttributesNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListAttributesN"));
+
+        /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLLinkedListNResult> LinkedListNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLLinkedListNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_LinkedListN"));
+
+        /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_UpdateEntryByName"));
+
+        /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_RegisterAddrs"));
+
+        /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLListAttributesN2Result> ListAttributesN2Async(global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLListAttributesN2Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListAttributesN2"));
+
+        /// <summary><c>GetCapabilities(OUT VLCapabilities capabilities) = 65537</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<uint[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetCapabilities"));
+
+        /// <summary><c>GetEndpoints(IN yfsServerAttributes attr, OUT yfsUUID uuid, OUT int32 uniquifier, OUT yfsEndpoints fsEndpoints, OUT yfsEndpoints volEndpoints) = 64002</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<YFSVLGetEndpointsResult> GetEndpointsAsync(yfsServerAttributes attr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<YFSVLGetEndpointsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEndpoints"));
+
+        /// <summary><c>GetCellName(OUT string cellname&lt;256&gt;) = 64014</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<string> GetCellNameAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<string>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetCellName"));
     }
 
     /// <summary>Dispatches calls of Rx package <c>YFSVL_</c> by opcode to an <see cref="IYFSVLService"/>; an unknown opcode is aborted with RXGEN_OPCODE (-455).</summary>
@@ -2042,45 +2173,47 @@ namespace Golden.YfsVl
             {
                 return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Decode;
             }
+            var context = new global::RxGen.Runtime.Rpc.RxCallContext(call, opcode, cancellationToken);
             switch (opcode)
             {
-                case 514: return await ExecuteProbeServerAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 504: return await ExecuteGetEntryByNameOAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 519: return await ExecuteGetEntryByNameNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 527: return await ExecuteGetEntryByNameUAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 533: return await ExecuteGetAddrsUAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 501: return await ExecuteCreateEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 502: return await ExecuteDeleteEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 503: return await ExecuteGetEntryByIDAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 505: return await ExecuteGetNewVolumeIdAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 506: return await ExecuteReplaceEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 507: return await ExecuteUpdateEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 508: return await ExecuteSetLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 509: return await ExecuteReleaseLockAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 510: return await ExecuteListEntryAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 511: return await ExecuteListAttributesAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 512: return await ExecuteLinkedListAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 513: return await ExecuteGetStatsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 515: return await ExecuteGetAddrsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 516: return await ExecuteChangeAddrAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 517: return await ExecuteCreateEntryNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 518: return await ExecuteGetEntryByIDNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 520: return await ExecuteReplaceEntryNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 521: return await ExecuteListEntryNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 522: return await ExecuteListAttributesNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 523: return await ExecuteLinkedListNAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 524: return await ExecuteUpdateEntryByNameAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 532: return await ExecuteRegisterAddrsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 534: return await ExecuteListAttributesN2Async(reader, call, cancellationToken).ConfigureAwait(false);
-                case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 64002: return await ExecuteGetEndpointsAsync(reader, call, cancellationToken).ConfigureAwait(false);
-                case 64014: return await ExecuteGetCellNameAsync(reader, call, cancellationToken).ConfigureAwait(false);
+                case 514: return await ExecuteProbeServerAsync(reader, call, context).ConfigureAwait(false);
+                case 504: return await ExecuteGetEntryByNameOAsync(reader, call, context).ConfigureAwait(false);
+                case 519: return await ExecuteGetEntryByNameNAsync(reader, call, context).ConfigureAwait(false);
+                case 527: return await ExecuteGetEntryByNameUAsync(reader, call, context).ConfigureAwait(false);
+                case 533: return await ExecuteGetAddrsUAsync(reader, call, context).ConfigureAwait(false);
+                case 501: return await ExecuteCreateEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 502: return await ExecuteDeleteEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 503: return await ExecuteGetEntryByIDAsync(reader, call, context).ConfigureAwait(false);
+                case 505: return await ExecuteGetNewVolumeIdAsync(reader, call, context).ConfigureAwait(false);
+                case 506: return await ExecuteReplaceEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 507: return await ExecuteUpdateEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 508: return await ExecuteSetLockAsync(reader, call, context).ConfigureAwait(false);
+                case 509: return await ExecuteReleaseLockAsync(reader, call, context).ConfigureAwait(false);
+                case 510: return await ExecuteListEntryAsync(reader, call, context).ConfigureAwait(false);
+                case 511: return await ExecuteListAttributesAsync(reader, call, context).ConfigureAwait(false);
+                case 512: return await ExecuteLinkedListAsync(reader, call, context).ConfigureAwait(false);
+                case 513: return await ExecuteGetStatsAsync(reader, call, context).ConfigureAwait(false);
+                case 515: return await ExecuteGetAddrsAsync(reader, call, context).ConfigureAwait(false);
+                case 516: return await ExecuteChangeAddrAsync(reader, call, context).ConfigureAwait(false);
+                case 517: return await ExecuteCreateEntryNAsync(reader, call, context).ConfigureAwait(false);
+                case 518: return await ExecuteGetEntryByIDNAsync(reader, call, context).ConfigureAwait(false);
+                case 520: return await ExecuteReplaceEntryNAsync(reader, call, context).ConfigureAwait(false);
+                case 521: return await ExecuteListEntryNAsync(reader, call, context).ConfigureAwait(false);
+                case 522: return await ExecuteListAttributesNAsync(reader, call, context).ConfigureAwait(false);
+                case 523: return await ExecuteLinkedListNAsync(reader, call, context).ConfigureAwait(false);
+                case 524: return await ExecuteUpdateEntryByNameAsync(reader, call, context).ConfigureAwait(false);
+                case 532: return await ExecuteRegisterAddrsAsync(reader, call, context).ConfigureAwait(false);
+                case 534: return await ExecuteListAttributesN2Async(reader, call, context).ConfigureAwait(false);
+                case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
+                case 64002: return await ExecuteGetEndpointsAsync(reader, call, context).ConfigureAwait(false);
+                case 64014: return await ExecuteGetCellNameAsync(reader, call, context).ConfigureAwait(false);
                 default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeServerAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeServerAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -2092,15 +2225,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ProbeServerAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ProbeServerAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeProbeServerReply(buffer);
@@ -2120,8 +2246,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameOAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameOAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             string request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2134,16 +2261,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            global::Golden.Vl.vldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByNameOAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByNameOAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetEntryByNameOReply(buffer, reply);
@@ -2164,8 +2283,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             string request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2178,16 +2298,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            global::Golden.Vl.nvldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByNameNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByNameNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetEntryByNameNReply(buffer, reply);
@@ -2208,8 +2320,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             string request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2222,16 +2335,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            global::Golden.Vl.uvldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByNameUAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByNameUAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetEntryByNameUReply(buffer, reply);
@@ -2252,8 +2357,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             global::Golden.Vl.ListAddrByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2266,16 +2372,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLGetAddrsUResult reply;
-            try
-            {
-                reply = await _service.GetAddrsUAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetAddrsUAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetAddrsUReply(buffer, reply);
@@ -2296,8 +2394,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             global::Golden.Vl.vldbentry request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2310,15 +2409,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.CreateEntryAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.CreateEntryAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeCreateEntryReply(buffer);
@@ -2339,8 +2431,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteDeleteEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteDeleteEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2353,15 +2446,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.DeleteEntryAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.DeleteEntryAsync(request.volid, request.voltype, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeDeleteEntryReply(buffer);
@@ -2382,8 +2468,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2396,16 +2483,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            global::Golden.Vl.vldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByIDAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByIDAsync(request.volid, request.voltype, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetEntryByIDReply(buffer, reply);
@@ -2426,8 +2505,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetNewVolumeIdAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetNewVolumeIdAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             uint request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2440,16 +2520,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            uint reply;
-            try
-            {
-                reply = await _service.GetNewVolumeIdAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetNewVolumeIdAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetNewVolumeIdReply(buffer, reply);
@@ -2470,8 +2542,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2484,15 +2557,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ReplaceEntryAsync(request.volid, request.voltype, request.newentry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ReplaceEntryAsync(request.volid, request.voltype, request.newentry, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeReplaceEntryReply(buffer);
@@ -2513,8 +2579,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2527,15 +2594,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.UpdateEntryAsync(request.volid, request.voltype, request.updateEntry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.UpdateEntryAsync(request.volid, request.voltype, request.updateEntry, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeUpdateEntryReply(buffer);
@@ -2556,8 +2616,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, int voloper) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2570,15 +2631,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.SetLockAsync(request.volid, request.voltype, request.voloper, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.SetLockAsync(request.volid, request.voltype, request.voloper, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeSetLockReply(buffer);
@@ -2599,8 +2653,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2613,15 +2668,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ReleaseLockAsync(request.volid, request.voltype, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ReleaseLockAsync(request.volid, request.voltype, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeReleaseLockReply(buffer);
@@ -2642,8 +2690,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2656,16 +2705,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLListEntryResult reply;
-            try
-            {
-                reply = await _service.ListEntryAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListEntryAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeListEntryReply(buffer, reply);
@@ -2686,8 +2727,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             global::Golden.Vl.VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2700,16 +2742,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLListAttributesResult reply;
-            try
-            {
-                reply = await _service.ListAttributesAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListAttributesAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeListAttributesReply(buffer, reply);
@@ -2730,8 +2764,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             global::Golden.Vl.VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2744,16 +2779,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLLinkedListResult reply;
-            try
-            {
-                reply = await _service.LinkedListAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.LinkedListAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeLinkedListReply(buffer, reply);
@@ -2774,8 +2801,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -2787,16 +2815,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLGetStatsResult reply;
-            try
-            {
-                reply = await _service.GetStatsAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetStatsAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetStatsReply(buffer, reply);
@@ -2816,8 +2836,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (int handle, int spare2) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2830,16 +2851,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLGetAddrsResult reply;
-            try
-            {
-                reply = await _service.GetAddrsAsync(request.handle, request.spare2, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetAddrsAsync(request.handle, request.spare2, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetAddrsReply(buffer, reply);
@@ -2860,8 +2873,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteChangeAddrAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteChangeAddrAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint ip1, uint ip2) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2874,15 +2888,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ChangeAddrAsync(request.ip1, request.ip2, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ChangeAddrAsync(request.ip1, request.ip2, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeChangeAddrReply(buffer);
@@ -2903,8 +2910,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             global::Golden.Vl.nvldbentry request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2917,15 +2925,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.CreateEntryNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.CreateEntryNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeCreateEntryNReply(buffer);
@@ -2946,8 +2947,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -2960,16 +2962,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            global::Golden.Vl.nvldbentry reply;
-            try
-            {
-                reply = await _service.GetEntryByIDNAsync(request.volid, request.voltype, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEntryByIDNAsync(request.volid, request.voltype, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetEntryByIDNReply(buffer, reply);
@@ -2990,8 +2984,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3004,15 +2999,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.ReplaceEntryNAsync(request.volid, request.voltype, request.newentry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.ReplaceEntryNAsync(request.volid, request.voltype, request.newentry, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeReplaceEntryNReply(buffer);
@@ -3033,8 +3021,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             int request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3047,16 +3036,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLListEntryNResult reply;
-            try
-            {
-                reply = await _service.ListEntryNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListEntryNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeListEntryNReply(buffer, reply);
@@ -3077,8 +3058,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             global::Golden.Vl.VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3091,16 +3073,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLListAttributesNResult reply;
-            try
-            {
-                reply = await _service.ListAttributesNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListAttributesNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeListAttributesNReply(buffer, reply);
@@ -3121,8 +3095,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             global::Golden.Vl.VldbListByAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3135,16 +3110,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLLinkedListNResult reply;
-            try
-            {
-                reply = await _service.LinkedListNAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.LinkedListNAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeLinkedListNReply(buffer, reply);
@@ -3165,8 +3132,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryByNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryByNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3179,15 +3147,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.UpdateEntryByNameAsync(request.volumename, request.updateEntry, request.releaseType, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.UpdateEntryByNameAsync(request.volumename, request.updateEntry, request.releaseType, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeUpdateEntryByNameReply(buffer);
@@ -3208,8 +3169,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRegisterAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteRegisterAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3222,15 +3184,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            try
-            {
-                await _service.RegisterAddrsAsync(request.uuidp, request.spare1, request.ipaddr, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            await _service.RegisterAddrsAsync(request.uuidp, request.spare1, request.ipaddr, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeRegisterAddrsReply(buffer);
@@ -3251,8 +3206,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesN2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesN2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             (global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex) request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3265,16 +3221,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLListAttributesN2Result reply;
-            try
-            {
-                reply = await _service.ListAttributesN2Async(request.attributes, request.volumename, request.startindex, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.ListAttributesN2Async(request.attributes, request.volumename, request.startindex, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeListAttributesN2Reply(buffer, reply);
@@ -3295,8 +3243,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -3308,16 +3257,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            uint[] reply;
-            try
-            {
-                reply = await _service.GetCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetCapabilitiesAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetCapabilitiesReply(buffer, reply);
@@ -3337,8 +3278,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEndpointsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEndpointsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             yfsServerAttributes request;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -3351,16 +3293,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            YFSVLGetEndpointsResult reply;
-            try
-            {
-                reply = await _service.GetEndpointsAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetEndpointsAsync(request, context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetEndpointsReply(buffer, reply);
@@ -3381,8 +3315,9 @@ namespace Golden.YfsVl
             }
         }
 
-        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCellNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
+        private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCellNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
+            var cancellationToken = context.CancellationToken;
             using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
             {
                 try
@@ -3394,16 +3329,8 @@ namespace Golden.YfsVl
                     return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
                 }
             }
-            string reply;
-            try
-            {
-                reply = await _service.GetCellNameAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return abort.Code;
-            }
-            using var buffer = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
+            var reply = await _service.GetCellNameAsync(context).ConfigureAwait(false);
+            using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
             try
             {
                 YFSVLProtocol.EncodeGetCellNameReply(buffer, reply);
@@ -3443,29 +3370,42 @@ namespace Golden.YfsVl
         public const ushort ToServiceId = 2503;
 
         /// <summary>Opens a new connection to service 52 asking for the upgrade, sends the GetCapabilities probe
-        /// (the same request in both services) and reports which service answered. An abort (e.g. RXGEN_OPCODE from a server
-        /// that lacks the probe) still counts as an answer. Use the returned connection (or its service id) for later calls.</summary>
+        /// (the same request in both services) and reports which service answered. An abort from the server (e.g. RXGEN_OPCODE from a
+        /// server that lacks the probe) still counts as an answer. The caller owns the returned connection: use it (or its service id)
+        /// for later calls and dispose it. On failure (cancellation, a reply that does not decode, a transport error) the connection
+        /// is disposed before the exception propagates.</summary>
         public static async global::System.Threading.Tasks.Task<YFSVLUpgradeProbeResult> ProbeAsync(global::RxGen.Runtime.Rpc.IRxConnector connector, global::System.Threading.CancellationToken cancellationToken = default)
         {
+            global::System.ArgumentNullException.ThrowIfNull(connector);
             var connection = await connector.ConnectAsync(FromServiceId, requestUpgrade: true, cancellationToken).ConfigureAwait(false);
-            using var request = new global::RxGen.Runtime.Xdr.XdrBufferWriter();
-            global::Golden.Vl.VLProtocol.EncodeGetCapabilitiesRequest(request);
-            global::RxGen.Runtime.Xdr.XdrPooledBuffer reply;
             try
             {
-                reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            }
-            catch (global::RxGen.Runtime.Rpc.RpcAbortException abort)
-            {
-                return new YFSVLUpgradeProbeResult(connection.ServiceId == ToServiceId, connection.ServiceId, connection, default, default, abort.Code);
-            }
-            using (reply)
-            {
-                if (connection.ServiceId == ToServiceId)
+                global::RxGen.Runtime.Xdr.XdrPooledBuffer reply;
+                using (var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent())
                 {
-                    return new YFSVLUpgradeProbeResult(true, connection.ServiceId, connection, default, YFSVLProtocol.DecodeGetCapabilitiesReply(reply.Span), null);
+                    global::Golden.Vl.VLProtocol.EncodeGetCapabilitiesRequest(request);
+                    try
+                    {
+                        reply = await global::RxGen.Runtime.Rpc.RxCalls.CallAsync(connection, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (global::RxGen.Runtime.Rpc.RpcAbortException abort) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        return new YFSVLUpgradeProbeResult(connection.ServiceId == ToServiceId, connection.ServiceId, connection, default, default, abort.Code);
+                    }
                 }
-                return new YFSVLUpgradeProbeResult(false, connection.ServiceId, connection, global::Golden.Vl.VLProtocol.DecodeGetCapabilitiesReply(reply.Span), default, null);
+                using (reply)
+                {
+                    if (connection.ServiceId == ToServiceId)
+                    {
+                        return new YFSVLUpgradeProbeResult(true, connection.ServiceId, connection, default, YFSVLProtocol.DecodeGetCapabilitiesReply(reply.Span), null);
+                    }
+                    return new YFSVLUpgradeProbeResult(false, connection.ServiceId, connection, global::Golden.Vl.VLProtocol.DecodeGetCapabilitiesReply(reply.Span), default, null);
+                }
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
             }
         }
     }

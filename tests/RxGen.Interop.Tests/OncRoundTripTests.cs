@@ -261,14 +261,14 @@ public sealed class OncRoundTripTests
 
         public (string, byte[])? LastPut { get; private set; }
 
-        public Task KvprocNullAsync(CancellationToken cancellationToken)
+        public Task KvprocNullAsync(OncCallContext context)
         {
             Interlocked.Increment(ref _nullCalls);
             Interlocked.Increment(ref _serviceCalls);
             return Task.CompletedTask;
         }
 
-        public Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, CancellationToken cancellationToken)
+        public Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, OncCallContext context)
         {
             Interlocked.Increment(ref _serviceCalls);
             if (arg2.Length >= KvstoreIdl.KV_MAXVALUE)
@@ -281,7 +281,7 @@ public sealed class OncRoundTripTests
             return Task.FromResult(kvstatus.KV_OK);
         }
 
-        public Task<kvgetres> KvprocGetAsync(string argument, CancellationToken cancellationToken)
+        public Task<kvgetres> KvprocGetAsync(string argument, OncCallContext context)
         {
             Interlocked.Increment(ref _serviceCalls);
             if (argument == FailingKey)
@@ -292,13 +292,13 @@ public sealed class OncRoundTripTests
             return Task.FromResult(Get(argument));
         }
 
-        public Task<kvstatus> KvprocDeleteAsync(string argument, CancellationToken cancellationToken)
+        public Task<kvstatus> KvprocDeleteAsync(string argument, OncCallContext context)
         {
             Interlocked.Increment(ref _serviceCalls);
             return Task.FromResult(_data.TryRemove(argument, out _) ? kvstatus.KV_OK : kvstatus.KV_NOTFOUND);
         }
 
-        public Task<kventry?> KvprocListAsync(CancellationToken cancellationToken)
+        public Task<kventry?> KvprocListAsync(OncCallContext context)
         {
             Interlocked.Increment(ref _serviceCalls);
             kventry? head = null;
@@ -310,7 +310,7 @@ public sealed class OncRoundTripTests
             return Task.FromResult(head);
         }
 
-        public Task<kvcasres> KvprocCasAsync(kvcasargs argument, CancellationToken cancellationToken)
+        public Task<kvcasres> KvprocCasAsync(kvcasargs argument, OncCallContext context)
         {
             Interlocked.Increment(ref _serviceCalls);
             if (!_data.TryGetValue(argument.Key, out var current))
@@ -327,19 +327,19 @@ public sealed class OncRoundTripTests
             return Task.FromResult(kvcasres.FromNewVersion(current.Version + 1));
         }
 
-        public Task<kvgetres[]> KvprocGetmanyAsync(string[] argument, CancellationToken cancellationToken)
+        public Task<kvgetres[]> KvprocGetmanyAsync(string[] argument, OncCallContext context)
         {
             Interlocked.Increment(ref _serviceCalls);
             return Task.FromResult(argument.Select(Get).ToArray());
         }
 
-        public Task<kvstrictres> KvprocCountAsync(string argument, CancellationToken cancellationToken)
+        public Task<kvstrictres> KvprocCountAsync(string argument, OncCallContext context)
         {
             Interlocked.Increment(ref _serviceCalls);
             return Task.FromResult(_data.ContainsKey(argument) ? kvstrictres.FromCount(1) : kvstrictres.FromVoid(kvstatus.KV_NOTFOUND));
         }
 
-        public Task<kvstats> KvprocStatsAsync(CancellationToken cancellationToken)
+        public Task<kvstats> KvprocStatsAsync(OncCallContext context)
         {
             Interlocked.Increment(ref _serviceCalls);
             return Task.FromResult(new kvstats

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Golden.Vl;
-using RxGen.Interop.Tests.Fakes;
 using RxGen.Interop.Tests.TestSupport;
 using RxGen.Runtime.Rpc;
 using RxGen.Runtime.Rpc.InMemory;
@@ -473,7 +472,7 @@ public sealed class RxRoundTripTests
     }
 
     /// <summary>A VL server with three volumes.</summary>
-    private sealed class CannedVlServer : VlServiceBase
+    private sealed class CannedVlServer : VLServiceBase
     {
         public const string SlowVolume = "slow.volume";
 
@@ -498,13 +497,13 @@ public sealed class RxRoundTripTests
 
         public TaskCompletionSource SlowCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public override async Task<nvldbentry> GetEntryByNameNAsync(string volumename, CancellationToken cancellationToken)
+        public override async Task<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context)
         {
             if (volumename == SlowVolume)
             {
-                using CancellationTokenRegistration registration = cancellationToken.Register(() => SlowCancelled.TrySetResult());
+                using CancellationTokenRegistration registration = context.CancellationToken.Register(() => SlowCancelled.TrySetResult());
                 SlowStarted.TrySetResult();
-                await Task.Delay(System.Threading.Timeout.Infinite, cancellationToken);
+                await Task.Delay(System.Threading.Timeout.Infinite, context.CancellationToken);
             }
 
             LookedUp.Enqueue(volumename);
@@ -512,28 +511,28 @@ public sealed class RxRoundTripTests
             return _entries.TryGetValue(volumename, out nvldbentry? entry) ? entry : throw new RpcAbortException(VlData.VlNoEnt, "no such volume");
         }
 
-        public override Task<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, CancellationToken cancellationToken)
+        public override Task<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, RxCallContext context)
         {
             Queries.Enqueue(attributes);
             nvldbentry[] all = _entries.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Value).ToArray();
             return Task.FromResult(new VLListAttributesNResult(all.Length, all));
         }
 
-        public override Task ProbeServerAsync(CancellationToken cancellationToken)
+        public override Task ProbeServerAsync(RxCallContext context)
         {
             Interlocked.Increment(ref _probes);
             return Task.CompletedTask;
         }
 
-        public override Task<uint[]> GetCapabilitiesAsync(CancellationToken cancellationToken) => Task.FromResult(Capabilities);
+        public override Task<uint[]> GetCapabilitiesAsync(RxCallContext context) => Task.FromResult(Capabilities);
     }
 
     /// <summary>A VL server whose ProbeServer answers once its gate opens, and then aborts if asked to.</summary>
-    private sealed class GatedProbeServer(Task gate, int abortCode) : VlServiceBase
+    private sealed class GatedProbeServer(Task gate, int abortCode) : VLServiceBase
     {
-        public override async Task ProbeServerAsync(CancellationToken cancellationToken)
+        public override async Task ProbeServerAsync(RxCallContext context)
         {
-            await gate.WaitAsync(cancellationToken);
+            await gate.WaitAsync(context.CancellationToken);
             if (abortCode != 0)
             {
                 throw new RpcAbortException(abortCode, "probe refused");
@@ -542,7 +541,7 @@ public sealed class RxRoundTripTests
     }
 
     /// <summary>A file server whose FetchData and StoreData stream their raw bytes.</summary>
-    private sealed class StreamingFileServer(byte[] content) : AfsServiceBase
+    private sealed class StreamingFileServer(byte[] content) : Afs.RXAFSServiceBase
     {
         private const int Chunk = 64 * 1024;
 
@@ -562,15 +561,15 @@ public sealed class RxRoundTripTests
 
         public int StoreBytesAfterLength { get; private set; } = -1;
 
-        public override async Task<Afs.RXAFSFetchDataResult> FetchDataAsync(AfsCommon.AFSFid fid, int pos, int length, RxSplitServerCall stream, CancellationToken cancellationToken)
+        public override async Task<Afs.RXAFSFetchDataResult> FetchDataAsync(AfsCommon.AFSFid fid, int pos, int length, RxSplitServerCall stream, RxCallContext context)
         {
             LastFid = (fid.Volume, fid.Vnode, fid.Unique);
             int n = Math.Min(length, Content.Length - pos);
-            await stream.WriteAsync(Wire.Words((uint)n), cancellationToken);
+            await stream.WriteAsync(Wire.Words((uint)n), context.CancellationToken);
             for (int offset = 0; offset < n; offset += Chunk)
             {
                 int chunk = Math.Min(Chunk, n - offset);
-                await stream.WriteAsync(Content.AsMemory(pos + offset, chunk), cancellationToken);
+                await stream.WriteAsync(Content.AsMemory(pos + offset, chunk), context.CancellationToken);
                 Interlocked.Add(ref FetchBytesWritten, chunk);
             }
 
@@ -581,7 +580,7 @@ public sealed class RxRoundTripTests
                 new AfsCommon.AFSVolSync { Spare1 = 0xdead });
         }
 
-        public override async Task<Afs.RXAFSStoreDataResult> StoreDataAsync(AfsCommon.AFSFid fid, AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, RxSplitServerCall stream, CancellationToken cancellationToken)
+        public override async Task<Afs.RXAFSStoreDataResult> StoreDataAsync(AfsCommon.AFSFid fid, AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, RxSplitServerCall stream, RxCallContext context)
         {
             LastFid = (fid.Volume, fid.Vnode, fid.Unique);
             LastStoreStatus = inStatus;
@@ -589,7 +588,7 @@ public sealed class RxRoundTripTests
             int got = 0;
             while (got < received.Length)
             {
-                int n = await stream.ReadAsync(received.AsMemory(got, Math.Min(Chunk, received.Length - got)), cancellationToken);
+                int n = await stream.ReadAsync(received.AsMemory(got, Math.Min(Chunk, received.Length - got)), context.CancellationToken);
                 if (n == 0)
                 {
                     throw new RpcAbortException(RxGenErrorCodes.Eof, "the client sent fewer bytes than Length");
@@ -600,7 +599,7 @@ public sealed class RxRoundTripTests
             }
 
             // Exactly Length bytes: the request ends right after them.
-            StoreBytesAfterLength = await stream.ReadAsync(new byte[16], cancellationToken);
+            StoreBytesAfterLength = await stream.ReadAsync(new byte[16], context.CancellationToken);
             Stored = received;
             return new Afs.RXAFSStoreDataResult(
                 new AfsCommon.AFSFetchStatus { InterfaceVersion = 1, FileType = 1, Length = fileLength, DataVersion = 8 },
@@ -608,17 +607,17 @@ public sealed class RxRoundTripTests
         }
     }
 
-    private sealed class BarePrServer : PrServiceBase
+    private sealed class BarePrServer : Pt.PRServiceBase
     {
     }
 
-    private sealed class CapablePrServer : PrServiceBase, Pt.IPRService
+    private sealed class CapablePrServer : Pt.PRServiceBase
     {
-        public Task<uint[]> GetCapabilitiesAsync(CancellationToken cancellationToken) => Task.FromResult(new uint[] { 0x1, 0x80000000 });
+        public override Task<uint[]> GetCapabilitiesAsync(RxCallContext context) => Task.FromResult(new uint[] { 0x1, 0x80000000 });
     }
 
     /// <summary>The VL_ side of an upgrade-capable server (Golden.YfsVl, service 52).</summary>
-    private sealed class YfsVlOldServer : YfsVlVlServiceBase
+    private sealed class YfsVlOldServer : VLServiceBase
     {
         public static readonly uint[] Capabilities = [0x1];
 
@@ -626,13 +625,13 @@ public sealed class RxRoundTripTests
 
         public int Calls => Volatile.Read(ref _calls);
 
-        public override Task<uint[]> GetCapabilitiesAsync(CancellationToken cancellationToken)
+        public override Task<uint[]> GetCapabilitiesAsync(RxCallContext context)
         {
             Interlocked.Increment(ref _calls);
             return Task.FromResult(Capabilities);
         }
 
-        public override Task<nvldbentry> GetEntryByNameNAsync(string volumename, CancellationToken cancellationToken)
+        public override Task<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context)
         {
             Interlocked.Increment(ref _calls);
             return Task.FromResult(VlData.YfsNEntry("vl:" + volumename, 536870912));
@@ -640,7 +639,7 @@ public sealed class RxRoundTripTests
     }
 
     /// <summary>The YFSVL_ side of an upgrade-capable server (service 2503).</summary>
-    private sealed class YfsVlNewServer : YfsVlYfsServiceBase
+    private sealed class YfsVlNewServer : Yfs.YFSVLServiceBase
     {
         public const string CellName = "yfs.example.org";
 
@@ -650,19 +649,19 @@ public sealed class RxRoundTripTests
 
         public int Calls => Volatile.Read(ref _calls);
 
-        public override Task<uint[]> GetCapabilitiesAsync(CancellationToken cancellationToken)
+        public override Task<uint[]> GetCapabilitiesAsync(RxCallContext context)
         {
             Interlocked.Increment(ref _calls);
             return Task.FromResult(Capabilities);
         }
 
-        public override Task<string> GetCellNameAsync(CancellationToken cancellationToken)
+        public override Task<string> GetCellNameAsync(RxCallContext context)
         {
             Interlocked.Increment(ref _calls);
             return Task.FromResult(CellName);
         }
 
-        public override Task<nvldbentry> GetEntryByNameNAsync(string volumename, CancellationToken cancellationToken)
+        public override Task<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context)
         {
             Interlocked.Increment(ref _calls);
             return Task.FromResult(VlData.YfsNEntry("yfs:" + volumename, 536870912));
@@ -670,8 +669,8 @@ public sealed class RxRoundTripTests
     }
 
     /// <summary>An OpenAFS 1.8 VL server: no GetCapabilities (it aborts with RXGEN_OPCODE, the base's default).</summary>
-    private sealed class OpenAfs18VlServer : YfsVlVlServiceBase
+    private sealed class OpenAfs18VlServer : VLServiceBase
     {
-        public override Task ProbeServerAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public override Task ProbeServerAsync(RxCallContext context) => Task.CompletedTask;
     }
 }

@@ -505,7 +505,7 @@ internal sealed class CSharpEmitter
     {
         var ins = new List<ParamInfo>();
         var outs = new List<ParamInfo>();
-        var used = new HashSet<string>(StringComparer.Ordinal) { "cancellationToken", "call", "stream", "connection", "reader", "writer", "buffer", "data", "request", "reply", "result", "clients", "r", "value", "bytes" };
+        var used = new HashSet<string>(StringComparer.Ordinal) { "cancellationToken", "context", "call", "stream", "connection", "reader", "writer", "buffer", "data", "request", "reply", "result", "clients", "r", "value", "bytes" };
         foreach (var parameter in procedure.Parameters)
         {
             var name = CSharpNames.Camel(parameter.Name);
@@ -600,7 +600,7 @@ internal sealed class CSharpEmitter
             var method = CSharpNames.Pascal(procedure.Name);
             while (!usedMethodNames.Add(method)) method += "_";
             var path = version.Name + "." + procedure.Name;
-            var usedArgNames = new HashSet<string>(StringComparer.Ordinal) { "args", "result", "reader", "writer", "buffer", "data", "request", "reply", "cancellationToken" };
+            var usedArgNames = new HashSet<string>(StringComparer.Ordinal) { "args", "result", "reader", "writer", "buffer", "data", "request", "reply", "cancellationToken", "context" };
             var args = procedure.Arguments.Select(a =>
             {
                 var argName = CSharpNames.Camel(a.Name);

@@ -7,25 +7,6 @@ using RxGen.Runtime.Xdr;
 
 namespace RxGen.Runtime.Onc;
 
-/// <summary>ONC RPC authentication flavours (RFC 5531 §8.2).</summary>
-public enum OncAuthFlavor : uint
-{
-    /// <summary>AUTH_NONE.</summary>
-    None = 0,
-
-    /// <summary>AUTH_SYS (AUTH_UNIX).</summary>
-    Sys = 1,
-
-    /// <summary>AUTH_SHORT.</summary>
-    Short = 2,
-
-    /// <summary>AUTH_DH.</summary>
-    Dh = 3,
-
-    /// <summary>RPCSEC_GSS.</summary>
-    RpcSecGss = 6,
-}
-
 /// <summary>Why a call was rejected with AUTH_ERROR (RFC 5531 §9, auth_stat).</summary>
 public enum OncAuthStat : uint
 {
@@ -46,58 +27,6 @@ public enum OncAuthStat : uint
 
     /// <summary>AUTH_TOOWEAK: the flavour is not accepted.</summary>
     TooWeak = 5,
-}
-
-/// <summary>AUTH_SYS credentials (RFC 5531 Appendix A), as a procedure sees them.</summary>
-/// <param name="Stamp">An arbitrary id the caller chose.</param>
-/// <param name="MachineName">The caller's host name (at most 255 bytes).</param>
-/// <param name="Uid">The caller's effective user id.</param>
-/// <param name="Gid">The caller's effective group id.</param>
-/// <param name="Gids">Supplementary groups (at most 16).</param>
-public sealed record OncAuthSysCredentials(uint Stamp, string MachineName, uint Uid, uint Gid, IReadOnlyList<uint> Gids)
-{
-    /// <summary>The largest machine name AUTH_SYS allows.</summary>
-    public const int MaxMachineName = 255;
-
-    /// <summary>The most supplementary groups AUTH_SYS allows.</summary>
-    public const int MaxGids = 16;
-
-    /// <summary>Decodes the body of an AUTH_SYS credential.</summary>
-    /// <param name="body">The opaque body.</param>
-    /// <returns>The credentials.</returns>
-    /// <exception cref="XdrException">The body is malformed.</exception>
-    public static OncAuthSysCredentials Decode(ReadOnlySpan<byte> body)
-    {
-        var reader = new XdrReader(body);
-        uint stamp = reader.ReadUInt32();
-        string machine = reader.ReadStringLatin1(MaxMachineName, "authsys_parms.machinename");
-        uint uid = reader.ReadUInt32();
-        uint gid = reader.ReadUInt32();
-        int count = reader.ReadCount(MaxGids, 4, "authsys_parms.gids");
-        var gids = new uint[count];
-        for (int i = 0; i < count; i++)
-        {
-            gids[i] = reader.ReadUInt32();
-        }
-
-        reader.EnsureAtEnd("authsys_parms");
-        return new OncAuthSysCredentials(stamp, machine, uid, gid, gids);
-    }
-
-    /// <summary>Encodes the credentials as an AUTH_SYS body.</summary>
-    /// <param name="writer">The destination.</param>
-    public void Encode(ref XdrWriter writer)
-    {
-        writer.WriteUInt32(Stamp);
-        writer.WriteStringLatin1(MachineName, MaxMachineName, "authsys_parms.machinename");
-        writer.WriteUInt32(Uid);
-        writer.WriteUInt32(Gid);
-        writer.WriteCount(Gids.Count, MaxGids, "authsys_parms.gids");
-        foreach (uint g in Gids)
-        {
-            writer.WriteUInt32(g);
-        }
-    }
 }
 
 /// <summary>The header of an ONC RPC call message, as a server reads it. The credential body is a slice of the message.</summary>
@@ -288,9 +217,7 @@ public static class OncMessages
         else
         {
             using var body = new XdrBufferWriter();
-            var bodyWriter = new XdrWriter(body);
-            credentials.Encode(ref bodyWriter);
-            bodyWriter.Flush();
+            credentials.Encode(body);
             writer.WriteUInt32((uint)OncAuthFlavor.Sys);
             writer.WriteVariableOpaque(body.WrittenSpan, MaxAuthBody, "cred");
         }

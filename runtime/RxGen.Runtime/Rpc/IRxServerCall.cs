@@ -11,6 +11,9 @@ public interface IRxServerCall
     /// <summary>The service this call was addressed to (after any upgrade).</summary>
     ushort ServiceId { get; }
 
+    /// <summary>The connection the call arrived on (peer, epoch/cid, security class, identity), set by the transport.</summary>
+    RxConnectionInfo Connection { get; }
+
     /// <summary>Reads request bytes; the first four are the opcode.</summary>
     /// <param name="buffer">Receives the bytes.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

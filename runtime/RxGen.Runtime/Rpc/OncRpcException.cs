@@ -38,6 +38,15 @@ public class OncRpcException : Exception
     /// <summary>The reply's status.</summary>
     public OncAcceptStat Status { get; }
 
+    /// <summary>
+    /// What a service implementation throws for a procedure it does not serve (generated
+    /// <c>…ServiceBase</c> classes do): the server answers PROC_UNAVAIL.
+    /// </summary>
+    /// <param name="procedure">The procedure's name, for the message.</param>
+    /// <returns>The exception.</returns>
+    public static OncRpcException ProcedureUnavailable(string procedure) =>
+        new(OncAcceptStat.ProcUnavail, $"{procedure} is not served here");
+
     /// <summary>For PROG_MISMATCH: the lowest version the server supports.</summary>
     public uint? LowVersion { get; }
 

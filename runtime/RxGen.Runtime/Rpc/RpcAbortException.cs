@@ -28,4 +28,14 @@ public class RpcAbortException : Exception
 
     /// <summary>The abort code.</summary>
     public int Code { get; }
+
+    /// <summary>
+    /// What a service implementation throws for a procedure it does not serve (generated
+    /// <c>…ServiceBase</c> classes do): an abort with <see cref="RxGenErrorCodes.Opcode"/> (RXGEN_OPCODE,
+    /// -455), as an OpenAFS server answers an opcode it does not implement.
+    /// </summary>
+    /// <param name="procedure">The procedure's name, for the message.</param>
+    /// <returns>The exception.</returns>
+    public static RpcAbortException Unimplemented(string procedure) =>
+        new(RxGenErrorCodes.Opcode, $"{procedure} is not implemented by this server");
 }

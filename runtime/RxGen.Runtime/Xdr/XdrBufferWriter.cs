@@ -8,14 +8,20 @@ namespace RxGen.Runtime.Xdr;
 /// Reuse it across messages with <see cref="Reset"/>; <see cref="Dispose"/> returns the array.
 /// </summary>
 /// <remarks>
-/// Not thread-safe. Spans and memory obtained from it are invalid after the next write that grows the
-/// buffer, and after <see cref="Dispose"/>.
+/// <para>Not thread-safe. Spans and memory obtained from it are invalid after the next write that grows
+/// the buffer, and after <see cref="Dispose"/>.</para>
+/// <para><see cref="Rent"/> hands out a writer from a small pool (one per thread plus a few shared),
+/// for a message at a time (what generated stubs do per call): disposing a rented writer puts it back,
+/// with its array, instead of releasing it. Dispose a rented writer exactly once and do not touch it
+/// afterwards; while it is back in the pool, its members throw <see cref="ObjectDisposedException"/>.</para>
 /// </remarks>
 public sealed class XdrBufferWriter : IBufferWriter<byte>, IDisposable
 {
     private byte[] _buffer;
     private int _written;
     private bool _disposed;
+    private readonly bool _pooled;
+    private bool _inPool;
 
     /// <summary>Creates a writer with at least <paramref name="initialCapacity"/> bytes of room.</summary>
     /// <param name="initialCapacity">The initial room; 0 defers renting until the first write.</param>
@@ -24,6 +30,27 @@ public sealed class XdrBufferWriter : IBufferWriter<byte>, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(initialCapacity);
         _buffer = initialCapacity == 0 ? Array.Empty<byte>() : ArrayPool<byte>.Shared.Rent(initialCapacity);
     }
+
+    private XdrBufferWriter(bool pooled)
+    {
+        _buffer = Array.Empty<byte>();
+        _pooled = pooled;
+    }
+
+    /// <summary>
+    /// A writer from the pool, empty; <see cref="Dispose"/> returns it (and its array) to the pool. Cheap:
+    /// after warm-up, renting and returning on the same thread allocates nothing.
+    /// </summary>
+    /// <returns>The writer; the caller owns it until it disposes it.</returns>
+    public static XdrBufferWriter Rent()
+    {
+        XdrBufferWriter writer = XdrBufferWriterPool.TryTake() ?? new XdrBufferWriter(pooled: true);
+        writer._inPool = false;
+        return writer;
+    }
+
+    /// <summary>True for a writer from <see cref="Rent"/>.</summary>
+    public bool IsPooled => _pooled;
 
     /// <summary>The bytes written since construction or the last <see cref="Reset"/>.</summary>
     public ReadOnlySpan<byte> WrittenSpan
@@ -89,8 +116,42 @@ public sealed class XdrBufferWriter : IBufferWriter<byte>, IDisposable
         return _buffer.AsSpan(_written);
     }
 
-    /// <summary>Returns the buffer to the pool. Further use throws <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>
+    /// Returns the buffer to the pool. Further use throws <see cref="ObjectDisposedException"/>. A writer
+    /// from <see cref="Rent"/> goes back to the writer pool instead.
+    /// </summary>
     public void Dispose()
+    {
+        if (_disposed || _inPool)
+        {
+            return;
+        }
+
+        if (_pooled)
+        {
+            _written = 0;
+            if (_buffer.Length > XdrBufferWriterPool.MaxRetainedCapacity)
+            {
+                byte[] large = _buffer;
+                _buffer = Array.Empty<byte>();
+                ArrayPool<byte>.Shared.Return(large);
+            }
+
+            _inPool = true;
+            if (!XdrBufferWriterPool.TryAdd(this))
+            {
+                _inPool = false;
+                Release();
+            }
+
+            return;
+        }
+
+        Release();
+    }
+
+    /// <summary>Releases the array for good.</summary>
+    private void Release()
     {
         if (_disposed)
         {
@@ -153,5 +214,5 @@ public sealed class XdrBufferWriter : IBufferWriter<byte>, IDisposable
         }
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed || _inPool, this);
 }

@@ -28,8 +28,7 @@ internal sealed class InMemoryRxClientCall : IRxClientCall
     {
         var state = new InMemoryRxCallState();
         var call = new InMemoryRxClientCall(connection, state, serviceId, isProbe);
-        IRxService? service = server.FindService(serviceId);
-        if (service is null)
+        if (!server.Core.TryGetService(serviceId, out IRxService? service))
         {
             // OpenAFS answers a call to a service it does not offer with RX_INVALID_OPERATION.
             state.TryAbort(RxGenErrorCodes.InvalidOperation, byClient: false);
@@ -37,7 +36,7 @@ internal sealed class InMemoryRxClientCall : IRxClientCall
         }
         else
         {
-            var serverCall = new InMemoryRxServerCall(state, serviceId);
+            var serverCall = new InMemoryRxServerCall(state, serviceId, connection.Info);
             server.OnServerCallStarted();
             _ = Task.Run(() => serverCall.RunAsync(server, service));
         }

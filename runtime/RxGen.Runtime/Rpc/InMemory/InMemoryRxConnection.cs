@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -13,10 +14,12 @@ internal sealed class InMemoryRxConnection : IRxConnection
     private int _serviceId;
     private bool _firstCallStarted;
     private TaskCompletionSource? _probe;
+    private volatile bool _disposed;
 
-    internal InMemoryRxConnection(InMemoryRxServer server, ushort serviceId, bool requestUpgrade)
+    internal InMemoryRxConnection(InMemoryRxServer server, ushort serviceId, bool requestUpgrade, RxConnectionInfo info)
     {
         _server = server;
+        Info = info;
         _serviceId = serviceId;
         _requestUpgrade = requestUpgrade;
         _channels = new SemaphoreSlim(server.MaxCallsPerConnection, server.MaxCallsPerConnection);
@@ -24,8 +27,19 @@ internal sealed class InMemoryRxConnection : IRxConnection
 
     public ushort ServiceId => (ushort)Volatile.Read(ref _serviceId);
 
+    /// <summary>What the server side of this connection's calls sees.</summary>
+    internal RxConnectionInfo Info { get; }
+
+    /// <summary>Marks the connection disposed; calls in flight are left to finish.</summary>
+    public ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        return ValueTask.CompletedTask;
+    }
+
     public async ValueTask<IRxClientCall> StartCallAsync(CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         bool isProbe = false;
         ushort serviceId;
         while (true)
@@ -72,6 +86,17 @@ internal sealed class InMemoryRxConnection : IRxConnection
             }
 
             throw;
+        }
+
+        if (_disposed)
+        {
+            _channels.Release();
+            if (isProbe)
+            {
+                EndProbe();
+            }
+
+            throw new ObjectDisposedException(nameof(InMemoryRxConnection));
         }
 
         lock (_lock)

@@ -1,5 +1,5 @@
 using System;
-using System.Collections.Generic;
+using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -22,7 +22,15 @@ namespace RxGen.Runtime.Rpc.InMemory;
 /// written; any other value aborts the call with that code, and the client's reads throw
 /// <see cref="RpcAbortException"/> with it (an abort wins over reply bytes not yet read). A service
 /// that throws <see cref="RpcAbortException"/> aborts with its code; any other exception aborts with
-/// <see cref="RxGenErrorCodes.UserAbort"/> (-6) and is reported to <see cref="ServiceFaulted"/>.</para>
+/// <see cref="RxGenErrorCodes.UserAbort"/> (-6) and is reported to <see cref="ServiceFaulted"/>. The
+/// registry and this mapping are the shared <see cref="RxServerCore"/> (<see cref="Core"/>).</para>
+/// <para><b>Connections.</b> <see cref="ConnectAsync"/> opens anonymous (rxnull) connections with no
+/// peer address: the server sees <see cref="RxConnectionInfo.PeerEndPoint"/> null. Use
+/// <see cref="CreateConnector"/> for connections with another security index, an identity or a
+/// synthetic peer address. Each connection gets the server's epoch (random, bit 31 set, as OpenAFS
+/// picks one) and its own cid (multiples of 4). Disposing a connection makes later
+/// <see cref="IRxConnection.StartCallAsync"/> calls throw <see cref="ObjectDisposedException"/>;
+/// calls already started are not aborted and run to their end.</para>
 /// <para><b>Client aborts and cancellation.</b> <see cref="IRxClientCall.AbortAsync"/> aborts with
 /// the given code; cancelling a client operation's token aborts with
 /// <see cref="RxGenErrorCodes.UserAbort"/> and throws <see cref="OperationCanceledException"/>;
@@ -43,19 +51,33 @@ public sealed class InMemoryRxServer : IRxConnector
     /// <summary>Rx's calls per connection (<c>RX_MAXCALLS</c>).</summary>
     public const int DefaultMaxCallsPerConnection = 4;
 
-    private readonly object _lock = new();
-    private readonly Dictionary<ushort, IRxService> _services = new();
-    private readonly Dictionary<ushort, ushort> _upgrades = new();
+    private readonly uint _epoch;
+    private int _nextConnectionId;
     private int _activeServerCalls;
     private long _callsStarted;
 
     /// <summary>Creates an empty server.</summary>
     /// <param name="maxCallsPerConnection">Concurrent calls allowed on one connection.</param>
     public InMemoryRxServer(int maxCallsPerConnection = DefaultMaxCallsPerConnection)
+        : this(new RxServerCore(), maxCallsPerConnection)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCallsPerConnection);
-        MaxCallsPerConnection = maxCallsPerConnection;
     }
+
+    /// <summary>Creates a server over an existing core (e.g. one a UDP transport serves too).</summary>
+    /// <param name="core">The services, upgrade pairs and fault hook.</param>
+    /// <param name="maxCallsPerConnection">Concurrent calls allowed on one connection.</param>
+    public InMemoryRxServer(RxServerCore core, int maxCallsPerConnection = DefaultMaxCallsPerConnection)
+    {
+        ArgumentNullException.ThrowIfNull(core);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCallsPerConnection);
+        Core = core;
+        MaxCallsPerConnection = maxCallsPerConnection;
+        _epoch = ((uint)Random.Shared.Next() & 0x3FFFFFFFu) | 0x80000000u;
+        _nextConnectionId = Random.Shared.Next() & ~3;
+    }
+
+    /// <summary>The registry of services and upgrade pairs, and the fault-to-abort mapping.</summary>
+    public RxServerCore Core { get; }
 
     /// <summary>Concurrent calls allowed on one connection.</summary>
     public int MaxCallsPerConnection { get; }
@@ -66,71 +88,53 @@ public sealed class InMemoryRxServer : IRxConnector
     /// <summary>The number of calls started on all connections.</summary>
     public long CallsStarted => Interlocked.Read(ref _callsStarted);
 
-    /// <summary>Called (on the call's thread) when a service throws something other than <see cref="RpcAbortException"/>.</summary>
-    public Action<IRxService, Exception>? ServiceFaulted { get; set; }
-
-    /// <summary>Registers a service under its <see cref="IRxService.ServiceId"/>.</summary>
-    /// <param name="service">The service.</param>
-    /// <exception cref="InvalidOperationException">A service with that id is already registered.</exception>
-    public void AddService(IRxService service)
+    /// <summary>Called (on the call's thread) when a service throws something other than <see cref="RpcAbortException"/>; the same as <see cref="RxServerCore.ServiceFaulted"/> of <see cref="Core"/>.</summary>
+    public Action<IRxService, Exception>? ServiceFaulted
     {
-        ArgumentNullException.ThrowIfNull(service);
-        lock (_lock)
-        {
-            if (!_services.TryAdd(service.ServiceId, service))
-            {
-                throw new InvalidOperationException($"Service id {service.ServiceId} is already registered ({_services[service.ServiceId].Name}).");
-            }
-        }
+        get => Core.ServiceFaulted;
+        set => Core.ServiceFaulted = value;
     }
 
-    /// <summary>Registers a service-upgrade pair: probes for <paramref name="from"/> switch to <paramref name="to"/>.</summary>
+    /// <summary>Registers a service under its <see cref="IRxService.ServiceId"/> (<see cref="RxServerCore.AddService"/>).</summary>
+    /// <param name="service">The service.</param>
+    /// <exception cref="InvalidOperationException">A service with that id is already registered.</exception>
+    public void AddService(IRxService service) => Core.AddService(service);
+
+    /// <summary>Registers a service-upgrade pair (<see cref="RxServerCore.AddUpgrade"/>).</summary>
     /// <param name="from">The requested service id.</param>
     /// <param name="to">The upgraded service id.</param>
     /// <exception cref="InvalidOperationException">Either service is not registered, the ids are equal, or <paramref name="from"/> already has a pair.</exception>
-    public void AddUpgrade(ushort from, ushort to)
-    {
-        lock (_lock)
-        {
-            if (from == to)
-            {
-                throw new InvalidOperationException($"An upgrade pair needs two different service ids, not {from} twice.");
-            }
+    public void AddUpgrade(ushort from, ushort to) => Core.AddUpgrade(from, to);
 
-            if (!_services.ContainsKey(from) || !_services.ContainsKey(to))
-            {
-                throw new InvalidOperationException($"Both services of the upgrade pair {from} -> {to} must be added first.");
-            }
-
-            if (!_upgrades.TryAdd(from, to))
-            {
-                throw new InvalidOperationException($"Service id {from} already upgrades to {_upgrades[from]}.");
-            }
-        }
-    }
-
+    /// <summary>Opens an anonymous (rxnull) connection with no peer address.</summary>
     /// <inheritdoc/>
     public ValueTask<IRxConnection> ConnectAsync(ushort serviceId, bool requestUpgrade, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return new ValueTask<IRxConnection>(new InMemoryRxConnection(this, serviceId, requestUpgrade));
+        return new ValueTask<IRxConnection>(Connect(serviceId, requestUpgrade, RxSecurityIndex.Null, null, null));
     }
 
-    internal IRxService? FindService(ushort serviceId)
+    /// <summary>
+    /// A connector whose connections carry the given security class, identity and peer address, as a
+    /// real transport would set them after the security handshake; the server's calls see them in
+    /// <see cref="IRxServerCall.Connection"/>.
+    /// </summary>
+    /// <param name="securityIndex">The security class.</param>
+    /// <param name="identity">The authenticated identity; must be null for <see cref="RxSecurityIndex.Null"/>.</param>
+    /// <param name="peerEndPoint">The address the server sees (synthetic), or null.</param>
+    /// <returns>The connector.</returns>
+    /// <exception cref="ArgumentException">An identity was given for an rxnull connection.</exception>
+    public IRxConnector CreateConnector(RxSecurityIndex securityIndex = RxSecurityIndex.Null, object? identity = null, EndPoint? peerEndPoint = null)
     {
-        lock (_lock)
+        if (securityIndex == RxSecurityIndex.Null && identity is not null)
         {
-            return _services.GetValueOrDefault(serviceId);
+            throw new ArgumentException("An rxnull connection is anonymous: it has no identity.", nameof(identity));
         }
+
+        return new Connector(this, securityIndex, identity, peerEndPoint);
     }
 
-    internal bool TryGetUpgrade(ushort from, out ushort to)
-    {
-        lock (_lock)
-        {
-            return _upgrades.TryGetValue(from, out to);
-        }
-    }
+    internal bool TryGetUpgrade(ushort from, out ushort to) => Core.TryGetUpgrade(from, out to);
 
     internal void OnCallStarted() => Interlocked.Increment(ref _callsStarted);
 
@@ -138,15 +142,19 @@ public sealed class InMemoryRxServer : IRxConnector
 
     internal void OnServerCallEnded() => Interlocked.Decrement(ref _activeServerCalls);
 
-    internal void ReportFault(IRxService service, Exception exception)
+    private InMemoryRxConnection Connect(ushort serviceId, bool requestUpgrade, RxSecurityIndex securityIndex, object? identity, EndPoint? peer)
     {
-        try
+        uint cid = (uint)Interlocked.Add(ref _nextConnectionId, 4);
+        var info = new RxConnectionInfo(peer, _epoch, cid, securityIndex, identity);
+        return new InMemoryRxConnection(this, serviceId, requestUpgrade, info);
+    }
+
+    private sealed class Connector(InMemoryRxServer server, RxSecurityIndex securityIndex, object? identity, EndPoint? peer) : IRxConnector
+    {
+        public ValueTask<IRxConnection> ConnectAsync(ushort serviceId, bool requestUpgrade, CancellationToken cancellationToken = default)
         {
-            ServiceFaulted?.Invoke(service, exception);
-        }
-        catch (Exception)
-        {
-            // An observer's failure must not take the call's server side down with it.
+            cancellationToken.ThrowIfCancellationRequested();
+            return new ValueTask<IRxConnection>(server.Connect(serviceId, requestUpgrade, securityIndex, identity, peer));
         }
     }
 }

@@ -10,13 +10,16 @@ internal sealed class InMemoryRxServerCall : IRxServerCall
     private readonly InMemoryRxCallState _state;
     private volatile bool _finished;
 
-    internal InMemoryRxServerCall(InMemoryRxCallState state, ushort serviceId)
+    internal InMemoryRxServerCall(InMemoryRxCallState state, ushort serviceId, RxConnectionInfo connection)
     {
         _state = state;
         ServiceId = serviceId;
+        Connection = connection;
     }
 
     public ushort ServiceId { get; }
+
+    public RxConnectionInfo Connection { get; }
 
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -33,23 +36,7 @@ internal sealed class InMemoryRxServerCall : IRxServerCall
     /// <summary>Runs the service and turns its outcome into the end of the call.</summary>
     internal async Task RunAsync(InMemoryRxServer server, IRxService service)
     {
-        int code;
-        try
-        {
-            code = await service.ExecuteAsync(this, _state.ServerToken).ConfigureAwait(false);
-        }
-        catch (RpcAbortException ex)
-        {
-            code = ex.Code == 0 ? RxGenErrorCodes.UserAbort : ex.Code;
-        }
-        catch (Exception ex)
-        {
-            code = RxGenErrorCodes.UserAbort;
-            if (!(ex is OperationCanceledException && _state.IsAborted))
-            {
-                server.ReportFault(service, ex);
-            }
-        }
+        int code = await server.Core.ExecuteAsync(service, this, _state.ServerToken).ConfigureAwait(false);
 
         try
         {
