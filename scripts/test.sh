@@ -21,6 +21,9 @@ bash tests/peers/build.sh tests/peers/build
 bash tests/peers/check-samples.sh
 bash examples/check-examples.sh
 
+echo "== compiler formatted to .editorconfig (dotnet format whitespace --verify-no-changes)"
+dotnet format whitespace compiler --folder --exclude compiler/RxGen.Compiler/Syntax/Generated --exclude '**/obj/**' --exclude '**/bin/**' --verify-no-changes
+
 echo "== build"
 dotnet build RxGen.sln -c Release -warnaserror -nologo -v quiet
 

@@ -124,7 +124,10 @@ internal sealed class ModelBuilder
     /// <summary>Values and types rpcgen files take from &lt;rpc/rpc.h&gt; (documented in docs/idl.md).</summary>
     private static readonly Dictionary<string, long> BuiltinSymbols = new(StringComparer.Ordinal)
     {
-        ["TRUE"] = 1, ["FALSE"] = 0, ["MAXNETNAMELEN"] = 255, ["MAX_NETOBJ_SZ"] = 1024,
+        ["TRUE"] = 1,
+        ["FALSE"] = 0,
+        ["MAXNETNAMELEN"] = 255,
+        ["MAX_NETOBJ_SZ"] = 1024,
     };
 
     private void CollectSymbols(P.DefinitionContext[] definitions)
@@ -505,18 +508,44 @@ internal sealed class ModelBuilder
 
     private static readonly Dictionary<string, PrimitiveKind> BuiltinTypeNames = new(StringComparer.Ordinal)
     {
-        ["afs_int32"] = PrimitiveKind.Int32, ["int32_t"] = PrimitiveKind.Int32, ["int32"] = PrimitiveKind.Int32,
-        ["afs_uint32"] = PrimitiveKind.UInt32, ["u_int"] = PrimitiveKind.UInt32, ["u_long"] = PrimitiveKind.UInt32,
-        ["uint32_t"] = PrimitiveKind.UInt32, ["u_int32_t"] = PrimitiveKind.UInt32, ["u_int32"] = PrimitiveKind.UInt32, ["uint32"] = PrimitiveKind.UInt32,
-        ["afs_int64"] = PrimitiveKind.Int64, ["int64_t"] = PrimitiveKind.Int64, ["quad_t"] = PrimitiveKind.Int64, ["longlong_t"] = PrimitiveKind.Int64,
-        ["afs_uint64"] = PrimitiveKind.UInt64, ["uint64_t"] = PrimitiveKind.UInt64, ["u_int64_t"] = PrimitiveKind.UInt64, ["u_quad_t"] = PrimitiveKind.UInt64, ["u_longlong_t"] = PrimitiveKind.UInt64,
-        ["afs_int16"] = PrimitiveKind.Int16, ["int16_t"] = PrimitiveKind.Int16,
-        ["afs_uint16"] = PrimitiveKind.UInt16, ["u_short"] = PrimitiveKind.UInt16, ["uint16_t"] = PrimitiveKind.UInt16, ["u_int16_t"] = PrimitiveKind.UInt16,
-        ["afs_char"] = PrimitiveKind.Char, ["int8_t"] = PrimitiveKind.Char,
-        ["afs_byte"] = PrimitiveKind.UChar, ["u_char"] = PrimitiveKind.UChar, ["uint8_t"] = PrimitiveKind.UChar, ["u_int8_t"] = PrimitiveKind.UChar, ["afs_uchar"] = PrimitiveKind.UChar,
+        ["afs_int32"] = PrimitiveKind.Int32,
+        ["int32_t"] = PrimitiveKind.Int32,
+        ["int32"] = PrimitiveKind.Int32,
+        ["afs_uint32"] = PrimitiveKind.UInt32,
+        ["u_int"] = PrimitiveKind.UInt32,
+        ["u_long"] = PrimitiveKind.UInt32,
+        ["uint32_t"] = PrimitiveKind.UInt32,
+        ["u_int32_t"] = PrimitiveKind.UInt32,
+        ["u_int32"] = PrimitiveKind.UInt32,
+        ["uint32"] = PrimitiveKind.UInt32,
+        ["afs_int64"] = PrimitiveKind.Int64,
+        ["int64_t"] = PrimitiveKind.Int64,
+        ["quad_t"] = PrimitiveKind.Int64,
+        ["longlong_t"] = PrimitiveKind.Int64,
+        ["afs_uint64"] = PrimitiveKind.UInt64,
+        ["uint64_t"] = PrimitiveKind.UInt64,
+        ["u_int64_t"] = PrimitiveKind.UInt64,
+        ["u_quad_t"] = PrimitiveKind.UInt64,
+        ["u_longlong_t"] = PrimitiveKind.UInt64,
+        ["afs_int16"] = PrimitiveKind.Int16,
+        ["int16_t"] = PrimitiveKind.Int16,
+        ["afs_uint16"] = PrimitiveKind.UInt16,
+        ["u_short"] = PrimitiveKind.UInt16,
+        ["uint16_t"] = PrimitiveKind.UInt16,
+        ["u_int16_t"] = PrimitiveKind.UInt16,
+        ["afs_char"] = PrimitiveKind.Char,
+        ["int8_t"] = PrimitiveKind.Char,
+        ["afs_byte"] = PrimitiveKind.UChar,
+        ["u_char"] = PrimitiveKind.UChar,
+        ["uint8_t"] = PrimitiveKind.UChar,
+        ["u_int8_t"] = PrimitiveKind.UChar,
+        ["afs_uchar"] = PrimitiveKind.UChar,
         ["bool_t"] = PrimitiveKind.Bool,
-        ["rpcprog_t"] = PrimitiveKind.UInt32, ["rpcvers_t"] = PrimitiveKind.UInt32, ["rpcproc_t"] = PrimitiveKind.UInt32,
-        ["rpcprot_t"] = PrimitiveKind.UInt32, ["rpcport_t"] = PrimitiveKind.UInt32,
+        ["rpcprog_t"] = PrimitiveKind.UInt32,
+        ["rpcvers_t"] = PrimitiveKind.UInt32,
+        ["rpcproc_t"] = PrimitiveKind.UInt32,
+        ["rpcprot_t"] = PrimitiveKind.UInt32,
+        ["rpcport_t"] = PrimitiveKind.UInt32,
     };
 
     private (TypeRef Type, TypeShape Shape) BuildType(P.TypeSpecifierContext context)
@@ -802,9 +831,24 @@ public static class WellKnownServiceIds
 {
     private static readonly Dictionary<string, int> Ids = new(StringComparer.Ordinal)
     {
-        ["RXAFS_"] = 1, ["RXAFSCB_"] = 1, ["PR_"] = 73, ["VL_"] = 52, ["AFSVol"] = 4, ["BOZO_"] = 1,
-        ["UPDATE_"] = 4, ["RMTSYS_"] = 4, ["VOTE_"] = 50, ["DISK_"] = 51, ["BUDB_"] = 22314, ["TC_"] = 1,
-        ["RXSTATS_"] = 409, ["PAGCB_"] = 2, ["RXOSD_"] = 900, ["KAA_"] = 731, ["KAT_"] = 732, ["KAM_"] = 733,
+        ["RXAFS_"] = 1,
+        ["RXAFSCB_"] = 1,
+        ["PR_"] = 73,
+        ["VL_"] = 52,
+        ["AFSVol"] = 4,
+        ["BOZO_"] = 1,
+        ["UPDATE_"] = 4,
+        ["RMTSYS_"] = 4,
+        ["VOTE_"] = 50,
+        ["DISK_"] = 51,
+        ["BUDB_"] = 22314,
+        ["TC_"] = 1,
+        ["RXSTATS_"] = 409,
+        ["PAGCB_"] = 2,
+        ["RXOSD_"] = 900,
+        ["KAA_"] = 731,
+        ["KAT_"] = 732,
+        ["KAM_"] = 733,
     };
 
     public static int? Find(string packageName) => Ids.TryGetValue(packageName, out var id) ? id : null;

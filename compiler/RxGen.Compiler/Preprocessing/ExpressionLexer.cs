@@ -388,16 +388,16 @@ internal sealed class ExpressionLexer
             case 'e':
             case 'E': return 27;
             case 'x':
+            {
+                long v = 0;
+                while (_pos < _text.Length && DigitValue(_text[_pos]) >= 0)
                 {
-                    long v = 0;
-                    while (_pos < _text.Length && DigitValue(_text[_pos]) >= 0)
-                    {
-                        v = (v << 4) | (long)DigitValue(_text[_pos]);
-                        _pos++;
-                    }
-
-                    return v;
+                    v = (v << 4) | (long)DigitValue(_text[_pos]);
+                    _pos++;
                 }
+
+                return v;
+            }
 
             default:
                 if (c >= '0' && c <= '7')

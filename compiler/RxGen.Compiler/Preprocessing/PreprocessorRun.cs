@@ -377,81 +377,81 @@ internal sealed class PreprocessorRun
             case "if":
             case "ifdef":
             case "ifndef":
+            {
+                bool taken = false;
+                if (active)
                 {
-                    bool taken = false;
-                    if (active)
-                    {
-                        taken = name == "if" ? EvaluateCondition(s, p, location) : TestDefined(name, s, p, location);
-                    }
-
-                    conditionals.Add(new Conditional(name, location, active, taken));
-                    return last;
+                    taken = name == "if" ? EvaluateCondition(s, p, location) : TestDefined(name, s, p, location);
                 }
+
+                conditionals.Add(new Conditional(name, location, active, taken));
+                return last;
+            }
 
             case "elif":
             case "elifdef":
             case "elifndef":
+            {
+                if (conditionals.Count == 0)
                 {
-                    if (conditionals.Count == 0)
-                    {
-                        Report(DiagnosticDescriptors.UnmatchedDirective, location, name);
-                        return last;
-                    }
-
-                    Conditional c = conditionals[conditionals.Count - 1];
-                    if (c.SeenElse)
-                    {
-                        if (c.ParentActive)
-                        {
-                            Report(DiagnosticDescriptors.BadDirective, location, "#" + name + " after #else");
-                        }
-
-                        c.Active = false;
-                        return last;
-                    }
-
-                    if (!c.ParentActive)
-                    {
-                        return last;
-                    }
-
-                    if (c.Taken)
-                    {
-                        c.Active = false;
-                        return last;
-                    }
-
-                    bool taken = name == "elif" ? EvaluateCondition(s, p, location) : TestDefined(name, s, p, location);
-                    c.Taken = taken;
-                    c.Active = taken;
+                    Report(DiagnosticDescriptors.UnmatchedDirective, location, name);
                     return last;
                 }
+
+                Conditional c = conditionals[conditionals.Count - 1];
+                if (c.SeenElse)
+                {
+                    if (c.ParentActive)
+                    {
+                        Report(DiagnosticDescriptors.BadDirective, location, "#" + name + " after #else");
+                    }
+
+                    c.Active = false;
+                    return last;
+                }
+
+                if (!c.ParentActive)
+                {
+                    return last;
+                }
+
+                if (c.Taken)
+                {
+                    c.Active = false;
+                    return last;
+                }
+
+                bool taken = name == "elif" ? EvaluateCondition(s, p, location) : TestDefined(name, s, p, location);
+                c.Taken = taken;
+                c.Active = taken;
+                return last;
+            }
 
             case "else":
+            {
+                if (conditionals.Count == 0)
                 {
-                    if (conditionals.Count == 0)
-                    {
-                        Report(DiagnosticDescriptors.UnmatchedDirective, location, name);
-                        return last;
-                    }
-
-                    Conditional c = conditionals[conditionals.Count - 1];
-                    if (c.SeenElse)
-                    {
-                        if (c.ParentActive)
-                        {
-                            Report(DiagnosticDescriptors.BadDirective, location, "#else after #else");
-                        }
-
-                        c.Active = false;
-                        return last;
-                    }
-
-                    c.SeenElse = true;
-                    c.Active = c.ParentActive && !c.Taken;
-                    c.Taken = true;
+                    Report(DiagnosticDescriptors.UnmatchedDirective, location, name);
                     return last;
                 }
+
+                Conditional c = conditionals[conditionals.Count - 1];
+                if (c.SeenElse)
+                {
+                    if (c.ParentActive)
+                    {
+                        Report(DiagnosticDescriptors.BadDirective, location, "#else after #else");
+                    }
+
+                    c.Active = false;
+                    return last;
+                }
+
+                c.SeenElse = true;
+                c.Active = c.ParentActive && !c.Taken;
+                c.Taken = true;
+                return last;
+            }
 
             case "endif":
                 if (conditionals.Count == 0)
@@ -480,19 +480,19 @@ internal sealed class PreprocessorRun
                 DefineDirective(d, p, location);
                 break;
             case "undef":
+            {
+                int length = IdentifierLength(s, p);
+                if (length == 0)
                 {
-                    int length = IdentifierLength(s, p);
-                    if (length == 0)
-                    {
-                        Report(DiagnosticDescriptors.BadDirective, location, p >= s.Length ? "no macro name given in #undef directive" : "macro names must be identifiers");
-                    }
-                    else
-                    {
-                        _macros.Undefine(s.Substring(p, length));
-                    }
-
-                    break;
+                    Report(DiagnosticDescriptors.BadDirective, location, p >= s.Length ? "no macro name given in #undef directive" : "macro names must be identifiers");
                 }
+                else
+                {
+                    _macros.Undefine(s.Substring(p, length));
+                }
+
+                break;
+            }
 
             case "error":
                 Report(DiagnosticDescriptors.ErrorDirective, location, s.Substring(p).Trim());
