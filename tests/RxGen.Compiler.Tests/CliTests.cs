@@ -174,4 +174,22 @@ public class CliTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Contains("is a file", stderr);
     }
+
+    [Fact]
+    public void An_endless_input_stops_at_the_size_limit_with_a_diagnostic()
+    {
+        var (exit, _, stderr) = Run("-o", Path.Combine(_temp.FullName, "out"), "/dev/zero");
+        Assert.Equal(1, exit);
+        Assert.Contains("RXG0400", stderr);
+        Assert.Contains("input size limit", stderr);
+    }
+
+    [Fact]
+    public void An_empty_input_path_is_bad_usage_not_a_crash()
+    {
+        var (exit, _, stderr) = Run("-o", Path.Combine(_temp.FullName, "out"), "");
+        Assert.Equal(2, exit);
+        Assert.Contains("empty path", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
 }
