@@ -155,8 +155,8 @@ public static class Program
         return 0;
     }
 
-    /// <summary>Largest input file read (a guard against /dev/zero and runaway files).</summary>
-    public const long MaxInputBytes = 64L * 1024 * 1024;
+    /// <summary>Largest input file read (a guard against /dev/zero and runaway files): the preprocessor's own limit.</summary>
+    public const long MaxInputBytes = PreprocessorOptions.DefaultMaxLength;
 
     private static bool TryRead(string path, out string text, out string error)
     {

@@ -99,9 +99,5 @@ public static class RxGenCompiler
     }
 
     /// <summary>vldbint.xg → vldbint.xg.cs.</summary>
-    public static string OutputFileName(string path)
-    {
-        var slash = Math.Max(path.LastIndexOf('/'), path.LastIndexOf('\\'));
-        return path.Substring(slash + 1) + ".cs";
-    }
+    public static string OutputFileName(string path) => PathNames.FileName(path) + ".cs";
 }

@@ -95,7 +95,7 @@ internal sealed class CSharpEmitter
     {
         var file = new FileView
         {
-            Source = FileBase(_file) + ExtensionOf(_file),
+            Source = PathNames.FileName(_file),
             Namespace = _namespace,
             Access = Access,
             ToolVersion = toolVersion,
@@ -140,12 +140,6 @@ internal sealed class CSharpEmitter
     }
 
     internal static string IdlClassName(string path) => CSharpNames.Pascal(CSharpNames.Namespace(FileBase(path)).Replace(".", "_")) + "Idl";
-
-    private static string ExtensionOf(string path)
-    {
-        var dot = path.LastIndexOf('.');
-        return dot > Math.Max(path.LastIndexOf('/'), path.LastIndexOf('\\')) ? path.Substring(dot) : "";
-    }
 
     // ------------------------------------------------------------------ typedef codecs
 
