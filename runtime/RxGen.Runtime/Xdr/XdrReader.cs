@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Unicode;
 
 namespace RxGen.Runtime.Xdr;
 
@@ -149,8 +148,7 @@ public ref struct XdrReader
             XdrThrow.Format("fixed opaque length {0} is negative", length, fieldPath);
         }
 
-        ReadOnlySpan<byte> body = TakePadded(length, fieldPath);
-        return body.ToArray();
+        return CopyToNewArray(TakePadded(length, fieldPath));
     }
 
     /// <summary>Reads XDR <c>opaque x[N]</c> with N = <paramref name="destination"/>.Length, and skips its padding.</summary>
@@ -164,7 +162,21 @@ public ref struct XdrReader
     /// <param name="fieldPath">The field, for error messages.</param>
     /// <returns>The bytes.</returns>
     public byte[] ReadVariableOpaque(uint maxLength, string fieldPath) =>
-        ReadVariableOpaqueSpan(maxLength, fieldPath).ToArray();
+        CopyToNewArray(ReadVariableOpaqueSpan(maxLength, fieldPath));
+
+    // Every byte is overwritten at once, so the array need not be zeroed first (the runtime skips the
+    // zeroing for arrays of 2 KB and more, which is where it costs).
+    private static byte[] CopyToNewArray(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            return [];
+        }
+
+        byte[] result = GC.AllocateUninitializedArray<byte>(bytes.Length);
+        bytes.CopyTo(result);
+        return result;
+    }
 
     /// <summary>Reads XDR <c>opaque x&lt;N&gt;</c> without copying: the result points into the input.</summary>
     /// <param name="maxLength">The declared bound N (<see cref="uint.MaxValue"/> when unbounded).</param>
@@ -190,12 +202,21 @@ public ref struct XdrReader
             return string.Empty;
         }
 
-        if (!Utf8.IsValid(bytes))
-        {
-            XdrThrow.InvalidUtf8(fieldPath, null);
-        }
+        return DecodeUtf8(bytes, fieldPath);
+    }
 
-        return Encoding.UTF8.GetString(bytes);
+    // One pass: the strict encoding validates while it transcodes (and throws on the first invalid byte).
+    private static string DecodeUtf8(ReadOnlySpan<byte> bytes, string fieldPath)
+    {
+        try
+        {
+            return XdrThrow.StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            XdrThrow.InvalidUtf8(fieldPath, ex);
+            return null;
+        }
     }
 
     /// <summary>
