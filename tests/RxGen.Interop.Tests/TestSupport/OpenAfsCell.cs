@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace RxGen.Interop.Tests.TestSupport;
+
+/// <summary>
+/// A real OpenAFS cell on loopback (tests/peers/afs-cell/start-cell.sh): vlserver on 127.0.0.1:7003 and
+/// ptserver on 127.0.0.1:7002, both without authentication, in a fresh temporary state directory.
+/// </summary>
+/// <remarks>
+/// The servers use fixed ports and system files (/var/lib/openafs/local), so only one cell may run on the
+/// machine: <see cref="StartAsync"/> first takes an exclusive lock on <see cref="LockPath"/> (also across
+/// test processes, which <c>dotnet test</c> runs in parallel) and <see cref="DisposeAsync"/> stops the
+/// servers it started (by pid) and releases it.
+/// </remarks>
+public sealed class OpenAfsCell : IAsyncDisposable
+{
+    public const string LockPath = "/tmp/rxgen-openafs-cell.lock";
+    public const string CellName = "test.cell";
+    private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(10);
+
+    private readonly FileStream _lock;
+
+    private OpenAfsCell(FileStream lockFile, string state)
+    {
+        _lock = lockFile;
+        StateDirectory = state;
+    }
+
+    /// <summary>The state directory (config in <c>etc/</c>, logs in <c>logs/</c>).</summary>
+    public string StateDirectory { get; }
+
+    /// <summary>The client configuration directory (ThisCell, CellServDB) for <c>-config</c>.</summary>
+    public string ConfigDirectory => Path.Combine(StateDirectory, "etc");
+
+    public static IPEndPoint VlServer { get; } = new(IPAddress.Loopback, 7003);
+
+    public static IPEndPoint PtServer { get; } = new(IPAddress.Loopback, 7002);
+
+    private static string Scripts => RepoPaths.Combine("tests", "peers", "afs-cell");
+
+    /// <summary>Starts the database servers (vlserver, ptserver); waits for the lock first.</summary>
+    public static async Task<OpenAfsCell> StartAsync()
+    {
+        var lockFile = await AcquireLockAsync();
+        string state = Path.Combine(Path.GetTempPath(), $"rxgen-afs-cell-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            var run = await RunAsync("bash", [Path.Combine(Scripts, "start-cell.sh"), state, "--db-only"], TimeSpan.FromMinutes(2));
+            Assert.True(run.ExitCode == 0, $"start-cell.sh failed ({run.ExitCode}):\n{run.Output}");
+            return new OpenAfsCell(lockFile, state);
+        }
+        catch
+        {
+            await RunAsync("bash", [Path.Combine(Scripts, "stop-cell.sh"), state], TimeSpan.FromMinutes(2));
+            lockFile.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs an OpenAFS command-line tool (vos, pts, rxdebug, …) with a timeout.</summary>
+    public static Task<(int ExitCode, string Output)> RunToolAsync(string tool, params string[] arguments) =>
+        RunAsync(tool, arguments, TimeSpan.FromMinutes(1));
+
+    /// <summary><c>vos SUBCOMMAND args -noauth -cell test.cell -config …</c>.</summary>
+    public Task<(int ExitCode, string Output)> VosAsync(params string[] arguments) =>
+        RunToolAsync("vos", [.. arguments, "-noauth", "-cell", CellName, "-config", ConfigDirectory]);
+
+    /// <summary><c>pts SUBCOMMAND args -noauth -cell test.cell -config …</c>.</summary>
+    public Task<(int ExitCode, string Output)> PtsAsync(params string[] arguments) =>
+        RunToolAsync("pts", [.. arguments, "-noauth", "-cell", CellName, "-config", ConfigDirectory]);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RunAsync("bash", [Path.Combine(Scripts, "stop-cell.sh"), StateDirectory], TimeSpan.FromMinutes(2));
+            try { Directory.Delete(StateDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        finally
+        {
+            _lock.Dispose();
+        }
+    }
+
+    private static async Task<FileStream> AcquireLockAsync()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                // FileShare.None is an exclusive advisory lock (flock) on Unix, seen by other processes too.
+                return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (deadline.Elapsed < LockWait)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, IReadOnlyList<string> arguments, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, $"{file} {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds} s\n{await stdout}{await stderr}");
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
