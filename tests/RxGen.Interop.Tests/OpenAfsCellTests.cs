@@ -30,4 +30,17 @@ public sealed class OpenAfsCellTests
         using var vl = new System.Net.Sockets.UdpClient(OpenAfsCell.VlServer);
         using var pt = new System.Net.Sockets.UdpClient(OpenAfsCell.PtServer);
     }
+
+    [Fact]
+    public async Task Full_cell_has_root_afs_on_the_loopback_file_server()
+    {
+        await using var cell = await OpenAfsCell.StartAsync(withFileServer: true);
+        Assert.True(cell.RootAfsId >= 536870912u, $"root.afs id {cell.RootAfsId}");
+        var examine = await cell.VosAsync("examine", "root.afs");
+        Assert.True(examine.ExitCode == 0, examine.Output);
+        Assert.Contains($"RWrite: {cell.RootAfsId}", examine.Output);
+        Assert.Matches(@"server \S+ partition /vicepa RW Site", examine.Output);
+        var version = await OpenAfsCell.RunToolAsync("rxdebug", "127.1.0.1", "7000", "-version");
+        Assert.Contains("AFS version: OpenAFS", version.Output);
+    }
 }

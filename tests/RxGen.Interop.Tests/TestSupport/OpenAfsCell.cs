@@ -10,7 +10,9 @@ namespace RxGen.Interop.Tests.TestSupport;
 
 /// <summary>
 /// A real OpenAFS cell on loopback (tests/peers/afs-cell/start-cell.sh): vlserver on 127.0.0.1:7003 and
-/// ptserver on 127.0.0.1:7002, both without authentication, in a fresh temporary state directory.
+/// ptserver on 127.0.0.1:7002, and optionally fileserver 127.1.0.1:7000 and volserver 127.1.0.1:7005 with
+/// root.afs on /vicepa (anonymous callers may read and write its root directory), all without
+/// authentication, in a fresh temporary state directory.
 /// </summary>
 /// <remarks>
 /// The servers use fixed ports and system files (/var/lib/openafs/local), so only one cell may run on the
@@ -26,11 +28,15 @@ public sealed class OpenAfsCell : IAsyncDisposable
 
     private readonly FileStream _lock;
 
-    private OpenAfsCell(FileStream lockFile, string state)
+    private OpenAfsCell(FileStream lockFile, string state, uint rootAfsId)
     {
         _lock = lockFile;
         StateDirectory = state;
+        RootAfsId = rootAfsId;
     }
+
+    /// <summary>The RW volume id of root.afs (0 without the file server).</summary>
+    public uint RootAfsId { get; }
 
     /// <summary>The state directory (config in <c>etc/</c>, logs in <c>logs/</c>).</summary>
     public string StateDirectory { get; }
@@ -42,18 +48,25 @@ public sealed class OpenAfsCell : IAsyncDisposable
 
     public static IPEndPoint PtServer { get; } = new(IPAddress.Loopback, 7002);
 
+    public static IPEndPoint FileServer { get; } = new(IPAddress.Parse("127.1.0.1"), 7000);
+
     private static string Scripts => RepoPaths.Combine("tests", "peers", "afs-cell");
 
-    /// <summary>Starts the database servers (vlserver, ptserver); waits for the lock first.</summary>
-    public static async Task<OpenAfsCell> StartAsync()
+    /// <summary>Starts the database servers (vlserver, ptserver), and the file server with root.afs if asked; waits for the lock first.</summary>
+    public static async Task<OpenAfsCell> StartAsync(bool withFileServer = false)
     {
         var lockFile = await AcquireLockAsync();
         string state = Path.Combine(Path.GetTempPath(), $"rxgen-afs-cell-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
-            var run = await RunAsync("bash", [Path.Combine(Scripts, "start-cell.sh"), state, "--db-only"], TimeSpan.FromMinutes(2));
+            var run = await RunAsync("bash", [Path.Combine(Scripts, "start-cell.sh"), state, withFileServer ? "--full" : "--db-only"], TimeSpan.FromMinutes(3));
             Assert.True(run.ExitCode == 0, $"start-cell.sh failed ({run.ExitCode}):\n{run.Output}");
-            return new OpenAfsCell(lockFile, state);
+            uint rootAfsId = 0;
+            foreach (var line in File.ReadAllLines(Path.Combine(state, "cell.info")))
+            {
+                if (line.StartsWith("root_afs_id=", StringComparison.Ordinal) && line.Length > 12) rootAfsId = uint.Parse(line[12..]);
+            }
+            return new OpenAfsCell(lockFile, state, rootAfsId);
         }
         catch
         {

@@ -2,7 +2,7 @@
 # Starts a throw-away OpenAFS test cell on loopback, for interop tests (see
 # /work/shared/docs/openafs-test-cell.md for why it looks like this).
 #
-#   start-cell.sh STATE_DIR [--db-only]
+#   start-cell.sh STATE_DIR [--db-only | --full]   (default --full)
 #
 # STATE_DIR is wiped and holds everything: config (etc/ThisCell, etc/CellServDB), databases, logs,
 # pid files, and backups of the system files the servers insist on (listed in sysfiles.manifest,
@@ -88,8 +88,52 @@ wait_rx "$db_addr" 7002 ptserver
 wait_sync 7003 vlserver
 wait_sync 7002 ptserver
 
+root_afs_id=
 if [ "$mode" != --db-only ]; then
-  fail "the file server part of the cell is not written yet (use --db-only)"
+  for b in "$libexec/fileserver" "$libexec/volserver" /usr/bin/vos; do
+    [ -x "$b" ] || fail "$b missing (scripts/install-peers.sh installs it)"
+  done
+  # The namei fileserver attaches /vicepX directories in / only (AlwaysAttach: not a mount point), and
+  # reads ThisCell/CellServDB from /etc/openafs/server whatever -config says (InitPR); the fileserver
+  # creates sysid and the FSSYNC socket in /var/lib/openafs/local.
+  if [ -e /vicepa ] && [ ! -L /vicepa ]; then fail "/vicepa exists and is not a symlink: not touching it"; fi
+  for f in /vicepa /etc/openafs/server/ThisCell /etc/openafs/server/CellServDB \
+           /var/lib/openafs/local/sysid /var/lib/openafs/local/sysid.old /var/lib/openafs/local/fssync.sock; do
+    backup "$f"
+  done
+  mkdir -p "$state/vicepa"
+  touch "$state/vicepa/AlwaysAttach"
+  ln -sfn "$state/vicepa" /vicepa
+  cp "$state/etc/ThisCell" "$state/etc/CellServDB" /etc/openafs/server/
+  # vos refuses file servers in 127.0.0.0/16, hence 127.1.0.1 (still loopback).
+  echo "f $fs_addr" > /var/lib/openafs/local/NetInfo
+  start fileserver "$libexec/fileserver" -rxbind -config "$state/etc" -logfile "$state/logs/FileLog"
+  start volserver "$libexec/volserver" -rxbind -config "$state/etc" -logfile "$state/logs/VolserLog"
+  wait_rx "$fs_addr" 7000 fileserver
+  wait_rx "$fs_addr" 7005 volserver
+  vos_() { timeout 60 vos "$@" -noauth -cell "$cell" -config "$state/etc"; }
+  # The fileserver registers its addresses with the VLDB (VL_RegisterAddrs) at start-up.
+  for _ in $(seq 1 150); do
+    vos_ listaddrs -noresolve 2>/dev/null | grep -q "^$fs_addr\$" && break
+    sleep 0.2
+  done
+  vos_ listaddrs -noresolve | grep -q "^$fs_addr\$" || fail "the fileserver did not register $fs_addr with the VLDB"
+  vos_ create "$fs_addr" a root.afs >"$state/logs/vos-create.out" 2>&1 || fail "vos create root.afs failed: $(cat "$state/logs/vos-create.out")"
+  root_afs_id=$(vos_ examine root.afs 2>/dev/null | awk '/RWrite:/ { print $2; exit }')
+  [ -n "$root_afs_id" ] || fail "root.afs has no RW id"
+  # Anonymous (rxnull) callers may write: vos create gives the root directory only
+  # "system:administrators rlidwka". Without a cache manager there is no 'fs setacl', so the ACL
+  # of vnode 1 is edited in a dump and restored: one more positive entry, system:anyuser (-101) with
+  # rlidwk (0x3f). The ACL is network-order: size, version 1, total, positive, negative, entries.
+  vos_ dump root.afs -file "$state/root.afs.dump" >/dev/null 2>&1 || fail "vos dump failed"
+  perl -0777 -i -pe '
+    my $old = pack("N5", 28, 1, 1, 1, 0) . pack("N", 0xffffff34) . pack("N", 0x7f);
+    my $new = pack("N5", 36, 1, 2, 2, 0) . pack("N", 0xffffff34) . pack("N", 0x7f) . pack("N", 0xffffff9b) . pack("N", 0x3f);
+    my $n = s/\Q$old\E\0{8}/$new/;
+    die "ACL block of the root directory not found in the dump\n" unless $n == 1;
+  ' "$state/root.afs.dump" || fail "could not edit the dump's ACL"
+  vos_ restore "$fs_addr" a root.afs -file "$state/root.afs.dump" -overwrite full >"$state/logs/vos-restore.out" 2>&1 \
+    || fail "vos restore failed: $(cat "$state/logs/vos-restore.out")"
 fi
 
 cat > "$state/cell.info" <<INFO
@@ -98,6 +142,8 @@ config=$state/etc
 db_addr=$db_addr
 vl_port=7003
 pt_port=7002
+fs_addr=$([ "$mode" = --db-only ] || echo "$fs_addr")
+root_afs_id=$root_afs_id
 INFO
 trap - ERR
-echo "cell ready: $cell, vlserver $db_addr:7003, ptserver $db_addr:7002 (state $state)"
+echo "cell ready: $cell, vlserver $db_addr:7003, ptserver $db_addr:7002$([ "$mode" = --db-only ] || echo ", fileserver $fs_addr:7000, volserver $fs_addr:7005, root.afs $root_afs_id") (state $state)"
