@@ -10,6 +10,9 @@
 #   rpcbind                      portmapper for ONC interop tests
 #   tshark                       packet captures in interop tests
 #   afl++                        afl-fuzz for scripts/fuzz.sh (SharpFuzz harness tests/RxGen.Fuzz)
+#   qemu-system-x86 busybox-static cpio
+#                                the Linux AF_RXRPC test VM (tests/peers/rxrpc-vm; its kernel is
+#                                fetched with apt-get download and unpacked, never installed)
 #
 # Idempotent: when every package is already installed it does nothing (no
 # apt-get update). Non-interactive: debconf questions are preseeded, and no
@@ -27,6 +30,7 @@ PACKAGES=(
   openafs-dbserver openafs-fileserver openafs-client
   rpcbind tshark
   afl++
+  qemu-system-x86 busybox-static cpio
 )
 
 SUDO=()

@@ -1,0 +1,75 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace RxGen.Interop.Tests.TestSupport;
+
+/// <summary>
+/// The Linux AF_RXRPC test VM (tests/peers/rxrpc-vm): Debian's kernel and a busybox initramfs with
+/// <c>rxrpc-echo</c>, booted in qemu (software emulation) with user-mode networking, so that the guest
+/// reaches only the host's loopback (10.0.2.2 in the guest = 127.0.0.1 on the host).
+/// </summary>
+public static class RxrpcVm
+{
+    private static readonly SemaphoreSlim BuildLock = new(1, 1);
+    private static string? _built;
+
+    private static string Scripts => RepoPaths.Combine("tests", "peers", "rxrpc-vm");
+
+    /// <summary>Builds the kernel and initramfs once per test run (tests/peers/build/rxrpc-vm).</summary>
+    public static async Task<string> EnsureBuiltAsync()
+    {
+        await BuildLock.WaitAsync();
+        try
+        {
+            if (_built is not null) return _built;
+            string output = RepoPaths.Combine("tests", "peers", "build", "rxrpc-vm");
+            var run = await RunAsync("bash", [Path.Combine(Scripts, "build-vm.sh"), output], TimeSpan.FromMinutes(5));
+            Assert.True(run.ExitCode == 0, $"build-vm.sh failed ({run.ExitCode}):\n{run.Output}");
+            return _built = output;
+        }
+        finally
+        {
+            BuildLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Boots the VM, runs <paramref name="commands"/> (';'-separated guest shell commands), and returns the
+    /// console output once the guest powers off.
+    /// </summary>
+    public static async Task<string> RunAsync(string commands, params int[] forwardedPorts)
+    {
+        string built = await EnsureBuiltAsync();
+        var arguments = new List<string> { Path.Combine(Scripts, "run-vm.sh"), built, commands };
+        foreach (int port in forwardedPorts) arguments.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var run = await RunAsync("bash", arguments, TimeSpan.FromMinutes(3));
+        Assert.True(run.ExitCode == 0, $"run-vm.sh failed ({run.ExitCode}):\n{run.Output}");
+        Assert.Contains("VM: done", run.Output);
+        return run.Output;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, IReadOnlyList<string> arguments, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, $"{file} {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds} s\n{await stdout}{await stderr}");
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
