@@ -1,0 +1,22 @@
+using RxGen.Runtime.Rx.Protocol;
+
+namespace RxGen.Runtime.Rx.Transport;
+
+/// <summary>Settings of an <see cref="RxPeer"/>.</summary>
+public sealed record RxPeerOptions
+{
+    /// <summary>The protocol core's tunables.</summary>
+    public RxProtocolOptions Protocol { get; init; } = new();
+
+    /// <summary>Server calls executing at once (all services); further calls wait for a slot.</summary>
+    public int MaxConcurrentServerCalls { get; init; } = 256;
+
+    /// <summary>Connections one <see cref="Rpc.IRxConnection"/> may open to spread its calls (4 calls each).</summary>
+    public int MaxConnectionsPerDestination { get; init; } = 64;
+
+    /// <summary>Bytes of socket receive buffer to ask the kernel for.</summary>
+    public int SocketReceiveBufferSize { get; init; } = 4 << 20;
+
+    /// <summary>Bytes of socket send buffer to ask the kernel for.</summary>
+    public int SocketSendBufferSize { get; init; } = 4 << 20;
+}
