@@ -42,6 +42,11 @@ public class RxOpenAfsInteropTests
 
         Assert.Contains(4321, service.AbortsSeen);
         Assert.Contains((long)Big, service.SinkBytes);
+
+        // The OpenAFS client acknowledges our replies: no call lingers retransmitting its last packet.
+        await TimeoutExtensions.Eventually(() => server.GetStatistics().ActiveCalls == 0, "server calls to end");
+        RxPeerStatistics stats = server.GetStatistics();
+        Assert.True(stats.Retransmissions < 200, stats.ToString());
     }
 
     [Fact]

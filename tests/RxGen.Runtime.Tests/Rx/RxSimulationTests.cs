@@ -172,6 +172,123 @@ public class RxSimulationTests
         Assert.True(scenario.Network.Now < TimeSpan.FromSeconds(3), $"2000 calls took {scenario.Network.Now} ({scenario.Describe})");
     }
 
+    [Theory]
+    [InlineData(101, 0.0)]
+    [InlineData(102, 0.3)]
+    public void A_challenging_security_class_authenticates_the_connection_and_checks_every_packet(int seed, double loss)
+    {
+        var scenario = new SimScenario(seed, new SimFaults { Loss = loss });
+        var security = new TokenSecurity();
+        scenario.Server.Engine.AddService(53, security);
+        RxConnection connection = scenario.Client.Engine.CreateClientConnection(scenario.Server.EndPoint, 53, security, false, scenario.Network.Now);
+        var calls = Enumerable.Range(0, 4).Select(_ => Echo(5000, SimOp.Echo)).ToList();
+        foreach (SimClientCall call in calls)
+        {
+            Assert.True(call.TryStart(scenario.Client, connection));
+        }
+
+        Assert.True(scenario.Network.RunUntil(() => calls.All(c => c.Done), Limit), scenario.Describe);
+        Assert.All(calls, c => Assert.True(c.Succeeded, $"code {c.Code} ({scenario.Describe})"));
+        Assert.All(scenario.ServerApp.Callers, c => Assert.Equal((53, (object?)"alice"), c));
+        Assert.True(security.Checked > 0 && security.Prepared > 0 && security.Rejected == 0, $"{security.Prepared}/{security.Checked}/{security.Rejected}");
+
+        // A client that cannot answer the challenge never gets a call to run.
+        RxConnection anonymous = scenario.Client.Engine.CreateClientConnection(scenario.Server.EndPoint, 53, new TokenSecurity(answer: false), false, scenario.Network.Now);
+        var refused = new SimClientCall(SimOp.Echo, 0, 10, 10);
+        refused.TryStart(scenario.Client, anonymous);
+        scenario.Network.RunUntil(() => refused.Done, scenario.Network.Now + TimeSpan.FromSeconds(30));
+        Assert.True(refused.Done && refused.Code == RxGenErrorCodes.CallDead, $"code {refused.Code}");
+        Assert.Equal(4, scenario.ServerApp.Started);
+    }
+
+    [Fact]
+    public void A_service_upgrade_probe_switches_the_connection_to_the_upgraded_service()
+    {
+        var scenario = new SimScenario(111, new SimFaults());
+        scenario.Server.Engine.AddService(2503, RxNullSecurityClass.Instance);
+        scenario.Server.Engine.AddUpgrade(SimScenario.ServiceId, 2503);
+        RxConnection connection = scenario.Client.Engine.CreateClientConnection(scenario.Server.EndPoint, SimScenario.ServiceId, null, true, scenario.Network.Now);
+        var first = Echo(10, SimOp.Echo);
+        Assert.True(first.TryStart(scenario.Client, connection));
+        Assert.True(scenario.Network.RunUntil(() => first.Done, Limit));
+        Assert.True(first.Succeeded);
+        Assert.Equal(2503, connection.ServiceId);
+        var second = Echo(10, SimOp.Echo);
+        Assert.True(second.TryStart(scenario.Client, connection));
+        Assert.True(scenario.Network.RunUntil(() => second.Done, Limit));
+        Assert.Equal([(ushort)2503, (ushort)2503], scenario.ServerApp.Callers.Select(c => c.ServiceId));
+    }
+
     private static SimClientCall Echo(int size, int op) =>
         op == SimOp.Echo ? new SimClientCall(SimOp.Echo, 0, size, size) : new SimClientCall(SimOp.Send, size, 0, size);
+
+    /// <summary>A toy security class: a nonce challenge answered with nonce + 1, and a per-packet checksum.</summary>
+    private sealed class TokenSecurity(bool answer = true) : IRxSecurityClass
+    {
+        public int Prepared { get; set; }
+
+        public int Checked { get; set; }
+
+        public int Rejected { get; set; }
+
+        public RxSecurityIndex Index => RxSecurityIndex.K5;
+
+        public IRxSecurityContext CreateContext(bool isServer, uint epoch, uint connectionId) => new Context(this, isServer, answer);
+
+        private static ushort Sum(in RxGen.Runtime.Rx.Wire.RxHeader header, ReadOnlySpan<byte> payload)
+        {
+            uint sum = header.Seq * 7919;
+            foreach (byte b in payload)
+            {
+                sum = (sum * 31) + b;
+            }
+
+            return (ushort)sum;
+        }
+
+        private sealed class Context(TokenSecurity owner, bool isServer, bool answer) : IRxSecurityContext
+        {
+            private bool _authenticated;
+
+            public bool IsAuthenticated => !isServer || _authenticated;
+
+            public object? Identity => _authenticated ? "alice" : null;
+
+            public int PacketOverhead => 0;
+
+            public int WriteChallenge(Span<byte> destination)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(destination, 0x1234);
+                return 4;
+            }
+
+            public bool TryRespond(ReadOnlySpan<byte> challenge, Span<byte> destination, out int written)
+            {
+                written = 4;
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(destination, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(challenge) + 1);
+                return answer && challenge.Length >= 4;
+            }
+
+            public bool CheckResponse(ReadOnlySpan<byte> response)
+            {
+                _authenticated |= response.Length >= 4 && System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(response) == 0x1235;
+                return _authenticated;
+            }
+
+            public ushort PreparePacket(in RxGen.Runtime.Rx.Wire.RxHeader header, Span<byte> payload, ref int length)
+            {
+                owner.Prepared++;
+                return Sum(header, payload[..length]);
+            }
+
+            public bool CheckPacket(in RxGen.Runtime.Rx.Wire.RxHeader header, ReadOnlySpan<byte> payload, out int length)
+            {
+                owner.Checked++;
+                length = payload.Length;
+                bool good = header.Checksum == Sum(header, payload);
+                owner.Rejected += good ? 0 : 1;
+                return good;
+            }
+        }
+    }
 }

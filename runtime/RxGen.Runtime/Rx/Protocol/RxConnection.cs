@@ -47,6 +47,9 @@ public sealed class RxConnection
     /// <summary>The security index in the headers.</summary>
     public RxSecurityIndex SecurityIndex => SecurityClass.Index;
 
+    /// <summary>Who the security class authenticated (null for anonymous, and before authentication).</summary>
+    public object? Identity => Security.Identity;
+
     /// <summary>Client side: the connection's first DATA packet asks for a service upgrade.</summary>
     public bool RequestUpgrade { get; internal set; }
 
@@ -108,8 +111,6 @@ public sealed class RxConnection
     internal TimeSpan LastActivityAt { get; set; }
 
     internal bool FirstDataSent { get; set; }
-
-    internal bool ChallengeOutstanding { get; set; }
 
     internal uint TakeSerial() => NextSerial++;
 

@@ -620,6 +620,16 @@ public sealed class RxProtocolEngine
                 {
                     Header(connection, 0, 0, RxPacketType.Response, RxPacketFlags.None).Write(buffer);
                     Emit(buffer, RxHeader.Size + written, connection.Peer);
+
+                    // The server dropped the DATA that prompted the challenge: resend now rather than after a timeout.
+                    foreach (RxCall? call in connection.Calls)
+                    {
+                        if (call is { IsActive: true })
+                        {
+                            call.Send.ResendUnacked();
+                            TrySend(call, now);
+                        }
+                    }
                 }
                 else
                 {
@@ -628,7 +638,6 @@ public sealed class RxProtocolEngine
 
                 break;
             case RxPacketType.Response when connection.IsServer:
-                connection.ChallengeOutstanding = false;
                 if (!connection.Security.CheckResponse(payload))
                 {
                     SendAbortPacket(connection, 0, 0, RxGenErrorCodes.ProtocolError, now);
@@ -1027,18 +1036,13 @@ public sealed class RxProtocolEngine
         connection.LastActivityAt = now;
     }
 
+    /// <summary>One CHALLENGE per DATA packet of an unauthenticated connection: bounded by what the client sends.</summary>
     private void SendChallenge(RxConnection connection, TimeSpan now)
     {
-        if (connection.ChallengeOutstanding)
-        {
-            return;
-        }
-
         byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + 1024);
         int length = connection.Security.WriteChallenge(buffer.AsSpan(RxHeader.Size, 1024));
         Header(connection, 0, 0, RxPacketType.Challenge, RxPacketFlags.None).Write(buffer);
         Emit(buffer, RxHeader.Size + length, connection.Peer);
-        connection.ChallengeOutstanding = true;
         connection.LastActivityAt = now;
     }
 

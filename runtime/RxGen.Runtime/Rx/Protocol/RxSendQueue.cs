@@ -281,6 +281,18 @@ internal sealed class RxSendQueue
         }
     }
 
+    /// <summary>Marks every unacknowledged packet for sending again (without touching the windows).</summary>
+    public void ResendUnacked()
+    {
+        foreach (RxPacketBuffer p in _packets)
+        {
+            if (!p.Acked)
+            {
+                p.NeedsSend = true;
+            }
+        }
+    }
+
     public void Release()
     {
         AckAll();

@@ -167,12 +167,12 @@ public sealed class RxPeer : IAsyncDisposable
 
     /// <summary>A snapshot of the protocol counters.</summary>
     /// <returns>Packets and calls so far.</returns>
-    public (long DatagramsReceived, long DatagramsSent, long Retransmissions, long ServerCalls, long ClientCalls) GetStatistics()
+    public RxPeerStatistics GetStatistics()
     {
         lock (_lock)
         {
             RxProtocolStatistics s = _engine.Statistics;
-            return (s.DatagramsReceived, s.DatagramsSent, s.Retransmissions, s.ServerCalls, s.ClientCalls);
+            return new RxPeerStatistics(s.DatagramsReceived, s.DatagramsSent, s.DatagramsDropped, s.Retransmissions, s.ServerCalls, s.ClientCalls, _engine.ActiveCallCount, _engine.ServerConnectionCount);
         }
     }
 

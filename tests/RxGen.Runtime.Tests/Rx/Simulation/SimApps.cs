@@ -40,11 +40,15 @@ internal sealed class SimServerApp
 
     public List<int> EndCodes { get; } = new();
 
+    /// <summary>Each incoming call's service id and authenticated identity.</summary>
+    public List<(ushort ServiceId, object? Identity)> Callers { get; } = new();
+
     public void OnEvent(SimNode node, RxProtocolEvent e)
     {
         if (e.Kind == RxProtocolEventKind.IncomingCall)
         {
             Started++;
+            Callers.Add((e.Call.ServiceId, e.Call.Connection.Identity));
             e.Call.UserState = new State();
         }
 
