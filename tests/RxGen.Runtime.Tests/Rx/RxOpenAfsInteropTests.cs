@@ -138,6 +138,23 @@ public class RxOpenAfsInteropTests
         Assert.Contains("AFS version: RxGen managed Rx", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Real_rxdebug_noconns_reads_the_statistics_of_an_RxPeer()
+    {
+        await using RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        server.AddService(new RxtService());
+        await using (RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0)))
+        {
+            await using IRxConnection connection = client.Connect(server.LocalEndPoint, Service);
+            await Assert.ThrowsAsync<RpcAbortException>(() => RxCalls.CallAsync(connection, Request(2, w => w.Int(1)), CancellationToken.None).AsTask().WithTimeout());
+        }
+
+        (int exit, string output) = await RunAsync("rxdebug", $"127.0.0.1 {server.LocalEndPoint.Port} -noconns", TimeSpan.FromSeconds(20));
+        Assert.True(exit == 0, output);
+        Assert.Contains("Free packets: 0/0, packet reclaims: 0, calls: 1, used FDs: 1", output, StringComparison.Ordinal);
+        Assert.Contains("0 calls waiting for a thread", output, StringComparison.Ordinal);
+    }
+
     private static bool WaitForLine(BlockingCollection<string> lines, string prefix, out string line)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
