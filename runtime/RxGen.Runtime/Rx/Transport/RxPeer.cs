@@ -34,15 +34,14 @@ public sealed class RxPeer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly SemaphoreSlim _timerWake = new(0);
+    private readonly Timer _timer;
     private readonly SemaphoreSlim _serverSlots;
     private readonly HashSet<RxPeerCall> _calls = new();
     private readonly Dictionary<IPEndPoint, SocketAddress> _sendAddresses = new();
+    private readonly List<(IRxService Service, RxPeerServerCall Call)> _pendingStarts = new();
     private readonly bool _dualMode;
     private TimeSpan _armedDeadline = TimeSpan.MaxValue;
-    private bool _wakePending;
     private Task _receiveLoop = Task.CompletedTask;
-    private Task _timerLoop = Task.CompletedTask;
     private int _disposed;
 
     private RxPeer(Socket socket, RxPeerOptions options, RxServerCore server, ILoggerFactory loggerFactory)
@@ -53,6 +52,7 @@ public sealed class RxPeer : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<RxPeer>();
         _serverSlots = new SemaphoreSlim(options.MaxConcurrentServerCalls, options.MaxConcurrentServerCalls);
         _dualMode = socket.AddressFamily == AddressFamily.InterNetworkV6 && socket.DualMode;
+        _timer = new Timer(static state => ((RxPeer)state!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
         Server = server;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
     }
@@ -202,10 +202,10 @@ public sealed class RxPeer : IAsyncDisposable
 
         _stopping.Cancel();
         _socket.Dispose();
-        _timerWake.Release();
+        await _timer.DisposeAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_receiveLoop, _timerLoop).ConfigureAwait(false);
+            await _receiveLoop.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -247,12 +247,7 @@ public sealed class RxPeer : IAsyncDisposable
         TimeSpan next = _engine.NextDeadline;
         if (next < _armedDeadline)
         {
-            _armedDeadline = next;
-            if (!_wakePending)
-            {
-                _wakePending = true;
-                _timerWake.Release();
-            }
+            Arm(next);
         }
     }
 
@@ -288,7 +283,6 @@ public sealed class RxPeer : IAsyncDisposable
     private void Start()
     {
         _receiveLoop = Task.Factory.StartNew(ReceiveLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
-        _timerLoop = Task.Run(TimerLoopAsync);
     }
 
     private void Dispatch(RxProtocolEvent e)
@@ -322,12 +316,30 @@ public sealed class RxPeer : IAsyncDisposable
         var serverCall = new RxPeerServerCall(this, call);
         call.UserState = serverCall;
         _calls.Add(serverCall);
-        _ = RunServerCallAsync(service, serverCall);
+        _pendingStarts.Add((service, serverCall));
+    }
+
+    /// <summary>
+    /// Runs new server calls (lock not held): each runs inline on the receive loop until its first real await, so a
+    /// small call whose request is already here is served without a thread hop; a waiting service frees the loop.
+    /// </summary>
+    private void StartPendingServerCalls(List<(IRxService Service, RxPeerServerCall Call)> starts)
+    {
+        foreach ((IRxService service, RxPeerServerCall call) in starts)
+        {
+            _ = RunServerCallAsync(service, call);
+        }
+
+        starts.Clear();
     }
 
     private async Task RunServerCallAsync(IRxService service, RxPeerServerCall call)
     {
-        await Task.Yield();
+        if (!_options.RunServerCallsInline)
+        {
+            await Task.Yield();
+        }
+
         int code;
         try
         {
@@ -370,6 +382,7 @@ public sealed class RxPeer : IAsyncDisposable
         var buffer = new byte[65536];
         var address = new SocketAddress(_socket.AddressFamily);
         var endPoints = new Dictionary<SocketAddress, IPEndPoint>();
+        var starts = new List<(IRxService Service, RxPeerServerCall Call)>();
         IPEndPoint template = _socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
         CancellationToken stop = _stopping.Token;
         while (!stop.IsCancellationRequested)
@@ -415,43 +428,59 @@ public sealed class RxPeer : IAsyncDisposable
             {
                 _engine.Receive(buffer.AsSpan(0, received), from, Now);
                 FlushLocked();
+                if (_pendingStarts.Count > 0)
+                {
+                    starts.AddRange(_pendingStarts);
+                    _pendingStarts.Clear();
+                }
+            }
+
+            if (starts.Count > 0)
+            {
+                StartPendingServerCalls(starts);
             }
         }
     }
 
-    private async Task TimerLoopAsync()
+    /// <summary>Arms the timer for <paramref name="deadline"/> (lock held); a cheap timer-queue update, no thread wake-up.</summary>
+    private void Arm(TimeSpan deadline)
     {
-        CancellationToken stop = _stopping.Token;
-        while (!stop.IsCancellationRequested)
+        _armedDeadline = deadline;
+        if (IsDisposed)
         {
-            TimeSpan wait;
-            lock (_lock)
-            {
-                _wakePending = true; // our own flush must not wake us again
-                TimeSpan now = Now;
-                if (_engine.NextDeadline <= now)
-                {
-                    _engine.Tick(now);
-                }
+            return;
+        }
 
-                FlushLocked();
-                TimeSpan next = _engine.NextDeadline;
-                _armedDeadline = next;
-                _wakePending = false;
-                wait = next == TimeSpan.MaxValue ? Timeout.InfiniteTimeSpan : next - now;
-                if (wait != Timeout.InfiniteTimeSpan)
-                {
-                    wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > TimeSpan.FromHours(1) ? TimeSpan.FromHours(1) : wait;
-                }
-            }
+        if (deadline == TimeSpan.MaxValue)
+        {
+            _timer.Change(Timeout.Infinite, Timeout.Infinite);
+            return;
+        }
 
-            try
-            {
-                await _timerWake.WaitAsync(wait, stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
+        long ms = (long)Math.Ceiling((deadline - Now).TotalMilliseconds);
+        _timer.Change(Math.Clamp(ms, 0, 3_600_000), Timeout.Infinite);
+    }
+
+    private void OnTimer()
+    {
+        lock (_lock)
+        {
+            if (IsDisposed)
             {
                 return;
+            }
+
+            TimeSpan now = Now;
+            if (_engine.NextDeadline <= now)
+            {
+                _engine.Tick(now);
+            }
+
+            _armedDeadline = TimeSpan.MaxValue;
+            FlushLocked();
+            if (_armedDeadline == TimeSpan.MaxValue)
+            {
+                Arm(_engine.NextDeadline);
             }
         }
     }

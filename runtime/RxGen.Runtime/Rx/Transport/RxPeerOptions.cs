@@ -11,6 +11,13 @@ public sealed record RxPeerOptions
     /// <summary>Server calls executing at once (all services); further calls wait for a slot.</summary>
     public int MaxConcurrentServerCalls { get; init; } = 256;
 
+    /// <summary>
+    /// Start each server call on the receive loop, where it runs until its first await that does not complete at
+    /// once: a small call is served without a thread hop. Set false if services may block synchronously (they would
+    /// stall the socket); calls then start on the thread pool.
+    /// </summary>
+    public bool RunServerCallsInline { get; init; } = true;
+
     /// <summary>Connections one <see cref="Rpc.IRxConnection"/> may open to spread its calls (4 calls each).</summary>
     public int MaxConnectionsPerDestination { get; init; } = 64;
 
