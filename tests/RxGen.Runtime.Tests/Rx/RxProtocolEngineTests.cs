@@ -161,9 +161,40 @@ public class RxProtocolEngineTests
             }
 
             Assert.True(server.ServerConnectionCount <= 50);
+            Assert.True(server.BufferedReceiveBytes <= options.MaxBufferedReceiveBytes);
         }
 
         Assert.True(server.Statistics.DatagramsDropped > 10_000);
+    }
+
+    [Fact]
+    public void Peers_that_never_get_read_cannot_make_the_engine_buffer_more_than_its_budget()
+    {
+        var options = new RxProtocolOptions { MaxBufferedReceiveBytes = 256 << 10 };
+        var server = new RxProtocolEngine(options, 0x8000_0001, 0);
+        server.AddService(Service, RxNullSecurityClass.Instance);
+        var payload = new byte[1416];
+        int noSpace = 0;
+        for (uint cid = 0; cid < 40; cid++)
+        {
+            for (uint seq = 1; seq <= 64; seq++)
+            {
+                server.Receive(Packet(Data(1, seq, seq, RxPacketFlags.ClientInitiated) with { Cid = cid << 2 }, payload), Peer, TimeSpan.Zero);
+                while (server.TryDequeueDatagram(out RxOutgoingDatagram d))
+                {
+                    if (RxAckBody.TryRead(d.Memory.Span[RxHeader.Size..], out RxAckBody ack, out _) && ack.Reason == RxAckReason.NoSpace)
+                    {
+                        noSpace++;
+                    }
+
+                    d.Release();
+                }
+            }
+        }
+
+        Assert.Equal(40, server.ActiveCallCount);
+        Assert.InRange(server.BufferedReceiveBytes, (256 << 10) - 1416, 256 << 10);
+        Assert.True(noSpace > 2000, $"{noSpace} NOSPACE acks");
     }
 
     private static RxProtocolEngine NewServer()

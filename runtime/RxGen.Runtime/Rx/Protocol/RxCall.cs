@@ -22,14 +22,14 @@ public enum RxCallState
 /// </summary>
 public sealed class RxCall
 {
-    internal RxCall(RxConnection connection, int channel, uint callNumber, RxProtocolOptions options, RxRttEstimator rtt, TimeSpan now)
+    internal RxCall(RxConnection connection, int channel, uint callNumber, RxProtocolOptions options, RxRttEstimator rtt, RxMemoryBudget budget, TimeSpan now)
     {
         Connection = connection;
         Channel = channel;
         CallNumber = callNumber;
         Rtt = rtt;
         Send = new RxSendQueue(options.PacketDataSize - connection.Security.PacketOverhead, options.SendBufferPackets, options.InitialCongestionWindow, options.InitialPeerWindow);
-        Receive = new RxReceiveQueue(options.ReceiveWindow);
+        Receive = new RxReceiveQueue(options.ReceiveWindow, budget);
         StartedAt = now;
         LastReceiveAt = now;
         LastSendAt = now;

@@ -34,6 +34,7 @@ public sealed class RxProtocolEngine
     private readonly List<RxCall> _activeCalls = new();
     private readonly Queue<RxOutgoingDatagram> _outgoing = new();
     private readonly Queue<RxProtocolEvent> _events = new();
+    private readonly RxMemoryBudget _budget;
     private uint _nextConnectionId;
     private TimeSpan _nextSweep;
 
@@ -45,6 +46,7 @@ public sealed class RxProtocolEngine
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Validate();
+        _budget = new RxMemoryBudget(_options.MaxBufferedReceiveBytes);
         Epoch = epoch;
         _nextConnectionId = firstConnectionId & ~RxHeader.ChannelMask;
     }
@@ -66,6 +68,9 @@ public sealed class RxProtocolEngine
 
     /// <summary>Calls in progress (both directions).</summary>
     public int ActiveCallCount => _activeCalls.Count;
+
+    /// <summary>Bytes of received data held for the application, all calls together (bounded by <see cref="RxProtocolOptions.MaxBufferedReceiveBytes"/>).</summary>
+    public long BufferedReceiveBytes => _budget.Used;
 
     /// <summary>Server connections held.</summary>
     public int ServerConnectionCount => _serverConnections.Count;
@@ -198,7 +203,7 @@ public sealed class RxProtocolEngine
                 number = connection.CallNumbers[ch] = 1;
             }
 
-            var call = new RxCall(connection, ch, number, _options, connection.Rtt, now);
+            var call = new RxCall(connection, ch, number, _options, connection.Rtt, _budget, now);
             connection.Calls[ch] = call;
             connection.AbortResends[ch] = 0;
             _activeCalls.Add(call);
@@ -530,7 +535,7 @@ public sealed class RxProtocolEngine
                 return null;
             }
 
-            call = new RxCall(connection, ch, header.CallNumber, _options, connection.Rtt, now);
+            call = new RxCall(connection, ch, header.CallNumber, _options, connection.Rtt, _budget, now);
             connection.CallNumbers[ch] = header.CallNumber;
             connection.Calls[ch] = call;
             connection.AbortResends[ch] = 0;
@@ -713,6 +718,9 @@ public sealed class RxProtocolEngine
                 break;
             case RxReceiveOutcome.ExceedsWindow:
                 SendAck(call, RxAckReason.ExceedsWindow, header.Serial, now);
+                break;
+            case RxReceiveOutcome.NoSpace:
+                SendAck(call, RxAckReason.NoSpace, header.Serial, now);
                 break;
             case RxReceiveOutcome.Ignored:
                 break;

@@ -65,6 +65,9 @@ public sealed record RxProtocolOptions
     /// <summary>Server connections idle (no call, no packet) this long are forgotten.</summary>
     public TimeSpan ConnectionIdleTime { get; init; } = TimeSpan.FromSeconds(700);
 
+    /// <summary>Received bytes held for applications, all calls together; beyond it DATA is dropped with an ACK NOSPACE.</summary>
+    public long MaxBufferedReceiveBytes { get; init; } = 64L << 20;
+
     /// <summary>Server connections kept at once; a new peer beyond this is refused (dropped).</summary>
     public int MaxServerConnections { get; init; } = 10_000;
 
@@ -92,6 +95,7 @@ public sealed record RxProtocolOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MinRetransmitTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetransmitTimeout, MinRetransmitTimeout);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxServerConnections, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBufferedReceiveBytes, 65536L);
         return this;
     }
 }

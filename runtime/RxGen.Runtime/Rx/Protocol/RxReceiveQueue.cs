@@ -17,6 +17,9 @@ internal enum RxReceiveOutcome
     /// <summary>Beyond the receive window: dropped.</summary>
     ExceedsWindow,
 
+    /// <summary>The engine's receive budget is spent: dropped.</summary>
+    NoSpace,
+
     /// <summary>The stream was closed by the application: ignored.</summary>
     Ignored,
 
@@ -32,11 +35,13 @@ internal enum RxReceiveOutcome
 internal sealed class RxReceiveQueue
 {
     private readonly RxPacketBuffer?[] _ring;
+    private readonly RxMemoryBudget _budget;
     private int _readOffset;
 
-    public RxReceiveQueue(int window)
+    public RxReceiveQueue(int window, RxMemoryBudget budget)
     {
         _ring = new RxPacketBuffer?[window];
+        _budget = budget;
     }
 
     public int Window => _ring.Length;
@@ -106,6 +111,11 @@ internal sealed class RxReceiveQueue
             return RxReceiveOutcome.Duplicate;
         }
 
+        if (!_budget.TryReserve(data.Length))
+        {
+            return RxReceiveOutcome.NoSpace;
+        }
+
         var packet = new RxPacketBuffer(Math.Max(data.Length, 1), seq) { Length = data.Length, Last = last };
         data.CopyTo(packet.Data);
         _ring[slot] = packet;
@@ -146,6 +156,7 @@ internal sealed class RxReceiveQueue
                 break;
             }
 
+            _budget.Return(packet.Length);
             packet.Release();
             _ring[slot] = null;
             _readOffset = 0;
@@ -176,8 +187,12 @@ internal sealed class RxReceiveQueue
     {
         for (int i = 0; i < _ring.Length; i++)
         {
-            _ring[i]?.Release();
-            _ring[i] = null;
+            if (_ring[i] is RxPacketBuffer packet)
+            {
+                _budget.Return(packet.Length);
+                packet.Release();
+                _ring[i] = null;
+            }
         }
     }
 }
