@@ -130,6 +130,64 @@ public class RxOpenAfsInteropTests
     }
 
     [Fact]
+    public async Task Through_a_lossy_shim_the_OpenAfs_client_and_the_managed_server_complete_byte_exact()
+    {
+        var service = new RxtService();
+        await using RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        server.AddService(service);
+        await using var shim = new UdpFaultShim(server.LocalEndPoint, seed: 7, loss: 0.01, duplicate: 0.01, reorder: 0.05);
+
+        var sw = Stopwatch.StartNew();
+        (int exit, string output) = await RunAsync(Peer.Value, $"client 127.0.0.1 {shim.EndPoint.Port} all:{2 << 20}", TimeSpan.FromSeconds(60));
+        Assert.True(exit == 0, $"{output} ({shim}, {sw.Elapsed})");
+        Assert.Contains((long)(2 << 20), service.SinkBytes);
+    }
+
+    [Fact]
+    public async Task Through_a_lossy_shim_the_managed_client_and_the_OpenAfs_server_complete_byte_exact()
+    {
+        int port = FreeUdpPort();
+        using Process server = Start(Peer.Value, $"server {port}");
+        try
+        {
+            Assert.Equal("ready", await server.StandardOutput.ReadLineAsync().WithTimeout());
+            await using var shim = new UdpFaultShim(new IPEndPoint(IPAddress.Loopback, port), seed: 8, loss: 0.01, duplicate: 0.01, reorder: 0.05);
+            await using RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+            await using IRxConnection connection = client.Connect(shim.EndPoint, Service);
+            const int size = 4 << 20;
+
+            for (int i = 0; i < 50; i++)
+            {
+                using var reply = await RxCalls.CallAsync(connection, Request(1, w => { w.Int(i); w.String("x"); }), CancellationToken.None).WithTimeout();
+                Assert.Equal(i + 1, BinaryPrimitives.ReadInt32BigEndian(reply.Memory.Span));
+            }
+
+            await using (IRxClientCall call = await connection.StartCallAsync())
+            {
+                await call.WriteAsync(Request(3, w => { w.Int(size); w.Int(3); }));
+                var data = new byte[size];
+                Rxt.Fill(data, 0, 3);
+                await call.WriteAsync(data).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+                byte[] outs = await ReadExactlyAsync(call.ReadAsync, 4);
+                Assert.Equal(Rxt.Fold(0, data), BinaryPrimitives.ReadUInt32BigEndian(outs));
+            }
+
+            await using (IRxClientCall call = await connection.StartCallAsync())
+            {
+                await call.WriteAsync(Request(4, w => { w.Int(size); w.Int(5); }));
+                byte[] data = await ReadExactlyAsync(call.ReadAsync, size);
+                var expected = new byte[size];
+                Rxt.Fill(expected, 0, 5);
+                Assert.True(data.AsSpan().SequenceEqual(expected), $"source data differs ({shim})");
+            }
+        }
+        finally
+        {
+            Stop(server);
+        }
+    }
+
+    [Fact]
     public async Task Real_rxdebug_gets_the_version_of_an_RxPeer()
     {
         await using RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));

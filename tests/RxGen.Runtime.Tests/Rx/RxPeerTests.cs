@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Linq;
 using System.Net;
 using System.Threading;
@@ -149,6 +150,37 @@ public class RxPeerTests
         RpcAbortException ex = await Assert.ThrowsAsync<RpcAbortException>(() => RxCalls.CallAsync(connection, new byte[8], CancellationToken.None).AsTask().WithTimeout());
         Assert.Equal(RxGenErrorCodes.CallDead, ex.Code);
         Assert.Contains(target.ToString(), ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Through_a_lossy_duplicating_reordering_shim_calls_and_16_MiB_each_way_complete_byte_exact()
+    {
+        await using RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        server.AddService(TestServices.Echo(Service));
+        await using var shim = new UdpFaultShim(server.LocalEndPoint, seed: 5, loss: 0.05, duplicate: 0.05, reorder: 0.1);
+        await using RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        await using IRxConnection connection = client.Connect(shim.EndPoint, Service);
+
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < 200; i++)
+        {
+            byte[] request = BitConverter.GetBytes(i);
+            using XdrPooledBuffer reply = await RxCalls.CallAsync(connection, request, CancellationToken.None).WithTimeout();
+            Assert.Equal(request, reply.Memory.ToArray());
+        }
+
+        TimeSpan small = sw.Elapsed;
+        var big = new byte[16 << 20];
+        new Random(3).NextBytes(big);
+        sw.Restart();
+        using (XdrPooledBuffer reply = await RxCalls.CallAsync(connection, big, 32 << 20, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(60)))
+        {
+            Assert.True(reply.Memory.Span.SequenceEqual(big), $"16 MiB echo differs ({shim})");
+        }
+
+        Assert.True(small < TimeSpan.FromSeconds(15), $"200 small calls took {small} ({shim})");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), $"16 MiB each way took {sw.Elapsed} ({shim})");
+        Assert.True(shim.Dropped > 100, shim.ToString());
     }
 
     private static byte Pattern(long i) => (byte)((i * 13) + (i >> 11));
