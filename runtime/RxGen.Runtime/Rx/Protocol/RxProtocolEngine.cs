@@ -810,8 +810,8 @@ public sealed class RxProtocolEngine
             }
 
             byte userStatus = !connection.IsServer && connection.RequestUpgrade && !connection.FirstDataSent ? (byte)1 : (byte)0;
-            uint serial = connection.TakeSerial();
-            RxHeader header = Header(connection, call.Channel, call.CallNumber, RxPacketType.Data, flags) with { Seq = packet.Seq, Serial = serial, UserStatus = userStatus };
+            RxHeader header = Header(connection, call.Channel, call.CallNumber, RxPacketType.Data, flags) with { Seq = packet.Seq, UserStatus = userStatus };
+            uint serial = header.Serial;
             int overhead = connection.Security.PacketOverhead;
             byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + packet.Length + overhead);
             packet.Payload.CopyTo(buffer.AsSpan(RxHeader.Size));
