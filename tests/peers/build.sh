@@ -6,6 +6,8 @@
 #   nested_bench    rpcgen + libtirpc benchmark (tests/peers/bench/nested.x)
 #   blobs_bench     rpcgen + libtirpc benchmark (tests/peers/bench/blobs.x)
 #   labels_bench    rpcgen + libtirpc benchmark (tests/peers/bench/labels.x)
+#   rxt_peer        OpenAFS rxgen + libafsrpc Rx client/server (tests/peers/rx/rxt.xg;
+#                   the Rx interop tests also build it themselves, via rx/build.sh)
 #
 # Usage: tests/peers/build.sh [outdir]     (default: tests/peers/build)
 #
@@ -77,6 +79,9 @@ for shape in nested blobs labels; do
     -o "$tmp/${shape}_bench" "$here/bench/${shape}_bench.c" "$tmp/bench/${shape}_xdr.c" $TIRPC_LIBS
 done
 
+# --- Rx: rxt.xg with OpenAFS rxgen (client and server stubs, libafsrpc) ------
+run bash "$here/rx/build.sh" "$tmp"
+
 # --- Self-check, then install ------------------------------------------------
 for peer in rich_onc_peer rich_afs_peer; do
   n=$("$tmp/$peer" count)
@@ -109,7 +114,7 @@ for spec in nested:772 blobs:6848 labels:1756; do
   fi
 done
 
-for b in rich_onc_peer rich_afs_peer nested_bench blobs_bench labels_bench; do
+for b in rich_onc_peer rich_afs_peer nested_bench blobs_bench labels_bench rxt_peer; do
   install -m 755 "$tmp/$b" "$out/$b"
 done
-echo "build.sh: built rich_onc_peer rich_afs_peer nested_bench blobs_bench labels_bench in $out"
+echo "build.sh: built rich_onc_peer rich_afs_peer nested_bench blobs_bench labels_bench rxt_peer in $out"

@@ -1,0 +1,115 @@
+using System;
+using System.Net;
+
+namespace RxGen.Runtime.Rx.Protocol;
+
+/// <summary>Where a call is in its life.</summary>
+public enum RxCallState
+{
+    /// <summary>Data is flowing (either way).</summary>
+    Active,
+
+    /// <summary>The call finished successfully.</summary>
+    Completed,
+
+    /// <summary>The call ended with an error or abort (<see cref="RxCall.ErrorCode"/>).</summary>
+    Failed,
+}
+
+/// <summary>
+/// One Rx call on a channel of a connection, as the protocol core sees it. Operate on it through
+/// <see cref="RxProtocolEngine"/>; this object exposes its state for the layer above.
+/// </summary>
+public sealed class RxCall
+{
+    internal RxCall(RxConnection connection, int channel, uint callNumber, RxProtocolOptions options, RxRttEstimator rtt, RxMemoryBudget budget, TimeSpan now)
+    {
+        Connection = connection;
+        Channel = channel;
+        CallNumber = callNumber;
+        Rtt = rtt;
+        Send = new RxSendQueue(options.PacketDataSize - connection.Security.PacketOverhead, options.SendBufferPackets, options.InitialCongestionWindow, options.InitialPeerWindow);
+        Receive = new RxReceiveQueue(options.ReceiveWindow, budget);
+        StartedAt = now;
+        LastReceiveAt = now;
+        LastSendAt = now;
+        LastProgressAt = now;
+    }
+
+    /// <summary>The connection the call runs on.</summary>
+    public RxConnection Connection { get; }
+
+    /// <summary>The channel (0–3).</summary>
+    public int Channel { get; }
+
+    /// <summary>The call number on the channel.</summary>
+    public uint CallNumber { get; }
+
+    /// <summary>True when we serve this call (the peer called us).</summary>
+    public bool IsServerCall => Connection.IsServer;
+
+    /// <summary>The peer's address.</summary>
+    public IPEndPoint Peer => Connection.Peer;
+
+    /// <summary>The service id the call addresses.</summary>
+    public ushort ServiceId => Connection.ServiceId;
+
+    /// <summary>Where the call is in its life.</summary>
+    public RxCallState State { get; internal set; }
+
+    /// <summary>The error or abort code once <see cref="State"/> is <see cref="RxCallState.Failed"/>.</summary>
+    public int ErrorCode { get; internal set; }
+
+    /// <summary>True when the peer sent the abort (false for local errors such as timeouts).</summary>
+    public bool AbortedByPeer { get; internal set; }
+
+    /// <summary>Whether <see cref="RxProtocolEngine.Read"/> has data, or the end of the stream, to report.</summary>
+    public bool IsReadable => Receive.Readable;
+
+    /// <summary>The peer's data has been read to its end.</summary>
+    public bool IsReceiveComplete => Receive.Complete;
+
+    /// <summary>Whether <see cref="RxProtocolEngine.Write"/> can take bytes now.</summary>
+    public bool IsWritable => Send.HasSpace;
+
+    /// <summary>Free for the layer above (e.g. the socket loop's call object).</summary>
+    public object? UserState { get; set; }
+
+    internal RxSendQueue Send { get; }
+
+    internal RxReceiveQueue Receive { get; }
+
+    internal RxRttEstimator Rtt { get; }
+
+    internal TimeSpan StartedAt { get; }
+
+    internal TimeSpan LastReceiveAt { get; set; }
+
+    internal TimeSpan LastSendAt { get; set; }
+
+    internal TimeSpan LastProgressAt { get; set; }
+
+    /// <summary>When a delayed ACK is due (<see cref="TimeSpan.MaxValue"/>: none).</summary>
+    internal TimeSpan DelayedAckAt { get; set; } = TimeSpan.MaxValue;
+
+    internal int PacketsSinceAck { get; set; }
+
+    internal uint LastAdvertisedFirst { get; set; } = 1;
+
+    internal uint PingSerial { get; set; }
+
+    internal TimeSpan PingSentAt { get; set; }
+
+    /// <summary>Client: the request's LAST packet was first sent at this time, never retransmitted (for request→reply RTT).</summary>
+    internal TimeSpan RequestSentAt { get; set; } = TimeSpan.MinValue;
+
+    internal bool ReplyStarted { get; set; }
+
+    /// <summary>The earliest time <see cref="RxProtocolEngine.Tick"/> has work for this call.</summary>
+    internal TimeSpan Deadline { get; set; } = TimeSpan.MaxValue;
+
+    internal bool IsActive => State == RxCallState.Active;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"call {Connection.ConnectionId:x8}.{Channel}#{CallNumber} {(IsServerCall ? "from" : "to")} {Peer}";
+}

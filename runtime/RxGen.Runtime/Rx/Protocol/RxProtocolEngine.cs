@@ -1,0 +1,1112 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Net;
+using RxGen.Runtime.Rpc;
+using RxGen.Runtime.Rx.Wire;
+
+namespace RxGen.Runtime.Rx.Protocol;
+
+/// <summary>
+/// The deterministic Rx protocol core for one local endpoint (one UDP socket): connections, calls, windows and timers,
+/// with no socket and no clock. Feed it datagrams (<see cref="Receive"/>) and the time (<see cref="Tick"/>), drive calls
+/// with <see cref="StartCall"/>, <see cref="Write"/>, <see cref="Read"/>, <see cref="CompleteWrite"/> and
+/// <see cref="Abort"/>, and drain <see cref="TryDequeueDatagram"/> and <see cref="TryDequeueEvent"/> after each step.
+/// <see cref="NextDeadline"/> says when <see cref="Tick"/> is next needed.
+/// </summary>
+/// <remarks>
+/// Not thread-safe: one owner (the socket loop, or a simulation) serialises every call. Wire input never throws: a bad
+/// datagram is counted in <see cref="RxProtocolStatistics.DatagramsDropped"/> and ignored (or aborted, as OpenAFS
+/// does). Memory per call is bounded by the receive window and the send buffer; server connections by
+/// <see cref="RxProtocolOptions.MaxServerConnections"/>.
+/// </remarks>
+public sealed class RxProtocolEngine
+{
+    private const int MaxAbortResends = 8;
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+
+    private readonly RxProtocolOptions _options;
+    private readonly Dictionary<uint, RxConnection> _clientConnections = new();
+    private readonly Dictionary<ServerKey, RxConnection> _serverConnections = new();
+    private readonly Dictionary<IPEndPoint, RxRttEstimator> _peers = new();
+    private readonly Dictionary<(ushort Service, byte Index), IRxSecurityClass> _services = new();
+    private readonly Dictionary<ushort, ushort> _upgrades = new();
+    private readonly List<RxCall> _activeCalls = new();
+    private readonly Queue<RxOutgoingDatagram> _outgoing = new();
+    private readonly Queue<RxProtocolEvent> _events = new();
+    private readonly RxMemoryBudget _budget;
+    private uint _nextConnectionId;
+    private TimeSpan _nextSweep;
+
+    /// <summary>Creates an engine.</summary>
+    /// <param name="options">Tunables (validated).</param>
+    /// <param name="epoch">Our epoch for client connections (OpenAFS: random, bit 31 set, bit 30 clear).</param>
+    /// <param name="firstConnectionId">The first cid for client connections (multiples of 4 follow).</param>
+    public RxProtocolEngine(RxProtocolOptions options, uint epoch, uint firstConnectionId)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Validate();
+        _budget = new RxMemoryBudget(_options.MaxBufferedReceiveBytes);
+        Epoch = epoch;
+        _nextConnectionId = firstConnectionId & ~RxHeader.ChannelMask;
+    }
+
+    /// <summary>Creates an engine with a random epoch and first cid, as OpenAFS picks them.</summary>
+    /// <param name="options">Tunables, or null for the defaults.</param>
+    /// <returns>The engine.</returns>
+    public static RxProtocolEngine CreateRandom(RxProtocolOptions? options = null) =>
+        new(options ?? new RxProtocolOptions(), ((uint)Random.Shared.Next() & 0x3FFFFFFFu) | RxHeader.EpochOnlyFlag, (uint)Random.Shared.Next());
+
+    /// <summary>Our epoch for client connections.</summary>
+    public uint Epoch { get; }
+
+    /// <summary>The options.</summary>
+    public RxProtocolOptions Options => _options;
+
+    /// <summary>Counters.</summary>
+    public RxProtocolStatistics Statistics { get; } = new();
+
+    /// <summary>Calls in progress (both directions).</summary>
+    public int ActiveCallCount => _activeCalls.Count;
+
+    /// <summary>Bytes of received data held for the application, all calls together (bounded by <see cref="RxProtocolOptions.MaxBufferedReceiveBytes"/>).</summary>
+    public long BufferedReceiveBytes => _budget.Used;
+
+    /// <summary>Server connections held.</summary>
+    public int ServerConnectionCount => _serverConnections.Count;
+
+    /// <summary>The earliest time <see cref="Tick"/> has work (<see cref="TimeSpan.MaxValue"/> when idle).</summary>
+    public TimeSpan NextDeadline
+    {
+        get
+        {
+            TimeSpan next = _serverConnections.Count > 0 ? _nextSweep : TimeSpan.MaxValue;
+            foreach (RxCall call in _activeCalls)
+            {
+                TimeSpan d = ComputeDeadline(call);
+                if (d < next)
+                {
+                    next = d;
+                }
+            }
+
+            return next;
+        }
+    }
+
+    /// <summary>Accepts calls to <paramref name="serviceId"/> protected by <paramref name="securityClass"/>.</summary>
+    /// <param name="serviceId">The service id.</param>
+    /// <param name="securityClass">A security class the service accepts (one per index).</param>
+    public void AddService(ushort serviceId, IRxSecurityClass securityClass)
+    {
+        ArgumentNullException.ThrowIfNull(securityClass);
+        _services[(serviceId, (byte)securityClass.Index)] = securityClass;
+    }
+
+    /// <summary>Stops accepting new connections to <paramref name="serviceId"/> (existing ones keep running).</summary>
+    /// <param name="serviceId">The service id.</param>
+    public void RemoveService(ushort serviceId)
+    {
+        foreach (var key in new List<(ushort, byte)>(_services.Keys))
+        {
+            if (key.Item1 == serviceId)
+            {
+                _services.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>Connections to <paramref name="from"/> that ask for an upgrade switch to <paramref name="to"/>.</summary>
+    /// <param name="from">The requested service.</param>
+    /// <param name="to">The upgraded service.</param>
+    public void AddUpgrade(ushort from, ushort to) => _upgrades[from] = to;
+
+    /// <summary>Opens a client connection (no packet is sent until a call starts).</summary>
+    /// <param name="peer">The server's address.</param>
+    /// <param name="serviceId">The service.</param>
+    /// <param name="securityClass">The security class, or null for rxnull.</param>
+    /// <param name="requestUpgrade">Mark the first DATA packet as a service-upgrade probe.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>The connection.</returns>
+    public RxConnection CreateClientConnection(IPEndPoint peer, ushort serviceId, IRxSecurityClass? securityClass, bool requestUpgrade, TimeSpan now)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        uint cid;
+        do
+        {
+            cid = _nextConnectionId;
+            _nextConnectionId += 4;
+        }
+        while (_clientConnections.ContainsKey(cid));
+
+        var connection = new RxConnection(false, Epoch, cid, peer, serviceId, securityClass ?? RxNullSecurityClass.Instance, PeerRtt(peer), now)
+        {
+            RequestUpgrade = requestUpgrade,
+        };
+        _clientConnections.Add(cid, connection);
+        return connection;
+    }
+
+    /// <summary>Closes a client connection: its active calls are aborted with RX_USER_ABORT (-6).</summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="now">The current time.</param>
+    public void CloseConnection(RxConnection connection, TimeSpan now)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        foreach (RxCall? call in connection.Calls)
+        {
+            if (call is { IsActive: true })
+            {
+                Fail(call, RxGenErrorCodes.UserAbort, sendAbort: true, byPeer: false, now);
+            }
+        }
+
+        if (connection.ErrorCode == 0)
+        {
+            connection.ErrorCode = RxGenErrorCodes.UserAbort;
+        }
+
+        if (!connection.IsServer)
+        {
+            _clientConnections.Remove(connection.ConnectionId);
+        }
+    }
+
+    /// <summary>Starts a call on a free channel of <paramref name="connection"/>.</summary>
+    /// <param name="connection">A client connection.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>The call, or null when all four channels are busy.</returns>
+    /// <exception cref="InvalidOperationException">The connection is a server connection or was aborted.</exception>
+    public RxCall? StartCall(RxConnection connection, TimeSpan now)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (connection.IsServer)
+        {
+            throw new InvalidOperationException("Calls are started on client connections.");
+        }
+
+        if (connection.ErrorCode != 0)
+        {
+            throw new InvalidOperationException($"The connection failed with code {connection.ErrorCode}.");
+        }
+
+        for (int ch = 0; ch < RxConnection.ChannelCount; ch++)
+        {
+            if (connection.Calls[ch] is { IsActive: true })
+            {
+                continue;
+            }
+
+            uint number = ++connection.CallNumbers[ch];
+            if (number == 0)
+            {
+                number = connection.CallNumbers[ch] = 1;
+            }
+
+            var call = new RxCall(connection, ch, number, _options, connection.Rtt, _budget, now);
+            connection.Calls[ch] = call;
+            connection.AbortResends[ch] = 0;
+            _activeCalls.Add(call);
+            Statistics.ClientCalls++;
+            return call;
+        }
+
+        return null;
+    }
+
+    /// <summary>Queues bytes of this side's data; returns how many were taken (fewer when the send buffer is full).</summary>
+    /// <param name="call">The call.</param>
+    /// <param name="data">The bytes.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>The bytes taken; 0 when the call has ended or its buffer is full (wait for <see cref="RxProtocolEventKind.Writable"/>).</returns>
+    /// <exception cref="InvalidOperationException">This side's data was already completed.</exception>
+    public int Write(RxCall call, ReadOnlySpan<byte> data, TimeSpan now)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (!call.IsActive)
+        {
+            return 0;
+        }
+
+        if (call.Send.Completed)
+        {
+            throw new InvalidOperationException("The call's data was already completed.");
+        }
+
+        CloseRequestIfReplying(call);
+        int taken = call.Send.Write(data);
+        TrySend(call, now);
+        return taken;
+    }
+
+    /// <summary>Ends this side's data: the partial packet goes out as the LAST packet (an empty one if nothing is pending).</summary>
+    /// <param name="call">The call.</param>
+    /// <param name="now">The current time.</param>
+    public void CompleteWrite(RxCall call, TimeSpan now)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (!call.IsActive || call.Send.Completed)
+        {
+            return;
+        }
+
+        CloseRequestIfReplying(call);
+        call.Send.Complete();
+        TrySend(call, now);
+    }
+
+    /// <summary>A server that starts its reply is done with the request: the rest is discarded (OpenAFS <c>rx_Write</c>).</summary>
+    private static void CloseRequestIfReplying(RxCall call)
+    {
+        if (call.IsServerCall && !call.Receive.Complete)
+        {
+            call.Receive.Close();
+        }
+    }
+
+    /// <summary>Reads the peer's data in order.</summary>
+    /// <param name="call">The call.</param>
+    /// <param name="destination">Receives the bytes.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>The bytes read; 0 when nothing is available yet or at the end (see <see cref="RxCall.IsReceiveComplete"/>).</returns>
+    public int Read(RxCall call, Span<byte> destination, TimeSpan now)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (!call.IsActive)
+        {
+            return 0;
+        }
+
+        uint before = call.Receive.FirstUnconsumed;
+        int n = call.Receive.Read(destination);
+        if (call.Receive.FirstUnconsumed == before)
+        {
+            return n;
+        }
+
+        if (call.Receive.Complete && !call.IsServerCall)
+        {
+            // The whole reply is read: the final ACK completes the server's side too.
+            SendAck(call, RxAckReason.Idle, 0, now);
+            Complete(call);
+        }
+        else if (!call.Receive.Complete)
+        {
+            if (call.Receive.FirstUnconsumed - call.LastAdvertisedFirst >= (uint)Math.Max(1, call.Receive.Window / 2))
+            {
+                SendAck(call, RxAckReason.Delay, 0, now);
+            }
+            else if (call.DelayedAckAt == TimeSpan.MaxValue)
+            {
+                call.DelayedAckAt = now + _options.AckDelay;
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>Aborts the call: an ABORT with <paramref name="code"/> goes to the peer and the call fails locally.</summary>
+    /// <param name="call">The call.</param>
+    /// <param name="code">A non-zero code.</param>
+    /// <param name="now">The current time.</param>
+    public void Abort(RxCall call, int code, TimeSpan now)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        Fail(call, code == 0 ? RxGenErrorCodes.UserAbort : code, sendAbort: true, byPeer: false, now);
+    }
+
+    /// <summary>Runs the timers due at <paramref name="now"/>: retransmissions, delayed ACKs, keepalives, dead and idle calls, idle connections.</summary>
+    /// <param name="now">The current time.</param>
+    public void Tick(TimeSpan now)
+    {
+        for (int i = _activeCalls.Count - 1; i >= 0; i--)
+        {
+            if (i >= _activeCalls.Count)
+            {
+                continue;
+            }
+
+            RxCall call = _activeCalls[i];
+            if (ComputeDeadline(call) <= now)
+            {
+                RunTimers(call, now);
+            }
+        }
+
+        if (now >= _nextSweep)
+        {
+            _nextSweep = now + SweepInterval;
+            SweepConnections(now);
+        }
+    }
+
+    /// <summary>Takes the next datagram to send.</summary>
+    /// <param name="datagram">The datagram; release its buffer after sending.</param>
+    /// <returns>False when none is queued.</returns>
+    public bool TryDequeueDatagram(out RxOutgoingDatagram datagram) => _outgoing.TryDequeue(out datagram);
+
+    /// <summary>Takes the next call event.</summary>
+    /// <param name="callEvent">The event.</param>
+    /// <returns>False when none is queued.</returns>
+    public bool TryDequeueEvent(out RxProtocolEvent callEvent) => _events.TryDequeue(out callEvent);
+
+    /// <summary>Handles one received datagram. Never throws on its content.</summary>
+    /// <param name="datagram">The datagram.</param>
+    /// <param name="from">Where it came from.</param>
+    /// <param name="now">The current time.</param>
+    public void Receive(ReadOnlySpan<byte> datagram, IPEndPoint from, TimeSpan now)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        Statistics.DatagramsReceived++;
+        if (!RxHeader.TryRead(datagram, out RxHeader header, out _))
+        {
+            Statistics.DatagramsDropped++;
+            return;
+        }
+
+        ReadOnlySpan<byte> payload = datagram[RxHeader.Size..];
+        switch (header.Type)
+        {
+            case RxPacketType.Version:
+                AnswerVersion(header, from);
+                return;
+            case RxPacketType.Debug:
+                AnswerDebug(header, payload, from);
+                return;
+            case RxPacketType.Params or RxPacketType.Params2 or RxPacketType.Params3 or RxPacketType.Params4:
+                return;
+        }
+
+        RxConnection? connection = header.IsClientInitiated
+            ? FindOrCreateServerConnection(header, from, now)
+            : FindClientConnection(header, from);
+        if (connection is null)
+        {
+            Statistics.DatagramsDropped++;
+            return;
+        }
+
+        connection.LastActivityAt = now;
+        if (header.CallNumber == 0)
+        {
+            ReceiveConnectionPacket(connection, header, payload, now);
+            return;
+        }
+
+        RxCall? call = connection.IsServer ? ResolveServerCall(connection, header, now) : ResolveClientCall(connection, header, now);
+        if (call is null || !call.IsActive)
+        {
+            return;
+        }
+
+        call.LastReceiveAt = now;
+        switch (header.Type)
+        {
+            case RxPacketType.Data:
+                ReceiveData(call, header, datagram, now);
+                break;
+            case RxPacketType.Ack:
+                ReceiveAck(call, header, payload, now);
+                break;
+            case RxPacketType.Abort:
+                Fail(call, RxAbort.TryReadCode(payload, out int code, out _) ? code : RxGenErrorCodes.ProtocolError, sendAbort: false, byPeer: true, now);
+                break;
+            case RxPacketType.AckAll:
+                call.Send.AckAll();
+                if (call.IsServerCall && call.Send.Completed)
+                {
+                    Complete(call);
+                }
+
+                break;
+            case RxPacketType.Busy:
+                // OpenAFS clients note BUSY and otherwise ignore it: the retransmission timer retries.
+                break;
+        }
+    }
+
+    private static int ClampWindow(uint value) => (int)Math.Clamp(value, 1u, 255u);
+
+    private RxRttEstimator PeerRtt(IPEndPoint peer)
+    {
+        if (!_peers.TryGetValue(peer, out RxRttEstimator? rtt))
+        {
+            if (_peers.Count >= _options.MaxServerConnections * 2)
+            {
+                _peers.Clear(); // bounded: estimates are relearned quickly
+            }
+
+            rtt = new RxRttEstimator(_options.InitialRetransmitTimeout, _options.MinRetransmitTimeout, _options.MaxRetransmitTimeout);
+            _peers.Add(peer, rtt);
+        }
+
+        return rtt;
+    }
+
+    private RxConnection? FindClientConnection(in RxHeader header, IPEndPoint from)
+    {
+        if (header.Epoch != Epoch || !_clientConnections.TryGetValue(header.ConnectionId, out RxConnection? connection))
+        {
+            return null;
+        }
+
+        // OpenAFS matches client connections on the port (any host); we also insist on the address unless the
+        // epoch says "identified by epoch and cid only".
+        if ((Epoch & RxHeader.EpochOnlyFlag) == 0 && !connection.Peer.Equals(from))
+        {
+            return null;
+        }
+
+        return connection;
+    }
+
+    private RxConnection? FindOrCreateServerConnection(in RxHeader header, IPEndPoint from, TimeSpan now)
+    {
+        var key = new ServerKey(header.Epoch, header.ConnectionId, (header.Epoch & RxHeader.EpochOnlyFlag) != 0 ? null : from);
+        if (_serverConnections.TryGetValue(key, out RxConnection? connection))
+        {
+            connection.Peer = from;
+            return connection;
+        }
+
+        if (header.Type != RxPacketType.Data || header.CallNumber == 0)
+        {
+            return null;
+        }
+
+        if (!_services.TryGetValue((header.ServiceId, header.SecurityIndex), out IRxSecurityClass? securityClass))
+        {
+            SendRawAbort(header, from, RxGenErrorCodes.InvalidOperation);
+            return null;
+        }
+
+        if (_serverConnections.Count >= _options.MaxServerConnections)
+        {
+            SweepConnections(now);
+            if (_serverConnections.Count >= _options.MaxServerConnections)
+            {
+                return null;
+            }
+        }
+
+        ushort serviceId = header.ServiceId;
+        if (header.UserStatus == 1 && _upgrades.TryGetValue(serviceId, out ushort upgraded) && _services.ContainsKey((upgraded, header.SecurityIndex)))
+        {
+            serviceId = upgraded;
+        }
+
+        connection = new RxConnection(true, header.Epoch, header.ConnectionId, from, serviceId, securityClass, PeerRtt(from), now);
+        _serverConnections.Add(key, connection);
+        return connection;
+    }
+
+    private RxCall? ResolveServerCall(RxConnection connection, in RxHeader header, TimeSpan now)
+    {
+        int ch = header.Channel;
+        uint current = connection.CallNumbers[ch];
+        RxCall? call = connection.Calls[ch];
+        if (header.CallNumber > current)
+        {
+            if (header.Type != RxPacketType.Data || header.Seq == 0 || header.Seq > (uint)_options.ReceiveWindow)
+            {
+                Statistics.DatagramsDropped++;
+                return null;
+            }
+
+            if (call is { IsActive: true })
+            {
+                if (call.Send.Completed)
+                {
+                    Complete(call); // the next call implicitly acknowledges the previous reply
+                }
+                else
+                {
+                    // The client moved on while we still run the old call: it is dead; ask the client to retry.
+                    Fail(call, RxGenErrorCodes.CallDead, sendAbort: false, byPeer: false, now);
+                    SendSimple(connection, ch, header.CallNumber, RxPacketType.Busy, now);
+                    Statistics.BusySent++;
+                    return null;
+                }
+            }
+
+            if (!connection.Security.IsAuthenticated)
+            {
+                SendChallenge(connection, now);
+                return null;
+            }
+
+            call = new RxCall(connection, ch, header.CallNumber, _options, connection.Rtt, _budget, now);
+            connection.CallNumbers[ch] = header.CallNumber;
+            connection.Calls[ch] = call;
+            connection.AbortResends[ch] = 0;
+            _activeCalls.Add(call);
+            Statistics.ServerCalls++;
+            _events.Enqueue(new RxProtocolEvent(RxProtocolEventKind.IncomingCall, call, 0));
+            return call;
+        }
+
+        if (header.CallNumber < current || call is null)
+        {
+            Statistics.DatagramsDropped++;
+            return null;
+        }
+
+        if (!call.IsActive)
+        {
+            AnswerEndedCall(call, header, now);
+            return null;
+        }
+
+        return call;
+    }
+
+    private RxCall? ResolveClientCall(RxConnection connection, in RxHeader header, TimeSpan now)
+    {
+        RxCall? call = connection.Calls[header.Channel];
+        if (call is null || header.CallNumber != call.CallNumber)
+        {
+            Statistics.DatagramsDropped++;
+            return null;
+        }
+
+        if (!call.IsActive)
+        {
+            AnswerEndedCall(call, header, now);
+            return null;
+        }
+
+        return call;
+    }
+
+    /// <summary>A packet for a call that has ended: re-acknowledge a retransmitted reply, or repeat our abort (bounded).</summary>
+    private void AnswerEndedCall(RxCall call, in RxHeader header, TimeSpan now)
+    {
+        if (header.Type == RxPacketType.Abort)
+        {
+            return;
+        }
+
+        if (call.State == RxCallState.Completed)
+        {
+            if (header.Type == RxPacketType.Data && !call.IsServerCall)
+            {
+                SendAck(call, RxAckReason.Duplicate, header.Serial, now);
+            }
+
+            return;
+        }
+
+        if (!call.AbortedByPeer && header.Type is RxPacketType.Data or RxPacketType.Ack
+            && call.Connection.AbortResends[call.Channel]++ < MaxAbortResends)
+        {
+            SendAbortPacket(call.Connection, call.Channel, call.CallNumber, call.ErrorCode, now);
+        }
+    }
+
+    private void ReceiveConnectionPacket(RxConnection connection, in RxHeader header, ReadOnlySpan<byte> payload, TimeSpan now)
+    {
+        switch (header.Type)
+        {
+            case RxPacketType.Abort:
+                int code = RxAbort.TryReadCode(payload, out int c, out _) ? c : RxGenErrorCodes.ProtocolError;
+                connection.ErrorCode = code == 0 ? RxGenErrorCodes.ProtocolError : code;
+                foreach (RxCall? call in connection.Calls)
+                {
+                    if (call is { IsActive: true })
+                    {
+                        Fail(call, connection.ErrorCode, sendAbort: false, byPeer: true, now);
+                    }
+                }
+
+                break;
+            case RxPacketType.Challenge when !connection.IsServer:
+                byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + 1024);
+                if (connection.Security.TryRespond(payload, buffer.AsSpan(RxHeader.Size, 1024), out int written))
+                {
+                    Header(connection, 0, 0, RxPacketType.Response, RxPacketFlags.None).Write(buffer);
+                    Emit(buffer, RxHeader.Size + written, connection.Peer);
+
+                    // The server dropped the DATA that prompted the challenge: resend now rather than after a timeout.
+                    foreach (RxCall? call in connection.Calls)
+                    {
+                        if (call is { IsActive: true })
+                        {
+                            call.Send.ResendUnacked();
+                            TrySend(call, now);
+                        }
+                    }
+                }
+                else
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+
+                break;
+            case RxPacketType.Response when connection.IsServer:
+                if (!connection.Security.CheckResponse(payload))
+                {
+                    SendAbortPacket(connection, 0, 0, RxGenErrorCodes.ProtocolError, now);
+                }
+
+                break;
+        }
+    }
+
+    private void ReceiveData(RxCall call, in RxHeader first, ReadOnlySpan<byte> datagram, TimeSpan now)
+    {
+        RxJumbogram.Reader reader = RxJumbogram.Read(datagram, first, _options.MaxReceiveJumboPackets);
+        while (reader.TryReadNext(out RxHeader header, out ReadOnlySpan<byte> data))
+        {
+            if (!call.Connection.Security.CheckPacket(header, data, out int length) || (uint)length > (uint)data.Length)
+            {
+                Statistics.DatagramsDropped++;
+                return;
+            }
+
+            ReceiveDataPacket(call, header, data[..length], now);
+            if (!call.IsActive)
+            {
+                return;
+            }
+        }
+    }
+
+    private void ReceiveDataPacket(RxCall call, in RxHeader header, ReadOnlySpan<byte> data, TimeSpan now)
+    {
+        if (!call.IsServerCall && !call.ReplyStarted)
+        {
+            // The first reply packet: the server has the whole request (a reply implicitly acknowledges it).
+            call.ReplyStarted = true;
+            if (call.Send.Completed)
+            {
+                if (call.RequestSentAt != TimeSpan.MinValue)
+                {
+                    call.Rtt.AddSample(now - call.RequestSentAt);
+                }
+
+                call.Send.AckAll();
+            }
+
+            if (call.Connection.RequestUpgrade && header.ServiceId != call.Connection.ServiceId)
+            {
+                call.Connection.ServiceId = header.ServiceId;
+            }
+        }
+
+        bool wasReadable = call.Receive.Readable;
+        RxReceiveOutcome outcome = call.Receive.Accept(header.Seq, data, (header.Flags & RxPacketFlags.LastPacket) != 0, _options.MaxReceivePacketDataSize);
+        switch (outcome)
+        {
+            case RxReceiveOutcome.InOrder:
+                call.LastProgressAt = now;
+                if ((header.Flags & RxPacketFlags.RequestAck) != 0 || ++call.PacketsSinceAck >= _options.AckEveryPackets)
+                {
+                    SendAck(call, RxAckReason.Requested, header.Serial, now);
+                }
+                else if (call.DelayedAckAt == TimeSpan.MaxValue)
+                {
+                    call.DelayedAckAt = now + _options.AckDelay;
+                }
+
+                break;
+            case RxReceiveOutcome.OutOfOrder:
+                call.LastProgressAt = now;
+                SendAck(call, RxAckReason.OutOfSequence, header.Serial, now);
+                break;
+            case RxReceiveOutcome.Duplicate:
+                SendAck(call, RxAckReason.Duplicate, header.Serial, now);
+                break;
+            case RxReceiveOutcome.ExceedsWindow:
+                SendAck(call, RxAckReason.ExceedsWindow, header.Serial, now);
+                break;
+            case RxReceiveOutcome.NoSpace:
+                SendAck(call, RxAckReason.NoSpace, header.Serial, now);
+                break;
+            case RxReceiveOutcome.Ignored:
+                break;
+            default:
+                Statistics.DatagramsDropped++;
+                break;
+        }
+
+        if (!wasReadable && call.Receive.Readable)
+        {
+            _events.Enqueue(new RxProtocolEvent(RxProtocolEventKind.Readable, call, 0));
+        }
+    }
+
+    private void ReceiveAck(RxCall call, in RxHeader header, ReadOnlySpan<byte> payload, TimeSpan now)
+    {
+        if (!RxAckBody.TryRead(payload, out RxAckBody ack, out _))
+        {
+            Statistics.DatagramsDropped++;
+            return;
+        }
+
+        if (ack.Trailer.ReceiveWindow is uint window)
+        {
+            call.Send.PeerWindow = ClampWindow(window);
+        }
+
+        if ((header.Flags & RxPacketFlags.RequestAck) != 0)
+        {
+            SendAck(call, RxAckReason.PingResponse, header.Serial, now);
+        }
+
+        if (ack.Reason == RxAckReason.PingResponse && call.PingSerial != 0 && ack.Serial == call.PingSerial)
+        {
+            call.Rtt.AddSample(now - call.PingSentAt);
+            call.PingSerial = 0;
+        }
+        else if (ack.Serial != 0 && ack.Reason is not (RxAckReason.Delay or RxAckReason.Idle or RxAckReason.PingResponse or RxAckReason.Ping))
+        {
+            RxPacketBuffer? prompted = call.Send.FindBySerial(ack.Serial);
+            if (prompted is not null)
+            {
+                call.Rtt.AddSample(now - prompted.SentAt);
+            }
+        }
+
+        bool hadSpace = call.Send.HasSpace;
+        int newly = call.Send.OnAck(ack.FirstPacket, ack.Acks, now, call.Rtt.SmoothedRtt);
+        if (newly > 0)
+        {
+            call.LastProgressAt = now;
+        }
+
+        if (call.IsServerCall && call.Send.AllAcked)
+        {
+            Complete(call);
+            return;
+        }
+
+        TrySend(call, now);
+        if (!hadSpace && call.Send.HasSpace)
+        {
+            _events.Enqueue(new RxProtocolEvent(RxProtocolEventKind.Writable, call, 0));
+        }
+    }
+
+    private void TrySend(RxCall call, TimeSpan now)
+    {
+        RxConnection connection = call.Connection;
+        bool sentAny = false;
+        while (call.IsActive && call.Send.NextToSend() is RxPacketBuffer packet)
+        {
+            bool retransmit = packet.Transmits > 0;
+            RxPacketFlags flags = connection.IsServer ? RxPacketFlags.None : RxPacketFlags.ClientInitiated;
+            if (packet.Last)
+            {
+                flags |= RxPacketFlags.LastPacket;
+            }
+            else
+            {
+                flags |= RxPacketFlags.MorePackets;
+            }
+
+            if (retransmit || (!packet.Last && call.Send.FillsWindow(packet)))
+            {
+                flags |= RxPacketFlags.RequestAck;
+            }
+
+            byte userStatus = !connection.IsServer && connection.RequestUpgrade && !connection.FirstDataSent ? (byte)1 : (byte)0;
+            RxHeader header = Header(connection, call.Channel, call.CallNumber, RxPacketType.Data, flags) with { Seq = packet.Seq, UserStatus = userStatus };
+            uint serial = header.Serial;
+            int overhead = connection.Security.PacketOverhead;
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + packet.Length + overhead);
+            packet.Payload.CopyTo(buffer.AsSpan(RxHeader.Size));
+            int length = packet.Length;
+            ushort checksum = connection.Security.PreparePacket(header, buffer.AsSpan(RxHeader.Size, packet.Length + overhead), ref length);
+            (header with { Checksum = checksum }).Write(buffer);
+            Emit(buffer, RxHeader.Size + length, connection.Peer);
+            call.Send.MarkSent(packet, serial, now);
+            connection.FirstDataSent = true;
+            call.LastSendAt = now;
+            sentAny = true;
+            if (retransmit)
+            {
+                Statistics.Retransmissions++;
+                if (packet.Last)
+                {
+                    call.RequestSentAt = TimeSpan.MinValue; // Karn: a retransmitted request gives no sample
+                }
+            }
+            else
+            {
+                Statistics.DataPacketsSent++;
+                if (packet.Last && !connection.IsServer)
+                {
+                    call.RequestSentAt = now;
+                }
+            }
+        }
+
+        if (sentAny && call.IsServerCall && call.Receive.Complete)
+        {
+            call.DelayedAckAt = TimeSpan.MaxValue; // the reply acknowledges the request
+            call.PacketsSinceAck = 0;
+        }
+    }
+
+    private TimeSpan ComputeDeadline(RxCall call)
+    {
+        TimeSpan next = call.DelayedAckAt;
+        TimeSpan retransmit = call.Send.RetransmitDeadline(call.Rtt.BackedOff(call.Send.Backoff));
+        if (retransmit < next)
+        {
+            next = retransmit;
+        }
+
+        TimeSpan dead = call.LastReceiveAt + _options.DeadTime;
+        if (dead < next)
+        {
+            next = dead;
+        }
+
+        TimeSpan keepalive = call.LastSendAt + _options.KeepaliveInterval;
+        if (keepalive < next)
+        {
+            next = keepalive;
+        }
+
+        if (_options.IdleTimeout > TimeSpan.Zero && !call.IsServerCall && call.Send.Completed)
+        {
+            TimeSpan idle = call.LastProgressAt + _options.IdleTimeout;
+            if (idle < next)
+            {
+                next = idle;
+            }
+        }
+
+        if (_options.HardDeadTime > TimeSpan.Zero)
+        {
+            TimeSpan hard = call.StartedAt + _options.HardDeadTime;
+            if (hard < next)
+            {
+                next = hard;
+            }
+        }
+
+        return next;
+    }
+
+    private void RunTimers(RxCall call, TimeSpan now)
+    {
+        if (_options.HardDeadTime > TimeSpan.Zero && now >= call.StartedAt + _options.HardDeadTime)
+        {
+            Fail(call, RxGenErrorCodes.CallTimeout, sendAbort: true, byPeer: false, now);
+            return;
+        }
+
+        if (now >= call.LastReceiveAt + _options.DeadTime)
+        {
+            Fail(call, RxGenErrorCodes.CallDead, sendAbort: false, byPeer: false, now);
+            return;
+        }
+
+        if (_options.IdleTimeout > TimeSpan.Zero && !call.IsServerCall && call.Send.Completed && now >= call.LastProgressAt + _options.IdleTimeout)
+        {
+            Fail(call, RxGenErrorCodes.CallTimeout, sendAbort: true, byPeer: false, now);
+            return;
+        }
+
+        TimeSpan retransmit = call.Send.RetransmitDeadline(call.Rtt.BackedOff(call.Send.Backoff));
+        if (now >= retransmit)
+        {
+            Statistics.Timeouts++;
+            call.Send.OnTimeout();
+            TrySend(call, now);
+        }
+
+        if (now >= call.DelayedAckAt)
+        {
+            SendAck(call, RxAckReason.Delay, 0, now);
+        }
+
+        if (now >= call.LastSendAt + _options.KeepaliveInterval)
+        {
+            SendAck(call, RxAckReason.Ping, 0, now, ping: true);
+        }
+    }
+
+    private void SweepConnections(TimeSpan now)
+    {
+        List<ServerKey>? stale = null;
+        foreach (KeyValuePair<ServerKey, RxConnection> entry in _serverConnections)
+        {
+            RxConnection connection = entry.Value;
+            if (connection.ActiveCalls == 0 && now - connection.LastActivityAt >= _options.ConnectionIdleTime)
+            {
+                (stale ??= new List<ServerKey>()).Add(entry.Key);
+            }
+        }
+
+        if (stale is not null)
+        {
+            foreach (ServerKey key in stale)
+            {
+                _serverConnections.Remove(key);
+            }
+        }
+    }
+
+    private void Complete(RxCall call)
+    {
+        if (!call.IsActive)
+        {
+            return;
+        }
+
+        call.State = RxCallState.Completed;
+        Retire(call);
+        _events.Enqueue(new RxProtocolEvent(RxProtocolEventKind.Ended, call, 0));
+    }
+
+    private void Fail(RxCall call, int code, bool sendAbort, bool byPeer, TimeSpan now)
+    {
+        if (!call.IsActive)
+        {
+            return;
+        }
+
+        call.State = RxCallState.Failed;
+        call.ErrorCode = code;
+        call.AbortedByPeer = byPeer;
+        if (sendAbort)
+        {
+            SendAbortPacket(call.Connection, call.Channel, call.CallNumber, code, now);
+        }
+
+        Retire(call);
+        _events.Enqueue(new RxProtocolEvent(RxProtocolEventKind.Ended, call, code));
+    }
+
+    private void Retire(RxCall call)
+    {
+        call.Send.Release();
+        call.Receive.Release();
+        call.DelayedAckAt = TimeSpan.MaxValue;
+        _activeCalls.Remove(call);
+    }
+
+    private RxHeader Header(RxConnection connection, int channel, uint callNumber, RxPacketType type, RxPacketFlags flags)
+    {
+        if (!connection.IsServer)
+        {
+            flags |= RxPacketFlags.ClientInitiated;
+        }
+
+        return new RxHeader(connection.Epoch, connection.ConnectionId | (uint)channel, callNumber, 0, connection.TakeSerial(), type, flags, 0, (byte)connection.SecurityIndex, 0, connection.ServiceId);
+    }
+
+    private void SendAck(RxCall call, RxAckReason reason, uint serial, TimeSpan now, bool ping = false)
+    {
+        const int bodyAt = RxHeader.Size;
+        const int acksAt = bodyAt + RxAckBody.FixedSize;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(acksAt + RxAckBody.MaxAcks + RxAckTrailer.FullSize);
+        int nAcks = call.Receive.WriteAcks(buffer.AsSpan(acksAt, RxAckBody.MaxAcks));
+        var trailer = new RxAckTrailer((uint)_options.AdvertisedMaxMtu, (uint)_options.AdvertisedInterfaceMtu, (uint)call.Receive.Window, (uint)_options.AdvertisedMaxDatagramPackets);
+        uint first = call.Receive.FirstUnconsumed;
+        var body = new RxAckBody(0, 0, first, call.Receive.HighestReceived, serial, reason, buffer.AsSpan(acksAt, nAcks), trailer);
+        int bodyLength = body.Write(buffer.AsSpan(bodyAt));
+        RxPacketFlags flags = RxPacketFlags.SlowStartOk | (ping ? RxPacketFlags.RequestAck : RxPacketFlags.None);
+        RxHeader header = Header(call.Connection, call.Channel, call.CallNumber, RxPacketType.Ack, flags);
+        header.Write(buffer);
+        if (ping)
+        {
+            call.PingSerial = header.Serial;
+            call.PingSentAt = now;
+        }
+
+        Emit(buffer, bodyAt + bodyLength, call.Connection.Peer);
+        Statistics.AcksSent++;
+        call.LastAdvertisedFirst = first;
+        call.PacketsSinceAck = 0;
+        call.DelayedAckAt = TimeSpan.MaxValue;
+        call.LastSendAt = now;
+    }
+
+    private void SendAbortPacket(RxConnection connection, int channel, uint callNumber, int code, TimeSpan now)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + RxAbort.PayloadSize);
+        Header(connection, channel, callNumber, RxPacketType.Abort, RxPacketFlags.None).Write(buffer);
+        RxAbort.WriteCode(buffer.AsSpan(RxHeader.Size), code);
+        Emit(buffer, RxHeader.Size + RxAbort.PayloadSize, connection.Peer);
+        Statistics.AbortsSent++;
+        connection.LastActivityAt = now;
+    }
+
+    private void SendSimple(RxConnection connection, int channel, uint callNumber, RxPacketType type, TimeSpan now)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size);
+        Header(connection, channel, callNumber, type, RxPacketFlags.None).Write(buffer);
+        Emit(buffer, RxHeader.Size, connection.Peer);
+        connection.LastActivityAt = now;
+    }
+
+    /// <summary>One CHALLENGE per DATA packet of an unauthenticated connection: bounded by what the client sends.</summary>
+    private void SendChallenge(RxConnection connection, TimeSpan now)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + 1024);
+        int length = connection.Security.WriteChallenge(buffer.AsSpan(RxHeader.Size, 1024));
+        Header(connection, 0, 0, RxPacketType.Challenge, RxPacketFlags.None).Write(buffer);
+        Emit(buffer, RxHeader.Size + length, connection.Peer);
+        connection.LastActivityAt = now;
+    }
+
+    /// <summary>An ABORT for a packet that has no connection (unknown service): the reply mirrors its header.</summary>
+    private void SendRawAbort(in RxHeader request, IPEndPoint to, int code)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + RxAbort.PayloadSize);
+        var header = new RxHeader(request.Epoch, request.Cid, request.CallNumber, 0, 1, RxPacketType.Abort, RxPacketFlags.None, 0, request.SecurityIndex, 0, request.ServiceId);
+        header.Write(buffer);
+        RxAbort.WriteCode(buffer.AsSpan(RxHeader.Size), code);
+        Emit(buffer, RxHeader.Size + RxAbort.PayloadSize, to);
+        Statistics.AbortsSent++;
+    }
+
+    private void AnswerVersion(in RxHeader request, IPEndPoint from)
+    {
+        if (!request.IsClientInitiated)
+        {
+            return; // a NAT keepalive: no answer
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + RxDebugPackets.VersionStringSize);
+        (request with { Flags = request.Flags & ~RxPacketFlags.ClientInitiated }).Write(buffer);
+        int length = RxDebugPackets.WriteVersionString(buffer.AsSpan(RxHeader.Size), _options.VersionString);
+        Emit(buffer, RxHeader.Size + length, from);
+    }
+
+    private void AnswerDebug(in RxHeader request, ReadOnlySpan<byte> payload, IPEndPoint from)
+    {
+        if (!request.IsClientInitiated || !RxDebugRequest.TryRead(payload, out RxDebugRequest debug, out _))
+        {
+            Statistics.DatagramsDropped++;
+            return;
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + RxDebugStats.Size);
+        (request with { Flags = request.Flags & ~RxPacketFlags.ClientInitiated }).Write(buffer);
+        int length;
+        if (debug.Type == (int)RxDebugRequestType.GetStats)
+        {
+            var stats = new RxDebugStats(0, 0, (int)Math.Min(Statistics.ServerCalls, int.MaxValue), 0, 1, RxDebugPackets.DebugVersion, 0, 0, 0, 0);
+            length = stats.Write(buffer.AsSpan(RxHeader.Size));
+        }
+        else
+        {
+            length = new RxDebugRequest(RxDebugPackets.BadType, debug.Index).Write(buffer.AsSpan(RxHeader.Size));
+        }
+
+        Emit(buffer, RxHeader.Size + length, from);
+    }
+
+    private void Emit(byte[] buffer, int length, IPEndPoint to)
+    {
+        _outgoing.Enqueue(new RxOutgoingDatagram(buffer, length, to));
+        Statistics.DatagramsSent++;
+    }
+
+    private readonly record struct ServerKey(uint Epoch, uint ConnectionId, IPEndPoint? Peer);
+}

@@ -1,0 +1,101 @@
+using System;
+
+namespace RxGen.Runtime.Rx.Protocol;
+
+/// <summary>
+/// Tunables of the Rx protocol core. Defaults follow OpenAFS 1.8 where interoperability depends on them (packet size,
+/// dead time, ping interval) and are tighter where OpenAFS is slow to recover (initial and minimum retransmit timeout).
+/// </summary>
+public sealed record RxProtocolOptions
+{
+    /// <summary>The data bytes in one non-jumbo DATA packet we send (OpenAFS: 1444-byte packets, 1416 data bytes).</summary>
+    public int PacketDataSize { get; init; } = 1416;
+
+    /// <summary>The largest DATA payload accepted in one received packet (OpenAFS <c>RX_MAX_PACKET_SIZE</c> less the header).</summary>
+    public int MaxReceivePacketDataSize { get; init; } = 16384 - 28;
+
+    /// <summary>Our receive window in packets, advertised in every ACK trailer (1–255).</summary>
+    public int ReceiveWindow { get; init; } = 64;
+
+    /// <summary>The peer's receive window assumed until its first ACK trailer (OpenAFS's initial window).</summary>
+    public int InitialPeerWindow { get; init; } = 16;
+
+    /// <summary>The congestion window a call starts with, in packets.</summary>
+    public int InitialCongestionWindow { get; init; } = 8;
+
+    /// <summary>Full packets a call may queue for sending beyond the window (back-pressure for writers).</summary>
+    public int SendBufferPackets { get; init; } = 96;
+
+    /// <summary>The largest packet count we accept in one received jumbogram.</summary>
+    public int MaxReceiveJumboPackets { get; init; } = 8;
+
+    /// <summary>The maxDgramPackets we advertise (1 = please send no jumbograms).</summary>
+    public int AdvertisedMaxDatagramPackets { get; init; } = 1;
+
+    /// <summary>The maxMTU we advertise (largest packet we accept).</summary>
+    public int AdvertisedMaxMtu { get; init; } = 1444;
+
+    /// <summary>The ifMTU we advertise (the packet size we recommend).</summary>
+    public int AdvertisedInterfaceMtu { get; init; } = 1444;
+
+    /// <summary>The retransmit timeout before any round-trip sample.</summary>
+    public TimeSpan InitialRetransmitTimeout { get; init; } = TimeSpan.FromMilliseconds(1000);
+
+    /// <summary>The smallest retransmit timeout.</summary>
+    public TimeSpan MinRetransmitTimeout { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The largest retransmit timeout, back-off included.</summary>
+    public TimeSpan MaxRetransmitTimeout { get; init; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>How long an ACK may be delayed waiting for more data or a reply to carry it.</summary>
+    public TimeSpan AckDelay { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>In-order packets received before an ACK is sent at once (1 = ack every packet).</summary>
+    public int AckEveryPackets { get; init; } = 2;
+
+    /// <summary>No packet from the peer for this long fails the call with RX_CALL_DEAD (-1) (OpenAFS default 12 s).</summary>
+    public TimeSpan DeadTime { get; init; } = TimeSpan.FromSeconds(12);
+
+    /// <summary>A client waiting this long for its reply with no reply data arriving fails with RX_CALL_TIMEOUT (-3); zero disables.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A call's total lifetime before it fails with RX_CALL_TIMEOUT (-3); zero disables.</summary>
+    public TimeSpan HardDeadTime { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Server connections idle (no call, no packet) this long are forgotten.</summary>
+    public TimeSpan ConnectionIdleTime { get; init; } = TimeSpan.FromSeconds(700);
+
+    /// <summary>Received bytes held for applications, all calls together; beyond it DATA is dropped with an ACK NOSPACE.</summary>
+    public long MaxBufferedReceiveBytes { get; init; } = 64L << 20;
+
+    /// <summary>Server connections kept at once; a new peer beyond this is refused (dropped).</summary>
+    public int MaxServerConnections { get; init; } = 10_000;
+
+    /// <summary>The string answered to <c>rxdebug -version</c>.</summary>
+    public string VersionString { get; init; } = "RxGen managed Rx 0.1";
+
+    /// <summary>The keepalive interval: a call with nothing sent for this long sends a PING (dead time / 6, as OpenAFS).</summary>
+    public TimeSpan KeepaliveInterval => DeadTime / 6;
+
+    /// <summary>Checks the values and returns the options.</summary>
+    /// <returns>This instance.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A value is outside its range.</exception>
+    public RxProtocolOptions Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(PacketDataSize, 64);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(PacketDataSize, 16384 - 28);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReceiveWindow, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ReceiveWindow, 255);
+        ArgumentOutOfRangeException.ThrowIfLessThan(InitialPeerWindow, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(InitialCongestionWindow, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SendBufferPackets, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(AckEveryPackets, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxReceiveJumboPackets, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(DeadTime, TimeSpan.FromMilliseconds(60));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MinRetransmitTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetransmitTimeout, MinRetransmitTimeout);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxServerConnections, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBufferedReceiveBytes, 65536L);
+        return this;
+    }
+}

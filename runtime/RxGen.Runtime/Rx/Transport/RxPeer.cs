@@ -1,0 +1,532 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RxGen.Runtime.Rpc;
+using RxGen.Runtime.Rx.Protocol;
+
+namespace RxGen.Runtime.Rx.Transport;
+
+/// <summary>
+/// A managed Rx endpoint on one UDP socket (dual-stack IPv4/IPv6 when bound to <see cref="IPAddress.IPv6Any"/>): a
+/// client (<see cref="Connect"/>, or <see cref="CreateConnector"/> for generated clients) and a server
+/// (<see cref="AddService"/>) at once, over the deterministic <see cref="RxProtocolEngine"/>.
+/// </summary>
+/// <remarks>
+/// <para>One receive loop feeds the engine; one timer loop ticks it at its <see cref="RxProtocolEngine.NextDeadline"/>.
+/// Application calls (reads, writes) run the engine under one lock and wait on per-call signals.</para>
+/// <para>Server calls run on the thread pool through <see cref="RxServerCore.ExecuteAsync"/>, at most
+/// <see cref="RxPeerOptions.MaxConcurrentServerCalls"/> at once. Cancelling a client operation aborts the call with
+/// RX_USER_ABORT (-6); a peer that stops answering fails the call with <see cref="RxGenErrorCodes.CallDead"/>
+/// and a message naming it.</para>
+/// </remarks>
+public sealed class RxPeer : IAsyncDisposable
+{
+    private readonly object _lock = new();
+    private readonly Socket _socket;
+    private readonly RxProtocolEngine _engine;
+    private readonly RxPeerOptions _options;
+    private readonly ILogger _logger;
+    private readonly long _startTimestamp = Stopwatch.GetTimestamp();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Timer _timer;
+    private readonly SemaphoreSlim _serverSlots;
+    private readonly HashSet<RxPeerCall> _calls = new();
+    private readonly Dictionary<IPEndPoint, SocketAddress> _sendAddresses = new();
+    private readonly List<(IRxService Service, RxPeerServerCall Call)> _pendingStarts = new();
+    private readonly bool _dualMode;
+    private TimeSpan _armedDeadline = TimeSpan.MaxValue;
+    private Task _receiveLoop = Task.CompletedTask;
+    private int _disposed;
+
+    private RxPeer(Socket socket, RxPeerOptions options, RxServerCore server, ILoggerFactory loggerFactory)
+    {
+        _socket = socket;
+        _options = options;
+        _engine = RxProtocolEngine.CreateRandom(options.Protocol);
+        _logger = loggerFactory.CreateLogger<RxPeer>();
+        _serverSlots = new SemaphoreSlim(options.MaxConcurrentServerCalls, options.MaxConcurrentServerCalls);
+        _dualMode = socket.AddressFamily == AddressFamily.InterNetworkV6 && socket.DualMode;
+        _timer = new Timer(static state => ((RxPeer)state!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
+        Server = server;
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+    }
+
+    /// <summary>The bound address and port.</summary>
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The services this peer serves (shared with other transports if given at bind time).</summary>
+    public RxServerCore Server { get; }
+
+    /// <summary>Our epoch (client connections).</summary>
+    public uint Epoch => _engine.Epoch;
+
+    /// <summary>Binds a UDP socket and starts the loops.</summary>
+    /// <param name="localEndPoint">Where to bind; <see cref="IPAddress.IPv6Any"/> gives one dual-stack socket.</param>
+    /// <param name="options">Settings, or null for the defaults.</param>
+    /// <param name="server">The services to serve, or null for a new empty registry.</param>
+    /// <param name="loggerFactory">Logging, or null for none.</param>
+    /// <param name="cancellationToken">Cancels the bind.</param>
+    /// <returns>The running peer; dispose it to stop.</returns>
+    public static ValueTask<RxPeer> BindAsync(IPEndPoint localEndPoint, RxPeerOptions? options = null, RxServerCore? server = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(localEndPoint);
+        cancellationToken.ThrowIfCancellationRequested();
+        options ??= new RxPeerOptions();
+        options.Protocol.Validate();
+        var socket = new Socket(localEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (localEndPoint.AddressFamily == AddressFamily.InterNetworkV6 && localEndPoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+
+            TrySetBuffer(socket, SocketOptionName.ReceiveBuffer, options.SocketReceiveBufferSize);
+            TrySetBuffer(socket, SocketOptionName.SendBuffer, options.SocketSendBufferSize);
+            socket.Bind(localEndPoint);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var peer = new RxPeer(socket, options, server ?? new RxServerCore(), loggerFactory ?? NullLoggerFactory.Instance);
+        peer.Start();
+        return ValueTask.FromResult(peer);
+    }
+
+    /// <summary>
+    /// Serves <paramref name="service"/> on this socket (registered in <see cref="Server"/>), accepting the given
+    /// security classes (rxnull when none are given).
+    /// </summary>
+    /// <param name="service">The service (a generated dispatcher).</param>
+    /// <param name="securityClasses">The accepted security classes.</param>
+    public void AddService(IRxService service, params IRxSecurityClass[] securityClasses)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        if (!Server.TryGetService(service.ServiceId, out IRxService? existing) || !ReferenceEquals(existing, service))
+        {
+            Server.AddService(service);
+        }
+
+        AcceptService(service.ServiceId, securityClasses);
+    }
+
+    /// <summary>Accepts connections to a service already registered in <see cref="Server"/>.</summary>
+    /// <param name="serviceId">The service id.</param>
+    /// <param name="securityClasses">The accepted security classes (rxnull when none are given).</param>
+    public void AcceptService(ushort serviceId, params IRxSecurityClass[] securityClasses)
+    {
+        lock (_lock)
+        {
+            if (securityClasses is null || securityClasses.Length == 0)
+            {
+                _engine.AddService(serviceId, RxNullSecurityClass.Instance);
+            }
+            else
+            {
+                foreach (IRxSecurityClass securityClass in securityClasses)
+                {
+                    _engine.AddService(serviceId, securityClass);
+                }
+            }
+
+            if (Server.TryGetUpgrade(serviceId, out ushort to))
+            {
+                _engine.AddUpgrade(serviceId, to);
+            }
+        }
+    }
+
+    /// <summary>A connection to <paramref name="serviceId"/> at <paramref name="server"/>; calls spread over 4 channels per Rx connection, opening more when all are busy.</summary>
+    /// <param name="server">The server's address.</param>
+    /// <param name="serviceId">The service.</param>
+    /// <param name="securityClass">The security class, or null for rxnull.</param>
+    /// <param name="requestUpgrade">Ask for a service upgrade on the first call.</param>
+    /// <returns>The connection; dispose it when done.</returns>
+    public IRxConnection Connect(IPEndPoint server, ushort serviceId, IRxSecurityClass? securityClass = null, bool requestUpgrade = false)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return new RxPeerConnection(this, Normalize(server), serviceId, securityClass, requestUpgrade);
+    }
+
+    /// <summary>A connector for generated clients: connections to services at <paramref name="server"/>.</summary>
+    /// <param name="server">The server's address.</param>
+    /// <param name="securityClass">The security class, or null for rxnull.</param>
+    /// <returns>The connector.</returns>
+    public IRxConnector CreateConnector(IPEndPoint server, IRxSecurityClass? securityClass = null) =>
+        new Connector(this, server, securityClass);
+
+    /// <summary>A snapshot of the protocol counters.</summary>
+    /// <returns>Packets and calls so far.</returns>
+    public RxPeerStatistics GetStatistics()
+    {
+        lock (_lock)
+        {
+            RxProtocolStatistics s = _engine.Statistics;
+            return new RxPeerStatistics(s.DatagramsReceived, s.DatagramsSent, s.DatagramsDropped, s.Retransmissions, s.ServerCalls, s.ClientCalls, _engine.ActiveCallCount, _engine.ServerConnectionCount);
+        }
+    }
+
+    /// <summary>Stops the loops, fails calls in progress with RX_USER_ABORT (-6) and closes the socket.</summary>
+    /// <returns>Completes when stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        List<RxPeerCall> calls;
+        lock (_lock)
+        {
+            calls = new List<RxPeerCall>(_calls);
+            foreach (RxPeerCall call in calls)
+            {
+                if (call.Call.State == RxCallState.Active)
+                {
+                    _engine.Abort(call.Call, RxGenErrorCodes.UserAbort, Now);
+                }
+            }
+
+            FlushLocked();
+        }
+
+        _stopping.Cancel();
+        _socket.Dispose();
+        await _timer.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _receiveLoop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        foreach (RxPeerCall call in calls)
+        {
+            call.Signal.Set();
+        }
+
+        _stopping.Dispose();
+    }
+
+    internal TimeSpan Now => Stopwatch.GetElapsedTime(_startTimestamp);
+
+    internal object Lock => _lock;
+
+    internal RxProtocolEngine Engine => _engine;
+
+    internal RxPeerOptions Options => _options;
+
+    internal ILogger Logger => _logger;
+
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>After engine work (lock held): send queued datagrams, dispatch events, re-arm the timer.</summary>
+    internal void FlushLocked()
+    {
+        while (_engine.TryDequeueDatagram(out RxOutgoingDatagram datagram))
+        {
+            SendLocked(datagram);
+        }
+
+        while (_engine.TryDequeueEvent(out RxProtocolEvent e))
+        {
+            Dispatch(e);
+        }
+
+        TimeSpan next = _engine.NextDeadline;
+        if (next < _armedDeadline)
+        {
+            Arm(next);
+        }
+    }
+
+    internal void Track(RxPeerCall call) => _calls.Add(call);
+
+    internal RpcAbortException Failure(RxCall call)
+    {
+        int code = call.ErrorCode;
+        string message = code switch
+        {
+            RxGenErrorCodes.CallDead => $"Rx peer {call.Peer} stopped answering (no packet for {_options.Protocol.DeadTime.TotalSeconds:0.#} s) on {call}",
+            RxGenErrorCodes.CallTimeout when !call.AbortedByPeer => $"Rx call timed out waiting for {call.Peer} on {call}",
+            _ => call.AbortedByPeer ? $"Rx peer {call.Peer} aborted {call}" : $"Rx {call} was aborted",
+        };
+        return new RpcAbortException(code, message);
+    }
+
+    private static void TrySetBuffer(Socket socket, SocketOptionName option, int size)
+    {
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, option, size);
+        }
+        catch (SocketException)
+        {
+            // The kernel caps it; the default still works.
+        }
+    }
+
+    private static IPEndPoint Normalize(IPEndPoint endPoint) =>
+        endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
+
+    private void Start()
+    {
+        _receiveLoop = Task.Factory.StartNew(ReceiveLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    private void Dispatch(RxProtocolEvent e)
+    {
+        if (e.Kind == RxProtocolEventKind.IncomingCall)
+        {
+            StartServerCall(e.Call);
+            return;
+        }
+
+        if (e.Call.UserState is RxPeerCall call)
+        {
+            if (e.Kind == RxProtocolEventKind.Ended)
+            {
+                _calls.Remove(call);
+                call.OnEnded();
+            }
+
+            call.Signal.Set();
+        }
+    }
+
+    private void StartServerCall(RxCall call)
+    {
+        if (!Server.TryGetService(call.ServiceId, out IRxService? service))
+        {
+            _engine.Abort(call, RxGenErrorCodes.InvalidOperation, Now);
+            return;
+        }
+
+        var serverCall = new RxPeerServerCall(this, call);
+        call.UserState = serverCall;
+        _calls.Add(serverCall);
+        _pendingStarts.Add((service, serverCall));
+    }
+
+    /// <summary>
+    /// Runs new server calls (lock not held): each runs inline on the receive loop until its first real await, so a
+    /// small call whose request is already here is served without a thread hop; a waiting service frees the loop.
+    /// </summary>
+    private void StartPendingServerCalls(List<(IRxService Service, RxPeerServerCall Call)> starts)
+    {
+        foreach ((IRxService service, RxPeerServerCall call) in starts)
+        {
+            _ = RunServerCallAsync(service, call);
+        }
+
+        starts.Clear();
+    }
+
+    private async Task RunServerCallAsync(IRxService service, RxPeerServerCall call)
+    {
+        if (!_options.RunServerCallsInline)
+        {
+            await Task.Yield();
+        }
+
+        int code;
+        try
+        {
+            await _serverSlots.WaitAsync(call.Aborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            code = await Server.ExecuteAsync(service, call, call.Aborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            _serverSlots.Release();
+        }
+
+        lock (_lock)
+        {
+            if (call.Call.State == RxCallState.Active)
+            {
+                if (code == 0)
+                {
+                    _engine.CompleteWrite(call.Call, Now);
+                }
+                else
+                {
+                    _engine.Abort(call.Call, code, Now);
+                }
+
+                FlushLocked();
+            }
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[65536];
+        var address = new SocketAddress(_socket.AddressFamily);
+        var endPoints = new Dictionary<SocketAddress, IPEndPoint>();
+        var starts = new List<(IRxService Service, RxPeerServerCall Call)>();
+        IPEndPoint template = _socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
+        CancellationToken stop = _stopping.Token;
+        while (!stop.IsCancellationRequested)
+        {
+            int received;
+            try
+            {
+                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, address, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                if (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                _logger.LogDebug(ex, "Rx socket receive error on {Local}", LocalEndPoint);
+                continue;
+            }
+
+            if (!endPoints.TryGetValue(address, out IPEndPoint? from))
+            {
+                if (endPoints.Count > 4096)
+                {
+                    endPoints.Clear();
+                }
+
+                from = Normalize((IPEndPoint)template.Create(address));
+                var key = new SocketAddress(address.Family, address.Size);
+                address.Buffer.Span.CopyTo(key.Buffer.Span);
+                endPoints[key] = from;
+            }
+
+            lock (_lock)
+            {
+                _engine.Receive(buffer.AsSpan(0, received), from, Now);
+                FlushLocked();
+                if (_pendingStarts.Count > 0)
+                {
+                    starts.AddRange(_pendingStarts);
+                    _pendingStarts.Clear();
+                }
+            }
+
+            if (starts.Count > 0)
+            {
+                StartPendingServerCalls(starts);
+            }
+        }
+    }
+
+    /// <summary>Arms the timer for <paramref name="deadline"/> (lock held); a cheap timer-queue update, no thread wake-up.</summary>
+    private void Arm(TimeSpan deadline)
+    {
+        _armedDeadline = deadline;
+        if (IsDisposed)
+        {
+            return;
+        }
+
+        if (deadline == TimeSpan.MaxValue)
+        {
+            _timer.Change(Timeout.Infinite, Timeout.Infinite);
+            return;
+        }
+
+        long ms = (long)Math.Ceiling((deadline - Now).TotalMilliseconds);
+        _timer.Change(Math.Clamp(ms, 0, 3_600_000), Timeout.Infinite);
+    }
+
+    private void OnTimer()
+    {
+        lock (_lock)
+        {
+            if (IsDisposed)
+            {
+                return;
+            }
+
+            TimeSpan now = Now;
+            if (_engine.NextDeadline <= now)
+            {
+                _engine.Tick(now);
+            }
+
+            _armedDeadline = TimeSpan.MaxValue;
+            FlushLocked();
+            if (_armedDeadline == TimeSpan.MaxValue)
+            {
+                Arm(_engine.NextDeadline);
+            }
+        }
+    }
+
+    private void SendLocked(RxOutgoingDatagram datagram)
+    {
+        try
+        {
+            if (!_sendAddresses.TryGetValue(datagram.Destination, out SocketAddress? address))
+            {
+                if (_sendAddresses.Count > 4096)
+                {
+                    _sendAddresses.Clear();
+                }
+
+                IPEndPoint target = datagram.Destination;
+                if (_dualMode && target.AddressFamily == AddressFamily.InterNetwork)
+                {
+                    target = new IPEndPoint(target.Address.MapToIPv6(), target.Port);
+                }
+
+                address = target.Serialize();
+                _sendAddresses[datagram.Destination] = address;
+            }
+
+            _socket.SendTo(datagram.Memory.Span, SocketFlags.None, address);
+        }
+        catch (SocketException ex)
+        {
+            _logger.LogDebug(ex, "Rx send to {Destination} failed", datagram.Destination);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            datagram.Release();
+        }
+    }
+
+    private sealed class Connector(RxPeer peer, IPEndPoint server, IRxSecurityClass? securityClass) : IRxConnector
+    {
+        public ValueTask<IRxConnection> ConnectAsync(ushort serviceId, bool requestUpgrade, CancellationToken cancellationToken = default)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return ValueTask.FromResult(peer.Connect(server, serviceId, securityClass, requestUpgrade));
+        }
+    }
+}

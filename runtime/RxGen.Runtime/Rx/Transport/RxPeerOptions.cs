@@ -1,0 +1,29 @@
+using RxGen.Runtime.Rx.Protocol;
+
+namespace RxGen.Runtime.Rx.Transport;
+
+/// <summary>Settings of an <see cref="RxPeer"/>.</summary>
+public sealed record RxPeerOptions
+{
+    /// <summary>The protocol core's tunables.</summary>
+    public RxProtocolOptions Protocol { get; init; } = new();
+
+    /// <summary>Server calls executing at once (all services); further calls wait for a slot.</summary>
+    public int MaxConcurrentServerCalls { get; init; } = 256;
+
+    /// <summary>
+    /// Start each server call on the receive loop, where it runs until its first await that does not complete at
+    /// once: a small call is served without a thread hop. Set false if services may block synchronously (they would
+    /// stall the socket); calls then start on the thread pool.
+    /// </summary>
+    public bool RunServerCallsInline { get; init; } = true;
+
+    /// <summary>Connections one <see cref="Rpc.IRxConnection"/> may open to spread its calls (4 calls each).</summary>
+    public int MaxConnectionsPerDestination { get; init; } = 64;
+
+    /// <summary>Bytes of socket receive buffer to ask the kernel for.</summary>
+    public int SocketReceiveBufferSize { get; init; } = 4 << 20;
+
+    /// <summary>Bytes of socket send buffer to ask the kernel for.</summary>
+    public int SocketSendBufferSize { get; init; } = 4 << 20;
+}

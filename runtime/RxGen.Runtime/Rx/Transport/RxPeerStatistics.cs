@@ -1,0 +1,20 @@
+namespace RxGen.Runtime.Rx.Transport;
+
+/// <summary>A snapshot of an <see cref="RxPeer"/>'s counters.</summary>
+/// <param name="DatagramsReceived">Datagrams received.</param>
+/// <param name="DatagramsSent">Datagrams sent.</param>
+/// <param name="DatagramsDropped">Received datagrams dropped (malformed, stale, unexpected).</param>
+/// <param name="Retransmissions">DATA packets sent again.</param>
+/// <param name="ServerCalls">Calls served.</param>
+/// <param name="ClientCalls">Calls made.</param>
+/// <param name="ActiveCalls">Calls in progress now.</param>
+/// <param name="ServerConnections">Server connections held now.</param>
+public readonly record struct RxPeerStatistics(
+    long DatagramsReceived,
+    long DatagramsSent,
+    long DatagramsDropped,
+    long Retransmissions,
+    long ServerCalls,
+    long ClientCalls,
+    int ActiveCalls,
+    int ServerConnections);
