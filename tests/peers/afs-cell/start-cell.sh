@@ -118,7 +118,7 @@ if [ "$mode" != --db-only ]; then
     sleep 0.2
   done
   vos_ listaddrs -noresolve | grep -q "^$fs_addr\$" || fail "the fileserver did not register $fs_addr with the VLDB"
-  vos_ create "$fs_addr" a root.afs >"$state/logs/vos-create.out" 2>&1 || fail "vos create root.afs failed: $(cat "$state/logs/vos-create.out")"
+  vos_ create "$fs_addr" a root.afs -maxquota 0 >"$state/logs/vos-create.out" 2>&1 || fail "vos create root.afs failed: $(cat "$state/logs/vos-create.out")"
   root_afs_id=$(vos_ examine root.afs 2>/dev/null | awk '/RWrite:/ { print $2; exit }')
   [ -n "$root_afs_id" ] || fail "root.afs has no RW id"
   # Anonymous (rxnull) callers may write: vos create gives the root directory only
