@@ -90,6 +90,7 @@ public sealed class OncTcpClient : IOncCallTransport, IAsyncDisposable
         catch (TimeoutException) when (!completion.Task.IsCompleted)
         {
             _pending.Remove(xid, completion);
+            cancellationToken.ThrowIfCancellationRequested();
             throw new TimeoutException($"ONC RPC call to program {program} version {version} procedure {procedure} timed out after {_options.Timeout}.");
         }
         catch (Exception) when (!completion.Task.IsCompleted)

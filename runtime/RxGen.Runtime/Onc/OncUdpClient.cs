@@ -89,6 +89,7 @@ public sealed class OncUdpClient : IOncCallTransport, IAsyncDisposable
                 }
                 catch (TimeoutException) when (!completion.Task.IsCompleted)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     if (Stopwatch.GetElapsedTime(start) >= _options.Timeout)
                     {
                         throw;
@@ -102,6 +103,7 @@ public sealed class OncUdpClient : IOncCallTransport, IAsyncDisposable
         catch (TimeoutException) when (!completion.Task.IsCompleted)
         {
             _pending.Remove(xid, completion);
+            cancellationToken.ThrowIfCancellationRequested();
             throw new TimeoutException($"ONC RPC call to program {program} version {version} procedure {procedure} over UDP timed out after {_options.Timeout}.");
         }
         catch (Exception) when (!completion.Task.IsCompleted)
