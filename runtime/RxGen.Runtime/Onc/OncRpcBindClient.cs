@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
+using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using RxGen.Runtime.Rpc;
@@ -34,12 +35,25 @@ public sealed class OncRpcBindClient : IAsyncDisposable
     }
 
     /// <summary>Connects to rpcbind over a stream (TCP, or its Unix socket).</summary>
-    /// <param name="endPoint">rpcbind's address; null for <see cref="OncRpcBind.LocalEndPoint"/>.</param>
+    /// <param name="endPoint">rpcbind's address; null for the local one: its Unix socket (<see cref="OncRpcBind.LocalSocketPath"/>, where SET and UNSET need no reserved port), else 127.0.0.1:111.</param>
     /// <param name="cancellationToken">Cancels the connect.</param>
     /// <returns>The client; dispose it to close the connection.</returns>
     public static async Task<OncRpcBindClient> ConnectAsync(EndPoint? endPoint = null, CancellationToken cancellationToken = default)
     {
-        OncTcpClient client = await OncTcpClient.ConnectAsync(endPoint ?? OncRpcBind.LocalEndPoint(), new OncClientOptions { Timeout = TimeSpan.FromSeconds(10) }, cancellationToken).ConfigureAwait(false);
+        var options = new OncClientOptions { Timeout = TimeSpan.FromSeconds(10) };
+        if (endPoint is null && OncRpcBind.LocalEndPoint() is UnixDomainSocketEndPoint local)
+        {
+            try
+            {
+                return new OncRpcBindClient(await OncTcpClient.ConnectAsync(local, options, cancellationToken).ConfigureAwait(false));
+            }
+            catch (SocketException)
+            {
+                // A stale socket file (rpcbind cannot remove it when it stops): try the TCP port.
+            }
+        }
+
+        OncTcpClient client = await OncTcpClient.ConnectAsync(endPoint ?? new IPEndPoint(IPAddress.Loopback, OncRpcBind.Port), options, cancellationToken).ConfigureAwait(false);
         return new OncRpcBindClient(client);
     }
 
@@ -112,6 +126,8 @@ public sealed class OncRpcBindClient : IAsyncDisposable
         await BoolCallAsync(CheckVersion(rpcbindVersion), 2, Rpcb(new OncRpcBinding(program, version, netid ?? "", "", OncRpcBind.DefaultOwner)), cancellationToken).ConfigureAwait(false);
 
     /// <summary>rpcbind GETADDR: the universal address of a program version over a netid.</summary>
+    /// <remarks>rpcbind (1.2.6) looks the address up for the netid of the transport the query arrives on, not the
+    /// netid in the query: ask over UDP to find a UDP address (or use <see cref="GetPortAsync"/> with a protocol).</remarks>
     /// <param name="program">The program.</param>
     /// <param name="version">The program version.</param>
     /// <param name="netid">The netid (tcp, udp, ...).</param>
