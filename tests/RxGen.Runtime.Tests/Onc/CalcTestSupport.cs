@@ -54,6 +54,29 @@ internal sealed class CalcService : CALC_V1ServiceBase
     }
 
     public override Task CalcFailAsync(OncCallContext context) => throw new InvalidOperationException("CALC_FAIL always fails");
+
+    public override Task<long> CalcSumAsync(calcnode? argument, OncCallContext context)
+    {
+        long sum = 0;
+        for (calcnode? node = argument; node is not null; node = node.Next)
+        {
+            sum += node.Value;
+        }
+
+        return Task.FromResult(sum);
+    }
+
+    /// <summary>The list 1..n.</summary>
+    public static calcnode? List(int n)
+    {
+        calcnode? head = null;
+        for (int i = n; i >= 1; i--)
+        {
+            head = new calcnode { Value = i, Next = head };
+        }
+
+        return head;
+    }
 }
 
 internal sealed class CalcV2Service : CALC_V2ServiceBase

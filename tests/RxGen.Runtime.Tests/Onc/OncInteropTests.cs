@@ -24,6 +24,7 @@ public sealed class OncInteropTests
         Assert.Equal("ok 1 1234 5678 cpeer", await OncCPeers.CallAsync(at, udp, true, "whoami"));
         Assert.Equal(udp ? "ok 8000" : "ok 500000", await OncCPeers.CallAsync(at, udp, false, "echo", udp ? "8000" : "500000"));
         Assert.Equal("ok 1", await OncCPeers.CallAsync(at, udp, false, "slow", "1"));
+        Assert.Equal("ok 500500", await OncCPeers.CallAsync(at, udp, false, "sum", "1000"));
     }
 
     [Theory]
@@ -61,6 +62,7 @@ public sealed class OncInteropTests
             byte[] blob = new byte[udp ? 8000 : 500000];
             new Random(5).NextBytes(blob);
             Assert.Equal(blob, await client.CalcEchoAsync(blob).WithTimeout());
+            Assert.Equal(500500, await client.CalcSumAsync(CalcService.List(1000)).WithTimeout());
             Assert.Equal(OncAcceptStat.SystemErr, (await Assert.ThrowsAsync<OncRpcException>(() => client.CalcFailAsync())).Status);
             OncRpcException mismatch = await Assert.ThrowsAsync<OncRpcException>(async () => await transport.CallAsync(CALC_V1Protocol.Program, 3, 0, ReadOnlyMemory<byte>.Empty));
             Assert.Equal((OncAcceptStat.ProgMismatch, 1u, 2u), (mismatch.Status, mismatch.LowVersion!.Value, mismatch.HighVersion!.Value));

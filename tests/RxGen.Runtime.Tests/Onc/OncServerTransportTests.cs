@@ -311,3 +311,55 @@ public sealed class OncServerTransportTests
         }
     }
 }
+
+/// <summary>Defects measured in libtirpc (issue 13) that the C# server must not have.</summary>
+public sealed class OncServerHardeningTests
+{
+    [Fact]
+    public async Task ADeepOptionalDataListDecodesWithoutRecursionWithinTheRecordLimit()
+    {
+        const int nodes = 150_000; // 8 bytes a node: a 1.2 MB record
+        await using CalcServer server = await CalcServer.StartAsync(new OncServerOptions { MaxRecordSize = 2 << 20 });
+        await using OncTcpClient transport = await OncTcpClient.ConnectAsync(server.Tcp, new OncClientOptions { MaxRecordSize = 2 << 20 });
+        long sum = await new CALC_V1Client(transport).CalcSumAsync(CalcService.List(nodes)).WithTimeout();
+        Assert.Equal((long)nodes * (nodes + 1) / 2, sum);
+        // Past the record limit: the connection is refused, nothing decoded.
+        await using CalcServer small = await CalcServer.StartAsync(new OncServerOptions { MaxRecordSize = 1 << 20 });
+        await using OncTcpClient refused = await OncTcpClient.ConnectAsync(small.Tcp);
+        await Assert.ThrowsAsync<System.IO.IOException>(() => new CALC_V1Client(refused).CalcSumAsync(CalcService.List(nodes)).WithTimeout());
+    }
+
+    [Fact]
+    public async Task ServerMemoryStaysFlatOverManyGarbageArgumentCalls()
+    {
+        await using CalcServer server = await CalcServer.StartAsync();
+        using Socket socket = await RawOnc.ConnectAsync(server.Tcp);
+        // ECHO with a blob claiming 64 KiB but carrying 4 bytes: GARBAGE_ARGS every time.
+        byte[] record = RawOnc.Record(RawOnc.Call(1, RawOnc.Program, 1, 3, RawOnc.Ints(65536, 7)));
+        byte[] batch = Enumerable.Repeat(record, 500).SelectMany(r => r).ToArray();
+
+        async Task RoundAsync()
+        {
+            await socket.SendAsync(batch, SocketFlags.None);
+            for (int i = 0; i < 500; i++)
+            {
+                byte[] reply = (await RawOnc.ReadRecordAsync(socket, TimeSpan.FromSeconds(10)))!;
+                Assert.Equal((uint)OncAcceptStat.GarbageArgs, RawOnc.U32(reply, 20));
+            }
+        }
+
+        for (int i = 0; i < 4; i++)
+        {
+            await RoundAsync(); // warm-up: pools fill
+        }
+
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        for (int i = 0; i < 40; i++)
+        {
+            await RoundAsync(); // 20,000 calls
+        }
+
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+        Assert.True(after - before < (2 << 20), $"memory grew by {after - before} bytes over 20,000 garbage calls");
+    }
+}

@@ -3,7 +3,8 @@
  *
  * Usage: calc_client [-a] HOST PORT tcp|udp OP [ARGS...]
  *   PORT 0 asks the portmapper on HOST. -a sends AUTH_SYS (uid 1234, gid 5678, machine "cpeer").
- *   OP: null | add A B | whoami | echo N | slow MS | fail | call VERS PROC | prog PROG
+ *   OP: null | add A B | whoami | echo N | slow MS | fail | sum N | call VERS PROC | prog PROG
+ *   ("sum N" sends the list 1..N and prints the server's sum.)
  *   ("call" and "prog" send void arguments to any version/procedure or program, for error replies.)
  * Prints "ok RESULT" and exits 0, or "error STAT MESSAGE" (clnt_sperror) and exits 3.
  */
@@ -99,6 +100,18 @@ int main(int argc, char **argv)
         st = calc_slow_1(&in, &out, c);
         if (st != RPC_SUCCESS) return fail(c, st);
         printf("ok %u\n", out);
+    } else if (strcmp(op, "sum") == 0 && nargs == 1) {
+        int n = atoi(args[0]);
+        calcnode *nodes = calloc((size_t)(n > 0 ? n : 1), sizeof *nodes);
+        for (int i = 0; i < n; i++) {
+            nodes[i].value = i + 1;
+            nodes[i].next = i + 1 < n ? &nodes[i + 1] : NULL;
+        }
+        calclist in = n > 0 ? &nodes[0] : NULL;
+        quad_t out = 0;
+        st = calc_sum_1(&in, &out, c);
+        if (st != RPC_SUCCESS) return fail(c, st);
+        printf("ok %lld\n", (long long)out);
     } else if (strcmp(op, "fail") == 0) {
         st = calc_fail_1(NULL, NULL, c);
         if (st != RPC_SUCCESS) return fail(c, st);

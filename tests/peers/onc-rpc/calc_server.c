@@ -69,6 +69,14 @@ bool_t calc_fail_1_svc(void *argp, void *result, struct svc_req *req)
     return FALSE;
 }
 
+bool_t calc_sum_1_svc(calclist *argp, int64_t *result, struct svc_req *req)
+{
+    int64_t sum = 0;
+    for (calcnode *n = *argp; n; n = n->next) sum += n->value;
+    *result = sum;
+    return TRUE;
+}
+
 int calc_prog_1_freeresult(SVCXPRT *transp, xdrproc_t xdr_result, caddr_t result)
 {
     if (xdr_result == (xdrproc_t)xdr_calcwho) {

@@ -17,6 +17,8 @@ namespace RxGen.Runtime.Tests.Onc.Calc
                 ["calcargs"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<calcargs>("calcargs"),
                 ["calcwho"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<calcwho>("calcwho"),
                 ["calcblob"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<byte[], calcblobCodec>("calcblob"),
+                ["calcnode"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<calcnode>("calcnode"),
+                ["calclist"] = global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<calcnode?, calclistCodec>("calclist"),
             };
     }
 
@@ -138,6 +140,111 @@ namespace RxGen.Runtime.Tests.Onc.Calc
     }
 
 
+    /// <summary>
+        /// An optional-data linked list (on the wire: 1, node, 1, node, ..., 0): deep lists must decode without recursion.
+        /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    internal sealed partial class calcnode : global::RxGen.Runtime.Xdr.IXdrSerializable<calcnode>
+    {
+        /// <summary>A new value that encodes as valid XDR: empty strings and variable arrays, zeroed fixed arrays, new nested records.</summary>
+        public calcnode()
+        {
+        }
+
+#pragma warning disable CS8618 // Decode assigns every property before the value escapes.
+        /// <summary>For Decode: no defaults are allocated only to be overwritten.</summary>
+        private calcnode(bool decoding)
+        {
+        }
+#pragma warning restore CS8618
+
+        /// <summary><c>int32 value</c></summary>
+        public int Value { get; set; }
+
+        /// <summary><c>calcnode *next</c></summary>
+        public calcnode? Next { get; set; }
+
+        /// <summary>Writes this value in XDR.</summary>
+        public void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer)
+        {
+            var node = this;
+            var slow = this;
+            var advanceSlow = false;
+            while (true)
+            {
+                writer.WriteInt32(node.Value);
+                var next = node.Next;
+                writer.WriteBool(next is not null);
+                if (next is null) break;
+                node = next;
+                if (advanceSlow) slow = slow.Next!;
+                advanceSlow = !advanceSlow;
+                if (ReferenceEquals(node, slow)) throw new global::RxGen.Runtime.Xdr.XdrException("the list is cyclic", "calcnode.next");
+            }
+        }
+
+        /// <summary>Reads a value from XDR; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static calcnode Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            var head = new calcnode(decoding: true);
+            var node = head;
+            while (true)
+            {
+                node.Value = reader.ReadInt32();
+                if (!reader.ReadBool())
+                {
+                    node.Next = null;
+                    break;
+                }
+                var next = new calcnode(decoding: true);
+                node.Next = next;
+                node = next;
+            }
+            return head;
+        }
+    }
+
+
+    /// <summary>The XDR codec of IDL typedef <c>calclist</c>.</summary>
+    /// <remarks>On the wire: <c>calcnode *calclist</c>; in C#: values of type <c>calcnode?</c>.</remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    internal sealed partial class calclistCodec : global::RxGen.Runtime.Xdr.IXdrCodec<calcnode?>
+    {
+        private calclistCodec()
+        {
+        }
+
+        /// <summary>Writes a <c>calclist</c> value in XDR.</summary>
+        public static void Encode(ref global::RxGen.Runtime.Xdr.XdrWriter writer, calcnode? value)
+        {
+            if (value is { } present1)
+            {
+                writer.WriteBool(true);
+                writer.EnterNested("calclist");
+                present1.Encode(ref writer);
+                writer.ExitNested();
+            }
+            else writer.WriteBool(false);
+        }
+
+        /// <summary>Reads a <c>calclist</c> value; bounds and lengths are checked (<see cref="global::RxGen.Runtime.Xdr.XdrException"/>).</summary>
+        public static calcnode? Decode(ref global::RxGen.Runtime.Xdr.XdrReader reader)
+        {
+            calcnode? value;
+            if (reader.ReadBool())
+            {
+                reader.EnterNested("calclist");
+                calcnode value1;
+                value1 = calcnode.Decode(ref reader);
+                value = value1;
+                reader.ExitNested();
+            }
+            else value = null;
+            return value;
+        }
+    }
+
+
     /// <summary>ONC RPC program <c>CALC_PROG</c> (537182430u) version <c>CALC_V1</c> (1u): numbers and the XDR codec of every procedure.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     internal static partial class CALC_V1Protocol
@@ -154,6 +261,7 @@ namespace RxGen.Runtime.Tests.Onc.Calc
             public const uint CalcEcho = 3u;
             public const uint CalcSlow = 4u;
             public const uint CalcFail = 5u;
+            public const uint CalcSum = 6u;
         }
 
         public static void EncodeCalcNullArguments(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer)
@@ -335,6 +443,53 @@ namespace RxGen.Runtime.Tests.Onc.Calc
             var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
             reader.EnsureAtEnd("CALC_V1.CALC_FAIL result");
         }
+
+        public static void EncodeCalcSumArguments(global::RxGen.Runtime.Xdr.XdrBufferWriter buffer, calcnode? argument)
+        {
+            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
+            if (argument is { } present1)
+            {
+                writer.WriteBool(true);
+                writer.EnterNested("CALC_V1.CALC_SUM.argument");
+                present1.Encode(ref writer);
+                writer.ExitNested();
+            }
+            else writer.WriteBool(false);
+            writer.Flush();
+        }
+
+        public static calcnode? DecodeCalcSumArguments(global::System.ReadOnlySpan<byte> data)
+        {
+            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
+            calcnode? argument;
+            if (reader.ReadBool())
+            {
+                reader.EnterNested("CALC_V1.CALC_SUM.argument");
+                calcnode value1;
+                value1 = calcnode.Decode(ref reader);
+                argument = value1;
+                reader.ExitNested();
+            }
+            else argument = null;
+            reader.EnsureAtEnd("CALC_V1.CALC_SUM arguments");
+            return argument;
+        }
+
+        public static void EncodeCalcSumResult(global::System.Buffers.IBufferWriter<byte> buffer, long result)
+        {
+            var writer = new global::RxGen.Runtime.Xdr.XdrWriter(buffer);
+            writer.WriteInt64(result);
+            writer.Flush();
+        }
+
+        public static long DecodeCalcSumResult(global::System.ReadOnlySpan<byte> data)
+        {
+            var reader = new global::RxGen.Runtime.Xdr.XdrReader(data);
+            long result;
+            result = reader.ReadInt64();
+            reader.EnsureAtEnd("CALC_V1.CALC_SUM result");
+            return result;
+        }
     }
 
     /// <summary>Client of CALC_PROG version CALC_V1. Failures arrive as <see cref="global::RxGen.Runtime.Rpc.OncRpcException"/>.</summary>
@@ -400,6 +555,15 @@ namespace RxGen.Runtime.Tests.Onc.Calc
             using var reply = await Transport.CallAsync(CALC_V1Protocol.Program, CALC_V1Protocol.Version, 5u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
             CALC_V1Protocol.DecodeCalcFailResult(reply.Span);
         }
+
+        /// <summary>Procedure CALC_SUM (6u).</summary>
+        public async global::System.Threading.Tasks.Task<long> CalcSumAsync(calcnode? argument, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            using var request = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
+            CALC_V1Protocol.EncodeCalcSumArguments(request, argument);
+            using var reply = await Transport.CallAsync(CALC_V1Protocol.Program, CALC_V1Protocol.Version, 6u, request.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            return CALC_V1Protocol.DecodeCalcSumResult(reply.Span);
+        }
     }
 
     /// <summary>Server side of CALC_PROG version CALC_V1: implement it (or derive from <see cref="CALC_V1ServiceBase"/>) and serve it with <see cref="CALC_V1Dispatcher"/>.
@@ -413,6 +577,7 @@ namespace RxGen.Runtime.Tests.Onc.Calc
         global::System.Threading.Tasks.Task<byte[]> CalcEchoAsync(byte[] argument, global::RxGen.Runtime.Rpc.OncCallContext context);
         global::System.Threading.Tasks.Task<uint> CalcSlowAsync(uint argument, global::RxGen.Runtime.Rpc.OncCallContext context);
         global::System.Threading.Tasks.Task CalcFailAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.Task<long> CalcSumAsync(calcnode? argument, global::RxGen.Runtime.Rpc.OncCallContext context);
     }
 
     /// <summary>A base for implementations of <see cref="ICALC_V1Service"/>: every procedure answers PROC_UNAVAIL (a NULL procedure 0 succeeds);
@@ -442,6 +607,10 @@ namespace RxGen.Runtime.Tests.Onc.Calc
         /// <summary>Procedure CALC_FAIL (5u): answers PROC_UNAVAIL unless overridden.</summary>
         public virtual global::System.Threading.Tasks.Task CalcFailAsync(global::RxGen.Runtime.Rpc.OncCallContext context) =>
             global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("CALC_FAIL"));
+
+        /// <summary>Procedure CALC_SUM (6u): answers PROC_UNAVAIL unless overridden.</summary>
+        public virtual global::System.Threading.Tasks.Task<long> CalcSumAsync(calcnode? argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.Task.FromException<long>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("CALC_SUM"));
     }
 
     /// <summary>Dispatches CALC_PROG version CALC_V1 calls: PROC_UNAVAIL for unknown procedures, GARBAGE_ARGS when the arguments do not decode.
@@ -584,6 +753,28 @@ namespace RxGen.Runtime.Tests.Onc.Calc
                     try
                     {
                         CALC_V1Protocol.EncodeCalcFailResult(results);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.SystemErr; // the result breaks an IDL bound; the transport discards partial results
+                    }
+                    return global::RxGen.Runtime.Rpc.OncAcceptStat.Success;
+                }
+                case 6u:
+                {
+                    calcnode? args;
+                    try
+                    {
+                        args = CALC_V1Protocol.DecodeCalcSumArguments(arguments.Span);
+                    }
+                    catch (global::RxGen.Runtime.Xdr.XdrException)
+                    {
+                        return global::RxGen.Runtime.Rpc.OncAcceptStat.GarbageArgs;
+                    }
+                    var result = await _service.CalcSumAsync(args, context).ConfigureAwait(false);
+                    try
+                    {
+                        CALC_V1Protocol.EncodeCalcSumResult(results, result);
                     }
                     catch (global::RxGen.Runtime.Xdr.XdrException)
                     {
