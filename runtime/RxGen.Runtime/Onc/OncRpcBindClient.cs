@@ -11,7 +11,7 @@ namespace RxGen.Runtime.Onc;
 
 /// <summary>
 /// A portmapper / rpcbind client (RFC 1833): portmap v2 GETPORT, SET, UNSET and DUMP, and rpcbind v4 SET,
-/// UNSET and GETADDR (v3 with <c>version: 3</c>), over any <see cref="IOncCallTransport"/>.
+/// UNSET, GETADDR (v3 with <c>version: 3</c>) and GETVERSADDR, over any <see cref="IOncCallTransport"/>.
 /// </summary>
 public sealed class OncRpcBindClient : IAsyncDisposable
 {
@@ -137,6 +137,19 @@ public sealed class OncRpcBindClient : IAsyncDisposable
     public async Task<string> GetAddrAsync(uint program, uint version, string netid, CancellationToken cancellationToken = default, uint rpcbindVersion = OncRpcBind.Version4)
     {
         using XdrPooledBuffer reply = await CallAsync(CheckVersion(rpcbindVersion), 3, Rpcb(new OncRpcBinding(program, version, netid, "", "")), cancellationToken).ConfigureAwait(false);
+        var reader = new XdrReader(reply.Span);
+        return reader.ReadString(255, "uaddr");
+    }
+
+    /// <summary>rpcbind v4 GETVERSADDR: like <see cref="GetAddrAsync"/>, but only that exact version (GETADDR and portmap GETPORT fall back to another registered version of the program).</summary>
+    /// <param name="program">The program.</param>
+    /// <param name="version">The program version.</param>
+    /// <param name="netid">The netid (tcp, udp, ...).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The universal address, or empty when that version is not registered.</returns>
+    public async Task<string> GetVersAddrAsync(uint program, uint version, string netid, CancellationToken cancellationToken = default)
+    {
+        using XdrPooledBuffer reply = await CallAsync(OncRpcBind.Version4, 9, Rpcb(new OncRpcBinding(program, version, netid, "", "")), cancellationToken).ConfigureAwait(false);
         var reader = new XdrReader(reply.Span);
         return reader.ReadString(255, "uaddr");
     }

@@ -35,7 +35,7 @@ public sealed class OncServer : IAsyncDisposable
     private readonly List<(uint Program, uint Version)> _registered = new();
     private readonly object _lock = new();
     private readonly ILogger _logger;
-    private int _state; // 0 created, 1 started, 2 stopping/stopped
+    private int _state; // 0 created, 1 started, 2 stopping/stopped (written under _lock)
     private Task? _stopTask;
 
     /// <summary>Creates a server; add listeners, then <see cref="StartAsync"/>.</summary>
@@ -238,27 +238,100 @@ public sealed class OncServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Adds a program version while the server runs (or before it starts); with
+    /// <see cref="OncServerOptions.RegisterWithRpcBind"/> on a started server, also registers it with rpcbind.
+    /// </summary>
+    /// <param name="dispatcher">The dispatcher.</param>
+    /// <param name="cancellationToken">Cancels the rpcbind registration (the dispatcher stays registered locally).</param>
+    /// <returns>When registered.</returns>
+    /// <exception cref="InvalidOperationException">That program version is already registered, or rpcbind refused it.</exception>
+    public async Task RegisterAsync(IOncProgramDispatcher dispatcher, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        Registry.Register(dispatcher);
+        if (Options.RegisterWithRpcBind && Volatile.Read(ref _state) == 1)
+        {
+            await using OncRpcBindClient rpcbind = await OncRpcBindClient.ConnectAsync(Options.RpcBindEndPoint, cancellationToken).ConfigureAwait(false);
+            await RegisterOneAsync(rpcbind, dispatcher, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Removes a program version (calls already dispatched run to their end); unregisters it from rpcbind when the server registered it.</summary>
+    /// <param name="program">The program.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="cancellationToken">Cancels the rpcbind call.</param>
+    /// <returns>True when it was registered.</returns>
+    public async Task<bool> UnregisterAsync(uint program, uint version, CancellationToken cancellationToken = default)
+    {
+        bool removed = Registry.Unregister(program, version);
+        bool atRpcBind;
+        lock (_lock)
+        {
+            atRpcBind = _registered.Remove((program, version));
+        }
+
+        if (atRpcBind)
+        {
+            await using OncRpcBindClient rpcbind = await OncRpcBindClient.ConnectAsync(Options.RpcBindEndPoint, cancellationToken).ConfigureAwait(false);
+            await UnsetOneAsync(rpcbind, program, version, cancellationToken).ConfigureAwait(false);
+        }
+
+        return removed;
+    }
+
     private async Task RegisterAllAsync(CancellationToken cancellationToken)
     {
         await using OncRpcBindClient rpcbind = await OncRpcBindClient.ConnectAsync(Options.RpcBindEndPoint, cancellationToken).ConfigureAwait(false);
         foreach (IOncProgramDispatcher dispatcher in Registry.Dispatchers)
         {
-            foreach ((IPEndPoint endPoint, string netid) in Bindings())
+            await RegisterOneAsync(rpcbind, dispatcher, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RegisterOneAsync(OncRpcBindClient rpcbind, IOncProgramDispatcher dispatcher, CancellationToken cancellationToken)
+    {
+        await UnsetOneAsync(rpcbind, dispatcher.Program, dispatcher.Version, cancellationToken).ConfigureAwait(false);
+        foreach ((IPEndPoint endPoint, string netid) in Bindings())
+        {
+            bool ok;
+            try
             {
-                await rpcbind.UnsetAsync(dispatcher.Program, dispatcher.Version, netid, cancellationToken).ConfigureAwait(false);
-                bool ok = await rpcbind.SetAsync(new OncRpcBinding(dispatcher.Program, dispatcher.Version, netid, OncUniversalAddress.Format(endPoint), OncRpcBind.DefaultOwner), cancellationToken).ConfigureAwait(false);
-                if (!ok)
-                {
-                    throw new InvalidOperationException($"rpcbind refused to register program {dispatcher.Program} version {dispatcher.Version} on {netid}.");
-                }
+                ok = await rpcbind.SetAsync(new OncRpcBinding(dispatcher.Program, dispatcher.Version, netid, OncUniversalAddress.Format(endPoint), OncRpcBind.DefaultOwner), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OncRpcException ex) when (ex.Status == OncAcceptStat.ProgMismatch && endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            {
+                // A portmapper that speaks version 2 only.
+                uint protocol = netid == "udp" ? OncRpcBind.ProtocolUdp : OncRpcBind.ProtocolTcp;
+                ok = await rpcbind.SetAsync(new OncPortMapping(dispatcher.Program, dispatcher.Version, protocol, (uint)endPoint.Port), cancellationToken).ConfigureAwait(false);
             }
 
-            lock (_lock)
+            if (!ok)
             {
-                _registered.Add((dispatcher.Program, dispatcher.Version));
+                throw new InvalidOperationException($"rpcbind refused to register program {dispatcher.Program} version {dispatcher.Version} on {netid}.");
             }
+        }
 
-            _logger.LogInformation("Registered {Dispatcher} with rpcbind", dispatcher.Name);
+        lock (_lock)
+        {
+            _registered.Add((dispatcher.Program, dispatcher.Version));
+        }
+
+        _logger.LogInformation("Registered {Dispatcher} with rpcbind", dispatcher.Name);
+    }
+
+    private async Task UnsetOneAsync(OncRpcBindClient rpcbind, uint program, uint version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach ((_, string netid) in Bindings())
+            {
+                await rpcbind.UnsetAsync(program, version, netid, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OncRpcException ex) when (ex.Status == OncAcceptStat.ProgMismatch)
+        {
+            await rpcbind.UnsetAsync(program, version, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -282,10 +355,7 @@ public sealed class OncServer : IAsyncDisposable
             await using OncRpcBindClient rpcbind = await OncRpcBindClient.ConnectAsync(Options.RpcBindEndPoint, timeout.Token).ConfigureAwait(false);
             foreach ((uint program, uint version) in registered)
             {
-                foreach ((_, string netid) in Bindings())
-                {
-                    await rpcbind.UnsetAsync(program, version, netid, timeout.Token).ConfigureAwait(false);
-                }
+                await UnsetOneAsync(rpcbind, program, version, timeout.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

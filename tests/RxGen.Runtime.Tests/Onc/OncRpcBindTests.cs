@@ -107,6 +107,29 @@ public sealed class OncRpcBindTests : IClassFixture<LoopbackRpcBind>
     }
 
     [Fact]
+    public async Task ProgramsRegisteredAndUnregisteredWhileRunningFollowAtRpcBind()
+    {
+        var registry = new OncDispatcherRegistry();
+        registry.Register(new CALC_V1Dispatcher(new CalcService()));
+        await using var server = new OncServer(registry, new OncServerOptions { RegisterWithRpcBind = true });
+        IPEndPoint tcp = server.AddTcpListener(new IPEndPoint(IPAddress.Loopback, 0));
+        await server.StartAsync();
+        // GETVERSADDR matches the version exactly (GETADDR and portmap GETPORT fall back to another version).
+        await using OncRpcBindClient rpcbind = await OncRpcBindClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, OncRpcBind.Port));
+        string at = OncUniversalAddress.Format(tcp);
+        Assert.Equal(at, await rpcbind.GetVersAddrAsync(Program, 1, "tcp"));
+        Assert.Equal("", await rpcbind.GetVersAddrAsync(Program, 2, "tcp"));
+        await server.RegisterAsync(new CALC_V2Dispatcher(new CalcV2Service()));
+        Assert.Equal(at, await rpcbind.GetVersAddrAsync(Program, 2, "tcp"));
+        Assert.True(await server.UnregisterAsync(Program, 1));
+        Assert.Equal("", await rpcbind.GetVersAddrAsync(Program, 1, "tcp"));
+        Assert.Equal(at, await rpcbind.GetVersAddrAsync(Program, 2, "tcp"));
+        await server.StopAsync();
+        Assert.Equal("", await rpcbind.GetVersAddrAsync(Program, 2, "tcp"));
+        Assert.Equal(0, await rpcbind.GetPortAsync(Program, 2, OncRpcBind.ProtocolTcp));
+    }
+
+    [Fact]
     public async Task ACSharpClientFindsTheCServerThroughRpcBind()
     {
         using PeerProcess peer = await PeerProcess.StartAsync(OncCPeers.PathOf(OncCPeers.Server), true, "--rpcbind", "0", "0");
