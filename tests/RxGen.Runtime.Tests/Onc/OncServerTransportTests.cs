@@ -312,7 +312,8 @@ public sealed class OncServerTransportTests
     }
 }
 
-/// <summary>Defects measured in libtirpc (issue 13) that the C# server must not have.</summary>
+/// <summary>Defects measured in libtirpc (issue 13) that the C# server must not have. Run alone: one test measures process memory.</summary>
+[Collection(nameof(OncAllocationTests))]
 public sealed class OncServerHardeningTests
 {
     [Fact]
@@ -360,6 +361,7 @@ public sealed class OncServerHardeningTests
         }
 
         long after = GC.GetTotalMemory(forceFullCollection: true);
-        Assert.True(after - before < (2 << 20), $"memory grew by {after - before} bytes over 20,000 garbage calls");
+        // libtirpc leaks about 8 KiB a call (160 MB here); noise stays far below 8 MiB.
+        Assert.True(after - before < (8 << 20), $"memory grew by {after - before} bytes over 20,000 garbage calls");
     }
 }
