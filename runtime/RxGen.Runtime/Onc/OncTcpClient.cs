@@ -29,6 +29,7 @@ public sealed class OncTcpClient : IOncCallTransport, IAsyncDisposable
     private readonly OncClientOptions _options;
     private readonly Task _readLoop;
     private Exception? _broken;
+    private int _disposed;
 
     private OncTcpClient(Socket socket, OncClientOptions options)
     {
@@ -161,6 +162,11 @@ public sealed class OncTcpClient : IOncCallTransport, IAsyncDisposable
     /// <returns>When closed.</returns>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         Break(new ObjectDisposedException(nameof(OncTcpClient)));
         _closed.Cancel();
         try

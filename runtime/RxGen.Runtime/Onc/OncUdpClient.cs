@@ -22,6 +22,7 @@ public sealed class OncUdpClient : IOncCallTransport, IAsyncDisposable
     private readonly OncClientOptions _options;
     private readonly CancellationTokenSource _closed = new();
     private readonly Task _receiveLoop;
+    private int _disposed;
 
     private OncUdpClient(Socket socket, OncClientOptions options)
     {
@@ -64,7 +65,7 @@ public sealed class OncUdpClient : IOncCallTransport, IAsyncDisposable
     public async ValueTask<XdrPooledBuffer> CallAsync(uint program, uint version, uint procedure, ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        ObjectDisposedException.ThrowIf(_closed.IsCancellationRequested, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         (uint xid, TaskCompletionSource<XdrPooledBuffer> completion) = _pending.Add();
         try
         {
@@ -145,6 +146,11 @@ public sealed class OncUdpClient : IOncCallTransport, IAsyncDisposable
     /// <returns>When closed.</returns>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _closed.Cancel();
         _pending.FailAll(new ObjectDisposedException(nameof(OncUdpClient)));
         _socket.Dispose();

@@ -275,3 +275,20 @@ internal static class CalcTransportExtensions
         using var reply = await transport.CallAsync(RawOnc.Program, 1, 99, ReadOnlyMemory<byte>.Empty);
     }
 }
+
+public sealed class OncClientLifetimeTests
+{
+    [Fact]
+    public async Task ClientsDisposeTwiceAndRefuseCallsAfterwards()
+    {
+        await using CalcServer server = await CalcServer.StartAsync();
+        OncTcpClient tcp = await OncTcpClient.ConnectAsync(server.Tcp);
+        OncUdpClient udp = OncUdpClient.Create(server.Udp);
+        await tcp.DisposeAsync();
+        await tcp.DisposeAsync();
+        await udp.DisposeAsync();
+        await udp.DisposeAsync();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => new CALC_V1Client(tcp).CalcNullAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => new CALC_V1Client(udp).CalcNullAsync());
+    }
+}

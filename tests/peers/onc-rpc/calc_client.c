@@ -3,8 +3,9 @@
  *
  * Usage: calc_client [-a] HOST PORT tcp|udp OP [ARGS...]
  *   PORT 0 asks the portmapper on HOST. -a sends AUTH_SYS (uid 1234, gid 5678, machine "cpeer").
- *   OP: null | add A B | whoami | echo N | slow MS | fail | sum N | call VERS PROC | prog PROG
- *   ("sum N" sends the list 1..N and prints the server's sum.)
+ *   OP: null | add A B | whoami | echo N | slow MS | fail | sum N | loop N | call VERS PROC | prog PROG
+ *   ("sum N" sends the list 1..N and prints the server's sum; "loop N" makes N sequential NULL
+ *   calls and prints "ok CALLS_PER_SECOND", for rough rate comparisons.)
  *   ("call" and "prog" send void arguments to any version/procedure or program, for error replies.)
  * Prints "ok RESULT" and exits 0, or "error STAT MESSAGE" (clnt_sperror) and exits 3.
  */
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <rpc/rpc.h>
 #include "calc.h"
 
@@ -112,6 +114,17 @@ int main(int argc, char **argv)
         st = calc_sum_1(&in, &out, c);
         if (st != RPC_SUCCESS) return fail(c, st);
         printf("ok %lld\n", (long long)out);
+    } else if (strcmp(op, "loop") == 0 && nargs == 1) {
+        long n = atol(args[0]);
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (long i = 0; i < n; i++) {
+            st = calc_null_1(NULL, NULL, c);
+            if (st != RPC_SUCCESS) return fail(c, st);
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        printf("ok %.0f\n", (double)n / s);
     } else if (strcmp(op, "fail") == 0) {
         st = calc_fail_1(NULL, NULL, c);
         if (st != RPC_SUCCESS) return fail(c, st);
