@@ -3,7 +3,11 @@ using RxGen.Runtime.Rpc;
 
 namespace RxGen.Runtime.Onc;
 
-/// <summary>A call was answered MSG_DENIED (RFC 5531 §9): the server does not speak this RPC version, or refused the credentials.</summary>
+/// <summary>
+/// A call was answered MSG_DENIED (RFC 5531 §9): the server does not speak this RPC version, or refused the
+/// credentials. A denied call has no accept_stat: <see cref="OncRpcException.Status"/> is SYSTEM_ERR, and
+/// <see cref="Kind"/> says what happened.
+/// </summary>
 public sealed class OncRpcRejectedException : OncRpcException
 {
     /// <summary>Creates the exception for RPC_MISMATCH.</summary>

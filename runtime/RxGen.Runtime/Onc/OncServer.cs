@@ -38,7 +38,7 @@ public sealed class OncServer : IAsyncDisposable
     private int _state; // 0 created, 1 started, 2 stopping/stopped (written under _lock)
     private Task? _stopTask;
 
-    /// <summary>Creates a server; add listeners, then <see cref="StartAsync"/>.</summary>
+    /// <summary>Creates a server; add listeners, then <see cref="StartAsync"/>. When the registry's <see cref="OncDispatcherRegistry.DispatcherFaulted"/> is unset, this server logs dispatcher faults there.</summary>
     /// <param name="registry">The dispatchers (may change while the server runs).</param>
     /// <param name="options">The limits, or null for the defaults.</param>
     public OncServer(OncDispatcherRegistry registry, OncServerOptions? options = null)
