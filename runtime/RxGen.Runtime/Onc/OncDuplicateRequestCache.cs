@@ -26,9 +26,16 @@ public enum OncCacheLookup
 /// <summary>A call's place in the <see cref="OncDuplicateRequestCache"/>, from <see cref="OncDuplicateRequestCache.Begin"/>.</summary>
 public readonly struct OncCacheTicket
 {
-    internal OncCacheTicket(object entry) => Entry = entry;
+    internal OncCacheTicket(object entry, long generation)
+    {
+        Entry = entry;
+        Generation = generation;
+    }
 
     internal object? Entry { get; }
+
+    /// <summary>Which use of a (recycled) entry the ticket stands for.</summary>
+    internal long Generation { get; }
 
     /// <summary>True when the ticket stands for a cache entry (lookup <see cref="OncCacheLookup.New"/>).</summary>
     public bool IsValid => Entry is not null;
@@ -45,7 +52,9 @@ public sealed class OncDuplicateRequestCache
 {
     private readonly object _lock = new();
     private readonly Dictionary<Key, Entry> _entries;
-    private readonly LinkedList<Entry> _completed = new();
+    private readonly Stack<Entry> _free = new();
+    private Entry? _oldest; // completed entries, oldest first (intrusive list)
+    private Entry? _newest;
     private readonly int _capacity;
     private readonly long _maxBytes;
     private long _bytes;
@@ -118,9 +127,11 @@ public sealed class OncDuplicateRequestCache
                 return OncCacheLookup.NotCached;
             }
 
-            var entry = new Entry(key);
+            Entry entry = _free.Count > 0 ? _free.Pop() : new Entry();
+            entry.Key = key;
+            entry.Generation++;
             _entries.Add(key, entry);
-            ticket = new OncCacheTicket(entry);
+            ticket = new OncCacheTicket(entry, entry.Generation);
             return OncCacheLookup.New;
         }
     }
@@ -137,14 +148,14 @@ public sealed class OncDuplicateRequestCache
 
         lock (_lock)
         {
-            if (!_entries.TryGetValue(entry.Key, out Entry? current) || !ReferenceEquals(current, entry) || entry.Reply is not null)
+            if (entry.Generation != ticket.Generation || !_entries.TryGetValue(entry.Key, out Entry? current) || !ReferenceEquals(current, entry) || entry.Reply is not null)
             {
                 return;
             }
 
             if (reply.Length > _maxBytes)
             {
-                _entries.Remove(entry.Key);
+                Release(entry);
                 return;
             }
 
@@ -157,7 +168,18 @@ public sealed class OncDuplicateRequestCache
             entry.Reply = copy;
             entry.Length = reply.Length;
             _bytes += reply.Length;
-            entry.Node = _completed.AddLast(entry);
+            entry.Newer = null;
+            entry.Older = _newest;
+            if (_newest is null)
+            {
+                _oldest = entry;
+            }
+            else
+            {
+                _newest.Newer = entry;
+            }
+
+            _newest = entry;
         }
     }
 
@@ -172,9 +194,9 @@ public sealed class OncDuplicateRequestCache
 
         lock (_lock)
         {
-            if (entry.Reply is null && _entries.TryGetValue(entry.Key, out Entry? current) && ReferenceEquals(current, entry))
+            if (entry.Generation == ticket.Generation && entry.Reply is null && _entries.TryGetValue(entry.Key, out Entry? current) && ReferenceEquals(current, entry))
             {
-                _entries.Remove(entry.Key);
+                Release(entry);
             }
         }
     }
@@ -192,24 +214,45 @@ public sealed class OncDuplicateRequestCache
 
     private bool EvictOldest()
     {
-        LinkedListNode<Entry>? oldest = _completed.First;
-        if (oldest is null)
+        Entry? entry = _oldest;
+        if (entry is null)
         {
             return false;
         }
 
-        Entry entry = oldest.Value;
-        _completed.RemoveFirst();
-        _entries.Remove(entry.Key);
+        _oldest = entry.Newer;
+        if (_oldest is null)
+        {
+            _newest = null;
+        }
+        else
+        {
+            _oldest.Older = null;
+        }
+
         _bytes -= entry.Length;
         if (entry.Reply is { Length: > 0 } array)
         {
             ArrayPool<byte>.Shared.Return(array);
         }
 
-        entry.Reply = Array.Empty<byte>();
-        entry.Node = null;
+        Release(entry);
         return true;
+    }
+
+    /// <summary>Takes an entry (not in the completed list) out of the table and keeps it for reuse.</summary>
+    private void Release(Entry entry)
+    {
+        _entries.Remove(entry.Key);
+        entry.Key = default;
+        entry.Reply = null;
+        entry.Length = 0;
+        entry.Older = entry.Newer = null;
+        entry.Generation++;
+        if (_free.Count < Math.Min(_capacity, 4096))
+        {
+            _free.Push(entry);
+        }
     }
 
     /// <summary>A 64-bit checksum of a call body (not cryptographic: it tells retransmissions from reused xids).</summary>
@@ -248,14 +291,14 @@ public sealed class OncDuplicateRequestCache
 
     private readonly record struct Key(EndPoint Caller, uint Xid, uint Program, uint Version, uint Procedure, ulong Checksum);
 
-    private sealed class Entry(Key key)
+    /// <summary>One call: in progress while <see cref="Reply"/> is null. Entries are recycled; <see cref="Generation"/> tells uses apart.</summary>
+    private sealed class Entry
     {
-        public Key Key { get; } = key;
-
-        public byte[]? Reply { get; set; }
-
-        public int Length { get; set; }
-
-        public LinkedListNode<Entry>? Node { get; set; }
+        public Key Key;
+        public byte[]? Reply;
+        public int Length;
+        public long Generation;
+        public Entry? Older;
+        public Entry? Newer;
     }
 }

@@ -15,7 +15,7 @@ public sealed class OncAllocationCollection
 /// <summary>
 /// Bytes the process allocates per small call served (ADD over raw sockets, so that the client side allocates
 /// next to nothing): measured alone (no parallel tests), with bounds loose enough for noise. Measured here:
-/// about 110 B over TCP (the OncCallContext and the generated argument object) and 650 B over UDP.
+/// about 110 B over TCP (the OncCallContext and the generated argument object) and 520 B over UDP.
 /// </summary>
 [Collection(nameof(OncAllocationTests))]
 public sealed class OncAllocationTests(ITestOutputHelper output)

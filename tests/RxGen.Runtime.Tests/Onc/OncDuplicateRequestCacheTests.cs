@@ -86,6 +86,23 @@ public sealed class OncDuplicateRequestCacheTests
     }
 
     [Fact]
+    public void AStaleTicketCannotTouchARecycledEntry()
+    {
+        var cache = new OncDuplicateRequestCache(4);
+        Assert.Equal(OncCacheLookup.New, Begin(cache, ClientA, Call(1), out OncCacheTicket stale, out _));
+        cache.Abandon(stale);
+        Assert.Equal(OncCacheLookup.New, Begin(cache, ClientA, Call(2), out OncCacheTicket fresh, out _)); // reuses the entry
+        cache.Complete(stale, new byte[] { 0xBA, 0xD0 });
+        cache.Abandon(stale);
+        Assert.Equal(OncCacheLookup.InProgress, Begin(cache, ClientA, Call(2), out _, out _));
+        cache.Complete(fresh, new byte[] { 2 });
+        Assert.Equal(OncCacheLookup.Replay, Begin(cache, ClientA, Call(2), out _, out byte[] replay));
+        Assert.Equal(new byte[] { 2 }, replay);
+        Assert.Equal(OncCacheLookup.New, Begin(cache, ClientA, Call(1), out _, out _));
+        Assert.Equal(1, cache.Bytes);
+    }
+
+    [Fact]
     public void TheByteBudgetEvictsOldRepliesAndSkipsHugeOnes()
     {
         var cache = new OncDuplicateRequestCache(100, maxBytes: 10);
