@@ -8,6 +8,9 @@
 #   labels_bench    rpcgen + libtirpc benchmark (tests/peers/bench/labels.x)
 #   rxt_peer        OpenAFS rxgen + libafsrpc Rx client/server (tests/peers/rx/rxt.xg;
 #                   the Rx interop tests also build it themselves, via rx/build.sh)
+#   calc_server     rpcgen -M + libtirpc server (tests/peers/onc-rpc/calc.x)
+#   calc_client     rpcgen -M + libtirpc client (tests/peers/onc-rpc/calc.x)
+#   rpcbind_loopback  runs /usr/sbin/rpcbind on loopback only (socket activation)
 #
 # Usage: tests/peers/build.sh [outdir]     (default: tests/peers/build)
 #
@@ -81,6 +84,21 @@ done
 
 # --- Rx: rxt.xg with OpenAFS rxgen (client and server stubs, libafsrpc) ------
 run bash "$here/rx/build.sh" "$tmp"
+# --- ONC RPC transports: calc.x with rpcgen -M (tests/peers/onc-rpc) -------
+mkdir "$tmp/onc-rpc"
+cp "$here/onc-rpc/calc.x" "$tmp/onc-rpc/"
+(cd "$tmp/onc-rpc" &&
+  run rpcgen -M -h -o calc.h calc.x &&
+  run rpcgen -M -c -o calc_xdr.c calc.x &&
+  run rpcgen -M -l -o calc_clnt.c calc.x &&
+  run rpcgen -M -m -o calc_svc.c calc.x)
+run $CC $CFLAGS $WARN $TIRPC_CFLAGS -I"$tmp/onc-rpc" -o "$tmp/calc_server" \
+  "$here/onc-rpc/calc_server.c" "$tmp/onc-rpc/calc_svc.c" "$tmp/onc-rpc/calc_xdr.c" $TIRPC_LIBS
+run $CC $CFLAGS $WARN $TIRPC_CFLAGS -I"$tmp/onc-rpc" -o "$tmp/calc_client" \
+  "$here/onc-rpc/calc_client.c" "$tmp/onc-rpc/calc_clnt.c" "$tmp/onc-rpc/calc_xdr.c" $TIRPC_LIBS
+run $CC $CFLAGS $WARN -o "$tmp/rpcbind_loopback" "$here/onc-rpc/rpcbind_loopback.c"
+"$tmp/calc_client" 2>/dev/null && die "calc_client without arguments succeeded"
+"$tmp/calc_server" 2>/dev/null && die "calc_server without arguments succeeded"
 
 # --- Self-check, then install ------------------------------------------------
 for peer in rich_onc_peer rich_afs_peer; do
@@ -114,7 +132,7 @@ for spec in nested:772 blobs:6848 labels:1756; do
   fi
 done
 
-for b in rich_onc_peer rich_afs_peer nested_bench blobs_bench labels_bench rxt_peer; do
+for b in rich_onc_peer rich_afs_peer nested_bench blobs_bench labels_bench calc_server calc_client rpcbind_loopback rxt_peer; do
   install -m 755 "$tmp/$b" "$out/$b"
 done
-echo "build.sh: built rich_onc_peer rich_afs_peer nested_bench blobs_bench labels_bench rxt_peer in $out"
+echo "build.sh: built rich_onc_peer rich_afs_peer nested_bench blobs_bench labels_bench calc_server calc_client rpcbind_loopback rxt_peer in $out"

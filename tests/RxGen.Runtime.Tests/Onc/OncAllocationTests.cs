@@ -1,0 +1,83 @@
+using System;
+using System.Linq;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace RxGen.Runtime.Tests.Onc;
+
+[CollectionDefinition(nameof(OncAllocationTests), DisableParallelization = true)]
+public sealed class OncAllocationCollection
+{
+}
+
+/// <summary>
+/// Bytes the process allocates per small call served (ADD over raw sockets, so that the client side allocates
+/// next to nothing): measured alone (no parallel tests), with bounds loose enough for noise. Measured here:
+/// about 110 B over TCP (the OncCallContext and the generated argument object) and 520 B over UDP.
+/// </summary>
+[Collection(nameof(OncAllocationTests))]
+public sealed class OncAllocationTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task ASmallCallAllocatesLittleOnTheServer()
+    {
+        await using CalcServer server = await CalcServer.StartAsync();
+        using Socket socket = await RawOnc.ConnectAsync(server.Tcp);
+        byte[] record = RawOnc.Record(RawOnc.Call(1, RawOnc.Program, 1, 1, RawOnc.Ints(1, 2)));
+        byte[] batch = Enumerable.Repeat(record, 1000).SelectMany(r => r).ToArray();
+        byte[] sink = new byte[32 * 1000];
+        async Task RoundAsync()
+        {
+            await socket.SendAsync(batch, SocketFlags.None);
+            int got = 0;
+            while (got < sink.Length)
+            {
+                got += await socket.ReceiveAsync(sink.AsMemory(got), SocketFlags.None);
+            }
+        }
+
+        for (int i = 0; i < 5; i++)
+        {
+            await RoundAsync();
+        }
+
+        long before = GC.GetTotalAllocatedBytes(true);
+        for (int i = 0; i < 20; i++)
+        {
+            await RoundAsync();
+        }
+
+        long after = GC.GetTotalAllocatedBytes(true);
+        double tcp = (after - before) / 20000.0;
+        output.WriteLine($"TCP bytes/call: {tcp}");
+        Assert.True(tcp < 1024, $"{tcp} bytes per TCP call");
+
+        using Socket udp = RawOnc.UdpSocket();
+        byte[] call = RawOnc.Call(1, RawOnc.Program, 1, 1, RawOnc.Ints(1, 2));
+        byte[] rb = new byte[100];
+        async Task UdpRoundAsync(uint n)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(call, n);
+            await udp.SendToAsync(call, SocketFlags.None, server.Udp);
+            await udp.ReceiveAsync(rb, SocketFlags.None);
+        }
+
+        for (uint i = 0; i < 2000; i++)
+        {
+            await UdpRoundAsync(i);
+        }
+
+        before = GC.GetTotalAllocatedBytes(true);
+        for (uint i = 0; i < 5000; i++)
+        {
+            await UdpRoundAsync(10000 + i);
+        }
+
+        after = GC.GetTotalAllocatedBytes(true);
+        double perUdp = (after - before) / 5000.0;
+        output.WriteLine($"UDP bytes/call: {perUdp}");
+        Assert.True(perUdp < 4096, $"{perUdp} bytes per UDP call");
+    }
+}
