@@ -3,7 +3,7 @@ using System.Net;
 using System.Threading.Tasks;
 using RxGen.Runtime.Onc;
 using RxGen.Runtime.Rpc;
-using RxGen.Runtime.Tests.Onc.Calc;
+using Golden.Calc;
 using RxGen.Runtime.Tests.TestSupport;
 using Xunit;
 

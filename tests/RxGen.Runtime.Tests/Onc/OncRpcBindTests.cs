@@ -7,7 +7,7 @@ using System.Net.Sockets;
 using System.Threading.Tasks;
 using RxGen.Runtime.Onc;
 using RxGen.Runtime.Rpc;
-using RxGen.Runtime.Tests.Onc.Calc;
+using Golden.Calc;
 using RxGen.Runtime.Tests.TestSupport;
 using Xunit;
 

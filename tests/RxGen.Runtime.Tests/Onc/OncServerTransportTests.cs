@@ -9,7 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using RxGen.Runtime.Onc;
 using RxGen.Runtime.Rpc;
-using RxGen.Runtime.Tests.Onc.Calc;
+using Golden.Calc;
 using RxGen.Runtime.Tests.TestSupport;
 using Xunit;
 
