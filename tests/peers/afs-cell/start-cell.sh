@@ -97,10 +97,13 @@ if [ "$mode" != --db-only ]; then
   # reads ThisCell/CellServDB from /etc/openafs/server whatever -config says (InitPR); the fileserver
   # creates sysid and the FSSYNC socket in /var/lib/openafs/local.
   if [ -e /vicepa ] && [ ! -L /vicepa ]; then fail "/vicepa exists and is not a symlink: not touching it"; fi
-  for f in /vicepa /etc/openafs/server/ThisCell /etc/openafs/server/CellServDB \
+  for f in /vicepa /etc/openafs/server/ThisCell /etc/openafs/server/CellServDB /etc/openafs/CellServDB \
            /var/lib/openafs/local/sysid /var/lib/openafs/local/sysid.old /var/lib/openafs/local/fssync.sock; do
     backup "$f"
   done
+  # libafscp clients (afsio) find cells in the client CellServDB only (AFSCONF is not enough): put the test cell first.
+  { cat "$state/etc/CellServDB"; cat /etc/openafs/CellServDB 2>/dev/null || true; } > "$state/client-CellServDB"
+  cp "$state/client-CellServDB" /etc/openafs/CellServDB
   mkdir -p "$state/vicepa"
   touch "$state/vicepa/AlwaysAttach"
   ln -sfn "$state/vicepa" /vicepa
