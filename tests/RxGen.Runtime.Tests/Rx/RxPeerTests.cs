@@ -183,6 +183,36 @@ public class RxPeerTests
         Assert.True(shim.Dropped > 100, shim.ToString());
     }
 
+    [Fact]
+    public async Task A_service_upgrade_switches_the_connection_and_later_calls_wait_for_the_probe()
+    {
+        await using RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        server.AddService(DelegateRxService.Identify(52));
+        server.AddService(DelegateRxService.Identify(2503));
+        server.AddUpgrade(52, 2503);
+        await using RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        IRxConnector connector = client.CreateConnector(server.LocalEndPoint);
+        await using IRxConnection connection = await connector.ConnectAsync(52, requestUpgrade: true);
+
+        IRxClientCall probe = await connection.StartCallAsync();
+        Task<IRxClientCall> second = connection.StartCallAsync().AsTask();
+        await Task.Delay(50);
+        Assert.False(second.IsCompleted, "a call started while the upgrade probe was in progress");
+        await probe.WriteAsync(new byte[4]);
+        var reply = new byte[8];
+        Assert.Equal(4, await probe.ReadAsync(reply).WithTimeout());
+        Assert.Equal(2503, BinaryPrimitives.ReadInt32BigEndian(reply));
+        Assert.Equal(0, await probe.ReadAsync(reply).WithTimeout());
+        await probe.DisposeAsync();
+        Assert.Equal(2503, connection.ServiceId);
+
+        await using IRxClientCall next = await second.WithTimeout();
+        Assert.Equal(2503, next.ServiceId);
+        await next.WriteAsync(new byte[4]);
+        Assert.Equal(4, await next.ReadAsync(reply).WithTimeout());
+        Assert.Equal(2503, BinaryPrimitives.ReadInt32BigEndian(reply));
+    }
+
     private static byte Pattern(long i) => (byte)((i * 13) + (i >> 11));
 }
 

@@ -145,6 +145,21 @@ public sealed class RxPeer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Registers a service-upgrade pair (both services added first): a connection to <paramref name="from"/> whose
+    /// first call asks for an upgrade is switched to <paramref name="to"/>.
+    /// </summary>
+    /// <param name="from">The requested service id.</param>
+    /// <param name="to">The upgraded service id.</param>
+    public void AddUpgrade(ushort from, ushort to)
+    {
+        Server.AddUpgrade(from, to);
+        lock (_lock)
+        {
+            _engine.AddUpgrade(from, to);
+        }
+    }
+
     /// <summary>A connection to <paramref name="serviceId"/> at <paramref name="server"/>; calls spread over 4 channels per Rx connection, opening more when all are busy.</summary>
     /// <param name="server">The server's address.</param>
     /// <param name="serviceId">The service.</param>

@@ -198,7 +198,7 @@ internal sealed class RxPeerClientCall : RxPeerCall, IRxClientCall
         return ValueTask.CompletedTask;
     }
 
-    public override void OnEnded() => _connection.OnCallEnded();
+    public override void OnEnded() => _connection.OnCallEnded(this);
 
     public ValueTask DisposeAsync()
     {
