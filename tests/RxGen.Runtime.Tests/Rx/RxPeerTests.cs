@@ -213,6 +213,67 @@ public class RxPeerTests
         Assert.Equal(2503, BinaryPrimitives.ReadInt32BigEndian(reply));
     }
 
+    [Fact]
+    public async Task Every_call_gets_a_span_and_metrics_with_service_opcode_and_code()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == RxTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var measured = new System.Collections.Concurrent.ConcurrentQueue<(string Side, int Opcode, int Code)>();
+        using var meters = new System.Diagnostics.Metrics.MeterListener();
+        meters.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == RxTelemetry.Name && instrument.Name == "rxgen.rx.calls")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        meters.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            string side = "";
+            int opcode = 0, code = 0;
+            foreach (var tag in tags)
+            {
+                switch (tag.Key)
+                {
+                    case "rx.side": side = (string)tag.Value!; break;
+                    case "rx.opcode": opcode = (int)tag.Value!; break;
+                    case "rx.code": code = (int)tag.Value!; break;
+                }
+            }
+
+            measured.Enqueue((side, opcode, code));
+        });
+        meters.Start();
+
+        await using RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        server.AddService(new DelegateRxService(Service, "codes", async (call, ct) =>
+        {
+            var op = new byte[4];
+            await call.ReadAsync(op, ct);
+            return op[3] == 7 ? 0 : 4242;
+        }));
+        await using RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        await using IRxConnection connection = client.Connect(server.LocalEndPoint, Service);
+        using (await RxCalls.CallAsync(connection, new byte[] { 0, 0, 0, 7 }, CancellationToken.None).WithTimeout())
+        {
+        }
+
+        await Assert.ThrowsAsync<RpcAbortException>(() => RxCalls.CallAsync(connection, new byte[] { 0, 0, 0, 9 }, CancellationToken.None).AsTask().WithTimeout());
+        await TimeoutExtensions.Eventually(() => measured.Count >= 4, "4 measurements");
+        Assert.Contains(("client", 7, 0), measured);
+        Assert.Contains(("server", 7, 0), measured);
+        Assert.Contains(("client", 9, 4242), measured);
+        Assert.Contains(("server", 9, 4242), measured);
+        Assert.Contains(spans, a => a.Kind == ActivityKind.Server && a.OperationName == "rx.serve" && (int?)a.GetTagItem("rx.opcode") == 9 && a.Status == ActivityStatusCode.Error);
+        Assert.Contains(spans, a => a.Kind == ActivityKind.Client && (int?)a.GetTagItem("rx.code") == 0);
+    }
+
     private static byte Pattern(long i) => (byte)((i * 13) + (i >> 11));
 }
 

@@ -355,6 +355,11 @@ public sealed class RxPeer : IAsyncDisposable
             await Task.Yield();
         }
 
+        if (call.Activity is not null)
+        {
+            Activity.Current = call.Activity; // the service runs inside the call's span (reverts when this method returns)
+        }
+
         int code;
         try
         {
