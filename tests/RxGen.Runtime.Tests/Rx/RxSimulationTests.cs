@@ -77,6 +77,19 @@ public class RxSimulationTests
         Assert.True(call.Succeeded, $"code {call.Code} ({scenario.Describe})");
         Assert.True(call.EndedAt < TimeSpan.FromSeconds(2), $"8 MiB took {call.EndedAt} of virtual time ({scenario.Describe})");
         Assert.Equal(0, scenario.Server.Engine.Statistics.Retransmissions);
+
+        // The request's ACK taught the server that the client takes 4-packet jumbograms: the reply uses them.
+        Assert.True(scenario.Server.Engine.Statistics.JumbogramsSent > (size / 1412 / 4) - 20, $"{scenario.Server.Engine.Statistics.JumbogramsSent} jumbograms");
+    }
+
+    [Fact]
+    public void A_peer_that_advertises_no_jumbograms_gets_none()
+    {
+        var scenario = new SimScenario(22, new SimFaults(), new RxProtocolOptions { AdvertisedMaxDatagramPackets = 1, AdvertisedMaxMtu = 1444 });
+        var call = new SimClientCall(SimOp.Send, 1 << 20, 0, 1 << 20);
+        Assert.True(scenario.Run([call], 1, Limit), scenario.Describe);
+        Assert.True(call.Succeeded, scenario.Describe);
+        Assert.Equal(0, scenario.Server.Engine.Statistics.JumbogramsSent);
     }
 
     [Theory]

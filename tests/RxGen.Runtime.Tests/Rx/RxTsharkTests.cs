@@ -78,10 +78,13 @@ public class RxTsharkTests
             Assert.Contains("Type: ack (2)", text, StringComparison.Ordinal);
             Assert.Contains("Flags: 0x21, Client Initiated", text, StringComparison.Ordinal);
             Assert.Contains("Reason: Idle (9)", text, StringComparison.Ordinal);
-            Assert.Contains("Max MTU: 1444", text, StringComparison.Ordinal);
+            Assert.Contains("Max MTU: 5692", text, StringComparison.Ordinal);
             Assert.Contains("Interface MTU: 1444", text, StringComparison.Ordinal);
             Assert.Contains("rwind: 64", text, StringComparison.Ordinal);
-            Assert.Contains("Max Packets: 1", text, StringComparison.Ordinal);
+            Assert.Contains("Max Packets: 4", text, StringComparison.Ordinal);
+
+            // After the first ACK taught each side the other takes 4-packet jumbograms, bulk data goes in 5688-byte datagrams.
+            Assert.Contains("5730 bytes on wire", text, StringComparison.Ordinal);
             Assert.Contains("Service ID: 52", text, StringComparison.Ordinal);
         }
         finally

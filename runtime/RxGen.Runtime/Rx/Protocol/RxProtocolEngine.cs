@@ -28,7 +28,8 @@ public sealed class RxProtocolEngine
     private readonly RxProtocolOptions _options;
     private readonly Dictionary<uint, RxConnection> _clientConnections = new();
     private readonly Dictionary<ServerKey, RxConnection> _serverConnections = new();
-    private readonly Dictionary<IPEndPoint, RxRttEstimator> _peers = new();
+    private readonly Dictionary<IPEndPoint, RxRemotePeer> _peers = new();
+    private readonly List<RxPacketBuffer> _batch = new();
     private readonly Dictionary<(ushort Service, byte Index), IRxSecurityClass> _services = new();
     private readonly Dictionary<ushort, ushort> _upgrades = new();
     private readonly List<RxCall> _activeCalls = new();
@@ -139,7 +140,7 @@ public sealed class RxProtocolEngine
         }
         while (_clientConnections.ContainsKey(cid));
 
-        var connection = new RxConnection(false, Epoch, cid, peer, serviceId, securityClass ?? RxNullSecurityClass.Instance, PeerRtt(peer), now)
+        var connection = new RxConnection(false, Epoch, cid, peer, serviceId, securityClass ?? RxNullSecurityClass.Instance, Remote(peer), now)
         {
             RequestUpgrade = requestUpgrade,
         };
@@ -427,20 +428,20 @@ public sealed class RxProtocolEngine
 
     private static int ClampWindow(uint value) => (int)Math.Clamp(value, 1u, 255u);
 
-    private RxRttEstimator PeerRtt(IPEndPoint peer)
+    private RxRemotePeer Remote(IPEndPoint peer)
     {
-        if (!_peers.TryGetValue(peer, out RxRttEstimator? rtt))
+        if (!_peers.TryGetValue(peer, out RxRemotePeer? remote))
         {
             if (_peers.Count >= _options.MaxServerConnections * 2)
             {
                 _peers.Clear(); // bounded: estimates are relearned quickly
             }
 
-            rtt = new RxRttEstimator(_options.InitialRetransmitTimeout, _options.MinRetransmitTimeout, _options.MaxRetransmitTimeout);
-            _peers.Add(peer, rtt);
+            remote = new RxRemotePeer(new RxRttEstimator(_options.InitialRetransmitTimeout, _options.MinRetransmitTimeout, _options.MaxRetransmitTimeout));
+            _peers.Add(peer, remote);
         }
 
-        return rtt;
+        return remote;
     }
 
     private RxConnection? FindClientConnection(in RxHeader header, IPEndPoint from)
@@ -495,7 +496,7 @@ public sealed class RxProtocolEngine
             serviceId = upgraded;
         }
 
-        connection = new RxConnection(true, header.Epoch, header.ConnectionId, from, serviceId, securityClass, PeerRtt(from), now);
+        connection = new RxConnection(true, header.Epoch, header.ConnectionId, from, serviceId, securityClass, Remote(from), now);
         _serverConnections.Add(key, connection);
         return connection;
     }
@@ -748,6 +749,15 @@ public sealed class RxProtocolEngine
             call.Send.PeerWindow = ClampWindow(window);
         }
 
+        if (ack.Trailer.MaxMtu is not null)
+        {
+            call.Connection.Remote.Learn(ack.Trailer, _options.MaxSendJumboPackets);
+            if (call.Connection.Remote.JumboPackets > 1)
+            {
+                call.Send.UsePacketSize(RxJumbogram.PacketDataSize - call.Connection.Security.PacketOverhead);
+            }
+        }
+
         if ((header.Flags & RxPacketFlags.RequestAck) != 0)
         {
             SendAck(call, RxAckReason.PingResponse, header.Serial, now);
@@ -790,39 +800,87 @@ public sealed class RxProtocolEngine
     private void TrySend(RxCall call, TimeSpan now)
     {
         RxConnection connection = call.Connection;
+        int jumbo = connection.Remote.JumboPackets;
+        int jumboData = RxJumbogram.PacketDataSize - connection.Security.PacketOverhead;
         bool sentAny = false;
-        while (call.IsActive && call.Send.NextToSend() is RxPacketBuffer packet)
+        while (call.IsActive && call.Send.NextToSend() is RxPacketBuffer first)
         {
-            bool retransmit = packet.Transmits > 0;
-            RxPacketFlags flags = connection.IsServer ? RxPacketFlags.None : RxPacketFlags.ClientInitiated;
-            if (packet.Last)
+            // Batch consecutive first transmissions of full packets into one jumbogram; retransmissions go alone.
+            _batch.Clear();
+            _batch.Add(first);
+            bool retransmit = first.Transmits > 0;
+            call.Send.MarkSent(first, 0, now);
+            while (!retransmit && _batch.Count < jumbo && _batch[^1] is { Last: false } previous && previous.Length == jumboData
+                && call.Send.NextToSend() is RxPacketBuffer next && next.Transmits == 0 && next.Seq == previous.Seq + 1)
             {
-                flags |= RxPacketFlags.LastPacket;
-            }
-            else
-            {
-                flags |= RxPacketFlags.MorePackets;
+                call.Send.MarkSent(next, 0, now);
+                _batch.Add(next);
             }
 
-            if (retransmit || (!packet.Last && call.Send.FillsWindow(packet)))
+            SendBatch(call, _batch, retransmit, now);
+            sentAny = true;
+        }
+
+        _batch.Clear();
+        if (sentAny && call.IsServerCall && call.Receive.Complete)
+        {
+            call.DelayedAckAt = TimeSpan.MaxValue; // the reply acknowledges the request
+            call.PacketsSinceAck = 0;
+        }
+    }
+
+    /// <summary>Frames one DATA packet, or a jumbogram of several, and queues the datagram.</summary>
+    private void SendBatch(RxCall call, List<RxPacketBuffer> batch, bool retransmit, TimeSpan now)
+    {
+        RxConnection connection = call.Connection;
+        int overhead = connection.Security.PacketOverhead;
+        int size = RxHeader.Size;
+        foreach (RxPacketBuffer p in batch)
+        {
+            size += p.Length + overhead + RxJumbogram.ShortHeaderSize;
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        int at = RxHeader.Size;
+        RxPacketFlags baseFlags = connection.IsServer ? RxPacketFlags.None : RxPacketFlags.ClientInitiated;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            RxPacketBuffer packet = batch[i];
+            bool lastInDatagram = i == batch.Count - 1;
+            RxPacketFlags flags = baseFlags | (packet.Last ? RxPacketFlags.LastPacket : RxPacketFlags.MorePackets);
+            if (!lastInDatagram)
+            {
+                flags |= RxPacketFlags.JumboPacket;
+            }
+            else if (retransmit || (!packet.Last && call.Send.FillsWindow(packet)))
             {
                 flags |= RxPacketFlags.RequestAck;
             }
 
-            byte userStatus = !connection.IsServer && connection.RequestUpgrade && !connection.FirstDataSent ? (byte)1 : (byte)0;
+            byte userStatus = i == 0 && !connection.IsServer && connection.RequestUpgrade && !connection.FirstDataSent ? (byte)1 : (byte)0;
             RxHeader header = Header(connection, call.Channel, call.CallNumber, RxPacketType.Data, flags) with { Seq = packet.Seq, UserStatus = userStatus };
-            uint serial = header.Serial;
-            int overhead = connection.Security.PacketOverhead;
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + packet.Length + overhead);
-            packet.Payload.CopyTo(buffer.AsSpan(RxHeader.Size));
+            if (i > 0)
+            {
+                at += RxJumbogram.ShortHeaderSize; // filled in below, once the checksum is known
+            }
+
+            packet.Payload.CopyTo(buffer.AsSpan(at));
             int length = packet.Length;
-            ushort checksum = connection.Security.PreparePacket(header, buffer.AsSpan(RxHeader.Size, packet.Length + overhead), ref length);
-            (header with { Checksum = checksum }).Write(buffer);
-            Emit(buffer, RxHeader.Size + length, connection.Peer);
-            call.Send.MarkSent(packet, serial, now);
-            connection.FirstDataSent = true;
-            call.LastSendAt = now;
-            sentAny = true;
+            ushort checksum = connection.Security.PreparePacket(header, buffer.AsSpan(at, packet.Length + overhead), ref length);
+            if (i == 0)
+            {
+                (header with { Checksum = checksum }).Write(buffer);
+            }
+            else
+            {
+                Span<byte> shortHeader = buffer.AsSpan(at - RxJumbogram.ShortHeaderSize, RxJumbogram.ShortHeaderSize);
+                shortHeader[0] = (byte)flags;
+                shortHeader[1] = 0;
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(shortHeader[2..], checksum);
+            }
+
+            at += length;
+            packet.Serial = header.Serial;
             if (retransmit)
             {
                 Statistics.Retransmissions++;
@@ -841,11 +899,14 @@ public sealed class RxProtocolEngine
             }
         }
 
-        if (sentAny && call.IsServerCall && call.Receive.Complete)
+        if (batch.Count > 1)
         {
-            call.DelayedAckAt = TimeSpan.MaxValue; // the reply acknowledges the request
-            call.PacketsSinceAck = 0;
+            Statistics.JumbogramsSent++;
         }
+
+        Emit(buffer, at, connection.Peer);
+        connection.FirstDataSent = true;
+        call.LastSendAt = now;
     }
 
     private TimeSpan ComputeDeadline(RxCall call)
