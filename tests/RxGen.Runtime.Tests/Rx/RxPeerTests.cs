@@ -274,6 +274,39 @@ public class RxPeerTests
         Assert.Contains(spans, a => a.Kind == ActivityKind.Client && (int?)a.GetTagItem("rx.code") == 0);
     }
 
+    [Fact]
+    public async Task A_service_runs_at_most_its_concurrency_limit_and_queues_the_rest()
+    {
+        int running = 0, most = 0;
+        var options = new RxPeerOptions { MaxConcurrentCallsPerService = 2 };
+        await using RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0), options);
+        server.AddService(new DelegateRxService(Service, "slow", async (call, ct) =>
+        {
+            int now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            await DelegateRxService.DrainAsync(call, ct);
+            await Task.Delay(100, ct);
+            Interlocked.Decrement(ref running);
+            return 0;
+        }));
+        await using RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        await using IRxConnection connection = client.Connect(server.LocalEndPoint, Service);
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(async _ =>
+        {
+            using XdrPooledBuffer reply = await RxCalls.CallAsync(connection, new byte[4], CancellationToken.None);
+        })).WithTimeout();
+        Assert.Equal(2, most);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
     private static byte Pattern(long i) => (byte)((i * 13) + (i >> 11));
 }
 

@@ -21,7 +21,7 @@ namespace RxGen.Runtime.Rx.Transport;
 /// <para>One receive loop feeds the engine; one timer loop ticks it at its <see cref="RxProtocolEngine.NextDeadline"/>.
 /// Application calls (reads, writes) run the engine under one lock and wait on per-call signals.</para>
 /// <para>Server calls run on the thread pool through <see cref="RxServerCore.ExecuteAsync"/>, at most
-/// <see cref="RxPeerOptions.MaxConcurrentServerCalls"/> at once. Cancelling a client operation aborts the call with
+/// <see cref="RxPeerOptions.MaxConcurrentCallsPerService"/> per service at once. Cancelling a client operation aborts the call with
 /// RX_USER_ABORT (-6); a peer that stops answering fails the call with <see cref="RxGenErrorCodes.CallDead"/>
 /// and a message naming it.</para>
 /// </remarks>
@@ -35,7 +35,7 @@ public sealed class RxPeer : IAsyncDisposable
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Timer _timer;
-    private readonly SemaphoreSlim _serverSlots;
+    private readonly Dictionary<ushort, SemaphoreSlim> _serviceSlots = new();
     private readonly HashSet<RxPeerCall> _calls = new();
     private readonly Dictionary<IPEndPoint, SocketAddress> _sendAddresses = new();
     private readonly List<(IRxService Service, RxPeerServerCall Call)> _pendingStarts = new();
@@ -50,7 +50,6 @@ public sealed class RxPeer : IAsyncDisposable
         _options = options;
         _engine = RxProtocolEngine.CreateRandom(options.Protocol);
         _logger = loggerFactory.CreateLogger<RxPeer>();
-        _serverSlots = new SemaphoreSlim(options.MaxConcurrentServerCalls, options.MaxConcurrentServerCalls);
         _dualMode = socket.AddressFamily == AddressFamily.InterNetworkV6 && socket.DualMode;
         _timer = new Timer(static state => ((RxPeer)state!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
         Server = server;
@@ -314,6 +313,10 @@ public sealed class RxPeer : IAsyncDisposable
             {
                 _calls.Remove(call);
                 call.OnEnded();
+                if (e.Code != 0 && _logger.IsEnabled(LogLevel.Debug))
+                {
+                    _logger.LogDebug("Rx {Call} ended with code {Code} ({Description})", e.Call, e.Code, RxGenErrorCodes.Describe(e.Code));
+                }
             }
 
             call.Signal.Set();
@@ -361,9 +364,19 @@ public sealed class RxPeer : IAsyncDisposable
         }
 
         int code;
+        SemaphoreSlim slots;
+        lock (_serviceSlots)
+        {
+            if (!_serviceSlots.TryGetValue(service.ServiceId, out slots!))
+            {
+                slots = new SemaphoreSlim(_options.MaxConcurrentCallsPerService, _options.MaxConcurrentCallsPerService);
+                _serviceSlots.Add(service.ServiceId, slots);
+            }
+        }
+
         try
         {
-            await _serverSlots.WaitAsync(call.Aborted).ConfigureAwait(false);
+            await slots.WaitAsync(call.Aborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -376,7 +389,7 @@ public sealed class RxPeer : IAsyncDisposable
         }
         finally
         {
-            _serverSlots.Release();
+            slots.Release();
         }
 
         lock (_lock)
