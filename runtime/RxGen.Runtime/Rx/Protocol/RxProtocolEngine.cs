@@ -778,7 +778,8 @@ public sealed class RxProtocolEngine
         }
 
         bool hadSpace = call.Send.HasSpace;
-        int newly = call.Send.OnAck(ack.FirstPacket, ack.Acks, now, call.Rtt.SmoothedRtt);
+        TimeSpan srtt = call.Rtt.SmoothedRtt > _options.MinRetransmitTimeout ? call.Rtt.SmoothedRtt : _options.MinRetransmitTimeout;
+        int newly = call.Send.OnAck(ack.FirstPacket, ack.Acks, now, srtt); // fast retransmit at most once per max(SRTT, min RTO)
         if (newly > 0)
         {
             call.LastProgressAt = now;
