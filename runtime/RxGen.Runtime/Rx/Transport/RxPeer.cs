@@ -459,8 +459,17 @@ public sealed class RxPeer : IAsyncDisposable
 
             lock (_lock)
             {
-                _engine.Receive(buffer.AsSpan(0, received), from, Now);
-                FlushLocked();
+                try
+                {
+                    _engine.Receive(buffer.AsSpan(0, received), from, Now);
+                    FlushLocked();
+                }
+                catch (Exception ex)
+                {
+                    // The core never throws on wire input; if a bug makes it, keep the socket alive and say so.
+                    _logger.LogError(ex, "Rx engine failed on a datagram from {From}", from);
+                }
+
                 if (_pendingStarts.Count > 0)
                 {
                     starts.AddRange(_pendingStarts);
@@ -504,13 +513,21 @@ public sealed class RxPeer : IAsyncDisposable
             }
 
             TimeSpan now = Now;
-            if (_engine.NextDeadline <= now)
+            _armedDeadline = TimeSpan.MaxValue;
+            try
             {
-                _engine.Tick(now);
+                if (_engine.NextDeadline <= now)
+                {
+                    _engine.Tick(now);
+                }
+
+                FlushLocked();
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Rx engine timer failed");
             }
 
-            _armedDeadline = TimeSpan.MaxValue;
-            FlushLocked();
             if (_armedDeadline == TimeSpan.MaxValue)
             {
                 Arm(_engine.NextDeadline);
