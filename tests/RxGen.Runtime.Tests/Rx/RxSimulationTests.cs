@@ -27,7 +27,7 @@ public class RxSimulationTests
     [MemberData(nameof(Profiles))]
     public void Small_calls_complete_exactly_once_under_faults(string profile, double loss, double duplicate, double reorder)
     {
-        for (int seed = 1; seed <= 40; seed++)
+        for (int seed = 1; seed <= 100; seed++)
         {
             var faults = new SimFaults { Loss = loss, Duplicate = duplicate, Reorder = reorder };
             var scenario = new SimScenario(seed, faults);
@@ -48,6 +48,19 @@ public class RxSimulationTests
             }
 
             Assert.True(scenario.ServerApp.Started == calls.Count, $"server saw {scenario.ServerApp.Started} calls for {calls.Count} ({where})");
+        }
+    }
+
+    [Fact]
+    public void Calls_survive_a_partition_shorter_than_the_dead_time()
+    {
+        for (int seed = 200; seed < 220; seed++)
+        {
+            var faults = new SimFaults { Loss = 0.02, PartitionFrom = TimeSpan.FromMilliseconds(20), PartitionUntil = TimeSpan.FromSeconds(5) };
+            var scenario = new SimScenario(seed, faults);
+            var calls = Enumerable.Range(0, 12).Select(i => Echo(i * 900, SimOp.Echo)).Append(new SimClientCall(SimOp.Echo, 0, 1 << 20, 1 << 20)).ToList();
+            Assert.True(scenario.Run(calls, 4, Limit), scenario.Describe);
+            Assert.All(calls, c => Assert.True(c.Succeeded, $"code {c.Code} ({scenario.Describe})"));
         }
     }
 
