@@ -327,6 +327,4 @@ internal static class TestServices
         await call.WriteAsync(stored.GetBuffer().AsMemory(0, (int)stored.Length), ct);
         return 0;
     });
-
-    public static int ReadInt(ReadOnlySpan<byte> bytes) => BinaryPrimitives.ReadInt32BigEndian(bytes);
 }

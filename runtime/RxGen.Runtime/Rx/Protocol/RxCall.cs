@@ -108,9 +108,6 @@ public sealed class RxCall
 
     internal bool ReplyStarted { get; set; }
 
-    /// <summary>The earliest time <see cref="RxProtocolEngine.Tick"/> has work for this call.</summary>
-    internal TimeSpan Deadline { get; set; } = TimeSpan.MaxValue;
-
     internal bool IsActive => State == RxCallState.Active;
 
     /// <inheritdoc/>

@@ -181,6 +181,9 @@ internal abstract class RxPeerCall
         {
             lock (Peer.Lock)
             {
+                // A server call's token is cancelled because the call failed: report the failure (e.g. the client's
+                // abort code) rather than the cancellation it caused.
+                ThrowIfFailed();
                 AbortLocked(RxGenErrorCodes.UserAbort);
             }
 
