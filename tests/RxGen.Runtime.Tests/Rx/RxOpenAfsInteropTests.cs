@@ -308,6 +308,16 @@ public class RxOpenAfsInteropTests
         using Process build = Start("bash", $"\"{Path.Combine(dir, "tests", "peers", "rx", "build.sh")}\" \"{output}\"");
         string log = build.StandardOutput.ReadToEnd() + build.StandardError.ReadToEnd();
         Assert.True(build.WaitForExit(120_000) && build.ExitCode == 0, "building rxt_peer failed: " + log);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(output, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
         return Path.Combine(output, "rxt_peer");
     }
 
