@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Collections.Generic;
 using System.Net;
 using RxGen.Runtime.Rpc;
@@ -33,7 +32,7 @@ public sealed class RxProtocolEngine
     private readonly Dictionary<(ushort Service, byte Index), IRxSecurityClass> _services = new();
     private readonly Dictionary<ushort, ushort> _upgrades = new();
     private readonly List<RxCall> _activeCalls = new();
-    private readonly Queue<RxOutgoingDatagram> _outgoing = new();
+    private readonly RxPacketWriter _writer;
     private readonly Queue<RxProtocolEvent> _events = new();
     private readonly RxMemoryBudget _budget;
     private uint _nextConnectionId;
@@ -48,6 +47,7 @@ public sealed class RxProtocolEngine
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Validate();
         _budget = new RxMemoryBudget(_options.MaxBufferedReceiveBytes);
+        _writer = new RxPacketWriter(_options, Statistics);
         Epoch = epoch;
         _nextConnectionId = firstConnectionId & ~RxHeader.ChannelMask;
     }
@@ -344,7 +344,7 @@ public sealed class RxProtocolEngine
     /// <summary>Takes the next datagram to send.</summary>
     /// <param name="datagram">The datagram; release its buffer after sending.</param>
     /// <returns>False when none is queued.</returns>
-    public bool TryDequeueDatagram(out RxOutgoingDatagram datagram) => _outgoing.TryDequeue(out datagram);
+    public bool TryDequeueDatagram(out RxOutgoingDatagram datagram) => _writer.TryDequeue(out datagram);
 
     /// <summary>Takes the next call event.</summary>
     /// <param name="callEvent">The event.</param>
@@ -369,10 +369,22 @@ public sealed class RxProtocolEngine
         switch (header.Type)
         {
             case RxPacketType.Version:
-                AnswerVersion(header, from);
+                if (header.IsClientInitiated)
+                {
+                    _writer.Version(header, from); // without CLIENT_INITIATED it is a NAT keepalive: no answer
+                }
+
                 return;
             case RxPacketType.Debug:
-                AnswerDebug(header, payload, from);
+                if (header.IsClientInitiated && RxDebugRequest.TryRead(payload, out RxDebugRequest debug, out _))
+                {
+                    _writer.Debug(header, debug, from);
+                }
+                else
+                {
+                    Statistics.DatagramsDropped++;
+                }
+
                 return;
             case RxPacketType.Params or RxPacketType.Params2 or RxPacketType.Params3 or RxPacketType.Params4:
                 return;
@@ -477,7 +489,7 @@ public sealed class RxProtocolEngine
 
         if (!_services.TryGetValue((header.ServiceId, header.SecurityIndex), out IRxSecurityClass? securityClass))
         {
-            SendRawAbort(header, from, RxGenErrorCodes.InvalidOperation);
+            _writer.RawAbort(header, from, RxGenErrorCodes.InvalidOperation);
             return null;
         }
 
@@ -524,15 +536,14 @@ public sealed class RxProtocolEngine
                 {
                     // The client moved on while we still run the old call: it is dead; ask the client to retry.
                     Fail(call, RxGenErrorCodes.CallDead, sendAbort: false, byPeer: false, now);
-                    SendSimple(connection, ch, header.CallNumber, RxPacketType.Busy, now);
-                    Statistics.BusySent++;
+                    _writer.Empty(connection, ch, header.CallNumber, RxPacketType.Busy);
                     return null;
                 }
             }
 
             if (!connection.Security.IsAuthenticated)
             {
-                SendChallenge(connection, now);
+                _writer.Challenge(connection); // one per DATA packet of an unauthenticated connection: bounded by the client
                 return null;
             }
 
@@ -621,12 +632,8 @@ public sealed class RxProtocolEngine
 
                 break;
             case RxPacketType.Challenge when !connection.IsServer:
-                byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + 1024);
-                if (connection.Security.TryRespond(payload, buffer.AsSpan(RxHeader.Size, 1024), out int written))
+                if (_writer.Response(connection, payload))
                 {
-                    Header(connection, 0, 0, RxPacketType.Response, RxPacketFlags.None).Write(buffer);
-                    Emit(buffer, RxHeader.Size + written, connection.Peer);
-
                     // The server dropped the DATA that prompted the challenge: resend now rather than after a timeout.
                     foreach (RxCall? call in connection.Calls)
                     {
@@ -636,10 +643,6 @@ public sealed class RxProtocolEngine
                             TrySend(call, now);
                         }
                     }
-                }
-                else
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
                 }
 
                 break;
@@ -830,83 +833,16 @@ public sealed class RxProtocolEngine
         }
     }
 
-    /// <summary>Frames one DATA packet, or a jumbogram of several, and queues the datagram.</summary>
+    /// <summary>Sends one DATA packet or jumbogram and notes the request's send time (for request→reply RTT).</summary>
     private void SendBatch(RxCall call, List<RxPacketBuffer> batch, bool retransmit, TimeSpan now)
     {
-        RxConnection connection = call.Connection;
-        int overhead = connection.Security.PacketOverhead;
-        int size = RxHeader.Size;
-        foreach (RxPacketBuffer p in batch)
+        _writer.Data(call, batch, retransmit);
+        RxPacketBuffer last = batch[^1];
+        if (last.Last && !call.IsServerCall)
         {
-            size += p.Length + overhead + RxJumbogram.ShortHeaderSize;
+            call.RequestSentAt = retransmit ? TimeSpan.MinValue : now; // Karn: a retransmitted request gives no sample
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
-        int at = RxHeader.Size;
-        RxPacketFlags baseFlags = connection.IsServer ? RxPacketFlags.None : RxPacketFlags.ClientInitiated;
-        for (int i = 0; i < batch.Count; i++)
-        {
-            RxPacketBuffer packet = batch[i];
-            bool lastInDatagram = i == batch.Count - 1;
-            RxPacketFlags flags = baseFlags | (packet.Last ? RxPacketFlags.LastPacket : RxPacketFlags.MorePackets);
-            if (!lastInDatagram)
-            {
-                flags |= RxPacketFlags.JumboPacket;
-            }
-            else if (retransmit || (!packet.Last && call.Send.FillsWindow(packet)))
-            {
-                flags |= RxPacketFlags.RequestAck;
-            }
-
-            byte userStatus = i == 0 && !connection.IsServer && connection.RequestUpgrade && !connection.FirstDataSent ? (byte)1 : (byte)0;
-            RxHeader header = Header(connection, call.Channel, call.CallNumber, RxPacketType.Data, flags) with { Seq = packet.Seq, UserStatus = userStatus };
-            if (i > 0)
-            {
-                at += RxJumbogram.ShortHeaderSize; // filled in below, once the checksum is known
-            }
-
-            packet.Payload.CopyTo(buffer.AsSpan(at));
-            int length = packet.Length;
-            ushort checksum = connection.Security.PreparePacket(header, buffer.AsSpan(at, packet.Length + overhead), ref length);
-            if (i == 0)
-            {
-                (header with { Checksum = checksum }).Write(buffer);
-            }
-            else
-            {
-                Span<byte> shortHeader = buffer.AsSpan(at - RxJumbogram.ShortHeaderSize, RxJumbogram.ShortHeaderSize);
-                shortHeader[0] = (byte)flags;
-                shortHeader[1] = 0;
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(shortHeader[2..], checksum);
-            }
-
-            at += length;
-            packet.Serial = header.Serial;
-            if (retransmit)
-            {
-                Statistics.Retransmissions++;
-                if (packet.Last)
-                {
-                    call.RequestSentAt = TimeSpan.MinValue; // Karn: a retransmitted request gives no sample
-                }
-            }
-            else
-            {
-                Statistics.DataPacketsSent++;
-                if (packet.Last && !connection.IsServer)
-                {
-                    call.RequestSentAt = now;
-                }
-            }
-        }
-
-        if (batch.Count > 1)
-        {
-            Statistics.JumbogramsSent++;
-        }
-
-        Emit(buffer, at, connection.Peer);
-        connection.FirstDataSent = true;
         call.LastSendAt = now;
     }
 
@@ -1051,38 +987,16 @@ public sealed class RxProtocolEngine
         _activeCalls.Remove(call);
     }
 
-    private RxHeader Header(RxConnection connection, int channel, uint callNumber, RxPacketType type, RxPacketFlags flags)
-    {
-        if (!connection.IsServer)
-        {
-            flags |= RxPacketFlags.ClientInitiated;
-        }
-
-        return new RxHeader(connection.Epoch, connection.ConnectionId | (uint)channel, callNumber, 0, connection.TakeSerial(), type, flags, 0, (byte)connection.SecurityIndex, 0, connection.ServiceId);
-    }
-
     private void SendAck(RxCall call, RxAckReason reason, uint serial, TimeSpan now, bool ping = false)
     {
-        const int bodyAt = RxHeader.Size;
-        const int acksAt = bodyAt + RxAckBody.FixedSize;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(acksAt + RxAckBody.MaxAcks + RxAckTrailer.FullSize);
-        int nAcks = call.Receive.WriteAcks(buffer.AsSpan(acksAt, RxAckBody.MaxAcks));
-        var trailer = new RxAckTrailer((uint)_options.AdvertisedMaxMtu, (uint)_options.AdvertisedInterfaceMtu, (uint)call.Receive.Window, (uint)_options.AdvertisedMaxDatagramPackets);
-        uint first = call.Receive.FirstUnconsumed;
-        var body = new RxAckBody(0, 0, first, call.Receive.HighestReceived, serial, reason, buffer.AsSpan(acksAt, nAcks), trailer);
-        int bodyLength = body.Write(buffer.AsSpan(bodyAt));
-        RxPacketFlags flags = RxPacketFlags.SlowStartOk | (ping ? RxPacketFlags.RequestAck : RxPacketFlags.None);
-        RxHeader header = Header(call.Connection, call.Channel, call.CallNumber, RxPacketType.Ack, flags);
-        header.Write(buffer);
+        RxHeader header = _writer.Ack(call, reason, serial, ping);
         if (ping)
         {
             call.PingSerial = header.Serial;
             call.PingSentAt = now;
         }
 
-        Emit(buffer, bodyAt + bodyLength, call.Connection.Peer);
-        Statistics.AcksSent++;
-        call.LastAdvertisedFirst = first;
+        call.LastAdvertisedFirst = call.Receive.FirstUnconsumed;
         call.PacketsSinceAck = 0;
         call.DelayedAckAt = TimeSpan.MaxValue;
         call.LastSendAt = now;
@@ -1090,84 +1004,8 @@ public sealed class RxProtocolEngine
 
     private void SendAbortPacket(RxConnection connection, int channel, uint callNumber, int code, TimeSpan now)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + RxAbort.PayloadSize);
-        Header(connection, channel, callNumber, RxPacketType.Abort, RxPacketFlags.None).Write(buffer);
-        RxAbort.WriteCode(buffer.AsSpan(RxHeader.Size), code);
-        Emit(buffer, RxHeader.Size + RxAbort.PayloadSize, connection.Peer);
-        Statistics.AbortsSent++;
+        _writer.Abort(connection, channel, callNumber, code);
         connection.LastActivityAt = now;
-    }
-
-    private void SendSimple(RxConnection connection, int channel, uint callNumber, RxPacketType type, TimeSpan now)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size);
-        Header(connection, channel, callNumber, type, RxPacketFlags.None).Write(buffer);
-        Emit(buffer, RxHeader.Size, connection.Peer);
-        connection.LastActivityAt = now;
-    }
-
-    /// <summary>One CHALLENGE per DATA packet of an unauthenticated connection: bounded by what the client sends.</summary>
-    private void SendChallenge(RxConnection connection, TimeSpan now)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + 1024);
-        int length = connection.Security.WriteChallenge(buffer.AsSpan(RxHeader.Size, 1024));
-        Header(connection, 0, 0, RxPacketType.Challenge, RxPacketFlags.None).Write(buffer);
-        Emit(buffer, RxHeader.Size + length, connection.Peer);
-        connection.LastActivityAt = now;
-    }
-
-    /// <summary>An ABORT for a packet that has no connection (unknown service): the reply mirrors its header.</summary>
-    private void SendRawAbort(in RxHeader request, IPEndPoint to, int code)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + RxAbort.PayloadSize);
-        var header = new RxHeader(request.Epoch, request.Cid, request.CallNumber, 0, 1, RxPacketType.Abort, RxPacketFlags.None, 0, request.SecurityIndex, 0, request.ServiceId);
-        header.Write(buffer);
-        RxAbort.WriteCode(buffer.AsSpan(RxHeader.Size), code);
-        Emit(buffer, RxHeader.Size + RxAbort.PayloadSize, to);
-        Statistics.AbortsSent++;
-    }
-
-    private void AnswerVersion(in RxHeader request, IPEndPoint from)
-    {
-        if (!request.IsClientInitiated)
-        {
-            return; // a NAT keepalive: no answer
-        }
-
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + RxDebugPackets.VersionStringSize);
-        (request with { Flags = request.Flags & ~RxPacketFlags.ClientInitiated }).Write(buffer);
-        int length = RxDebugPackets.WriteVersionString(buffer.AsSpan(RxHeader.Size), _options.VersionString);
-        Emit(buffer, RxHeader.Size + length, from);
-    }
-
-    private void AnswerDebug(in RxHeader request, ReadOnlySpan<byte> payload, IPEndPoint from)
-    {
-        if (!request.IsClientInitiated || !RxDebugRequest.TryRead(payload, out RxDebugRequest debug, out _))
-        {
-            Statistics.DatagramsDropped++;
-            return;
-        }
-
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + RxDebugStats.Size);
-        (request with { Flags = request.Flags & ~RxPacketFlags.ClientInitiated }).Write(buffer);
-        int length;
-        if (debug.Type == (int)RxDebugRequestType.GetStats)
-        {
-            var stats = new RxDebugStats(0, 0, (int)Math.Min(Statistics.ServerCalls, int.MaxValue), 0, 1, RxDebugPackets.DebugVersion, 0, 0, 0, 0);
-            length = stats.Write(buffer.AsSpan(RxHeader.Size));
-        }
-        else
-        {
-            length = new RxDebugRequest(RxDebugPackets.BadType, debug.Index).Write(buffer.AsSpan(RxHeader.Size));
-        }
-
-        Emit(buffer, RxHeader.Size + length, from);
-    }
-
-    private void Emit(byte[] buffer, int length, IPEndPoint to)
-    {
-        _outgoing.Enqueue(new RxOutgoingDatagram(buffer, length, to));
-        Statistics.DatagramsSent++;
     }
 
     private readonly record struct ServerKey(uint Epoch, uint ConnectionId, IPEndPoint? Peer);
