@@ -52,6 +52,20 @@ public class RxSimulationTests
     }
 
     [Fact]
+    public void A_seed_replays_exactly()
+    {
+        (TimeSpan, long, long, long) Run()
+        {
+            var scenario = new SimScenario(4242, new SimFaults { Loss = 0.1, Duplicate = 0.1, Reorder = 0.3 });
+            var calls = Enumerable.Range(0, 40).Select(i => Echo(i * 300, SimOp.Echo)).ToList();
+            Assert.True(scenario.Run(calls, 8, Limit), scenario.Describe);
+            return (scenario.Network.Now, scenario.Network.Delivered, scenario.Network.Lost, scenario.Client.Engine.Statistics.Retransmissions);
+        }
+
+        Assert.Equal(Run(), Run());
+    }
+
+    [Fact]
     public void Calls_survive_a_partition_shorter_than_the_dead_time()
     {
         for (int seed = 200; seed < 220; seed++)

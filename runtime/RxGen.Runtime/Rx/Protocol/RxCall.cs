@@ -108,6 +108,9 @@ public sealed class RxCall
 
     internal bool ReplyStarted { get; set; }
 
+    /// <summary>The call's place in the engine's list of active calls (-1 once retired).</summary>
+    internal int ActiveIndex { get; set; } = -1;
+
     internal bool IsActive => State == RxCallState.Active;
 
     /// <inheritdoc/>

@@ -207,7 +207,7 @@ public sealed class RxProtocolEngine
             var call = new RxCall(connection, ch, number, _options, connection.Rtt, _budget, now);
             connection.Calls[ch] = call;
             connection.AbortResends[ch] = 0;
-            _activeCalls.Add(call);
+            Track(call);
             Statistics.ClientCalls++;
             return call;
         }
@@ -551,7 +551,7 @@ public sealed class RxProtocolEngine
             connection.CallNumbers[ch] = header.CallNumber;
             connection.Calls[ch] = call;
             connection.AbortResends[ch] = 0;
-            _activeCalls.Add(call);
+            Track(call);
             Statistics.ServerCalls++;
             _events.Enqueue(new RxProtocolEvent(RxProtocolEventKind.IncomingCall, call, 0));
             return call;
@@ -948,6 +948,29 @@ public sealed class RxProtocolEngine
         }
     }
 
+    /// <summary>Adds a call to the timer list (in a deterministic order: simulations replay from their seed).</summary>
+    private void Track(RxCall call)
+    {
+        call.ActiveIndex = _activeCalls.Count;
+        _activeCalls.Add(call);
+    }
+
+    /// <summary>Removes a call from the timer list in O(1): the last call takes its place.</summary>
+    private void Untrack(RxCall call)
+    {
+        int index = call.ActiveIndex;
+        if (index < 0)
+        {
+            return;
+        }
+
+        RxCall last = _activeCalls[^1];
+        _activeCalls[index] = last;
+        last.ActiveIndex = index;
+        _activeCalls.RemoveAt(_activeCalls.Count - 1);
+        call.ActiveIndex = -1;
+    }
+
     private void Complete(RxCall call)
     {
         if (!call.IsActive)
@@ -984,7 +1007,7 @@ public sealed class RxProtocolEngine
         call.Send.Release();
         call.Receive.Release();
         call.DelayedAckAt = TimeSpan.MaxValue;
-        _activeCalls.Remove(call);
+        Untrack(call);
     }
 
     private void SendAck(RxCall call, RxAckReason reason, uint serial, TimeSpan now, bool ping = false)
