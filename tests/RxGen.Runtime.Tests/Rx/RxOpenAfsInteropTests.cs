@@ -23,7 +23,7 @@ public class RxOpenAfsInteropTests
     private const ushort Service = 7400;
     private const int Big = 16 << 20;
 
-    private static readonly Lazy<string> Peer = new(BuildPeer, LazyThreadSafetyMode.ExecutionAndPublication);
+    internal static readonly Lazy<string> Peer = new(BuildPeer, LazyThreadSafetyMode.ExecutionAndPublication);
 
     [Fact]
     public async Task OpenAfs_client_calls_the_managed_server()
@@ -251,14 +251,14 @@ public class RxOpenAfsInteropTests
         return builder.ToArray();
     }
 
-    private static int FreeUdpPort()
+    internal static int FreeUdpPort()
     {
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
-    private static Process Start(string file, string arguments)
+    internal static Process Start(string file, string arguments)
     {
         var psi = new ProcessStartInfo(file, arguments)
         {
@@ -269,7 +269,7 @@ public class RxOpenAfsInteropTests
         return Process.Start(psi)!;
     }
 
-    private static void Stop(Process process)
+    internal static void Stop(Process process)
     {
         if (!process.HasExited)
         {
@@ -278,7 +278,7 @@ public class RxOpenAfsInteropTests
         }
     }
 
-    private static async Task<(int Exit, string Output)> RunAsync(string file, string arguments, TimeSpan limit)
+    internal static async Task<(int Exit, string Output)> RunAsync(string file, string arguments, TimeSpan limit)
     {
         using Process process = Start(file, arguments);
         using var cts = new CancellationTokenSource(limit);
@@ -308,11 +308,21 @@ public class RxOpenAfsInteropTests
         using Process build = Start("bash", $"\"{Path.Combine(dir, "tests", "peers", "rx", "build.sh")}\" \"{output}\"");
         string log = build.StandardOutput.ReadToEnd() + build.StandardError.ReadToEnd();
         Assert.True(build.WaitForExit(120_000) && build.ExitCode == 0, "building rxt_peer failed: " + log);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(output, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
         return Path.Combine(output, "rxt_peer");
     }
 
     /// <summary>rxt.xg's data pattern and checksum.</summary>
-    private static class Rxt
+    internal static class Rxt
     {
         public static void Fill(Span<byte> destination, long offset, int seed)
         {

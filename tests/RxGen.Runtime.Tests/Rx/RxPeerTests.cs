@@ -183,6 +183,130 @@ public class RxPeerTests
         Assert.True(shim.Dropped > 100, shim.ToString());
     }
 
+    [Fact]
+    public async Task A_service_upgrade_switches_the_connection_and_later_calls_wait_for_the_probe()
+    {
+        await using RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        server.AddService(DelegateRxService.Identify(52));
+        server.AddService(DelegateRxService.Identify(2503));
+        server.AddUpgrade(52, 2503);
+        await using RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        IRxConnector connector = client.CreateConnector(server.LocalEndPoint);
+        await using IRxConnection connection = await connector.ConnectAsync(52, requestUpgrade: true);
+
+        IRxClientCall probe = await connection.StartCallAsync();
+        Task<IRxClientCall> second = connection.StartCallAsync().AsTask();
+        await Task.Delay(50);
+        Assert.False(second.IsCompleted, "a call started while the upgrade probe was in progress");
+        await probe.WriteAsync(new byte[4]);
+        var reply = new byte[8];
+        Assert.Equal(4, await probe.ReadAsync(reply).WithTimeout());
+        Assert.Equal(2503, BinaryPrimitives.ReadInt32BigEndian(reply));
+        Assert.Equal(0, await probe.ReadAsync(reply).WithTimeout());
+        await probe.DisposeAsync();
+        Assert.Equal(2503, connection.ServiceId);
+
+        await using IRxClientCall next = await second.WithTimeout();
+        Assert.Equal(2503, next.ServiceId);
+        await next.WriteAsync(new byte[4]);
+        Assert.Equal(4, await next.ReadAsync(reply).WithTimeout());
+        Assert.Equal(2503, BinaryPrimitives.ReadInt32BigEndian(reply));
+    }
+
+    [Fact]
+    public async Task Every_call_gets_a_span_and_metrics_with_service_opcode_and_code()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == RxTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var measured = new System.Collections.Concurrent.ConcurrentQueue<(string Side, int Opcode, int Code)>();
+        using var meters = new System.Diagnostics.Metrics.MeterListener();
+        meters.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == RxTelemetry.Name && instrument.Name == "rxgen.rx.calls")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        meters.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            string side = "";
+            int opcode = 0, code = 0;
+            foreach (var tag in tags)
+            {
+                switch (tag.Key)
+                {
+                    case "rx.side": side = (string)tag.Value!; break;
+                    case "rx.opcode": opcode = (int)tag.Value!; break;
+                    case "rx.code": code = (int)tag.Value!; break;
+                }
+            }
+
+            measured.Enqueue((side, opcode, code));
+        });
+        meters.Start();
+
+        await using RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        server.AddService(new DelegateRxService(Service, "codes", async (call, ct) =>
+        {
+            var op = new byte[4];
+            await call.ReadAsync(op, ct);
+            return op[3] == 7 ? 0 : 4242;
+        }));
+        await using RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        await using IRxConnection connection = client.Connect(server.LocalEndPoint, Service);
+        using (await RxCalls.CallAsync(connection, new byte[] { 0, 0, 0, 7 }, CancellationToken.None).WithTimeout())
+        {
+        }
+
+        await Assert.ThrowsAsync<RpcAbortException>(() => RxCalls.CallAsync(connection, new byte[] { 0, 0, 0, 9 }, CancellationToken.None).AsTask().WithTimeout());
+        await TimeoutExtensions.Eventually(() => measured.Count >= 4, "4 measurements");
+        Assert.Contains(("client", 7, 0), measured);
+        Assert.Contains(("server", 7, 0), measured);
+        Assert.Contains(("client", 9, 4242), measured);
+        Assert.Contains(("server", 9, 4242), measured);
+        Assert.Contains(spans, a => a.Kind == ActivityKind.Server && a.OperationName == "rx.serve" && (int?)a.GetTagItem("rx.opcode") == 9 && a.Status == ActivityStatusCode.Error);
+        Assert.Contains(spans, a => a.Kind == ActivityKind.Client && (int?)a.GetTagItem("rx.code") == 0);
+    }
+
+    [Fact]
+    public async Task A_service_runs_at_most_its_concurrency_limit_and_queues_the_rest()
+    {
+        int running = 0, most = 0;
+        var options = new RxPeerOptions { MaxConcurrentCallsPerService = 2 };
+        await using RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0), options);
+        server.AddService(new DelegateRxService(Service, "slow", async (call, ct) =>
+        {
+            int now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            await DelegateRxService.DrainAsync(call, ct);
+            await Task.Delay(100, ct);
+            Interlocked.Decrement(ref running);
+            return 0;
+        }));
+        await using RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        await using IRxConnection connection = client.Connect(server.LocalEndPoint, Service);
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(async _ =>
+        {
+            using XdrPooledBuffer reply = await RxCalls.CallAsync(connection, new byte[4], CancellationToken.None);
+        })).WithTimeout();
+        Assert.Equal(2, most);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
     private static byte Pattern(long i) => (byte)((i * 13) + (i >> 11));
 }
 
@@ -203,6 +327,4 @@ internal static class TestServices
         await call.WriteAsync(stored.GetBuffer().AsMemory(0, (int)stored.Length), ct);
         return 0;
     });
-
-    public static int ReadInt(ReadOnlySpan<byte> bytes) => BinaryPrimitives.ReadInt32BigEndian(bytes);
 }

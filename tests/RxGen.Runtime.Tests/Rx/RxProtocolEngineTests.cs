@@ -75,7 +75,7 @@ public class RxProtocolEngineTests
         Assert.Equal(77u, ack.Serial);
         Assert.Equal(1u, ack.FirstPacket); // packet 1 is held but not yet read: soft-acked only
         Assert.Equal([RxAckBody.SoftAck], ack.Acks.ToArray());
-        Assert.Equal(new RxAckTrailer(1444, 1444, 64, 1), ack.Trailer);
+        Assert.Equal(new RxAckTrailer(5692, 1444, 64, 4), ack.Trailer);
         Assert.Equal(Peer, reply.Destination);
         reply.Release();
     }

@@ -27,7 +27,7 @@ public class RxSimulationTests
     [MemberData(nameof(Profiles))]
     public void Small_calls_complete_exactly_once_under_faults(string profile, double loss, double duplicate, double reorder)
     {
-        for (int seed = 1; seed <= 40; seed++)
+        for (int seed = 1; seed <= 100; seed++)
         {
             var faults = new SimFaults { Loss = loss, Duplicate = duplicate, Reorder = reorder };
             var scenario = new SimScenario(seed, faults);
@@ -48,6 +48,33 @@ public class RxSimulationTests
             }
 
             Assert.True(scenario.ServerApp.Started == calls.Count, $"server saw {scenario.ServerApp.Started} calls for {calls.Count} ({where})");
+        }
+    }
+
+    [Fact]
+    public void A_seed_replays_exactly()
+    {
+        (TimeSpan, long, long, long) Run()
+        {
+            var scenario = new SimScenario(4242, new SimFaults { Loss = 0.1, Duplicate = 0.1, Reorder = 0.3 });
+            var calls = Enumerable.Range(0, 40).Select(i => Echo(i * 300, SimOp.Echo)).ToList();
+            Assert.True(scenario.Run(calls, 8, Limit), scenario.Describe);
+            return (scenario.Network.Now, scenario.Network.Delivered, scenario.Network.Lost, scenario.Client.Engine.Statistics.Retransmissions);
+        }
+
+        Assert.Equal(Run(), Run());
+    }
+
+    [Fact]
+    public void Calls_survive_a_partition_shorter_than_the_dead_time()
+    {
+        for (int seed = 200; seed < 220; seed++)
+        {
+            var faults = new SimFaults { Loss = 0.02, PartitionFrom = TimeSpan.FromMilliseconds(20), PartitionUntil = TimeSpan.FromSeconds(5) };
+            var scenario = new SimScenario(seed, faults);
+            var calls = Enumerable.Range(0, 12).Select(i => Echo(i * 900, SimOp.Echo)).Append(new SimClientCall(SimOp.Echo, 0, 1 << 20, 1 << 20)).ToList();
+            Assert.True(scenario.Run(calls, 4, Limit), scenario.Describe);
+            Assert.All(calls, c => Assert.True(c.Succeeded, $"code {c.Code} ({scenario.Describe})"));
         }
     }
 
@@ -77,6 +104,19 @@ public class RxSimulationTests
         Assert.True(call.Succeeded, $"code {call.Code} ({scenario.Describe})");
         Assert.True(call.EndedAt < TimeSpan.FromSeconds(2), $"8 MiB took {call.EndedAt} of virtual time ({scenario.Describe})");
         Assert.Equal(0, scenario.Server.Engine.Statistics.Retransmissions);
+
+        // The request's ACK taught the server that the client takes 4-packet jumbograms: the reply uses them.
+        Assert.True(scenario.Server.Engine.Statistics.JumbogramsSent > (size / 1412 / 4) - 20, $"{scenario.Server.Engine.Statistics.JumbogramsSent} jumbograms");
+    }
+
+    [Fact]
+    public void A_peer_that_advertises_no_jumbograms_gets_none()
+    {
+        var scenario = new SimScenario(22, new SimFaults(), new RxProtocolOptions { AdvertisedMaxDatagramPackets = 1, AdvertisedMaxMtu = 1444 });
+        var call = new SimClientCall(SimOp.Send, 1 << 20, 0, 1 << 20);
+        Assert.True(scenario.Run([call], 1, Limit), scenario.Describe);
+        Assert.True(call.Succeeded, scenario.Describe);
+        Assert.Equal(0, scenario.Server.Engine.Statistics.JumbogramsSent);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System;
 using System.Net;
+using RxGen.Runtime.Rx.Wire;
 
 namespace RxGen.Runtime.Rx.Protocol;
 
@@ -28,7 +29,9 @@ public sealed class RxCall
         Channel = channel;
         CallNumber = callNumber;
         Rtt = rtt;
-        Send = new RxSendQueue(options.PacketDataSize - connection.Security.PacketOverhead, options.SendBufferPackets, options.InitialCongestionWindow, options.InitialPeerWindow);
+        // With a peer that takes jumbograms, packets carry exactly the jumbogram size so consecutive ones can share a datagram.
+        int packetSize = connection.Remote.JumboPackets > 1 ? RxJumbogram.PacketDataSize : options.PacketDataSize;
+        Send = new RxSendQueue(packetSize - connection.Security.PacketOverhead, options.SendBufferPackets, options.InitialCongestionWindow, options.InitialPeerWindow);
         Receive = new RxReceiveQueue(options.ReceiveWindow, budget);
         StartedAt = now;
         LastReceiveAt = now;
@@ -105,8 +108,8 @@ public sealed class RxCall
 
     internal bool ReplyStarted { get; set; }
 
-    /// <summary>The earliest time <see cref="RxProtocolEngine.Tick"/> has work for this call.</summary>
-    internal TimeSpan Deadline { get; set; } = TimeSpan.MaxValue;
+    /// <summary>The call's place in the engine's list of active calls (-1 once retired).</summary>
+    internal int ActiveIndex { get; set; } = -1;
 
     internal bool IsActive => State == RxCallState.Active;
 

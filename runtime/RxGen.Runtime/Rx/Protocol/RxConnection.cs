@@ -13,7 +13,7 @@ public sealed class RxConnection
     /// <summary>Calls per connection (OpenAFS <c>RX_MAXCALLS</c>).</summary>
     public const int ChannelCount = 4;
 
-    internal RxConnection(bool isServer, uint epoch, uint connectionId, IPEndPoint peer, ushort serviceId, IRxSecurityClass securityClass, RxRttEstimator rtt, TimeSpan now)
+    internal RxConnection(bool isServer, uint epoch, uint connectionId, IPEndPoint peer, ushort serviceId, IRxSecurityClass securityClass, RxRemotePeer remote, TimeSpan now)
     {
         IsServer = isServer;
         Epoch = epoch;
@@ -22,7 +22,7 @@ public sealed class RxConnection
         ServiceId = serviceId;
         SecurityClass = securityClass;
         Security = securityClass.CreateContext(isServer, epoch, connectionId);
-        Rtt = rtt;
+        Remote = remote;
         LastActivityAt = now;
     }
 
@@ -93,7 +93,9 @@ public sealed class RxConnection
 
     internal IRxSecurityContext Security { get; }
 
-    internal RxRttEstimator Rtt { get; }
+    internal RxRemotePeer Remote { get; }
+
+    internal RxRttEstimator Rtt => Remote.Rtt;
 
     /// <summary>The round-trip estimate shared by all connections to this peer.</summary>
     public RxRttEstimator RoundTrip => Rtt;

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Collections.Generic;
 using System.Net;
 using RxGen.Runtime.Rpc;
@@ -28,11 +27,12 @@ public sealed class RxProtocolEngine
     private readonly RxProtocolOptions _options;
     private readonly Dictionary<uint, RxConnection> _clientConnections = new();
     private readonly Dictionary<ServerKey, RxConnection> _serverConnections = new();
-    private readonly Dictionary<IPEndPoint, RxRttEstimator> _peers = new();
+    private readonly Dictionary<IPEndPoint, RxRemotePeer> _peers = new();
+    private readonly List<RxPacketBuffer> _batch = new();
     private readonly Dictionary<(ushort Service, byte Index), IRxSecurityClass> _services = new();
     private readonly Dictionary<ushort, ushort> _upgrades = new();
     private readonly List<RxCall> _activeCalls = new();
-    private readonly Queue<RxOutgoingDatagram> _outgoing = new();
+    private readonly RxPacketWriter _writer;
     private readonly Queue<RxProtocolEvent> _events = new();
     private readonly RxMemoryBudget _budget;
     private uint _nextConnectionId;
@@ -47,6 +47,7 @@ public sealed class RxProtocolEngine
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Validate();
         _budget = new RxMemoryBudget(_options.MaxBufferedReceiveBytes);
+        _writer = new RxPacketWriter(_options, Statistics);
         Epoch = epoch;
         _nextConnectionId = firstConnectionId & ~RxHeader.ChannelMask;
     }
@@ -139,7 +140,7 @@ public sealed class RxProtocolEngine
         }
         while (_clientConnections.ContainsKey(cid));
 
-        var connection = new RxConnection(false, Epoch, cid, peer, serviceId, securityClass ?? RxNullSecurityClass.Instance, PeerRtt(peer), now)
+        var connection = new RxConnection(false, Epoch, cid, peer, serviceId, securityClass ?? RxNullSecurityClass.Instance, Remote(peer), now)
         {
             RequestUpgrade = requestUpgrade,
         };
@@ -206,7 +207,7 @@ public sealed class RxProtocolEngine
             var call = new RxCall(connection, ch, number, _options, connection.Rtt, _budget, now);
             connection.Calls[ch] = call;
             connection.AbortResends[ch] = 0;
-            _activeCalls.Add(call);
+            Track(call);
             Statistics.ClientCalls++;
             return call;
         }
@@ -343,7 +344,7 @@ public sealed class RxProtocolEngine
     /// <summary>Takes the next datagram to send.</summary>
     /// <param name="datagram">The datagram; release its buffer after sending.</param>
     /// <returns>False when none is queued.</returns>
-    public bool TryDequeueDatagram(out RxOutgoingDatagram datagram) => _outgoing.TryDequeue(out datagram);
+    public bool TryDequeueDatagram(out RxOutgoingDatagram datagram) => _writer.TryDequeue(out datagram);
 
     /// <summary>Takes the next call event.</summary>
     /// <param name="callEvent">The event.</param>
@@ -368,10 +369,22 @@ public sealed class RxProtocolEngine
         switch (header.Type)
         {
             case RxPacketType.Version:
-                AnswerVersion(header, from);
+                if (header.IsClientInitiated)
+                {
+                    _writer.Version(header, from); // without CLIENT_INITIATED it is a NAT keepalive: no answer
+                }
+
                 return;
             case RxPacketType.Debug:
-                AnswerDebug(header, payload, from);
+                if (header.IsClientInitiated && RxDebugRequest.TryRead(payload, out RxDebugRequest debug, out _))
+                {
+                    _writer.Debug(header, debug, from);
+                }
+                else
+                {
+                    Statistics.DatagramsDropped++;
+                }
+
                 return;
             case RxPacketType.Params or RxPacketType.Params2 or RxPacketType.Params3 or RxPacketType.Params4:
                 return;
@@ -427,20 +440,20 @@ public sealed class RxProtocolEngine
 
     private static int ClampWindow(uint value) => (int)Math.Clamp(value, 1u, 255u);
 
-    private RxRttEstimator PeerRtt(IPEndPoint peer)
+    private RxRemotePeer Remote(IPEndPoint peer)
     {
-        if (!_peers.TryGetValue(peer, out RxRttEstimator? rtt))
+        if (!_peers.TryGetValue(peer, out RxRemotePeer? remote))
         {
             if (_peers.Count >= _options.MaxServerConnections * 2)
             {
                 _peers.Clear(); // bounded: estimates are relearned quickly
             }
 
-            rtt = new RxRttEstimator(_options.InitialRetransmitTimeout, _options.MinRetransmitTimeout, _options.MaxRetransmitTimeout);
-            _peers.Add(peer, rtt);
+            remote = new RxRemotePeer(new RxRttEstimator(_options.InitialRetransmitTimeout, _options.MinRetransmitTimeout, _options.MaxRetransmitTimeout));
+            _peers.Add(peer, remote);
         }
 
-        return rtt;
+        return remote;
     }
 
     private RxConnection? FindClientConnection(in RxHeader header, IPEndPoint from)
@@ -476,7 +489,7 @@ public sealed class RxProtocolEngine
 
         if (!_services.TryGetValue((header.ServiceId, header.SecurityIndex), out IRxSecurityClass? securityClass))
         {
-            SendRawAbort(header, from, RxGenErrorCodes.InvalidOperation);
+            _writer.RawAbort(header, from, RxGenErrorCodes.InvalidOperation);
             return null;
         }
 
@@ -495,7 +508,7 @@ public sealed class RxProtocolEngine
             serviceId = upgraded;
         }
 
-        connection = new RxConnection(true, header.Epoch, header.ConnectionId, from, serviceId, securityClass, PeerRtt(from), now);
+        connection = new RxConnection(true, header.Epoch, header.ConnectionId, from, serviceId, securityClass, Remote(from), now);
         _serverConnections.Add(key, connection);
         return connection;
     }
@@ -523,15 +536,14 @@ public sealed class RxProtocolEngine
                 {
                     // The client moved on while we still run the old call: it is dead; ask the client to retry.
                     Fail(call, RxGenErrorCodes.CallDead, sendAbort: false, byPeer: false, now);
-                    SendSimple(connection, ch, header.CallNumber, RxPacketType.Busy, now);
-                    Statistics.BusySent++;
+                    _writer.Empty(connection, ch, header.CallNumber, RxPacketType.Busy);
                     return null;
                 }
             }
 
             if (!connection.Security.IsAuthenticated)
             {
-                SendChallenge(connection, now);
+                _writer.Challenge(connection); // one per DATA packet of an unauthenticated connection: bounded by the client
                 return null;
             }
 
@@ -539,7 +551,7 @@ public sealed class RxProtocolEngine
             connection.CallNumbers[ch] = header.CallNumber;
             connection.Calls[ch] = call;
             connection.AbortResends[ch] = 0;
-            _activeCalls.Add(call);
+            Track(call);
             Statistics.ServerCalls++;
             _events.Enqueue(new RxProtocolEvent(RxProtocolEventKind.IncomingCall, call, 0));
             return call;
@@ -620,12 +632,8 @@ public sealed class RxProtocolEngine
 
                 break;
             case RxPacketType.Challenge when !connection.IsServer:
-                byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + 1024);
-                if (connection.Security.TryRespond(payload, buffer.AsSpan(RxHeader.Size, 1024), out int written))
+                if (_writer.Response(connection, payload))
                 {
-                    Header(connection, 0, 0, RxPacketType.Response, RxPacketFlags.None).Write(buffer);
-                    Emit(buffer, RxHeader.Size + written, connection.Peer);
-
                     // The server dropped the DATA that prompted the challenge: resend now rather than after a timeout.
                     foreach (RxCall? call in connection.Calls)
                     {
@@ -635,10 +643,6 @@ public sealed class RxProtocolEngine
                             TrySend(call, now);
                         }
                     }
-                }
-                else
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
                 }
 
                 break;
@@ -748,6 +752,15 @@ public sealed class RxProtocolEngine
             call.Send.PeerWindow = ClampWindow(window);
         }
 
+        if (ack.Trailer.MaxMtu is not null)
+        {
+            call.Connection.Remote.Learn(ack.Trailer, _options.MaxSendJumboPackets);
+            if (call.Connection.Remote.JumboPackets > 1)
+            {
+                call.Send.UsePacketSize(RxJumbogram.PacketDataSize - call.Connection.Security.PacketOverhead);
+            }
+        }
+
         if ((header.Flags & RxPacketFlags.RequestAck) != 0)
         {
             SendAck(call, RxAckReason.PingResponse, header.Serial, now);
@@ -768,7 +781,8 @@ public sealed class RxProtocolEngine
         }
 
         bool hadSpace = call.Send.HasSpace;
-        int newly = call.Send.OnAck(ack.FirstPacket, ack.Acks, now, call.Rtt.SmoothedRtt);
+        TimeSpan srtt = call.Rtt.SmoothedRtt > _options.MinRetransmitTimeout ? call.Rtt.SmoothedRtt : _options.MinRetransmitTimeout;
+        int newly = call.Send.OnAck(ack.FirstPacket, ack.Acks, now, srtt); // fast retransmit at most once per max(SRTT, min RTO)
         if (newly > 0)
         {
             call.LastProgressAt = now;
@@ -790,62 +804,46 @@ public sealed class RxProtocolEngine
     private void TrySend(RxCall call, TimeSpan now)
     {
         RxConnection connection = call.Connection;
+        int jumbo = connection.Remote.JumboPackets;
+        int jumboData = RxJumbogram.PacketDataSize - connection.Security.PacketOverhead;
         bool sentAny = false;
-        while (call.IsActive && call.Send.NextToSend() is RxPacketBuffer packet)
+        while (call.IsActive && call.Send.NextToSend() is RxPacketBuffer first)
         {
-            bool retransmit = packet.Transmits > 0;
-            RxPacketFlags flags = connection.IsServer ? RxPacketFlags.None : RxPacketFlags.ClientInitiated;
-            if (packet.Last)
+            // Batch consecutive first transmissions of full packets into one jumbogram; retransmissions go alone.
+            _batch.Clear();
+            _batch.Add(first);
+            bool retransmit = first.Transmits > 0;
+            call.Send.MarkSent(first, 0, now);
+            while (!retransmit && _batch.Count < jumbo && _batch[^1] is { Last: false } previous && previous.Length == jumboData
+                && call.Send.NextToSend() is RxPacketBuffer next && next.Transmits == 0 && next.Seq == previous.Seq + 1)
             {
-                flags |= RxPacketFlags.LastPacket;
-            }
-            else
-            {
-                flags |= RxPacketFlags.MorePackets;
-            }
-
-            if (retransmit || (!packet.Last && call.Send.FillsWindow(packet)))
-            {
-                flags |= RxPacketFlags.RequestAck;
+                call.Send.MarkSent(next, 0, now);
+                _batch.Add(next);
             }
 
-            byte userStatus = !connection.IsServer && connection.RequestUpgrade && !connection.FirstDataSent ? (byte)1 : (byte)0;
-            RxHeader header = Header(connection, call.Channel, call.CallNumber, RxPacketType.Data, flags) with { Seq = packet.Seq, UserStatus = userStatus };
-            uint serial = header.Serial;
-            int overhead = connection.Security.PacketOverhead;
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + packet.Length + overhead);
-            packet.Payload.CopyTo(buffer.AsSpan(RxHeader.Size));
-            int length = packet.Length;
-            ushort checksum = connection.Security.PreparePacket(header, buffer.AsSpan(RxHeader.Size, packet.Length + overhead), ref length);
-            (header with { Checksum = checksum }).Write(buffer);
-            Emit(buffer, RxHeader.Size + length, connection.Peer);
-            call.Send.MarkSent(packet, serial, now);
-            connection.FirstDataSent = true;
-            call.LastSendAt = now;
+            SendBatch(call, _batch, retransmit, now);
             sentAny = true;
-            if (retransmit)
-            {
-                Statistics.Retransmissions++;
-                if (packet.Last)
-                {
-                    call.RequestSentAt = TimeSpan.MinValue; // Karn: a retransmitted request gives no sample
-                }
-            }
-            else
-            {
-                Statistics.DataPacketsSent++;
-                if (packet.Last && !connection.IsServer)
-                {
-                    call.RequestSentAt = now;
-                }
-            }
         }
 
+        _batch.Clear();
         if (sentAny && call.IsServerCall && call.Receive.Complete)
         {
             call.DelayedAckAt = TimeSpan.MaxValue; // the reply acknowledges the request
             call.PacketsSinceAck = 0;
         }
+    }
+
+    /// <summary>Sends one DATA packet or jumbogram and notes the request's send time (for request→reply RTT).</summary>
+    private void SendBatch(RxCall call, List<RxPacketBuffer> batch, bool retransmit, TimeSpan now)
+    {
+        _writer.Data(call, batch, retransmit);
+        RxPacketBuffer last = batch[^1];
+        if (last.Last && !call.IsServerCall)
+        {
+            call.RequestSentAt = retransmit ? TimeSpan.MinValue : now; // Karn: a retransmitted request gives no sample
+        }
+
+        call.LastSendAt = now;
     }
 
     private TimeSpan ComputeDeadline(RxCall call)
@@ -950,6 +948,29 @@ public sealed class RxProtocolEngine
         }
     }
 
+    /// <summary>Adds a call to the timer list (in a deterministic order: simulations replay from their seed).</summary>
+    private void Track(RxCall call)
+    {
+        call.ActiveIndex = _activeCalls.Count;
+        _activeCalls.Add(call);
+    }
+
+    /// <summary>Removes a call from the timer list in O(1): the last call takes its place.</summary>
+    private void Untrack(RxCall call)
+    {
+        int index = call.ActiveIndex;
+        if (index < 0)
+        {
+            return;
+        }
+
+        RxCall last = _activeCalls[^1];
+        _activeCalls[index] = last;
+        last.ActiveIndex = index;
+        _activeCalls.RemoveAt(_activeCalls.Count - 1);
+        call.ActiveIndex = -1;
+    }
+
     private void Complete(RxCall call)
     {
         if (!call.IsActive)
@@ -986,41 +1007,19 @@ public sealed class RxProtocolEngine
         call.Send.Release();
         call.Receive.Release();
         call.DelayedAckAt = TimeSpan.MaxValue;
-        _activeCalls.Remove(call);
-    }
-
-    private RxHeader Header(RxConnection connection, int channel, uint callNumber, RxPacketType type, RxPacketFlags flags)
-    {
-        if (!connection.IsServer)
-        {
-            flags |= RxPacketFlags.ClientInitiated;
-        }
-
-        return new RxHeader(connection.Epoch, connection.ConnectionId | (uint)channel, callNumber, 0, connection.TakeSerial(), type, flags, 0, (byte)connection.SecurityIndex, 0, connection.ServiceId);
+        Untrack(call);
     }
 
     private void SendAck(RxCall call, RxAckReason reason, uint serial, TimeSpan now, bool ping = false)
     {
-        const int bodyAt = RxHeader.Size;
-        const int acksAt = bodyAt + RxAckBody.FixedSize;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(acksAt + RxAckBody.MaxAcks + RxAckTrailer.FullSize);
-        int nAcks = call.Receive.WriteAcks(buffer.AsSpan(acksAt, RxAckBody.MaxAcks));
-        var trailer = new RxAckTrailer((uint)_options.AdvertisedMaxMtu, (uint)_options.AdvertisedInterfaceMtu, (uint)call.Receive.Window, (uint)_options.AdvertisedMaxDatagramPackets);
-        uint first = call.Receive.FirstUnconsumed;
-        var body = new RxAckBody(0, 0, first, call.Receive.HighestReceived, serial, reason, buffer.AsSpan(acksAt, nAcks), trailer);
-        int bodyLength = body.Write(buffer.AsSpan(bodyAt));
-        RxPacketFlags flags = RxPacketFlags.SlowStartOk | (ping ? RxPacketFlags.RequestAck : RxPacketFlags.None);
-        RxHeader header = Header(call.Connection, call.Channel, call.CallNumber, RxPacketType.Ack, flags);
-        header.Write(buffer);
+        RxHeader header = _writer.Ack(call, reason, serial, ping);
         if (ping)
         {
             call.PingSerial = header.Serial;
             call.PingSentAt = now;
         }
 
-        Emit(buffer, bodyAt + bodyLength, call.Connection.Peer);
-        Statistics.AcksSent++;
-        call.LastAdvertisedFirst = first;
+        call.LastAdvertisedFirst = call.Receive.FirstUnconsumed;
         call.PacketsSinceAck = 0;
         call.DelayedAckAt = TimeSpan.MaxValue;
         call.LastSendAt = now;
@@ -1028,84 +1027,8 @@ public sealed class RxProtocolEngine
 
     private void SendAbortPacket(RxConnection connection, int channel, uint callNumber, int code, TimeSpan now)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + RxAbort.PayloadSize);
-        Header(connection, channel, callNumber, RxPacketType.Abort, RxPacketFlags.None).Write(buffer);
-        RxAbort.WriteCode(buffer.AsSpan(RxHeader.Size), code);
-        Emit(buffer, RxHeader.Size + RxAbort.PayloadSize, connection.Peer);
-        Statistics.AbortsSent++;
+        _writer.Abort(connection, channel, callNumber, code);
         connection.LastActivityAt = now;
-    }
-
-    private void SendSimple(RxConnection connection, int channel, uint callNumber, RxPacketType type, TimeSpan now)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size);
-        Header(connection, channel, callNumber, type, RxPacketFlags.None).Write(buffer);
-        Emit(buffer, RxHeader.Size, connection.Peer);
-        connection.LastActivityAt = now;
-    }
-
-    /// <summary>One CHALLENGE per DATA packet of an unauthenticated connection: bounded by what the client sends.</summary>
-    private void SendChallenge(RxConnection connection, TimeSpan now)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + 1024);
-        int length = connection.Security.WriteChallenge(buffer.AsSpan(RxHeader.Size, 1024));
-        Header(connection, 0, 0, RxPacketType.Challenge, RxPacketFlags.None).Write(buffer);
-        Emit(buffer, RxHeader.Size + length, connection.Peer);
-        connection.LastActivityAt = now;
-    }
-
-    /// <summary>An ABORT for a packet that has no connection (unknown service): the reply mirrors its header.</summary>
-    private void SendRawAbort(in RxHeader request, IPEndPoint to, int code)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + RxAbort.PayloadSize);
-        var header = new RxHeader(request.Epoch, request.Cid, request.CallNumber, 0, 1, RxPacketType.Abort, RxPacketFlags.None, 0, request.SecurityIndex, 0, request.ServiceId);
-        header.Write(buffer);
-        RxAbort.WriteCode(buffer.AsSpan(RxHeader.Size), code);
-        Emit(buffer, RxHeader.Size + RxAbort.PayloadSize, to);
-        Statistics.AbortsSent++;
-    }
-
-    private void AnswerVersion(in RxHeader request, IPEndPoint from)
-    {
-        if (!request.IsClientInitiated)
-        {
-            return; // a NAT keepalive: no answer
-        }
-
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + RxDebugPackets.VersionStringSize);
-        (request with { Flags = request.Flags & ~RxPacketFlags.ClientInitiated }).Write(buffer);
-        int length = RxDebugPackets.WriteVersionString(buffer.AsSpan(RxHeader.Size), _options.VersionString);
-        Emit(buffer, RxHeader.Size + length, from);
-    }
-
-    private void AnswerDebug(in RxHeader request, ReadOnlySpan<byte> payload, IPEndPoint from)
-    {
-        if (!request.IsClientInitiated || !RxDebugRequest.TryRead(payload, out RxDebugRequest debug, out _))
-        {
-            Statistics.DatagramsDropped++;
-            return;
-        }
-
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + RxDebugStats.Size);
-        (request with { Flags = request.Flags & ~RxPacketFlags.ClientInitiated }).Write(buffer);
-        int length;
-        if (debug.Type == (int)RxDebugRequestType.GetStats)
-        {
-            var stats = new RxDebugStats(0, 0, (int)Math.Min(Statistics.ServerCalls, int.MaxValue), 0, 1, RxDebugPackets.DebugVersion, 0, 0, 0, 0);
-            length = stats.Write(buffer.AsSpan(RxHeader.Size));
-        }
-        else
-        {
-            length = new RxDebugRequest(RxDebugPackets.BadType, debug.Index).Write(buffer.AsSpan(RxHeader.Size));
-        }
-
-        Emit(buffer, RxHeader.Size + length, from);
-    }
-
-    private void Emit(byte[] buffer, int length, IPEndPoint to)
-    {
-        _outgoing.Enqueue(new RxOutgoingDatagram(buffer, length, to));
-        Statistics.DatagramsSent++;
     }
 
     private readonly record struct ServerKey(uint Epoch, uint ConnectionId, IPEndPoint? Peer);

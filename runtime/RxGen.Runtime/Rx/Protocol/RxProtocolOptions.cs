@@ -29,11 +29,14 @@ public sealed record RxProtocolOptions
     /// <summary>The largest packet count we accept in one received jumbogram.</summary>
     public int MaxReceiveJumboPackets { get; init; } = 8;
 
-    /// <summary>The maxDgramPackets we advertise (1 = please send no jumbograms).</summary>
-    public int AdvertisedMaxDatagramPackets { get; init; } = 1;
+    /// <summary>The most packets we put in one jumbogram (also bounded by what the peer advertises and its maxMTU; 1 = never send jumbograms).</summary>
+    public int MaxSendJumboPackets { get; init; } = 4;
 
-    /// <summary>The maxMTU we advertise (largest packet we accept).</summary>
-    public int AdvertisedMaxMtu { get; init; } = 1444;
+    /// <summary>The maxDgramPackets we advertise (1 = please send no jumbograms; OpenAFS advertises 4).</summary>
+    public int AdvertisedMaxDatagramPackets { get; init; } = 4;
+
+    /// <summary>The maxMTU we advertise: the largest datagram we accept (OpenAFS on loopback: 5692, room for a 4-packet jumbogram).</summary>
+    public int AdvertisedMaxMtu { get; init; } = 5692;
 
     /// <summary>The ifMTU we advertise (the packet size we recommend).</summary>
     public int AdvertisedInterfaceMtu { get; init; } = 1444;
@@ -91,6 +94,7 @@ public sealed record RxProtocolOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(SendBufferPackets, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(AckEveryPackets, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReceiveJumboPackets, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxSendJumboPackets, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(DeadTime, TimeSpan.FromMilliseconds(60));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MinRetransmitTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetransmitTimeout, MinRetransmitTimeout);

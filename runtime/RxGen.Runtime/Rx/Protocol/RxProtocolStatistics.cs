@@ -15,6 +15,9 @@ public sealed class RxProtocolStatistics
     /// <summary>DATA packets sent (first transmissions).</summary>
     public long DataPacketsSent { get; internal set; }
 
+    /// <summary>Jumbograms sent (datagrams carrying several DATA packets).</summary>
+    public long JumbogramsSent { get; internal set; }
+
     /// <summary>DATA packets retransmitted.</summary>
     public long Retransmissions { get; internal set; }
 

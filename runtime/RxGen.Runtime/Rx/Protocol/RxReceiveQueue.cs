@@ -34,17 +34,21 @@ internal enum RxReceiveOutcome
 /// </summary>
 internal sealed class RxReceiveQueue
 {
-    private readonly RxPacketBuffer?[] _ring;
+    private const int InitialSlots = 4;
+
     private readonly RxMemoryBudget _budget;
+    private RxPacketBuffer?[] _ring;
     private int _readOffset;
 
     public RxReceiveQueue(int window, RxMemoryBudget budget)
     {
-        _ring = new RxPacketBuffer?[window];
+        Window = window;
+        _ring = new RxPacketBuffer?[Math.Min(window, InitialSlots)];
         _budget = budget;
     }
 
-    public int Window => _ring.Length;
+    /// <summary>The receive window: packets held at most (the ring starts small and grows up to it).</summary>
+    public int Window { get; }
 
     /// <summary>The lowest sequence number the application has not finished reading.</summary>
     public uint FirstUnconsumed { get; private set; } = 1;
@@ -95,9 +99,14 @@ internal sealed class RxReceiveQueue
             return RxReceiveOutcome.Duplicate;
         }
 
-        if (seq - FirstUnconsumed >= (uint)_ring.Length)
+        if (seq - FirstUnconsumed >= (uint)Window)
         {
             return RxReceiveOutcome.ExceedsWindow;
+        }
+
+        if (seq - FirstUnconsumed >= (uint)_ring.Length)
+        {
+            Grow(seq - FirstUnconsumed + 1);
         }
 
         if (last && seq < HighestReceived)
@@ -181,6 +190,27 @@ internal sealed class RxReceiveQueue
         }
 
         return count;
+    }
+
+    /// <summary>Enlarges the ring to hold <paramref name="span"/> consecutive sequence numbers (at most the window), re-slotting what it holds.</summary>
+    private void Grow(uint span)
+    {
+        int size = _ring.Length;
+        while ((uint)size < span)
+        {
+            size *= 2;
+        }
+
+        var ring = new RxPacketBuffer?[Math.Min(size, Window)];
+        foreach (RxPacketBuffer? packet in _ring)
+        {
+            if (packet is not null)
+            {
+                ring[(int)(packet.Seq % (uint)ring.Length)] = packet;
+            }
+        }
+
+        _ring = ring;
     }
 
     public void Release()

@@ -11,9 +11,10 @@ namespace RxGen.Runtime.Rx.Protocol;
 internal sealed class RxSendQueue
 {
     private readonly List<RxPacketBuffer> _packets = new();
-    private readonly int _packetSize;
+    private int _packetSize;
     private readonly int _bufferPackets;
     private RxPacketBuffer? _fill;
+    private int _fillCapacity;
     private int _cwndFraction;
     private uint _recoveryPoint;
 
@@ -53,6 +54,9 @@ internal sealed class RxSendQueue
 
     public IReadOnlyList<RxPacketBuffer> Packets => _packets;
 
+    /// <summary>Packets started from now on carry <paramref name="size"/> bytes (the jumbogram size, once the peer is known to take them).</summary>
+    public void UsePacketSize(int size) => _packetSize = size;
+
     /// <summary>Copies as much of <paramref name="data"/> as the buffer takes; returns the bytes taken.</summary>
     public int Write(ReadOnlySpan<byte> data)
     {
@@ -67,13 +71,14 @@ internal sealed class RxSendQueue
                 }
 
                 _fill = new RxPacketBuffer(_packetSize, 0);
+                _fillCapacity = _packetSize;
             }
 
-            int n = Math.Min(_packetSize - _fill.Length, data.Length - taken);
+            int n = Math.Min(_fillCapacity - _fill.Length, data.Length - taken);
             data.Slice(taken, n).CopyTo(_fill.Data.AsSpan(_fill.Length));
             _fill.Length += n;
             taken += n;
-            if (_fill.Length == _packetSize)
+            if (_fill.Length == _fillCapacity)
             {
                 Enqueue(_fill, last: false);
                 _fill = null;

@@ -21,7 +21,7 @@ namespace RxGen.Runtime.Rx.Transport;
 /// <para>One receive loop feeds the engine; one timer loop ticks it at its <see cref="RxProtocolEngine.NextDeadline"/>.
 /// Application calls (reads, writes) run the engine under one lock and wait on per-call signals.</para>
 /// <para>Server calls run on the thread pool through <see cref="RxServerCore.ExecuteAsync"/>, at most
-/// <see cref="RxPeerOptions.MaxConcurrentServerCalls"/> at once. Cancelling a client operation aborts the call with
+/// <see cref="RxPeerOptions.MaxConcurrentCallsPerService"/> per service at once. Cancelling a client operation aborts the call with
 /// RX_USER_ABORT (-6); a peer that stops answering fails the call with <see cref="RxGenErrorCodes.CallDead"/>
 /// and a message naming it.</para>
 /// </remarks>
@@ -35,7 +35,7 @@ public sealed class RxPeer : IAsyncDisposable
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Timer _timer;
-    private readonly SemaphoreSlim _serverSlots;
+    private readonly Dictionary<ushort, SemaphoreSlim> _serviceSlots = new();
     private readonly HashSet<RxPeerCall> _calls = new();
     private readonly Dictionary<IPEndPoint, SocketAddress> _sendAddresses = new();
     private readonly List<(IRxService Service, RxPeerServerCall Call)> _pendingStarts = new();
@@ -50,7 +50,6 @@ public sealed class RxPeer : IAsyncDisposable
         _options = options;
         _engine = RxProtocolEngine.CreateRandom(options.Protocol);
         _logger = loggerFactory.CreateLogger<RxPeer>();
-        _serverSlots = new SemaphoreSlim(options.MaxConcurrentServerCalls, options.MaxConcurrentServerCalls);
         _dualMode = socket.AddressFamily == AddressFamily.InterNetworkV6 && socket.DualMode;
         _timer = new Timer(static state => ((RxPeer)state!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
         Server = server;
@@ -142,6 +141,21 @@ public sealed class RxPeer : IAsyncDisposable
             {
                 _engine.AddUpgrade(serviceId, to);
             }
+        }
+    }
+
+    /// <summary>
+    /// Registers a service-upgrade pair (both services added first): a connection to <paramref name="from"/> whose
+    /// first call asks for an upgrade is switched to <paramref name="to"/>.
+    /// </summary>
+    /// <param name="from">The requested service id.</param>
+    /// <param name="to">The upgraded service id.</param>
+    public void AddUpgrade(ushort from, ushort to)
+    {
+        Server.AddUpgrade(from, to);
+        lock (_lock)
+        {
+            _engine.AddUpgrade(from, to);
         }
     }
 
@@ -299,6 +313,10 @@ public sealed class RxPeer : IAsyncDisposable
             {
                 _calls.Remove(call);
                 call.OnEnded();
+                if (e.Code != 0 && _logger.IsEnabled(LogLevel.Debug))
+                {
+                    _logger.LogDebug("Rx {Call} ended with code {Code} ({Description})", e.Call, e.Code, RxGenErrorCodes.Describe(e.Code));
+                }
             }
 
             call.Signal.Set();
@@ -340,10 +358,25 @@ public sealed class RxPeer : IAsyncDisposable
             await Task.Yield();
         }
 
+        if (call.Activity is not null)
+        {
+            Activity.Current = call.Activity; // the service runs inside the call's span (reverts when this method returns)
+        }
+
         int code;
+        SemaphoreSlim slots;
+        lock (_serviceSlots)
+        {
+            if (!_serviceSlots.TryGetValue(service.ServiceId, out slots!))
+            {
+                slots = new SemaphoreSlim(_options.MaxConcurrentCallsPerService, _options.MaxConcurrentCallsPerService);
+                _serviceSlots.Add(service.ServiceId, slots);
+            }
+        }
+
         try
         {
-            await _serverSlots.WaitAsync(call.Aborted).ConfigureAwait(false);
+            await slots.WaitAsync(call.Aborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -356,7 +389,7 @@ public sealed class RxPeer : IAsyncDisposable
         }
         finally
         {
-            _serverSlots.Release();
+            slots.Release();
         }
 
         lock (_lock)
@@ -426,8 +459,17 @@ public sealed class RxPeer : IAsyncDisposable
 
             lock (_lock)
             {
-                _engine.Receive(buffer.AsSpan(0, received), from, Now);
-                FlushLocked();
+                try
+                {
+                    _engine.Receive(buffer.AsSpan(0, received), from, Now);
+                    FlushLocked();
+                }
+                catch (Exception ex)
+                {
+                    // The core never throws on wire input; if a bug makes it, keep the socket alive and say so.
+                    _logger.LogError(ex, "Rx engine failed on a datagram from {From}", from);
+                }
+
                 if (_pendingStarts.Count > 0)
                 {
                     starts.AddRange(_pendingStarts);
@@ -471,13 +513,21 @@ public sealed class RxPeer : IAsyncDisposable
             }
 
             TimeSpan now = Now;
-            if (_engine.NextDeadline <= now)
+            _armedDeadline = TimeSpan.MaxValue;
+            try
             {
-                _engine.Tick(now);
+                if (_engine.NextDeadline <= now)
+                {
+                    _engine.Tick(now);
+                }
+
+                FlushLocked();
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Rx engine timer failed");
             }
 
-            _armedDeadline = TimeSpan.MaxValue;
-            FlushLocked();
             if (_armedDeadline == TimeSpan.MaxValue)
             {
                 Arm(_engine.NextDeadline);

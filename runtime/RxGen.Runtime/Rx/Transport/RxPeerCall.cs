@@ -1,4 +1,6 @@
 using System;
+using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using RxGen.Runtime.Rpc;
@@ -12,12 +14,28 @@ namespace RxGen.Runtime.Rx.Transport;
 /// </summary>
 internal abstract class RxPeerCall
 {
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private readonly Activity? _activity;
+    private int _opcode = -1;
+    private bool _sawFirstBytes;
+
     protected RxPeerCall(RxPeer peer, RxCall call)
     {
         Peer = peer;
         Call = call;
         call.UserState = this;
+        Activity? outer = Activity.Current;
+        _activity = RxTelemetry.Source.StartActivity(call.IsServerCall ? "rx.serve" : "rx.call", call.IsServerCall ? ActivityKind.Server : ActivityKind.Client);
+        if (_activity is not null)
+        {
+            _activity.SetTag("rx.service", call.ServiceId);
+            _activity.SetTag("rx.peer", call.Peer.ToString());
+            Activity.Current = outer; // the span belongs to the call, not to the thread that happened to start it
+        }
     }
+
+    /// <summary>The call's span (null when nobody listens).</summary>
+    public Activity? Activity => _activity;
 
     public RxPeer Peer { get; }
 
@@ -25,9 +43,43 @@ internal abstract class RxPeerCall
 
     public RxAsyncSignal Signal { get; } = new();
 
-    /// <summary>Called (lock held) when the engine reports the call ended.</summary>
+    /// <summary>Called (lock held) when the engine reports the call ended: records the call's span and metrics.</summary>
     public virtual void OnEnded()
     {
+        int code = Call.State == RxCallState.Failed ? Call.ErrorCode : 0;
+        var tags = new TagList
+        {
+            { "rx.side", Call.IsServerCall ? "server" : "client" },
+            { "rx.service", (int)Call.ServiceId },
+            { "rx.opcode", _opcode },
+            { "rx.code", code },
+        };
+        RxTelemetry.Calls.Add(1, tags);
+        RxTelemetry.Duration.Record(Stopwatch.GetElapsedTime(_startedAt).TotalSeconds, tags);
+        if (_activity is not null)
+        {
+            _activity.SetTag("rx.opcode", _opcode);
+            _activity.SetTag("rx.code", code);
+            if (code != 0)
+            {
+                _activity.SetStatus(ActivityStatusCode.Error, $"code {code}");
+            }
+
+            _activity.Stop();
+        }
+    }
+
+    /// <summary>Notes the opcode from the first bytes of the request (what generated stubs put there).</summary>
+    private void SeeFirstBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (!_sawFirstBytes && !bytes.IsEmpty)
+        {
+            _sawFirstBytes = true;
+            if (bytes.Length >= 4)
+            {
+                _opcode = BinaryPrimitives.ReadInt32BigEndian(bytes);
+            }
+        }
     }
 
     protected async ValueTask WriteCoreAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
@@ -40,6 +92,11 @@ internal abstract class RxPeerCall
                 if (Call.State != RxCallState.Active)
                 {
                     throw new InvalidOperationException($"{Call} has ended.");
+                }
+
+                if (!Call.IsServerCall)
+                {
+                    SeeFirstBytes(data.Span);
                 }
 
                 int taken = Peer.Engine.Write(Call, data.Span, Peer.Now);
@@ -68,6 +125,11 @@ internal abstract class RxPeerCall
                 }
 
                 int n = Peer.Engine.Read(Call, buffer.Span, Peer.Now);
+                if (Call.IsServerCall)
+                {
+                    SeeFirstBytes(buffer.Span[..n]);
+                }
+
                 bool complete = Call.IsReceiveComplete;
                 Peer.FlushLocked();
                 if (n > 0 || complete || buffer.IsEmpty)
@@ -119,6 +181,9 @@ internal abstract class RxPeerCall
         {
             lock (Peer.Lock)
             {
+                // A server call's token is cancelled because the call failed: report the failure (e.g. the client's
+                // abort code) rather than the cancellation it caused.
+                ThrowIfFailed();
                 AbortLocked(RxGenErrorCodes.UserAbort);
             }
 
@@ -198,7 +263,11 @@ internal sealed class RxPeerClientCall : RxPeerCall, IRxClientCall
         return ValueTask.CompletedTask;
     }
 
-    public override void OnEnded() => _connection.OnCallEnded();
+    public override void OnEnded()
+    {
+        base.OnEnded();
+        _connection.OnCallEnded(this);
+    }
 
     public ValueTask DisposeAsync()
     {
@@ -242,6 +311,7 @@ internal sealed class RxPeerServerCall : RxPeerCall, IRxServerCall
 
     public override void OnEnded()
     {
+        base.OnEnded();
         if (Call.State == RxCallState.Failed)
         {
             // Cancel off the lock: cancellation callbacks run user code.

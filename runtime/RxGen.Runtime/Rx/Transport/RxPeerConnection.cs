@@ -23,6 +23,8 @@ internal sealed class RxPeerConnection : IRxConnection
     private readonly RxAsyncSignal _channelFreed = new();
     private ushort _serviceId;
     private bool _disposed;
+    private bool _firstCallStarted;
+    private RxPeerClientCall? _probe;
 
     public RxPeerConnection(RxPeer peer, IPEndPoint server, ushort serviceId, IRxSecurityClass? securityClass, bool requestUpgrade)
     {
@@ -51,33 +53,9 @@ internal sealed class RxPeerConnection : IRxConnection
             lock (_peer.Lock)
             {
                 ObjectDisposedException.ThrowIf(_disposed || _peer.IsDisposed, this);
-                RxCall? call = null;
-                foreach (RxConnection connection in _connections)
+                if (TryStartLocked() is RxPeerClientCall started)
                 {
-                    if (connection.ErrorCode == 0 && connection.HasFreeChannel)
-                    {
-                        call = _peer.Engine.StartCall(connection, _peer.Now);
-                        break;
-                    }
-                }
-
-                if (call is null)
-                {
-                    _connections.RemoveAll(c => c.ErrorCode != 0);
-                    if (_connections.Count < _peer.Options.MaxConnectionsPerDestination)
-                    {
-                        bool upgrade = _requestUpgrade && _connections.Count == 0;
-                        RxConnection connection = _peer.Engine.CreateClientConnection(_server, _serviceId, _securityClass, upgrade, _peer.Now);
-                        _connections.Add(connection);
-                        call = _peer.Engine.StartCall(connection, _peer.Now);
-                    }
-                }
-
-                if (call is not null)
-                {
-                    var clientCall = new RxPeerClientCall(_peer, call, this);
-                    _peer.Track(clientCall);
-                    return clientCall;
+                    return started;
                 }
             }
 
@@ -85,9 +63,57 @@ internal sealed class RxPeerConnection : IRxConnection
         }
     }
 
-    /// <summary>Called with the peer's lock held when one of our calls ends.</summary>
-    public void OnCallEnded()
+    /// <summary>Starts a call on a free channel, opening a connection if needed; null while the upgrade probe runs or every channel is busy.</summary>
+    private RxPeerClientCall? TryStartLocked()
     {
+        if (_probe is not null)
+        {
+            return null; // the upgrade probe decides the service of every later call
+        }
+
+        RxCall? call = null;
+        foreach (RxConnection connection in _connections)
+        {
+            if (connection.ErrorCode == 0 && connection.HasFreeChannel)
+            {
+                call = _peer.Engine.StartCall(connection, _peer.Now);
+                break;
+            }
+        }
+
+        if (call is null)
+        {
+            _connections.RemoveAll(c => c.ErrorCode != 0);
+            if (_connections.Count >= _peer.Options.MaxConnectionsPerDestination)
+            {
+                return null;
+            }
+
+            bool upgrade = _requestUpgrade && !_firstCallStarted;
+            RxConnection connection = _peer.Engine.CreateClientConnection(_server, _serviceId, _securityClass, upgrade, _peer.Now);
+            _connections.Add(connection);
+            call = _peer.Engine.StartCall(connection, _peer.Now)!;
+        }
+
+        var clientCall = new RxPeerClientCall(_peer, call, this);
+        _peer.Track(clientCall);
+        if (_requestUpgrade && !_firstCallStarted)
+        {
+            _probe = clientCall;
+        }
+
+        _firstCallStarted = true;
+        return clientCall;
+    }
+
+    /// <summary>Called with the peer's lock held when one of our calls ends.</summary>
+    public void OnCallEnded(RxPeerClientCall call)
+    {
+        if (ReferenceEquals(call, _probe))
+        {
+            _probe = null;
+        }
+
         if (_connections.Count > 0)
         {
             _serviceId = _connections[0].ServiceId;

@@ -8,8 +8,8 @@ public sealed record RxPeerOptions
     /// <summary>The protocol core's tunables.</summary>
     public RxProtocolOptions Protocol { get; init; } = new();
 
-    /// <summary>Server calls executing at once (all services); further calls wait for a slot.</summary>
-    public int MaxConcurrentServerCalls { get; init; } = 256;
+    /// <summary>Server calls executing at once per service id; further calls to that service wait (queued, their packets still acknowledged) for a slot.</summary>
+    public int MaxConcurrentCallsPerService { get; init; } = 64;
 
     /// <summary>
     /// Start each server call on the receive loop, where it runs until its first await that does not complete at

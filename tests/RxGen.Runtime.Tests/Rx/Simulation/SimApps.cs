@@ -69,17 +69,6 @@ internal sealed class SimServerApp
         RxProtocolEngine engine = node.Engine;
         while (call.IsActive())
         {
-            if (s.PendingLength > 0)
-            {
-                int n = engine.Write(call, s.Pending.AsSpan(s.PendingOffset, s.PendingLength), node.Now);
-                s.PendingOffset += n;
-                s.PendingLength -= n;
-                if (s.PendingLength > 0)
-                {
-                    return;
-                }
-            }
-
             if (s.HeaderRead < 8)
             {
                 int n = engine.Read(call, s.Header.AsSpan(s.HeaderRead), node.Now);
@@ -169,12 +158,6 @@ internal sealed class SimServerApp
         public int Op { get; set; }
 
         public int Argument { get; set; }
-
-        public byte[] Pending { get; set; } = [];
-
-        public int PendingOffset { get; set; }
-
-        public int PendingLength { get; set; }
 
         public int Sent { get; set; }
 
