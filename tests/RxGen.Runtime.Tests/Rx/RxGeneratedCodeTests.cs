@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using RxGen.Runtime.Rpc;
 using RxGen.Runtime.Rx.Transport;
 using RxGen.Runtime.Tests.TestSupport;
-using Rxt;
+using Golden.Rxt;
 using Interop = RxGen.Runtime.Tests.Rx.RxOpenAfsInteropTests;
 
 namespace RxGen.Runtime.Tests.Rx;

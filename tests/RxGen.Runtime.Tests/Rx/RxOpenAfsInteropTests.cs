@@ -46,7 +46,8 @@ public class RxOpenAfsInteropTests
         // The OpenAFS client acknowledges our replies: no call lingers retransmitting its last packet.
         await TimeoutExtensions.Eventually(() => server.GetStatistics().ActiveCalls == 0, "server calls to end");
         RxPeerStatistics stats = server.GetStatistics();
-        Assert.True(stats.Retransmissions < 200, stats.ToString());
+        // (A bound relative to the traffic: a loaded machine delays ACKs and causes some timely retransmissions.)
+        Assert.True(stats.Retransmissions < 100 + stats.DatagramsSent / 20, stats.ToString());
     }
 
     [Fact]
