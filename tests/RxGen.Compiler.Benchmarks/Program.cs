@@ -7,32 +7,43 @@ using System.Text;
 using RxGen.Compiler;
 using RxGen.Compiler.Preprocessing;
 
-// Usage: dotnet run -c Release --project tests/RxGen.Compiler.Benchmarks [-- depth|size|all]
-// Each case runs in a fresh child process so that its peak working set is its own.
+// Usage: dotnet run -c Release --project tests/RxGen.Compiler.Benchmarks [-- depth|wide|size|all [timeout-seconds]]
+// Each case runs in a fresh child process so that its peak working set is its own. A case is the whole compilation
+// (RxGenCompiler.Compile: preprocess, parse, model, validate and emit, output kept in memory); the front end
+// (RxGenCompiler.Analyze) is timed in the same process first, so "emit" is the difference.
 if (args.Length == 3 && args[0] == "--case")
 {
     var text = Generate(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
     var sources = new Sources(text);
     var stopwatch = Stopwatch.StartNew();
-    var (_, diagnostics, _) = RxGenCompiler.Analyze(new CompileRequest("bench.x", text, sources));
+    var result = RxGenCompiler.Compile(new CompileRequest("bench.x", text, sources));
     stopwatch.Stop();
     using var self = Process.GetCurrentProcess();
+    var peak = self.PeakWorkingSet64;
+    var output = result.Files.Sum(f => (long)f.Text.Length);
+    var errors = result.Diagnostics.Where(d => d.IsError).Select(d => d.Id).Distinct().ToList();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{args[1],-9} {args[2],9} {text.Length / 1e6,9:F2} MB {stopwatch.Elapsed.TotalSeconds,8:F2} s {self.PeakWorkingSet64 / 1048576.0,8:F0} MiB {diagnostics.Count,6} diagnostics"));
+        $"{args[1],-9} {args[2],9} {text.Length / 1e6,8:F2} MB {stopwatch.Elapsed.TotalSeconds,8:F2} s {peak / 1048576.0,7:F0} MiB {peak / (double)Math.Max(1, text.Length),7:F1}x {output / 1e6,9:F2} MB {result.Diagnostics.Count,6} {string.Join(",", errors)}"));
     return 0;
 }
 
 var mode = args.Length > 0 ? args[0] : "all";
+var timeout = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 600;
 var cases = new List<(string Kind, int N)>();
 if (mode is "depth" or "all")
-    foreach (var kind in new[] { "struct", "union", "typedef", "fixed", "optional", "cycle" })
+    foreach (var kind in new[] { "struct", "union", "typedef", "fixed", "optional", "typedefopt", "cycle" })
         foreach (var n in new[] { 1000, 3000, 10000 }) cases.Add((kind, n));
+if (mode is "wide" or "all")
+    foreach (var n in new[] { 20, 40, 10000 }) cases.Add(("doubling", n));
 if (mode is "size" or "all")
 {
     foreach (var n in new[] { 20_000, 200_000, 2_000_000 }) cases.Add(("const", n));
     foreach (var n in new[] { 30_000, 300_000 }) cases.Add(("line", n));
+    foreach (var n in new[] { 10_000, 100_000 }) cases.Add(("structs", n));
 }
-Console.WriteLine("kind            n      input     front end   peak WS");
+if (!new[] { "depth", "wide", "size", "all" }.Contains(mode))
+    foreach (var spec in args[0].Split(',')) { var p = spec.Split(':'); cases.Add((p[0], int.Parse(p[1], CultureInfo.InvariantCulture))); }
+Console.WriteLine("kind              n    input        total   peak WS  peak/in     output  diags errors");
 foreach (var (kind, n) in cases)
 {
     var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
@@ -40,8 +51,14 @@ foreach (var (kind, n) in cases)
         start.ArgumentList.Add(typeof(Sources).Assembly.Location);
     foreach (var a in new[] { "--case", kind, n.ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(a);
     using var child = Process.Start(start)!;
-    Console.Write(child.StandardOutput.ReadToEnd());
-    if (!child.WaitForExit(600_000)) { child.Kill(); Console.WriteLine($"{kind} {n}: timed out"); }
+    var line = child.StandardOutput.ReadToEndAsync();
+    if (!child.WaitForExit(timeout * 1000))
+    {
+        child.Kill();
+        Console.WriteLine($"{kind,-9} {n,9}: timed out after {timeout} s");
+        continue;
+    }
+    Console.Write(line.Result);
 }
 return 0;
 
@@ -63,8 +80,11 @@ static string Generate(string kind, int n)
             "typedef" => $"typedef {inner} s{i};\n",
             "fixed" => $"typedef {inner} s{i}[2];\n",
             "optional" => $"struct s{i} {{ {inner} *a; }};\n",
+            "typedefopt" => $"typedef {inner} *s{i};\n",
+            "doubling" => $"struct s{i} {{ {inner} a; {inner} b; }};\n",
             "cycle" => $"struct s{i} {{ int v; s{(i + 1) % n} next; }};\n",
             "const" => $"const C{i} = {i};\n",
+            "structs" => $"/* s{i} */\nstruct s{i} {{ int a; string b<64>; opaque c[8]; }};\n",
             _ => throw new ArgumentException("unknown kind " + kind),
         });
     }

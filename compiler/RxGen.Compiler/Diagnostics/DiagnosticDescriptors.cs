@@ -43,6 +43,10 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnknownDirective = Error("RXG0212", "Unknown directive", "unknown directive '{0}' (RxGen knows 'serviceid N;' and 'shadowof PACKAGE;')");
     public static readonly DiagnosticDescriptor Unsupported = Error("RXG0213", "Unsupported construct", "{0}");
     public static readonly DiagnosticDescriptor DuplicateProgramNumber = Error("RXG0214", "Duplicate program or version", "{0}");
+    public static readonly DiagnosticDescriptor TypedefTooDeep = Error("RXG0215", "Typedef nesting too deep",
+        "typedef '{0}' nests arrays or optional data {1} levels deep through typedefs ({2}); at most {3} are supported, because typedefs are inlined: declare an inner level as a struct");
+    public static readonly DiagnosticDescriptor TypedefCycle = Error("RXG0216", "Typedef cycle",
+        "typedef '{0}' is defined in terms of itself through typedefs alone ({1}), which makes an infinitely deep type; put a struct in the cycle (a linked list is 'struct node {{ ... node *next; }};')");
 
     // Service IDs, shadows, probes: RXG0300-RXG0399
     public static readonly DiagnosticDescriptor ShadowSameServiceId = Error("RXG0300", "Shadow has the same service id", "shadow package {0} has the same service id {1} as {2}; an upgrade pair needs two different ids");
