@@ -57,12 +57,13 @@ public static class RxGenCompiler
             text = text + (text.EndsWith("\n", StringComparison.Ordinal) ? "" : "\n") + string.Join("\n", forced.Select(f => "#include \"" + f + "\"")) + "\n";
         var preprocessed = Preprocessor.Run(request.Path, text, options, request.Sources, cancellationToken);
         diagnostics.AddRange(preprocessed.Diagnostics);
-        var parsed = IdlParser.Parse(preprocessed, diagnostics, cancellationToken);
-        if (diagnostics.HasErrors) return (null, diagnostics.Items, preprocessed.IncludedFiles);
+        var parsed = new ParsedIdl(preprocessed, diagnostics, cancellationToken);
         InterfaceModel model;
         try
         {
-            model = ModelBuilder.Build(request.Path, parsed, diagnostics, cancellationToken);
+            // Null when the input has preprocessor or syntax errors (all of them are reported first).
+            if (ModelBuilder.Build(request.Path, parsed, diagnostics, cancellationToken) is not { } built) return (null, diagnostics.Items, preprocessed.IncludedFiles);
+            model = built;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

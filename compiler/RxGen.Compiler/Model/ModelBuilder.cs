@@ -46,28 +46,42 @@ internal sealed class ModelBuilder
         _cancellationToken = cancellationToken;
     }
 
-    public static InterfaceModel Build(string path, ParsedIdl parsed, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    /// <summary>Builds the model, or returns null when the input has errors (preprocessor or syntax). Reads the
+    /// input twice, one chunk at a time: first every named value (they may be used before their definition),
+    /// then the definitions.</summary>
+    public static InterfaceModel? Build(string path, ParsedIdl parsed, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         var builder = new ModelBuilder(parsed, diagnostics, cancellationToken);
         return builder.Run(path);
     }
 
-    private InterfaceModel Run(string path)
+    private CommonTokenStream _tokens = null!;
+
+    private InterfaceModel? Run(string path)
     {
-        var definitions = _parsed.Tree.definition();
-        CollectSymbols(definitions);
-        foreach (var definition in definitions)
+        // With errors (preprocessor or syntax) the rest of the input is only parsed, to report its syntax errors.
+        foreach (var chunk in _parsed.Chunks())
+            if (!_diagnostics.HasErrors) CollectSymbols(chunk.Definitions);
+        if (_diagnostics.HasErrors) return null;
+        foreach (var chunk in _parsed.Chunks())
         {
-            _cancellationToken.ThrowIfCancellationRequested();
-            Visit(definition);
+            _tokens = chunk.Tokens;
+            foreach (var definition in chunk.Definitions)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                Visit(definition);
+            }
         }
+        _tokens = null!;
         foreach (var define in _parsed.Source.PassThroughDefines)
         {
-            if (_constants.Any(c => c.Name == define.Name)) continue;
+            if (_constantsByName.ContainsKey(define.Name)) continue;
             var defined = StripComments(define.Value);
             long? value = TryParseNumber(defined, out var number) ? number : null;
             var text = defined.Length >= 2 && defined[0] == '"' && defined[defined.Length - 1] == '"' ? defined.Substring(1, defined.Length - 2) : defined;
-            _constants.Add(new ConstantDefinition(define.Name, value, text, define.Location, "From '%#define " + define.Name + "'."));
+            var constant = new ConstantDefinition(define.Name, value, text, define.Location, "From '%#define " + define.Name + "'.");
+            _constants.Add(constant);
+            _constantsByName[define.Name] = constant;
         }
         // <rpc/rpc.h> types used by rpcgen files, when the file does not define them itself.
         if (_referencedTypeNames.Contains("netobj") && !_types.Any(t => t.Name == "netobj"))
@@ -116,8 +130,24 @@ internal sealed class ModelBuilder
 
     // First pass: constants, enum members and rpcgen program/version/procedure numbers may be used before
     // their definition (rpcgen emits them all as C #defines), so record every named value, resolve lazily.
-    private readonly Dictionary<string, P.ValueContext> _pendingSymbols = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (P.EnumMemberContext[] Members, int Index)> _pendingEnumMembers = new(StringComparer.Ordinal);
+    // Values are kept as their text, not as parse contexts, so that no parse tree outlives its chunk.
+    private readonly Dictionary<string, PendingValue> _pendingSymbols = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (PendingValue?[] Members, int Index)> _pendingEnumMembers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConstantDefinition> _constantsByName = new(StringComparer.Ordinal);
+
+    /// <summary>A value as written: a number or a name.</summary>
+    private sealed class PendingValue
+    {
+        public PendingValue(P.ValueContext context)
+        {
+            // An error-recovered tree may have neither (a syntax error is reported then, and nothing is resolved).
+            if (context.NUMBER() is { } number) Number = number.GetText();
+            else if (context.identifier() is { } identifier) Name = ModelBuilder.Name(identifier);
+        }
+
+        public string? Number { get; }
+        public string? Name { get; }
+    }
     private readonly HashSet<string> _resolving = new(StringComparer.Ordinal);
     private readonly HashSet<string> _referencedTypeNames = new(StringComparer.Ordinal);
 
@@ -134,23 +164,29 @@ internal sealed class ModelBuilder
     {
         foreach (var definition in definitions)
         {
-            if (definition.constDefinition() is { } c && c.value() is { } cv)
-                _pendingSymbols[Name(c.identifier())] = cv;
+            if (definition.constDefinition() is { } c) Pending(c.identifier(), c.value());
             if (definition.enumDefinition() is { } e)
             {
-                var members = e.enumBody().enumMember();
-                for (var i = 0; i < members.Length; i++) _pendingEnumMembers[Name(members[i].identifier())] = (members, i);
+                var members = e.enumBody()?.enumMember() ?? Array.Empty<P.EnumMemberContext>();
+                var values = members.Select(m => m.value() is { } v ? new PendingValue(v) : null).ToArray();
+                for (var i = 0; i < members.Length; i++)
+                    if (members[i].identifier() is { } member) _pendingEnumMembers[Name(member)] = (values, i);
             }
             if (definition.programDefinition() is { } program)
             {
-                _pendingSymbols[Name(program.identifier())] = program.value();
+                Pending(program.identifier(), program.value());
                 foreach (var version in program.versionDefinition())
                 {
-                    _pendingSymbols[Name(version.identifier())] = version.value();
-                    foreach (var proc in version.programProcedure()) _pendingSymbols[Name(proc.identifier())] = proc.value();
+                    Pending(version.identifier(), version.value());
+                    foreach (var proc in version.programProcedure()) Pending(proc.identifier(), proc.value());
                 }
             }
         }
+    }
+
+    private void Pending(P.IdentifierContext? name, P.ValueContext? value)
+    {
+        if (name is not null && value is not null) _pendingSymbols[Name(name)] = new PendingValue(value);
     }
 
     private bool TryResolvePending(string name, out long value)
@@ -165,7 +201,7 @@ internal sealed class ModelBuilder
                 long next = 0;
                 for (var i = 0; i <= member.Index; i++)
                 {
-                    if (member.Members[i].value() is { } explicitValue)
+                    if (member.Members[i] is { } explicitValue)
                     {
                         if (!TryResolve(explicitValue, out next, out _)) return false;
                     }
@@ -210,24 +246,28 @@ internal sealed class ModelBuilder
         return true;
     }
 
-    private bool TryResolve(P.ValueContext context, out long value, out string? error)
+    private bool TryResolve(P.ValueContext context, out long value, out string? error) => TryResolve(new PendingValue(context), out value, out error);
+
+    private bool TryResolve(PendingValue pending, out long value, out string? error)
     {
         error = null;
-        if (context.NUMBER() is { } number)
+        if (pending.Number is { } number)
         {
-            if (TryParseNumber(number.GetText(), out value)) return true;
-            error = $"'{number.GetText()}' is not a valid number";
+            if (TryParseNumber(number, out value)) return true;
+            error = $"'{number}' is not a valid number";
             return false;
         }
-        return TryResolveName(Name(context.identifier()), out value, out error);
+        if (pending.Name is { } name) return TryResolveName(name, out value, out error);
+        error = "not a value";
+        value = 0;
+        return false;
     }
 
     private bool TryResolveName(string name, out long value, out string? error)
     {
         error = null;
         if (_symbolValues.TryGetValue(name, out value)) return true;
-        var resolvedConstant = _constants.FirstOrDefault(c => c.Name == name);
-        if (resolvedConstant?.Value is { } cv) { value = cv; return true; }
+        if (_constantsByName.TryGetValue(name, out var resolvedConstant) && resolvedConstant.Value is { } cv) { value = cv; return true; }
         if (TryResolvePending(name, out value)) return true;
         if (_parsed.Source.Macros.ContainsKey(name))
         {
@@ -271,13 +311,13 @@ internal sealed class ModelBuilder
 
     private string? Documentation(ParserRuleContext context)
     {
-        var hidden = _parsed.Tokens.GetHiddenTokensToLeft(context.Start.TokenIndex, Lexer.Hidden);
+        var hidden = _tokens.GetHiddenTokensToLeft(context.Start.TokenIndex, Lexer.Hidden);
         if (hidden is null || hidden.Count == 0) return null;
         var comment = hidden[hidden.Count - 1];
         // A comment on the same line as the previous token ends that line: it documents what precedes it.
         var previousIndex = context.Start.TokenIndex - 1;
-        while (previousIndex >= 0 && _parsed.Tokens.Get(previousIndex).Channel != Lexer.DefaultTokenChannel) previousIndex--;
-        if (previousIndex >= 0 && _parsed.Tokens.Get(previousIndex).Line == comment.Line) return null;
+        while (previousIndex >= 0 && _tokens.Get(previousIndex).Channel != Lexer.DefaultTokenChannel) previousIndex--;
+        if (previousIndex >= 0 && _tokens.Get(previousIndex).Line == comment.Line) return null;
         // Only a comment that ends on the line just above (or the same line) documents the definition.
         var commentEndLine = comment.Line + comment.Text.Count(ch => ch == '\n');
         if (context.Start.Line - commentEndLine > 1) return null;
@@ -288,10 +328,10 @@ internal sealed class ModelBuilder
     private string? MemberDocumentation(P.DeclarationContext declaration)
     {
         var semicolon = declaration.Stop.TokenIndex + 1;
-        if (semicolon < _parsed.Tokens.Size)
+        if (semicolon < _tokens.Size)
         {
-            var after = _parsed.Tokens.GetHiddenTokensToRight(semicolon, Lexer.Hidden);
-            if (after is { Count: > 0 } && after[0].Line == _parsed.Tokens.Get(semicolon).Line) return CleanComment(after[0].Text);
+            var after = _tokens.GetHiddenTokensToRight(semicolon, Lexer.Hidden);
+            if (after is { Count: > 0 } && after[0].Line == _tokens.Get(semicolon).Line) return CleanComment(after[0].Text);
         }
         return Documentation(declaration);
     }
@@ -356,7 +396,9 @@ internal sealed class ModelBuilder
             text = text.Substring(1, text.Length - 2); // "string" constant
         }
         if (value is { } resolved) _symbolValues[name] = resolved;
-        _constants.Add(new ConstantDefinition(name, value, text, Location(context.identifier()), Documentation(context)));
+        var constant = new ConstantDefinition(name, value, text, Location(context.identifier()), Documentation(context));
+        _constants.Add(constant);
+        if (!_constantsByName.ContainsKey(name)) _constantsByName[name] = constant;
     }
 
     private void VisitEnum(P.EnumDefinitionContext context)

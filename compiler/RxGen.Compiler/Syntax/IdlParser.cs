@@ -10,53 +10,146 @@ using RxGen.Compiler.Syntax.Generated;
 
 namespace RxGen.Compiler.Syntax;
 
-/// <summary>The parse stage: preprocessed text → ANTLR tree. The tree never leaves the compiler's
-/// syntax → model step (<see cref="Model.ModelBuilder"/>).</summary>
-internal sealed class ParsedIdl
+/// <summary>One piece of the input as the parse stage hands it to <see cref="Model.ModelBuilder"/>: the top-level
+/// definitions up to a ';' outside any braces or parentheses, with their tokens (comments included, for
+/// documentation). A chunk is dropped once its model is built, so the parse tree and the tokens of the whole file
+/// never exist at once (issue 16: memory grows with the model, not with ANTLR's structures).</summary>
+internal sealed class ParsedChunk
 {
-    public ParsedIdl(RxGenIdlParser.FileContext tree, CommonTokenStream tokens, PreprocessedSource source)
+    public ParsedChunk(RxGenIdlParser.DefinitionContext[] definitions, CommonTokenStream tokens)
     {
-        Tree = tree;
+        Definitions = definitions;
         Tokens = tokens;
-        Source = source;
     }
 
-    public RxGenIdlParser.FileContext Tree { get; }
+    public RxGenIdlParser.DefinitionContext[] Definitions { get; }
     public CommonTokenStream Tokens { get; }
-    public PreprocessedSource Source { get; }
 }
 
-internal static class IdlParser
+/// <summary>The parse stage: preprocessed text → ANTLR trees, one chunk at a time. The trees never leave the
+/// compiler's syntax → model step (<see cref="Model.ModelBuilder"/>).</summary>
+internal sealed class ParsedIdl
 {
-    public static ParsedIdl Parse(PreprocessedSource source, DiagnosticBag diagnostics, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var errors = new ErrorListener(source, diagnostics);
-        var lexer = new RxGenIdlLexer(new AntlrInputStream(source.Text));
-        lexer.RemoveErrorListeners();
-        lexer.AddErrorListener(errors);
-        var tokens = new CommonTokenStream(lexer);
-        var parser = new RxGenIdlParser(tokens) { BuildParseTree = true };
-        parser.RemoveErrorListeners();
+    private readonly ErrorListener _errors;
+    private readonly CancellationToken _cancellationToken;
 
-        // Two-stage parsing: the fast SLL mode first; only if it fails, full LL with error reporting.
-        parser.Interpreter.PredictionMode = PredictionMode.SLL;
-        parser.ErrorHandler = new BailErrorStrategy();
-        RxGenIdlParser.FileContext tree;
-        try
+    public ParsedIdl(PreprocessedSource source, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        Source = source;
+        _cancellationToken = cancellationToken;
+        _errors = new ErrorListener(source, diagnostics);
+    }
+
+    public PreprocessedSource Source { get; }
+
+    /// <summary>Lexes and parses the text from the start, lazily, one chunk per step. Each call starts over
+    /// (the model builder reads the input twice: names and values first, then definitions); syntax errors are
+    /// reported once.</summary>
+    public IEnumerable<ParsedChunk> Chunks()
+    {
+        var lexer = new RxGenIdlLexer(new AntlrInputStream(Source.Text));
+        lexer.RemoveErrorListeners();
+        lexer.AddErrorListener(_errors);
+        var source = new ChunkTokenSource(lexer);
+        RxGenIdlParser? parser = null;
+        while (!source.AtEnd)
         {
-            tree = parser.file();
+            _cancellationToken.ThrowIfCancellationRequested();
+            source.NextChunk();
+            var tokens = new CommonTokenStream(source);
+            if (parser is null) parser = new RxGenIdlParser(tokens) { BuildParseTree = true };
+            else parser.TokenStream = tokens;
+            parser.RemoveErrorListeners();
+
+            // Two-stage parsing: the fast SLL mode first; only if it fails, full LL with error reporting.
+            parser.Interpreter.PredictionMode = PredictionMode.SLL;
+            parser.ErrorHandler = new BailErrorStrategy();
+            RxGenIdlParser.FileContext tree;
+            try
+            {
+                tree = parser.file();
+            }
+            catch (ParseCanceledException)
+            {
+                tokens.Seek(0);
+                parser.Reset();
+                parser.Interpreter.PredictionMode = PredictionMode.LL;
+                parser.ErrorHandler = new DefaultErrorStrategy();
+                parser.AddErrorListener(_errors);
+                tree = parser.file();
+            }
+            yield return new ParsedChunk(tree.definition(), tokens);
         }
-        catch (ParseCanceledException)
+    }
+
+    /// <summary>The lexer's tokens, cut into chunks: a chunk ends after a ';' at depth 0 (outside braces and
+    /// parentheses) and the comments on that ';''s line (they document what precedes them); the next token starts
+    /// the next chunk. Each chunk ends with an EOF token of its own.</summary>
+    private sealed class ChunkTokenSource : ITokenSource
+    {
+        private static readonly int Semicolon = TypeOf("';'"), OpenBrace = TypeOf("'{'"), CloseBrace = TypeOf("'}'"), OpenParen = TypeOf("'('"), CloseParen = TypeOf("')'");
+
+        private readonly Lexer _lexer;
+        private IToken? _pending;
+        private int _depth;
+        private int _semicolonLine = -1;
+        private bool _chunkDone;
+
+        public ChunkTokenSource(Lexer lexer) => _lexer = lexer;
+
+        public bool AtEnd { get; private set; }
+
+        private static int TypeOf(string literal)
         {
-            tokens.Seek(0);
-            parser.Reset();
-            parser.Interpreter.PredictionMode = PredictionMode.LL;
-            parser.ErrorHandler = new DefaultErrorStrategy();
-            parser.AddErrorListener(errors);
-            tree = parser.file();
+            var vocabulary = RxGenIdlLexer.DefaultVocabulary;
+            for (var type = 1; type <= RxGenIdlLexer.UNEXPECTED_CHARACTER; type++)
+                if (vocabulary.GetLiteralName(type) == literal) return type;
+            throw new System.InvalidOperationException("no token " + literal);
         }
-        return new ParsedIdl(tree, tokens, source);
+
+        public void NextChunk()
+        {
+            _chunkDone = false;
+            _semicolonLine = -1;
+        }
+
+        public IToken NextToken()
+        {
+            if (_chunkDone) return EndOfChunk();
+            var token = _pending ?? _lexer.NextToken();
+            _pending = null;
+            if (token.Type == TokenConstants.EOF)
+            {
+                AtEnd = true;
+                _chunkDone = true;
+                return token;
+            }
+            if (_semicolonLine >= 0 && (token.Channel == TokenConstants.DefaultChannel || token.Line != _semicolonLine))
+            {
+                _pending = token;
+                _chunkDone = true;
+                return EndOfChunk();
+            }
+            var type = token.Type;
+            if (type == OpenBrace || type == OpenParen) _depth++;
+            else if ((type == CloseBrace || type == CloseParen) && _depth > 0) _depth--;
+            else if (type == Semicolon && _depth == 0) _semicolonLine = token.Line;
+            return token;
+        }
+
+        private IToken EndOfChunk()
+        {
+            var next = _pending;
+            var start = next?.StartIndex ?? _lexer.InputStream.Index;
+            return _lexer.TokenFactory.Create(System.Tuple.Create((ITokenSource)this, (ICharStream)_lexer.InputStream), TokenConstants.EOF, "<EOF>",
+                TokenConstants.DefaultChannel, start, start - 1, next?.Line ?? _lexer.Line, next?.Column ?? _lexer.Column);
+        }
+
+        public int Line => _pending?.Line ?? _lexer.Line;
+        public int Column => _pending?.Column ?? _lexer.Column;
+        public ICharStream InputStream => (ICharStream)_lexer.InputStream;
+        public string SourceName => _lexer.SourceName;
+        public ITokenFactory TokenFactory { get => _lexer.TokenFactory; set => _lexer.TokenFactory = value; }
     }
 
     private sealed class ErrorListener : IAntlrErrorListener<IToken>, IAntlrErrorListener<int>
