@@ -186,8 +186,23 @@ internal sealed class ModelBuilder
 
     private void Pending(P.IdentifierContext? name, P.ValueContext? value)
     {
-        if (name is not null && value is not null) _pendingSymbols[Name(name)] = new PendingValue(value);
+        if (name is null || value is null) return;
+        // A plain number (most constants) is kept as its value: a long in a dictionary, not text and an object.
+        if (value.NUMBER() is { } number && TryParseNumber(number.GetText(), out var known))
+        {
+            var key = Name(name);
+            _pendingSymbols.Remove(key);
+            _pendingNumbers[key] = known;
+        }
+        else
+        {
+            var key = Name(name);
+            _pendingNumbers.Remove(key);
+            _pendingSymbols[key] = new PendingValue(value);
+        }
     }
+
+    private readonly Dictionary<string, long> _pendingNumbers = new(StringComparer.Ordinal);
 
     private bool TryResolvePending(string name, out long value)
     {
@@ -195,6 +210,7 @@ internal sealed class ModelBuilder
         if (!_resolving.Add(name)) return false; // a cycle: const A = B; const B = A;
         try
         {
+            if (_pendingNumbers.TryGetValue(name, out value)) { _symbolValues[name] = value; return true; }
             if (_pendingSymbols.TryGetValue(name, out var context) && TryResolve(context, out value, out _)) { _symbolValues[name] = value; return true; }
             if (_pendingEnumMembers.TryGetValue(name, out var member))
             {

@@ -47,7 +47,7 @@ internal sealed class ParsedIdl
     /// reported once.</summary>
     public IEnumerable<ParsedChunk> Chunks()
     {
-        var lexer = new RxGenIdlLexer(new AntlrInputStream(Source.Text));
+        var lexer = new RxGenIdlLexer(new StringCharStream(Source.Text));
         lexer.RemoveErrorListeners();
         lexer.AddErrorListener(_errors);
         var source = new ChunkTokenSource(lexer);
@@ -79,6 +79,44 @@ internal sealed class ParsedIdl
                 tree = parser.file();
             }
             yield return new ParsedChunk(tree.definition(), tokens);
+        }
+    }
+
+    /// <summary>The text as ANTLR's character stream, without the copy that <c>AntlrInputStream</c> makes (a
+    /// <c>char[]</c> as large as the input).</summary>
+    private sealed class StringCharStream : ICharStream
+    {
+        private readonly string _text;
+        private int _index;
+
+        public StringCharStream(string text) => _text = text;
+
+        public int Index => _index;
+        public int Size => _text.Length;
+        public string SourceName => IntStreamConstants.UnknownSourceName;
+
+        public void Consume()
+        {
+            if (_index >= _text.Length) throw new System.InvalidOperationException("cannot consume EOF");
+            _index++;
+        }
+
+        public int LA(int i)
+        {
+            if (i == 0) return 0;
+            var at = i < 0 ? _index + i : _index + i - 1;
+            return at < 0 || at >= _text.Length ? IntStreamConstants.EOF : _text[at];
+        }
+
+        public int Mark() => -1;
+        public void Release(int marker) { }
+        public void Seek(int index) => _index = System.Math.Min(System.Math.Max(index, 0), _text.Length);
+
+        public string GetText(Interval interval)
+        {
+            var start = interval.a;
+            var stop = System.Math.Min(interval.b, _text.Length - 1);
+            return start > stop || start >= _text.Length ? string.Empty : _text.Substring(start, stop - start + 1);
         }
     }
 
