@@ -310,7 +310,7 @@ internal sealed class ModelBuilder
         if (descriptor == DiagnosticDescriptors.UnknownConstant && context.identifier() is { } id && error is { } e && e.StartsWith("unknown", StringComparison.Ordinal))
             _diagnostics.Add(descriptor, Location(context), Name(id));
         else
-            _diagnostics.Add(descriptor, Location(context), context.GetText(), $"{what}: {error}");
+            _diagnostics.Add(DiagnosticDescriptors.BadValue, Location(context), what, context.GetText(), error ?? "not a number");
         return 0;
     }
 
@@ -404,7 +404,7 @@ internal sealed class ModelBuilder
             if (TryResolve(valueContext, out var v, out var error)) value = v;
             else if (valueContext.identifier() is { } id && error is { } e && e.StartsWith("unknown", StringComparison.Ordinal))
                 _diagnostics.Add(DiagnosticDescriptors.UnknownConstant, Location(valueContext), Name(id));
-            else _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(valueContext), $"'{text}': {error}");
+            else _diagnostics.Add(DiagnosticDescriptors.BadValue, Location(valueContext), "constant", text, error ?? "not a number");
         }
         else
         {
@@ -441,7 +441,7 @@ internal sealed class ModelBuilder
             if (field.Kind == DeclarationKind.Void)
             {
                 // rpcgen: "voids allowed only inside union and program definitions".
-                _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(d), $"a member of struct '{Name(context.identifier())}' cannot be void (void is allowed only as a union arm or a procedure's argument or result)");
+                _diagnostics.Add(DiagnosticDescriptors.VoidNotAllowed, Location(d), $"a member of struct '{Name(context.identifier())}'");
                 continue;
             }
             fields.Add(field with { Documentation = MemberDocumentation(d) });
@@ -468,7 +468,7 @@ internal sealed class ModelBuilder
         var body = BuildDeclaration(context.declaration(), DeclarationContextKind.Member);
         if (body.Kind == DeclarationKind.Void)
         {
-            _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context.declaration()), "a typedef cannot be void (void is allowed only as a union arm or a procedure's argument or result)");
+            _diagnostics.Add(DiagnosticDescriptors.VoidNotAllowed, Location(context.declaration()), "a typedef");
             return;
         }
         // 'typedef struct foo foo;' only gives C the bare name; C# has it already.
@@ -499,7 +499,7 @@ internal sealed class ModelBuilder
                 var (type, shape) = BuildType(pointer.typeSpecifier());
                 var name = Name(pointer.identifier());
                 if (shape != TypeShape.Plain)
-                    _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), $"'{name}': a pointer to {shape.ToString().ToLowerInvariant()} is not allowed");
+                    _diagnostics.Add(DiagnosticDescriptors.BadPointer, Location(context), name, shape.ToString().ToLowerInvariant());
                 // A '*' on a parameter is C pass-by-reference and adds nothing to the wire (protocols.md §1.4).
                 var kind = where == DeclarationContextKind.Parameter ? DeclarationKind.Scalar : DeclarationKind.Optional;
                 return new Declaration(name, kind, type, null, Location(pointer.identifier()));
@@ -510,7 +510,7 @@ internal sealed class ModelBuilder
                 var name = Name(fixedArray.identifier());
                 var bound = ResolveBound(fixedArray.value(), name, fixedLength: true);
                 if (shape == TypeShape.String)
-                    _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), $"'{name}': a string must be declared with '<N>' or '<>', not '[N]'");
+                    _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), name, "a string", "'<N>' or '<>', not '[N]'");
                 var kind = shape == TypeShape.Opaque ? DeclarationKind.FixedOpaque : DeclarationKind.FixedArray;
                 return new Declaration(name, kind, type, bound, Location(fixedArray.identifier()));
             }
@@ -532,11 +532,11 @@ internal sealed class ModelBuilder
                 var (type, shape) = BuildType(simple.typeSpecifier());
                 var name = Name(simple.identifier());
                 if (shape == TypeShape.Opaque)
-                    _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), $"'{name}': opaque must be declared with '[N]' or '<N>'");
+                    _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), name, "opaque", "'[N]' or '<N>'");
                 if (shape == TypeShape.String)
                 {
                     if (where == DeclarationContextKind.Member)
-                        _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), $"'{name}': a string must be declared with '<N>' or '<>'");
+                        _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), name, "a string", "'<N>' or '<>'");
                     return new Declaration(name, DeclarationKind.String, type, null, Location(simple.identifier()));
                 }
                 if (type.Primitive == PrimitiveKind.Void)
@@ -618,7 +618,7 @@ internal sealed class ModelBuilder
                 if (b.LONG() is not null) return (TypeRef.Of(PrimitiveKind.UInt32), TypeShape.Plain);
                 if (b.HYPER() is not null) return (TypeRef.Of(PrimitiveKind.UInt64), TypeShape.Plain);
                 if (b.IDENTIFIER()?.GetText() == "afs_int32") return (TypeRef.Of(PrimitiveKind.UInt32), TypeShape.Plain);
-                _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(b), $"'unsigned {b.GetText()}' is not a type");
+                _diagnostics.Add(DiagnosticDescriptors.BadUnsigned, Location(b), b.GetText());
                 return (TypeRef.Of(PrimitiveKind.UInt32), TypeShape.Plain);
             case P.ShortTypeContext: return (TypeRef.Of(PrimitiveKind.Int16), TypeShape.Plain);
             case P.LongTypeContext: return (TypeRef.Of(PrimitiveKind.Int32), TypeShape.Plain);
@@ -632,7 +632,7 @@ internal sealed class ModelBuilder
             case P.StringTypeContext: return (TypeRef.Of(PrimitiveKind.Char), TypeShape.String);
             case P.OpaqueTypeContext: return (TypeRef.Of(PrimitiveKind.UChar), TypeShape.Opaque);
             case P.QuadrupleTypeContext:
-                _diagnostics.Add(DiagnosticDescriptors.Unsupported, Location(context), "'quadruple' (128-bit float) has no C# equivalent and is not supported");
+                _diagnostics.Add(DiagnosticDescriptors.Unsupported, Location(context), "quadruple", "128-bit float");
                 return (TypeRef.Of(PrimitiveKind.Double), TypeShape.Plain);
             case P.TaggedTypeContext tagged: return (NamedOrBuiltin(Name(tagged.identifier())), TypeShape.Plain);
             case P.NamedTypeContext named: return (NamedOrBuiltin(Name(named.identifier())), TypeShape.Plain);
@@ -673,7 +673,7 @@ internal sealed class ModelBuilder
                     if (type.Primitive == PrimitiveKind.Void && shape == TypeShape.Plain)
                     {
                         if (argumentContexts.Length > 1)
-                            _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(arg), "'void' must be the only argument");
+                            _diagnostics.Add(DiagnosticDescriptors.VoidArgument, Location(arg), Name(proc.identifier()));
                         continue;
                     }
                     var name = arg.identifier() is { } id ? Name(id) : (argumentContexts.Length == 1 ? "argument" : "arg" + (i + 1).ToString(CultureInfo.InvariantCulture));
@@ -723,7 +723,7 @@ internal sealed class ModelBuilder
     {
         var value = ResolveOrReport(context.value(), DiagnosticDescriptors.UnknownConstant, "startingopcode");
         if (value < 0 || value > 99999)
-            _diagnostics.Add(DiagnosticDescriptors.BadOpcode, Location(context), $"startingopcode {value} is out of range (0..99999)");
+            _diagnostics.Add(DiagnosticDescriptors.StartingOpcodeOutOfRange, Location(context), value, 99999);
         _masterOpcode = value;
         if (CurrentPackage is { } package) package.UsedAutoNumbering = true;
     }
@@ -765,7 +765,7 @@ internal sealed class ModelBuilder
         {
             if (context.value().identifier() is not { } target)
             {
-                _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context.value()), "shadowof needs a package name, e.g. 'shadowof VL_;'");
+                _diagnostics.Add(DiagnosticDescriptors.ShadowWithoutName, Location(context.value()));
                 return;
             }
             package.ShadowOf = Name(target);
@@ -799,22 +799,20 @@ internal sealed class ModelBuilder
                 }
                 else
                 {
-                    _diagnostics.Add(DiagnosticDescriptors.DirectionMisuse, Location(parameter),
-                        $"the first parameter of the file ('{SourceText(parameter.declaration())}' of {name}) has no direction: write IN, OUT or INOUT (rxgen would silently drop it from the wire)");
+                    _diagnostics.Add(DiagnosticDescriptors.DirectionMisuse, Location(parameter), SourceText(parameter.declaration()), name);
                     direction = ParameterDirection.In;
                 }
                 _lastDirection = direction;
                 var declaration = BuildDeclaration(parameter.declaration(), DeclarationContextKind.Parameter);
                 if (declaration.Kind == DeclarationKind.Void)
                 {
-                    _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(parameter), $"parameter '{declaration.Name}' of {name} cannot be void");
+                    _diagnostics.Add(DiagnosticDescriptors.VoidNotAllowed, Location(parameter), $"parameter '{declaration.Name}' of {name}");
                     continue;
                 }
                 if (parameter.direction() is not null && direction != ParameterDirection.Out && declaration.Bound is null
                     && declaration.Kind is DeclarationKind.VariableArray or DeclarationKind.VariableOpaque)
                 {
-                    _diagnostics.Add(DiagnosticDescriptors.DirectionMisuse, Location(parameter),
-                        $"input array '{declaration.Name}' of {name} must specify a max size (rxgen: \"input arrays must specify a max size\")");
+                    _diagnostics.Add(DiagnosticDescriptors.UnboundedInputArray, Location(parameter), declaration.Name, name);
                 }
                 parameters.Add(new Parameter(declaration.Name, direction, declaration));
             }
@@ -824,11 +822,10 @@ internal sealed class ModelBuilder
         if (context.opcode is { } opcodeValue)
         {
             if (package.UsedAutoNumbering)
-                _diagnostics.Add(DiagnosticDescriptors.BadOpcode, Location(opcodeValue),
-                    $"opcode assignment for {name} isn't allowed here: package {package.Name} already numbers its procedures automatically (startingopcode or a procedure without '= N')");
+                _diagnostics.Add(DiagnosticDescriptors.BadOpcode, Location(opcodeValue), name, package.Name);
             opcode = ResolveOrReport(opcodeValue, DiagnosticDescriptors.UnknownConstant, "opcode");
             if (opcode < 0 || opcode > int.MaxValue)
-                _diagnostics.Add(DiagnosticDescriptors.BadOpcode, Location(opcodeValue), $"opcode {opcode} of {name} is out of range (0..{int.MaxValue})");
+                _diagnostics.Add(DiagnosticDescriptors.OpcodeOutOfRange, Location(opcodeValue), opcode, name, int.MaxValue);
         }
         else
         {

@@ -125,6 +125,9 @@ internal sealed class ParsedIdl
     /// the next chunk. Each chunk ends with an EOF token of its own.</summary>
     private sealed class ChunkTokenSource : ITokenSource
     {
+        /// <summary>The text of the EOF token that ends a chunk before the real end of the file.</summary>
+        public const string EndOfDefinition = "<end of definition>";
+
         private static readonly int Semicolon = TypeOf("';'"), OpenBrace = TypeOf("'{'"), CloseBrace = TypeOf("'}'"), OpenParen = TypeOf("'('"), CloseParen = TypeOf("')'");
 
         private readonly Lexer _lexer;
@@ -179,7 +182,7 @@ internal sealed class ParsedIdl
         {
             var next = _pending;
             var start = next?.StartIndex ?? _lexer.InputStream.Index;
-            return _lexer.TokenFactory.Create(System.Tuple.Create((ITokenSource)this, (ICharStream)_lexer.InputStream), TokenConstants.EOF, "<EOF>",
+            return _lexer.TokenFactory.Create(System.Tuple.Create((ITokenSource)this, (ICharStream)_lexer.InputStream), TokenConstants.EOF, next is null ? "<EOF>" : EndOfDefinition,
                 TokenConstants.DefaultChannel, start, start - 1, next?.Line ?? _lexer.Line, next?.Column ?? _lexer.Column);
         }
 
@@ -203,23 +206,27 @@ internal sealed class ParsedIdl
         }
 
         public void SyntaxError(TextWriter output, IRecognizer recognizer, IToken offendingSymbol, int line, int charPositionInLine, string msg, RecognitionException e)
-            => Report(line, charPositionInLine, Describe(offendingSymbol, msg));
-
-        public void SyntaxError(TextWriter output, IRecognizer recognizer, int offendingSymbol, int line, int charPositionInLine, string msg, RecognitionException e)
-            => Report(line, charPositionInLine, msg);
-
-        private void Report(int line, int column0, string message)
         {
-            if (!_seen.Add((line, column0))) return;
-            _diagnostics.Add(DiagnosticDescriptors.SyntaxError, _source.Map(line, column0 + 1), DisplayText.Escape(message));
+            if (offendingSymbol is { Type: RxGenIdlLexer.UNEXPECTED_CHARACTER } character)
+                Report(DiagnosticDescriptors.IllegalCharacter, line, charPositionInLine, character.Text);
+            else if (offendingSymbol is { Type: TokenConstants.EOF } eof && eof.Text != ChunkTokenSource.EndOfDefinition)
+                Report(DiagnosticDescriptors.UnexpectedEndOfFile, line, charPositionInLine, Shorten(msg));
+            else
+                Report(DiagnosticDescriptors.SyntaxError, line, charPositionInLine, Shorten(msg));
         }
 
-        private static string Describe(IToken? token, string antlrMessage)
+        public void SyntaxError(TextWriter output, IRecognizer recognizer, int offendingSymbol, int line, int charPositionInLine, string msg, RecognitionException e)
+            => Report(DiagnosticDescriptors.SyntaxError, line, charPositionInLine, msg);
+
+        private void Report(DiagnosticDescriptor descriptor, int line, int column0, string argument)
         {
-            if (token is null) return antlrMessage;
-            if (token.Type == TokenConstants.EOF) return "unexpected end of file: " + antlrMessage;
-            if (token.Type == RxGenIdlLexer.UNEXPECTED_CHARACTER) return $"illegal character '{token.Text}' in file";
-            // ANTLR lists every token it could accept; past a handful that is noise, not help.
+            if (!_seen.Add((line, column0))) return;
+            _diagnostics.Add(descriptor, _source.Map(line, column0 + 1), DisplayText.Escape(argument));
+        }
+
+        /// <summary>ANTLR lists every token it could accept; past a handful that is noise, not help.</summary>
+        private static string Shorten(string antlrMessage)
+        {
             var set = System.Text.RegularExpressions.Regex.Match(antlrMessage, @"expecting \{([^}]*)\}");
             if (set.Success && set.Groups[1].Value.Split(',').Length > 4)
                 return antlrMessage.Substring(0, set.Index) + "expecting a definition, declaration or value";

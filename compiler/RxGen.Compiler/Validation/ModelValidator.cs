@@ -81,7 +81,7 @@ public static class ModelValidator
             (discriminant.Type.Primitive is PrimitiveKind.Int32 or PrimitiveKind.UInt32 or PrimitiveKind.Bool or PrimitiveKind.Int16 or PrimitiveKind.UInt16 or PrimitiveKind.Char or PrimitiveKind.UChar
              || discriminant.Type.Name is { } n && Resolve(n, types) is EnumDefinition);
         if (!discriminantOk)
-            diagnostics.Add(DiagnosticDescriptors.BadDeclaration, discriminant.Location, $"the discriminant of union '{union.Name}' must be an int, unsigned int, bool or enum");
+            diagnostics.Add(DiagnosticDescriptors.BadDiscriminant, discriminant.Location, union.Name);
         if (union.Arms.Count == 0)
             diagnostics.Add(DiagnosticDescriptors.UnionWithoutCases, union.Location, union.Name);
         var seen = new HashSet<long>();
@@ -392,13 +392,13 @@ public static class ModelValidator
         foreach (var program in model.Programs)
         {
             if (programNumbers.TryGetValue(program.Number, out var other))
-                diagnostics.Add(DiagnosticDescriptors.DuplicateProgramNumber, program.Location, $"program number {program.Number} of {program.Name} is already used by {other.Name}");
+                diagnostics.Add(DiagnosticDescriptors.DuplicateProgramNumber, program.Location, program.Number, program.Name, other.Name);
             else programNumbers[program.Number] = program;
             var versions = new HashSet<long>();
             foreach (var version in program.Versions)
             {
                 if (!versions.Add(version.Number))
-                    diagnostics.Add(DiagnosticDescriptors.DuplicateProgramNumber, version.Location, $"version number {version.Number} appears twice in {program.Name}");
+                    diagnostics.Add(DiagnosticDescriptors.DuplicateVersionNumber, version.Location, version.Number, program.Name);
                 var procedures = new Dictionary<long, ProgramProcedure>();
                 foreach (var procedure in version.Procedures)
                 {
