@@ -46,4 +46,23 @@ public class NamedDiagnosticsTests
         Assert.All(descriptors, d => Assert.NotEqual("{0}", d.MessageFormat));
         Assert.Equal(descriptors.Count, descriptors.Select(d => d.Id).Distinct().Count());
     }
+
+    [Fact]
+    public void A_syntax_error_before_a_later_definition_is_not_the_end_of_the_file()
+    {
+        // The parser reads one chunk of top-level definitions at a time; a chunk's end is not the file's end.
+        var result = Idl.Compile("struct s int a; };\nconst C = 1;\n", "test.x");
+        Assert.NotEmpty(result.Diagnostics);
+        Assert.All(result.Diagnostics, d => Assert.Equal("RXG0100", d.Id));
+        Assert.DoesNotContain(result.Diagnostics, d => d.Message.Contains("end of file"));
+    }
+
+    [Fact]
+    public void Values_may_be_used_before_their_definition_across_chunks()
+    {
+        var result = Idl.Compile("struct s { int a[N]; };\nenum e { X = M, Y };\nconst N = M2;\nconst M2 = 4;\nconst M = 3;\n", "test.x");
+        Assert.True(result.Success, Idl.Errors(result));
+        Assert.Equal(4, result.Model!.Types.OfType<Model.StructDefinition>().Single().Fields[0].Bound);
+        Assert.Equal(new long[] { 3, 4 }, result.Model.Types.OfType<Model.EnumDefinition>().Single().Members.Select(m => m.Value));
+    }
 }
