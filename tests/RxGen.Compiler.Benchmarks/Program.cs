@@ -11,13 +11,15 @@ using RxGen.Compiler.Preprocessing;
 // Usage: dotnet run -c Release --project tests/RxGen.Compiler.Benchmarks [-- depth|wide|size|all|KIND:N[:front],... [timeout-seconds]]
 // Each case runs in a fresh child process so that its peak working set is its own. A case is the whole compilation
 // (RxGenCompiler.Compile: preprocess, parse, model, validate and emit, output kept in memory), start-up and JIT
-// excluded; "peak/in" is the process's peak working set over the input size. "/front" cases stop after the front
+// excluded; "cpu" is the process's CPU time over the same span (all threads: JIT, GC), less sensitive than wall time
+// to other load on the machine; "peak/in" is the process's peak working set over the input size. "/front" cases stop after the front
 // end (RxGenCompiler.Analyze: no emission).
 if (args.Length >= 3 && args[0] == "--case")
 {
     var text = Generate(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
     var sources = new Sources(text);
     var frontOnly = args.Length > 3 && args[3] == "front";
+    var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
     var stopwatch = Stopwatch.StartNew();
     CompileResult result;
     if (frontOnly)
@@ -28,11 +30,12 @@ if (args.Length >= 3 && args[0] == "--case")
     else result = RxGenCompiler.Compile(new CompileRequest("bench.x", text, sources));
     stopwatch.Stop();
     using var self = Process.GetCurrentProcess();
+    var cpu = (self.TotalProcessorTime - cpuStart).TotalSeconds;
     var peak = self.PeakWorkingSet64;
     var output = result.Files.Sum(f => (long)f.Text.Length);
     var errors = result.Diagnostics.Where(d => d.IsError).Select(d => d.Id).Distinct().ToList();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{args[1] + (frontOnly ? "/front" : ""),-15} {args[2],9} {text.Length / 1e6,8:F2} MB {stopwatch.Elapsed.TotalSeconds,8:F2} s {peak / 1048576.0,7:F0} MiB {peak / (double)Math.Max(1, text.Length),7:F1}x {output / 1e6,9:F2} MB {result.Diagnostics.Count,6} {string.Join(",", errors)}"));
+        $"{args[1] + (frontOnly ? "/front" : ""),-15} {args[2],9} {text.Length / 1e6,8:F2} MB {stopwatch.Elapsed.TotalSeconds,8:F2} s {cpu,7:F2} s {peak / 1048576.0,7:F0} MiB {peak / (double)Math.Max(1, text.Length),7:F1}x {output / 1e6,9:F2} MB {result.Diagnostics.Count,6} {string.Join(",", errors)}"));
     return 0;
 }
 
@@ -55,7 +58,7 @@ if (mode is "size" or "all")
 }
 if (!new[] { "depth", "wide", "size", "all" }.Contains(mode))
     foreach (var spec in args[0].Split(',')) { var p = spec.Split(':'); cases.Add((p[0], int.Parse(p[1], CultureInfo.InvariantCulture), p.Length > 2 && p[2] == "front")); }
-Console.WriteLine("kind                    n    input        time   peak WS  peak/in     output  diags errors");
+Console.WriteLine("kind                    n    input        wall       cpu   peak WS  peak/in     output  diags errors");
 foreach (var (kind, n, front) in cases)
 {
     var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
