@@ -868,7 +868,8 @@ internal sealed class ModelBuilder
             if (!procedures.Any(p => p.Name == Package.ProbeName))
             {
                 var opcode = SynthesizedProbeOpcode;
-                while (procedures.Any(p => p.Opcode == opcode)) opcode++;
+                var taken = new HashSet<long>(procedures.Select(p => p.Opcode));
+                while (taken.Contains(opcode)) opcode++;
                 var capabilities = new Declaration("capabilities", DeclarationKind.VariableArray, TypeRef.Of(PrimitiveKind.UInt32), CapabilitiesMax, Location);
                 procedures.Add(new Procedure(Package.ProbeName, opcode, ProcedureKind.Normal,
                     new[] { new Parameter("capabilities", ParameterDirection.Out, capabilities) }.ToEquatableArray(),

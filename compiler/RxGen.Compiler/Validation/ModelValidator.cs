@@ -26,6 +26,7 @@ public static class ModelValidator
         foreach (var e in model.Types.OfType<EnumDefinition>())
             foreach (var member in e.Members) AddValueName(values, member.Name, member.Location, diagnostics);
 
+        var resolved = new Dictionary<string, Definition?>(StringComparer.Ordinal);
         foreach (var type in model.Types)
         {
             switch (type)
@@ -35,7 +36,7 @@ public static class ModelValidator
                     foreach (var field in s.Fields) CheckDeclaration(field, types, diagnostics);
                     break;
                 case UnionDefinition u:
-                    CheckUnion(u, types, diagnostics);
+                    CheckUnion(u, types, resolved, diagnostics);
                     break;
                 case TypedefDefinition t:
                     CheckDeclaration(t.Body, types, diagnostics);
@@ -73,13 +74,21 @@ public static class ModelValidator
             diagnostics.Add(DiagnosticDescriptors.OutsideType, declaration.TypeLocation, name);
     }
 
-    private static void CheckUnion(UnionDefinition union, Dictionary<string, Definition> types, DiagnosticBag diagnostics)
+    // Discriminants resolved through typedef chains, memoized per validation (thousands of unions over one deep
+    // chain would otherwise walk it once each).
+    private static Definition? Resolved(string name, Dictionary<string, Definition> types, Dictionary<string, Definition?> resolved)
+    {
+        if (!resolved.TryGetValue(name, out var definition)) resolved[name] = definition = Resolve(name, types);
+        return definition;
+    }
+
+    private static void CheckUnion(UnionDefinition union, Dictionary<string, Definition> types, Dictionary<string, Definition?> resolved, DiagnosticBag diagnostics)
     {
         CheckDeclaration(union.Discriminant, types, diagnostics);
         var discriminant = union.Discriminant;
         var discriminantOk = discriminant.Kind == DeclarationKind.Scalar &&
             (discriminant.Type.Primitive is PrimitiveKind.Int32 or PrimitiveKind.UInt32 or PrimitiveKind.Bool or PrimitiveKind.Int16 or PrimitiveKind.UInt16 or PrimitiveKind.Char or PrimitiveKind.UChar
-             || discriminant.Type.Name is { } n && Resolve(n, types) is EnumDefinition);
+             || discriminant.Type.Name is { } n && Resolved(n, types, resolved) is EnumDefinition);
         if (!discriminantOk)
             diagnostics.Add(DiagnosticDescriptors.BadDiscriminant, discriminant.Location, union.Name);
         if (union.Arms.Count == 0)
