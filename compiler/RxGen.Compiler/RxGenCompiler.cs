@@ -56,21 +56,27 @@ public static class RxGenCompiler
         if (request.ForcedIncludes is { Count: > 0 } forced)
             text = text + (text.EndsWith("\n", StringComparison.Ordinal) ? "" : "\n") + string.Join("\n", forced.Select(f => "#include \"" + f + "\"")) + "\n";
         var preprocessed = Preprocessor.Run(request.Path, text, options, request.Sources, cancellationToken);
+        var included = preprocessed.IncludedFiles;
         diagnostics.AddRange(preprocessed.Diagnostics);
-        var parsed = IdlParser.Parse(preprocessed, diagnostics, cancellationToken);
-        if (diagnostics.HasErrors) return (null, diagnostics.Items, preprocessed.IncludedFiles);
-        InterfaceModel model;
+        var model = Build(request.Path, preprocessed, diagnostics, cancellationToken);
+        // The preprocessed text is garbage from here on (validation and emission need only the model).
+        if (model is null) return (null, diagnostics.Items, included);
+        ModelValidator.Validate(model, diagnostics);
+        return (model, diagnostics.Items, included);
+    }
+
+    /// <summary>Parse and model; null when the input has preprocessor or syntax errors (all of them reported).</summary>
+    private static InterfaceModel? Build(string path, PreprocessedSource preprocessed, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
         try
         {
-            model = ModelBuilder.Build(request.Path, parsed, diagnostics, cancellationToken);
+            return ModelBuilder.Build(path, new ParsedIdl(preprocessed, diagnostics, cancellationToken), diagnostics, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            diagnostics.Add(DiagnosticDescriptors.InternalError, new SourceLocation(request.Path, 0, 0), e.Message);
-            return (null, diagnostics.Items, preprocessed.IncludedFiles);
+            diagnostics.Add(DiagnosticDescriptors.InternalError, new SourceLocation(path, 0, 0), e.Message);
+            return null;
         }
-        ModelValidator.Validate(model, diagnostics);
-        return (model, diagnostics.Items, preprocessed.IncludedFiles);
     }
 
     public static CompileResult Compile(CompileRequest request, CancellationToken cancellationToken = default)

@@ -5,43 +5,75 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using RxGen.Compiler;
+using RxGen.Compiler.Model;
 using RxGen.Compiler.Preprocessing;
 
-// Usage: dotnet run -c Release --project tests/RxGen.Compiler.Benchmarks [-- depth|size|all]
-// Each case runs in a fresh child process so that its peak working set is its own.
-if (args.Length == 3 && args[0] == "--case")
+// Usage: dotnet run -c Release --project tests/RxGen.Compiler.Benchmarks [-- depth|wide|size|all|KIND:N[:front],... [timeout-seconds]]
+// Each case runs in a fresh child process so that its peak working set is its own. A case is the whole compilation
+// (RxGenCompiler.Compile: preprocess, parse, model, validate and emit, output kept in memory), start-up and JIT
+// excluded; "cpu" is the process's CPU time over the same span (all threads: JIT, GC), less sensitive than wall time
+// to other load on the machine; "peak/in" is the process's peak working set over the input size. "/front" cases stop after the front
+// end (RxGenCompiler.Analyze: no emission).
+if (args.Length >= 3 && args[0] == "--case")
 {
     var text = Generate(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
     var sources = new Sources(text);
+    var frontOnly = args.Length > 3 && args[3] == "front";
+    var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
     var stopwatch = Stopwatch.StartNew();
-    var (_, diagnostics, _) = RxGenCompiler.Analyze(new CompileRequest("bench.x", text, sources));
+    CompileResult result;
+    if (frontOnly)
+    {
+        var (model, front, _) = RxGenCompiler.Analyze(new CompileRequest("bench.x", text, sources));
+        result = new CompileResult(model, EquatableArray<GeneratedFile>.Empty, front.ToEquatableArray(), EquatableArray<string>.Empty);
+    }
+    else result = RxGenCompiler.Compile(new CompileRequest("bench.x", text, sources));
     stopwatch.Stop();
     using var self = Process.GetCurrentProcess();
+    var cpu = (self.TotalProcessorTime - cpuStart).TotalSeconds;
+    var peak = self.PeakWorkingSet64;
+    var output = result.Files.Sum(f => (long)f.Text.Length);
+    var errors = result.Diagnostics.Where(d => d.IsError).Select(d => d.Id).Distinct().ToList();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{args[1],-9} {args[2],9} {text.Length / 1e6,9:F2} MB {stopwatch.Elapsed.TotalSeconds,8:F2} s {self.PeakWorkingSet64 / 1048576.0,8:F0} MiB {diagnostics.Count,6} diagnostics"));
+        $"{args[1] + (frontOnly ? "/front" : ""),-15} {args[2],9} {text.Length / 1e6,8:F2} MB {stopwatch.Elapsed.TotalSeconds,8:F2} s {cpu,7:F2} s {peak / 1048576.0,7:F0} MiB {peak / (double)Math.Max(1, text.Length),7:F1}x {output / 1e6,9:F2} MB {result.Diagnostics.Count,6} {string.Join(",", errors)}"));
     return 0;
 }
 
 var mode = args.Length > 0 ? args[0] : "all";
-var cases = new List<(string Kind, int N)>();
+var timeout = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 600;
+var cases = new List<(string Kind, int N, bool Front)>();
 if (mode is "depth" or "all")
-    foreach (var kind in new[] { "struct", "union", "typedef", "fixed", "optional", "cycle" })
-        foreach (var n in new[] { 1000, 3000, 10000 }) cases.Add((kind, n));
+    foreach (var kind in new[] { "struct", "union", "typedef", "fixed", "optional", "typedefopt", "cycle" })
+        foreach (var n in new[] { 1000, 3000, 10000 }) cases.Add((kind, n, false));
+if (mode is "wide" or "all")
+    foreach (var n in new[] { 20, 40, 10000 }) cases.Add(("doubling", n, false));
 if (mode is "size" or "all")
 {
-    foreach (var n in new[] { 20_000, 200_000, 2_000_000 }) cases.Add(("const", n));
-    foreach (var n in new[] { 30_000, 300_000 }) cases.Add(("line", n));
+    foreach (var front in new[] { true, false })
+    {
+        foreach (var n in new[] { 20_000, 200_000, 2_000_000 }) cases.Add(("const", n, front));
+        foreach (var n in new[] { 30_000, 300_000 }) cases.Add(("line", n, front));
+        foreach (var n in new[] { 10_000, 100_000 }) cases.Add(("structs", n, front));
+    }
 }
-Console.WriteLine("kind            n      input     front end   peak WS");
-foreach (var (kind, n) in cases)
+if (!new[] { "depth", "wide", "size", "all" }.Contains(mode))
+    foreach (var spec in args[0].Split(',')) { var p = spec.Split(':'); cases.Add((p[0], int.Parse(p[1], CultureInfo.InvariantCulture), p.Length > 2 && p[2] == "front")); }
+Console.WriteLine("kind                    n    input        wall       cpu   peak WS  peak/in     output  diags errors");
+foreach (var (kind, n, front) in cases)
 {
     var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
     if (!Environment.ProcessPath!.EndsWith("RxGen.Compiler.Benchmarks", StringComparison.Ordinal) && !Environment.ProcessPath.EndsWith(".exe", StringComparison.Ordinal))
         start.ArgumentList.Add(typeof(Sources).Assembly.Location);
-    foreach (var a in new[] { "--case", kind, n.ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(a);
+    foreach (var a in new[] { "--case", kind, n.ToString(CultureInfo.InvariantCulture), front ? "front" : "all" }) start.ArgumentList.Add(a);
     using var child = Process.Start(start)!;
-    Console.Write(child.StandardOutput.ReadToEnd());
-    if (!child.WaitForExit(600_000)) { child.Kill(); Console.WriteLine($"{kind} {n}: timed out"); }
+    var line = child.StandardOutput.ReadToEndAsync();
+    if (!child.WaitForExit(timeout * 1000))
+    {
+        child.Kill();
+        Console.WriteLine($"{kind + (front ? "/front" : ""),-15} {n,9}: timed out after {timeout} s");
+        continue;
+    }
+    Console.Write(line.Result);
 }
 return 0;
 
@@ -63,8 +95,11 @@ static string Generate(string kind, int n)
             "typedef" => $"typedef {inner} s{i};\n",
             "fixed" => $"typedef {inner} s{i}[2];\n",
             "optional" => $"struct s{i} {{ {inner} *a; }};\n",
+            "typedefopt" => $"typedef {inner} *s{i};\n",
+            "doubling" => $"struct s{i} {{ {inner} a; {inner} b; }};\n",
             "cycle" => $"struct s{i} {{ int v; s{(i + 1) % n} next; }};\n",
             "const" => $"const C{i} = {i};\n",
+            "structs" => $"/* s{i} */\nstruct s{i} {{ int a; string b<64>; opaque c[8]; }};\n",
             _ => throw new ArgumentException("unknown kind " + kind),
         });
     }

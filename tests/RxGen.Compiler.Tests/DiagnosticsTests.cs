@@ -28,7 +28,7 @@ public class DiagnosticsTests
 
     [Fact]
     public void Illegal_character() =>
-        AssertAt(Single("const A = 1;\nconst B = A + 1;\n", "RXG0100"), 2, 13, "illegal character '+'");
+        AssertAt(Single("const A = 1;\nconst B = A + 1;\n", "RXG0101"), 2, 13, "illegal character '+'");
 
     [Fact]
     public void Undefined_type_is_an_outside_type_warning_saying_what_to_add()
@@ -87,7 +87,7 @@ public class DiagnosticsTests
 
     [Fact]
     public void Input_array_without_max() =>
-        AssertAt(Single("package P_\nFoo(IN afs_int32 a<>) = 1;\n", "RXG0206"), 2, 5, "input array 'a' of Foo must specify a max size");
+        AssertAt(Single("package P_\nFoo(IN afs_int32 a<>) = 1;\n", "RXG0217"), 2, 5, "input array 'a' of Foo must specify a max size");
 
     [Fact]
     public void Opcode_after_auto_numbering() =>

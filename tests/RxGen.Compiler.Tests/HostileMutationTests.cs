@@ -68,7 +68,7 @@ public class HostileMutationTests
         // "The given key '' was not present in the dictionary" (RXG0401).
         var result = Idl.Compile(idl, "m.x");
         var d = Assert.Single(result.Diagnostics);
-        Assert.Equal("RXG0210", d.Id);
+        Assert.Equal("RXG0221", d.Id);
         Assert.Contains(message, d.Message);
     }
 

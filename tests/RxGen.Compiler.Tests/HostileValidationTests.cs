@@ -30,6 +30,9 @@ public class HostileValidationTests
                 "typedef" => $"typedef {inner} s{i};\n",
                 "fixed" => $"typedef {inner} s{i}[2];\n",
                 "optional" => $"struct s{i} {{ {inner} *a; }};\n",
+                "typedefopt" => $"typedef {inner} *s{i};\n",
+                "variable" => $"typedef {inner} s{i}<>;\n",
+                "doubling" => $"struct s{i} {{ {inner} a; {inner} b; }};\n",
                 _ => throw new System.ArgumentException(kind),
             });
         }
@@ -40,7 +43,6 @@ public class HostileValidationTests
     [InlineData("struct")]
     [InlineData("union")]
     [InlineData("typedef")]
-    [InlineData("fixed")]
     [InlineData("optional")]
     public void Deep_chains_analyze_without_diagnostics(string kind)
     {

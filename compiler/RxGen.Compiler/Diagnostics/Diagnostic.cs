@@ -36,8 +36,18 @@ public sealed class DiagnosticBag
 {
     private readonly List<Diagnostic> _items = new();
     public IReadOnlyList<Diagnostic> Items => _items;
-    public bool HasErrors => _items.Any(d => d.IsError);
-    public void Add(Diagnostic diagnostic) => _items.Add(diagnostic);
-    public void Add(DiagnosticDescriptor descriptor, SourceLocation location, params object[] args) => _items.Add(Diagnostic.Create(descriptor, location, args));
-    public void AddRange(IEnumerable<Diagnostic> diagnostics) => _items.AddRange(diagnostics);
+    public bool HasErrors { get; private set; }
+
+    public void Add(Diagnostic diagnostic)
+    {
+        _items.Add(diagnostic);
+        HasErrors |= diagnostic.IsError;
+    }
+
+    public void Add(DiagnosticDescriptor descriptor, SourceLocation location, params object[] args) => Add(Diagnostic.Create(descriptor, location, args));
+
+    public void AddRange(IEnumerable<Diagnostic> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics) Add(diagnostic);
+    }
 }

@@ -342,9 +342,19 @@ internal sealed class CSharpEmitter
             };
         }
         var enumType = _codegen.ElementType(d.Type);
-        if (_codegen.Find(d.Type.Name!) is EnumDefinition e && e.Members.Any(m => m.Name == c.Label))
+        if (_codegen.Find(d.Type.Name!) is EnumDefinition e && MemberNames(e).Contains(c.Label))
             return enumType + "." + CSharpNames.Identifier(c.Label);
         return $"({enumType})({v.ToString(CultureInfo.InvariantCulture)})";
+    }
+
+    // By enum name (the definition Find returns for it); a case label is looked up once per case, not per member.
+    private readonly Dictionary<string, HashSet<string>> _enumMemberNames = new(StringComparer.Ordinal);
+
+    private HashSet<string> MemberNames(EnumDefinition e)
+    {
+        if (!_enumMemberNames.TryGetValue(e.Name, out var names))
+            _enumMemberNames[e.Name] = names = new HashSet<string>(e.Members.Select(m => m.Name), StringComparer.Ordinal);
+        return names;
     }
 
     private object UnionView(UnionDefinition u)

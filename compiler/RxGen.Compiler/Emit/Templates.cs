@@ -30,10 +30,14 @@ internal static class Templates
         return result;
     }
 
+    // Scriban's builtin function objects are costly to build (most of the time of a small render went there), so
+    // each thread builds them once; templates only read them.
+    [ThreadStatic] private static ScriptObject? _builtins;
+
     public static string Render(string name, object model)
     {
         // LimitToString = 0: Scriban otherwise cuts any rendered string at 1 MiB and ends it with "..." (silent truncation).
-        var context = new TemplateContext { MemberRenamer = member => member.Name, StrictVariables = true, LoopLimit = 0, RecursiveLimit = 0, LimitToString = 0 };
+        var context = new TemplateContext(_builtins ??= TemplateContext.GetDefaultBuiltinObject()) { MemberRenamer = member => member.Name, StrictVariables = true, LoopLimit = 0, RecursiveLimit = 0, LimitToString = 0 };
         var globals = new ScriptObject();
         globals.Import(model, renamer: member => member.Name);
         context.PushGlobal(globals);

@@ -129,17 +129,29 @@ internal sealed class XdrCodegen
 
     private static string Nullable(string type) => type.EndsWith("?", StringComparison.Ordinal) ? type : type + "?";
 
+    private readonly Dictionary<string, string> _elementTypes = new(StringComparer.Ordinal);
+
+    /// <summary>The C# type of a value of <paramref name="type"/> (memoized per name; a typedef is followed through
+    /// its scalar chain in one step, so the recursion depth is the nesting of arrays and optional data, which
+    /// validation bounds by <see cref="Validation.ModelValidator.MaxTypedefNesting"/>).</summary>
     public string ElementType(TypeRef type)
     {
         if (type.Primitive is { } primitive) return PrimitiveType(primitive);
         var name = type.Name!;
-        if (Outside(name) is { } outside) return outside.CsType;
-        return Find(name) switch
+        if (_elementTypes.TryGetValue(name, out var known)) return known;
+        string result;
+        if (Outside(name) is { } outside) result = outside.CsType;
+        else
         {
-            TypedefDefinition t => CsType(t.Body),
-            { } d => _typeName(d),
-            null => CSharpNames.Identifier(name),
-        };
+            result = Find(name) switch
+            {
+                TypedefDefinition t => CsType(ExpandTypedef(t)),
+                { } d => _typeName(d),
+                null => CSharpNames.Identifier(name),
+            };
+        }
+        _elementTypes[name] = result;
+        return result;
     }
 
     public static string PrimitiveType(PrimitiveKind kind) => kind switch
@@ -167,20 +179,47 @@ internal sealed class XdrCodegen
         return resolved.Primitive == PrimitiveKind.UChar;
     }
 
-    /// <summary>Follows typedefs whose body is a plain scalar.</summary>
-    public TypeRef ResolveScalar(TypeRef type)
+    // Scalar typedef chains (typedef a b; typedef b c; ...) resolved once per typedef, iteratively: the end of the
+    // chain (ResolveScalar) and the body that a value of the typedef really has (Expand).
+    private readonly Dictionary<string, (TypeRef End, Declaration Body)> _chains = new(StringComparer.Ordinal);
+
+    private (TypeRef End, Declaration Body) Chain(TypedefDefinition typedef)
     {
-        for (var i = 0; i < 32 && type.Name is { } name && Find(name) is TypedefDefinition { Body.Kind: DeclarationKind.Scalar } t; i++) type = t.Body.Type;
-        return type;
+        if (_chains.TryGetValue(typedef.Name, out var known)) return known;
+        var path = new List<TypedefDefinition>();
+        var onPath = new HashSet<string>(StringComparer.Ordinal);
+        var current = typedef;
+        (TypeRef End, Declaration Body) result;
+        while (true)
+        {
+            path.Add(current);
+            onPath.Add(current.Name);
+            var body = current.Body;
+            if (body.Kind != DeclarationKind.Scalar || body.Type.Name is not { } next || Find(next) is not TypedefDefinition inner)
+            {
+                // A non-scalar body ends the scalar chain at this typedef; a scalar body of a non-typedef type ends it at that type.
+                result = body.Kind == DeclarationKind.Scalar ? (body.Type, body) : (TypeRef.Named(current.Name), body);
+                break;
+            }
+            if (_chains.TryGetValue(next, out var cached)) { result = cached; break; }
+            if (onPath.Contains(next)) { result = (body.Type, body); break; } // a cycle (reported by validation): stop
+            current = inner;
+        }
+        foreach (var member in path) _chains[member.Name] = result;
+        return result;
     }
 
+    private Declaration ExpandTypedef(TypedefDefinition typedef) => Chain(typedef).Body;
+
+    /// <summary>Follows typedefs whose body is a plain scalar.</summary>
+    public TypeRef ResolveScalar(TypeRef type) =>
+        type.Name is { } name && Find(name) is TypedefDefinition { Body.Kind: DeclarationKind.Scalar } t ? Chain(t).End : type;
+
     /// <summary>The declaration a value of <paramref name="declaration"/> really has once scalar typedefs are expanded.</summary>
-    public Declaration Expand(Declaration declaration)
-    {
-        for (var i = 0; i < 32 && declaration.Kind == DeclarationKind.Scalar && declaration.Type.Name is { } name && Find(name) is TypedefDefinition t; i++)
-            declaration = t.Body with { Name = declaration.Name, Location = declaration.Location };
-        return declaration;
-    }
+    public Declaration Expand(Declaration declaration) =>
+        declaration.Kind == DeclarationKind.Scalar && declaration.Type.Name is { } name && Find(name) is TypedefDefinition t
+            ? ExpandTypedef(t) with { Name = declaration.Name, Location = declaration.Location }
+            : declaration;
 
     public bool IsReferenceType(Declaration declaration)
     {
@@ -206,8 +245,7 @@ internal sealed class XdrCodegen
                 return IsCharLike(d.Type, out _) ? "global::System.Array.Empty<byte>()" : $"global::System.Array.Empty<{ElementType(d.Type)}>()";
             case DeclarationKind.FixedArray:
                 if (IsCharLike(d.Type, out _)) return $"new byte[{d.Bound}]";
-                var element = new Declaration("", DeclarationKind.Scalar, d.Type, null, d.Location);
-                var elementDefault = DefaultValue(element);
+                var elementDefault = ElementDefault(d.Type, d.Location);
                 return elementDefault is null || elementDefault == "default!"
                     ? NewArray(ElementType(d.Type), d.Bound!.Value.ToString(CultureInfo.InvariantCulture))
                     : $"global::RxGen.Runtime.Xdr.XdrArrays.Fill({d.Bound}, static () => {elementDefault})";
@@ -223,6 +261,16 @@ internal sealed class XdrCodegen
         }
     }
 
+    private readonly Dictionary<string, string?> _elementDefaults = new(StringComparer.Ordinal);
+
+    private string? ElementDefault(TypeRef type, Diagnostics.SourceLocation location)
+    {
+        var element = new Declaration("", DeclarationKind.Scalar, type, null, location);
+        if (type.Name is not { } name) return DefaultValue(element);
+        if (!_elementDefaults.TryGetValue(name, out var value)) _elementDefaults[name] = value = DefaultValue(element);
+        return value;
+    }
+
     /// <summary><c>new T[n]</c>, also for jagged element types (<c>new byte[n][]</c>).</summary>
     public static string NewArray(string elementType, string length)
     {
@@ -232,31 +280,78 @@ internal sealed class XdrCodegen
 
     // ------------------------------------------------------------------ wire sizes
 
+    private readonly Dictionary<string, long> _minSizes = new(StringComparer.Ordinal);
+
     /// <summary>The smallest number of bytes a value of this declaration occupies (guards counts read from the wire).</summary>
-    public long MinSize(Declaration declaration, int depth = 0)
+    public long MinSize(Declaration declaration)
     {
-        if (depth > 16) return 4;
-        var d = Expand(declaration);
+        var d = declaration;
         return d.Kind switch
         {
-            DeclarationKind.Scalar => MinSize(d.Type, depth),
+            DeclarationKind.Scalar => MinSize(d.Type),
             DeclarationKind.Optional or DeclarationKind.VariableArray or DeclarationKind.VariableOpaque or DeclarationKind.String => 4,
-            DeclarationKind.FixedArray => Math.Min(int.MaxValue, (d.Bound ?? 0) * MinSize(d.Type, depth + 1)),
+            DeclarationKind.FixedArray => Math.Min(int.MaxValue, (d.Bound ?? 0) * MinSize(d.Type)),
             DeclarationKind.FixedOpaque => ((d.Bound ?? 0) + 3) / 4 * 4,
             _ => 0,
         };
     }
 
-    private long MinSize(TypeRef type, int depth)
+    /// <summary>The smallest wire size of a value of this type. Memoized per name and computed bottom-up with an
+    /// explicit stack (by-value nesting can be thousands of levels deep; doubling structs would be exponential
+    /// without the memo). A by-value cycle, which validation reports, counts as 4 bytes where it closes.</summary>
+    public long MinSize(TypeRef type)
     {
-        if (type.Primitive is { } p) return p is PrimitiveKind.Int64 or PrimitiveKind.UInt64 or PrimitiveKind.Double ? 8 : p == PrimitiveKind.Void ? 0 : 4;
-        if (Outside(type.Name!) is { } outside) return outside.MinSize;
-        return Find(type.Name!) switch
+        if (type.Primitive is { } p) return PrimitiveMinSize(p);
+        var root = type.Name!;
+        if (_minSizes.TryGetValue(root, out var known)) return known;
+        var stack = new Stack<(string Name, bool Expanded)>();
+        var inProgress = new HashSet<string>(StringComparer.Ordinal);
+        stack.Push((root, false));
+        while (stack.Count > 0)
         {
-            StructDefinition s => Math.Min(int.MaxValue, s.Fields.Sum(f => MinSize(f, depth + 1))),
-            UnionDefinition u => 4 + u.Arms.Select(a => a.Body).Concat(u.Default is null ? Array.Empty<Declaration>() : new[] { u.Default })
-                .Select(a => MinSize(a, depth + 1)).DefaultIfEmpty(0).Min(),
-            TypedefDefinition t => MinSize(t.Body, depth + 1),
+            var (name, expanded) = stack.Pop();
+            if (_minSizes.ContainsKey(name)) continue;
+            var definition = Outside(name) is null ? Find(name) : null;
+            if (!expanded)
+            {
+                if (!inProgress.Add(name)) continue; // on a cycle: closes at 4 bytes (below)
+                stack.Push((name, true));
+                foreach (var member in ByValueMembers(definition))
+                    if (member.Type.Name is { } n && member.Kind is DeclarationKind.Scalar or DeclarationKind.FixedArray && !_minSizes.ContainsKey(n) && !inProgress.Contains(n))
+                        stack.Push((n, false));
+                continue;
+            }
+            _minSizes[name] = NamedMinSize(name, definition);
+            inProgress.Remove(name);
+        }
+        return _minSizes[root];
+    }
+
+    private static long PrimitiveMinSize(PrimitiveKind p) => p is PrimitiveKind.Int64 or PrimitiveKind.UInt64 or PrimitiveKind.Double ? 8 : p == PrimitiveKind.Void ? 0 : 4;
+
+    private static IEnumerable<Declaration> ByValueMembers(Definition? definition) => definition switch
+    {
+        StructDefinition s => s.Fields,
+        UnionDefinition u => u.Arms.Select(a => a.Body).Concat(u.Default is null ? Array.Empty<Declaration>() : new[] { u.Default }),
+        TypedefDefinition t => new[] { t.Body },
+        _ => Array.Empty<Declaration>(),
+    };
+
+    // One definition's size from its members' (already memoized; a member still missing is on a cycle: 4).
+    private long NamedMinSize(string name, Definition? definition)
+    {
+        if (Outside(name) is { } outside) return outside.MinSize;
+        long Member(Declaration d)
+        {
+            if (d.Kind is DeclarationKind.Scalar or DeclarationKind.FixedArray && d.Type.Name is { } n && !_minSizes.ContainsKey(n) && Outside(n) is null && Find(n) is not null and not EnumDefinition)
+                return d.Kind == DeclarationKind.Scalar ? 4 : Math.Min(int.MaxValue, (d.Bound ?? 0) * 4);
+            return MinSize(d);
+        }
+        return definition switch
+        {
+            StructDefinition s => Math.Min(int.MaxValue, s.Fields.Sum(Member)),
+            UnionDefinition u => 4 + ByValueMembers(u).Select(Member).DefaultIfEmpty(0).Min(),
+            TypedefDefinition t => Member(t.Body),
             _ => 4,
         };
     }
@@ -443,14 +538,14 @@ internal sealed class XdrCodegen
                 if (d.Kind == DeclarationKind.FixedArray)
                 {
                     count = d.Bound!.Value.ToString(CultureInfo.InvariantCulture);
-                    var min = Math.Max(1, IsCharLike(d.Type, out _) ? 4 : MinSize(d.Type, 1));
+                    var min = Math.Max(1, IsCharLike(d.Type, out _) ? 4 : MinSize(d.Type));
                     if (d.Bound > 0)
                         w.Line($"if ((long)reader.Remaining < {count}L * {min}) throw new {Exception}(\"input ends inside a fixed array\", {p}, isTruncation: true);");
                 }
                 else
                 {
                     count = w.Unique("count");
-                    var min = IsCharLike(d.Type, out _) ? 4 : Math.Min(int.MaxValue, MinSize(d.Type, 1));
+                    var min = IsCharLike(d.Type, out _) ? 4 : Math.Min(int.MaxValue, MinSize(d.Type));
                     w.Line($"var {count} = reader.ReadCount({Max(d)}, {min}, {p});");
                 }
                 if (IsCharLike(d.Type, out _))

@@ -46,28 +46,42 @@ internal sealed class ModelBuilder
         _cancellationToken = cancellationToken;
     }
 
-    public static InterfaceModel Build(string path, ParsedIdl parsed, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    /// <summary>Builds the model, or returns null when the input has errors (preprocessor or syntax). Reads the
+    /// input twice, one chunk at a time: first every named value (they may be used before their definition),
+    /// then the definitions.</summary>
+    public static InterfaceModel? Build(string path, ParsedIdl parsed, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         var builder = new ModelBuilder(parsed, diagnostics, cancellationToken);
         return builder.Run(path);
     }
 
-    private InterfaceModel Run(string path)
+    private CommonTokenStream _tokens = null!;
+
+    private InterfaceModel? Run(string path)
     {
-        var definitions = _parsed.Tree.definition();
-        CollectSymbols(definitions);
-        foreach (var definition in definitions)
+        // With errors (preprocessor or syntax) the rest of the input is only parsed, to report its syntax errors.
+        foreach (var chunk in _parsed.Chunks())
+            if (!_diagnostics.HasErrors) CollectSymbols(chunk.Definitions);
+        if (_diagnostics.HasErrors) return null;
+        foreach (var chunk in _parsed.Chunks())
         {
-            _cancellationToken.ThrowIfCancellationRequested();
-            Visit(definition);
+            _tokens = chunk.Tokens;
+            foreach (var definition in chunk.Definitions)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                Visit(definition);
+            }
         }
+        _tokens = null!;
         foreach (var define in _parsed.Source.PassThroughDefines)
         {
-            if (_constants.Any(c => c.Name == define.Name)) continue;
+            if (_constantsByName.ContainsKey(define.Name)) continue;
             var defined = StripComments(define.Value);
             long? value = TryParseNumber(defined, out var number) ? number : null;
             var text = defined.Length >= 2 && defined[0] == '"' && defined[defined.Length - 1] == '"' ? defined.Substring(1, defined.Length - 2) : defined;
-            _constants.Add(new ConstantDefinition(define.Name, value, text, define.Location, "From '%#define " + define.Name + "'."));
+            var constant = new ConstantDefinition(define.Name, value, text, define.Location, "From '%#define " + define.Name + "'.");
+            _constants.Add(constant);
+            _constantsByName[define.Name] = constant;
         }
         // <rpc/rpc.h> types used by rpcgen files, when the file does not define them itself.
         if (_referencedTypeNames.Contains("netobj") && !_types.Any(t => t.Name == "netobj"))
@@ -116,8 +130,24 @@ internal sealed class ModelBuilder
 
     // First pass: constants, enum members and rpcgen program/version/procedure numbers may be used before
     // their definition (rpcgen emits them all as C #defines), so record every named value, resolve lazily.
-    private readonly Dictionary<string, P.ValueContext> _pendingSymbols = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (P.EnumMemberContext[] Members, int Index)> _pendingEnumMembers = new(StringComparer.Ordinal);
+    // Values are kept as their text, not as parse contexts, so that no parse tree outlives its chunk.
+    private readonly Dictionary<string, PendingValue> _pendingSymbols = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (PendingValue?[] Members, int Index)> _pendingEnumMembers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConstantDefinition> _constantsByName = new(StringComparer.Ordinal);
+
+    /// <summary>A value as written: a number or a name.</summary>
+    private sealed class PendingValue
+    {
+        public PendingValue(P.ValueContext context)
+        {
+            // An error-recovered tree may have neither (a syntax error is reported then, and nothing is resolved).
+            if (context.NUMBER() is { } number) Number = number.GetText();
+            else if (context.identifier() is { } identifier) Name = ModelBuilder.Name(identifier);
+        }
+
+        public string? Number { get; }
+        public string? Name { get; }
+    }
     private readonly HashSet<string> _resolving = new(StringComparer.Ordinal);
     private readonly HashSet<string> _referencedTypeNames = new(StringComparer.Ordinal);
 
@@ -134,24 +164,45 @@ internal sealed class ModelBuilder
     {
         foreach (var definition in definitions)
         {
-            if (definition.constDefinition() is { } c && c.value() is { } cv)
-                _pendingSymbols[Name(c.identifier())] = cv;
+            if (definition.constDefinition() is { } c) Pending(c.identifier(), c.value());
             if (definition.enumDefinition() is { } e)
             {
-                var members = e.enumBody().enumMember();
-                for (var i = 0; i < members.Length; i++) _pendingEnumMembers[Name(members[i].identifier())] = (members, i);
+                var members = e.enumBody()?.enumMember() ?? Array.Empty<P.EnumMemberContext>();
+                var values = members.Select(m => m.value() is { } v ? new PendingValue(v) : null).ToArray();
+                for (var i = 0; i < members.Length; i++)
+                    if (members[i].identifier() is { } member) _pendingEnumMembers[Name(member)] = (values, i);
             }
             if (definition.programDefinition() is { } program)
             {
-                _pendingSymbols[Name(program.identifier())] = program.value();
+                Pending(program.identifier(), program.value());
                 foreach (var version in program.versionDefinition())
                 {
-                    _pendingSymbols[Name(version.identifier())] = version.value();
-                    foreach (var proc in version.programProcedure()) _pendingSymbols[Name(proc.identifier())] = proc.value();
+                    Pending(version.identifier(), version.value());
+                    foreach (var proc in version.programProcedure()) Pending(proc.identifier(), proc.value());
                 }
             }
         }
     }
+
+    private void Pending(P.IdentifierContext? name, P.ValueContext? value)
+    {
+        if (name is null || value is null) return;
+        // A plain number (most constants) is kept as its value: a long in a dictionary, not text and an object.
+        if (value.NUMBER() is { } number && TryParseNumber(number.GetText(), out var known))
+        {
+            var key = Name(name);
+            _pendingSymbols.Remove(key);
+            _pendingNumbers[key] = known;
+        }
+        else
+        {
+            var key = Name(name);
+            _pendingNumbers.Remove(key);
+            _pendingSymbols[key] = new PendingValue(value);
+        }
+    }
+
+    private readonly Dictionary<string, long> _pendingNumbers = new(StringComparer.Ordinal);
 
     private bool TryResolvePending(string name, out long value)
     {
@@ -159,13 +210,14 @@ internal sealed class ModelBuilder
         if (!_resolving.Add(name)) return false; // a cycle: const A = B; const B = A;
         try
         {
+            if (_pendingNumbers.TryGetValue(name, out value)) { _symbolValues[name] = value; return true; }
             if (_pendingSymbols.TryGetValue(name, out var context) && TryResolve(context, out value, out _)) { _symbolValues[name] = value; return true; }
             if (_pendingEnumMembers.TryGetValue(name, out var member))
             {
                 long next = 0;
                 for (var i = 0; i <= member.Index; i++)
                 {
-                    if (member.Members[i].value() is { } explicitValue)
+                    if (member.Members[i] is { } explicitValue)
                     {
                         if (!TryResolve(explicitValue, out next, out _)) return false;
                     }
@@ -210,24 +262,28 @@ internal sealed class ModelBuilder
         return true;
     }
 
-    private bool TryResolve(P.ValueContext context, out long value, out string? error)
+    private bool TryResolve(P.ValueContext context, out long value, out string? error) => TryResolve(new PendingValue(context), out value, out error);
+
+    private bool TryResolve(PendingValue pending, out long value, out string? error)
     {
         error = null;
-        if (context.NUMBER() is { } number)
+        if (pending.Number is { } number)
         {
-            if (TryParseNumber(number.GetText(), out value)) return true;
-            error = $"'{number.GetText()}' is not a valid number";
+            if (TryParseNumber(number, out value)) return true;
+            error = $"'{number}' is not a valid number";
             return false;
         }
-        return TryResolveName(Name(context.identifier()), out value, out error);
+        if (pending.Name is { } name) return TryResolveName(name, out value, out error);
+        error = "not a value";
+        value = 0;
+        return false;
     }
 
     private bool TryResolveName(string name, out long value, out string? error)
     {
         error = null;
         if (_symbolValues.TryGetValue(name, out value)) return true;
-        var resolvedConstant = _constants.FirstOrDefault(c => c.Name == name);
-        if (resolvedConstant?.Value is { } cv) { value = cv; return true; }
+        if (_constantsByName.TryGetValue(name, out var resolvedConstant) && resolvedConstant.Value is { } cv) { value = cv; return true; }
         if (TryResolvePending(name, out value)) return true;
         if (_parsed.Source.Macros.ContainsKey(name))
         {
@@ -254,7 +310,7 @@ internal sealed class ModelBuilder
         if (descriptor == DiagnosticDescriptors.UnknownConstant && context.identifier() is { } id && error is { } e && e.StartsWith("unknown", StringComparison.Ordinal))
             _diagnostics.Add(descriptor, Location(context), Name(id));
         else
-            _diagnostics.Add(descriptor, Location(context), context.GetText(), $"{what}: {error}");
+            _diagnostics.Add(DiagnosticDescriptors.BadValue, Location(context), what, context.GetText(), error ?? "not a number");
         return 0;
     }
 
@@ -271,13 +327,13 @@ internal sealed class ModelBuilder
 
     private string? Documentation(ParserRuleContext context)
     {
-        var hidden = _parsed.Tokens.GetHiddenTokensToLeft(context.Start.TokenIndex, Lexer.Hidden);
+        var hidden = _tokens.GetHiddenTokensToLeft(context.Start.TokenIndex, Lexer.Hidden);
         if (hidden is null || hidden.Count == 0) return null;
         var comment = hidden[hidden.Count - 1];
         // A comment on the same line as the previous token ends that line: it documents what precedes it.
         var previousIndex = context.Start.TokenIndex - 1;
-        while (previousIndex >= 0 && _parsed.Tokens.Get(previousIndex).Channel != Lexer.DefaultTokenChannel) previousIndex--;
-        if (previousIndex >= 0 && _parsed.Tokens.Get(previousIndex).Line == comment.Line) return null;
+        while (previousIndex >= 0 && _tokens.Get(previousIndex).Channel != Lexer.DefaultTokenChannel) previousIndex--;
+        if (previousIndex >= 0 && _tokens.Get(previousIndex).Line == comment.Line) return null;
         // Only a comment that ends on the line just above (or the same line) documents the definition.
         var commentEndLine = comment.Line + comment.Text.Count(ch => ch == '\n');
         if (context.Start.Line - commentEndLine > 1) return null;
@@ -288,10 +344,10 @@ internal sealed class ModelBuilder
     private string? MemberDocumentation(P.DeclarationContext declaration)
     {
         var semicolon = declaration.Stop.TokenIndex + 1;
-        if (semicolon < _parsed.Tokens.Size)
+        if (semicolon < _tokens.Size)
         {
-            var after = _parsed.Tokens.GetHiddenTokensToRight(semicolon, Lexer.Hidden);
-            if (after is { Count: > 0 } && after[0].Line == _parsed.Tokens.Get(semicolon).Line) return CleanComment(after[0].Text);
+            var after = _tokens.GetHiddenTokensToRight(semicolon, Lexer.Hidden);
+            if (after is { Count: > 0 } && after[0].Line == _tokens.Get(semicolon).Line) return CleanComment(after[0].Text);
         }
         return Documentation(declaration);
     }
@@ -348,7 +404,7 @@ internal sealed class ModelBuilder
             if (TryResolve(valueContext, out var v, out var error)) value = v;
             else if (valueContext.identifier() is { } id && error is { } e && e.StartsWith("unknown", StringComparison.Ordinal))
                 _diagnostics.Add(DiagnosticDescriptors.UnknownConstant, Location(valueContext), Name(id));
-            else _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(valueContext), $"'{text}': {error}");
+            else _diagnostics.Add(DiagnosticDescriptors.BadValue, Location(valueContext), "constant", text, error ?? "not a number");
         }
         else
         {
@@ -356,7 +412,9 @@ internal sealed class ModelBuilder
             text = text.Substring(1, text.Length - 2); // "string" constant
         }
         if (value is { } resolved) _symbolValues[name] = resolved;
-        _constants.Add(new ConstantDefinition(name, value, text, Location(context.identifier()), Documentation(context)));
+        var constant = new ConstantDefinition(name, value, text, Location(context.identifier()), Documentation(context));
+        _constants.Add(constant);
+        if (!_constantsByName.ContainsKey(name)) _constantsByName[name] = constant;
     }
 
     private void VisitEnum(P.EnumDefinitionContext context)
@@ -383,7 +441,7 @@ internal sealed class ModelBuilder
             if (field.Kind == DeclarationKind.Void)
             {
                 // rpcgen: "voids allowed only inside union and program definitions".
-                _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(d), $"a member of struct '{Name(context.identifier())}' cannot be void (void is allowed only as a union arm or a procedure's argument or result)");
+                _diagnostics.Add(DiagnosticDescriptors.VoidNotAllowed, Location(d), $"a member of struct '{Name(context.identifier())}'");
                 continue;
             }
             fields.Add(field with { Documentation = MemberDocumentation(d) });
@@ -410,7 +468,7 @@ internal sealed class ModelBuilder
         var body = BuildDeclaration(context.declaration(), DeclarationContextKind.Member);
         if (body.Kind == DeclarationKind.Void)
         {
-            _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context.declaration()), "a typedef cannot be void (void is allowed only as a union arm or a procedure's argument or result)");
+            _diagnostics.Add(DiagnosticDescriptors.VoidNotAllowed, Location(context.declaration()), "a typedef");
             return;
         }
         // 'typedef struct foo foo;' only gives C the bare name; C# has it already.
@@ -441,7 +499,7 @@ internal sealed class ModelBuilder
                 var (type, shape) = BuildType(pointer.typeSpecifier());
                 var name = Name(pointer.identifier());
                 if (shape != TypeShape.Plain)
-                    _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), $"'{name}': a pointer to {shape.ToString().ToLowerInvariant()} is not allowed");
+                    _diagnostics.Add(DiagnosticDescriptors.BadPointer, Location(context), name, shape.ToString().ToLowerInvariant());
                 // A '*' on a parameter is C pass-by-reference and adds nothing to the wire (protocols.md §1.4).
                 var kind = where == DeclarationContextKind.Parameter ? DeclarationKind.Scalar : DeclarationKind.Optional;
                 return new Declaration(name, kind, type, null, Location(pointer.identifier()));
@@ -452,7 +510,7 @@ internal sealed class ModelBuilder
                 var name = Name(fixedArray.identifier());
                 var bound = ResolveBound(fixedArray.value(), name, fixedLength: true);
                 if (shape == TypeShape.String)
-                    _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), $"'{name}': a string must be declared with '<N>' or '<>', not '[N]'");
+                    _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), name, "a string", "'<N>' or '<>', not '[N]'");
                 var kind = shape == TypeShape.Opaque ? DeclarationKind.FixedOpaque : DeclarationKind.FixedArray;
                 return new Declaration(name, kind, type, bound, Location(fixedArray.identifier()));
             }
@@ -474,11 +532,11 @@ internal sealed class ModelBuilder
                 var (type, shape) = BuildType(simple.typeSpecifier());
                 var name = Name(simple.identifier());
                 if (shape == TypeShape.Opaque)
-                    _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), $"'{name}': opaque must be declared with '[N]' or '<N>'");
+                    _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), name, "opaque", "'[N]' or '<N>'");
                 if (shape == TypeShape.String)
                 {
                     if (where == DeclarationContextKind.Member)
-                        _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), $"'{name}': a string must be declared with '<N>' or '<>'");
+                        _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), name, "a string", "'<N>' or '<>'");
                     return new Declaration(name, DeclarationKind.String, type, null, Location(simple.identifier()));
                 }
                 if (type.Primitive == PrimitiveKind.Void)
@@ -560,7 +618,7 @@ internal sealed class ModelBuilder
                 if (b.LONG() is not null) return (TypeRef.Of(PrimitiveKind.UInt32), TypeShape.Plain);
                 if (b.HYPER() is not null) return (TypeRef.Of(PrimitiveKind.UInt64), TypeShape.Plain);
                 if (b.IDENTIFIER()?.GetText() == "afs_int32") return (TypeRef.Of(PrimitiveKind.UInt32), TypeShape.Plain);
-                _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(b), $"'unsigned {b.GetText()}' is not a type");
+                _diagnostics.Add(DiagnosticDescriptors.BadUnsigned, Location(b), b.GetText());
                 return (TypeRef.Of(PrimitiveKind.UInt32), TypeShape.Plain);
             case P.ShortTypeContext: return (TypeRef.Of(PrimitiveKind.Int16), TypeShape.Plain);
             case P.LongTypeContext: return (TypeRef.Of(PrimitiveKind.Int32), TypeShape.Plain);
@@ -574,7 +632,7 @@ internal sealed class ModelBuilder
             case P.StringTypeContext: return (TypeRef.Of(PrimitiveKind.Char), TypeShape.String);
             case P.OpaqueTypeContext: return (TypeRef.Of(PrimitiveKind.UChar), TypeShape.Opaque);
             case P.QuadrupleTypeContext:
-                _diagnostics.Add(DiagnosticDescriptors.Unsupported, Location(context), "'quadruple' (128-bit float) has no C# equivalent and is not supported");
+                _diagnostics.Add(DiagnosticDescriptors.Unsupported, Location(context), "quadruple", "128-bit float");
                 return (TypeRef.Of(PrimitiveKind.Double), TypeShape.Plain);
             case P.TaggedTypeContext tagged: return (NamedOrBuiltin(Name(tagged.identifier())), TypeShape.Plain);
             case P.NamedTypeContext named: return (NamedOrBuiltin(Name(named.identifier())), TypeShape.Plain);
@@ -615,7 +673,7 @@ internal sealed class ModelBuilder
                     if (type.Primitive == PrimitiveKind.Void && shape == TypeShape.Plain)
                     {
                         if (argumentContexts.Length > 1)
-                            _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(arg), "'void' must be the only argument");
+                            _diagnostics.Add(DiagnosticDescriptors.VoidArgument, Location(arg), Name(proc.identifier()));
                         continue;
                     }
                     var name = arg.identifier() is { } id ? Name(id) : (argumentContexts.Length == 1 ? "argument" : "arg" + (i + 1).ToString(CultureInfo.InvariantCulture));
@@ -665,7 +723,7 @@ internal sealed class ModelBuilder
     {
         var value = ResolveOrReport(context.value(), DiagnosticDescriptors.UnknownConstant, "startingopcode");
         if (value < 0 || value > 99999)
-            _diagnostics.Add(DiagnosticDescriptors.BadOpcode, Location(context), $"startingopcode {value} is out of range (0..99999)");
+            _diagnostics.Add(DiagnosticDescriptors.StartingOpcodeOutOfRange, Location(context), value, 99999);
         _masterOpcode = value;
         if (CurrentPackage is { } package) package.UsedAutoNumbering = true;
     }
@@ -707,7 +765,7 @@ internal sealed class ModelBuilder
         {
             if (context.value().identifier() is not { } target)
             {
-                _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context.value()), "shadowof needs a package name, e.g. 'shadowof VL_;'");
+                _diagnostics.Add(DiagnosticDescriptors.ShadowWithoutName, Location(context.value()));
                 return;
             }
             package.ShadowOf = Name(target);
@@ -741,22 +799,20 @@ internal sealed class ModelBuilder
                 }
                 else
                 {
-                    _diagnostics.Add(DiagnosticDescriptors.DirectionMisuse, Location(parameter),
-                        $"the first parameter of the file ('{SourceText(parameter.declaration())}' of {name}) has no direction: write IN, OUT or INOUT (rxgen would silently drop it from the wire)");
+                    _diagnostics.Add(DiagnosticDescriptors.DirectionMisuse, Location(parameter), SourceText(parameter.declaration()), name);
                     direction = ParameterDirection.In;
                 }
                 _lastDirection = direction;
                 var declaration = BuildDeclaration(parameter.declaration(), DeclarationContextKind.Parameter);
                 if (declaration.Kind == DeclarationKind.Void)
                 {
-                    _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(parameter), $"parameter '{declaration.Name}' of {name} cannot be void");
+                    _diagnostics.Add(DiagnosticDescriptors.VoidNotAllowed, Location(parameter), $"parameter '{declaration.Name}' of {name}");
                     continue;
                 }
                 if (parameter.direction() is not null && direction != ParameterDirection.Out && declaration.Bound is null
                     && declaration.Kind is DeclarationKind.VariableArray or DeclarationKind.VariableOpaque)
                 {
-                    _diagnostics.Add(DiagnosticDescriptors.DirectionMisuse, Location(parameter),
-                        $"input array '{declaration.Name}' of {name} must specify a max size (rxgen: \"input arrays must specify a max size\")");
+                    _diagnostics.Add(DiagnosticDescriptors.UnboundedInputArray, Location(parameter), declaration.Name, name);
                 }
                 parameters.Add(new Parameter(declaration.Name, direction, declaration));
             }
@@ -766,11 +822,10 @@ internal sealed class ModelBuilder
         if (context.opcode is { } opcodeValue)
         {
             if (package.UsedAutoNumbering)
-                _diagnostics.Add(DiagnosticDescriptors.BadOpcode, Location(opcodeValue),
-                    $"opcode assignment for {name} isn't allowed here: package {package.Name} already numbers its procedures automatically (startingopcode or a procedure without '= N')");
+                _diagnostics.Add(DiagnosticDescriptors.BadOpcode, Location(opcodeValue), name, package.Name);
             opcode = ResolveOrReport(opcodeValue, DiagnosticDescriptors.UnknownConstant, "opcode");
             if (opcode < 0 || opcode > int.MaxValue)
-                _diagnostics.Add(DiagnosticDescriptors.BadOpcode, Location(opcodeValue), $"opcode {opcode} of {name} is out of range (0..{int.MaxValue})");
+                _diagnostics.Add(DiagnosticDescriptors.OpcodeOutOfRange, Location(opcodeValue), opcode, name, int.MaxValue);
         }
         else
         {
@@ -813,7 +868,8 @@ internal sealed class ModelBuilder
             if (!procedures.Any(p => p.Name == Package.ProbeName))
             {
                 var opcode = SynthesizedProbeOpcode;
-                while (procedures.Any(p => p.Opcode == opcode)) opcode++;
+                var taken = new HashSet<long>(procedures.Select(p => p.Opcode));
+                while (taken.Contains(opcode)) opcode++;
                 var capabilities = new Declaration("capabilities", DeclarationKind.VariableArray, TypeRef.Of(PrimitiveKind.UInt32), CapabilitiesMax, Location);
                 procedures.Add(new Procedure(Package.ProbeName, opcode, ProcedureKind.Normal,
                     new[] { new Parameter("capabilities", ParameterDirection.Out, capabilities) }.ToEquatableArray(),

@@ -74,7 +74,7 @@ internal sealed class PreprocessorRun
             int nameLength = IdentifierLength(key, 0);
             if (nameLength == 0 || (nameLength < key.Length && key[nameLength] != '('))
             {
-                Report(DiagnosticDescriptors.BadDirective, commandLine, "-D '" + key + "': macro names must be identifiers");
+                Report(DiagnosticDescriptors.BadDefine, commandLine, key);
                 continue;
             }
 
@@ -86,7 +86,7 @@ internal sealed class PreprocessorRun
                 entry = MacroTable.ParseFunctionLike(name, key.Substring(nameLength) + " " + value, 0, commandLine, out string? error);
                 if (entry == null)
                 {
-                    Report(DiagnosticDescriptors.BadDirective, commandLine, "-D '" + key + "': " + error);
+                    Report(DiagnosticDescriptors.BadMacroParameters, commandLine, name, error ?? "invalid macro parameter list");
                     continue;
                 }
             }
@@ -364,7 +364,7 @@ internal sealed class PreprocessorRun
 
             if (active)
             {
-                Report(DiagnosticDescriptors.BadDirective, location, "invalid preprocessing directive '#" + s[p] + "'");
+                Report(DiagnosticDescriptors.BadDirective, location, s[p].ToString());
             }
 
             return last;
@@ -403,7 +403,7 @@ internal sealed class PreprocessorRun
                 {
                     if (c.ParentActive)
                     {
-                        Report(DiagnosticDescriptors.BadDirective, location, "#" + name + " after #else");
+                        Report(DiagnosticDescriptors.MisplacedElse, location, name);
                     }
 
                     c.Active = false;
@@ -440,7 +440,7 @@ internal sealed class PreprocessorRun
                 {
                     if (c.ParentActive)
                     {
-                        Report(DiagnosticDescriptors.BadDirective, location, "#else after #else");
+                        Report(DiagnosticDescriptors.MisplacedElse, location, "else");
                     }
 
                     c.Active = false;
@@ -484,7 +484,7 @@ internal sealed class PreprocessorRun
                 int length = IdentifierLength(s, p);
                 if (length == 0)
                 {
-                    Report(DiagnosticDescriptors.BadDirective, location, p >= s.Length ? "no macro name given in #undef directive" : "macro names must be identifiers");
+                    ReportMacroName("undef", s, p, location);
                 }
                 else
                 {
@@ -504,7 +504,7 @@ internal sealed class PreprocessorRun
             case "warning":
                 break;
             default:
-                Report(DiagnosticDescriptors.BadDirective, location, "unknown preprocessor directive '#" + name + "'");
+                Report(DiagnosticDescriptors.BadDirective, location, name);
                 break;
         }
 
@@ -528,7 +528,7 @@ internal sealed class PreprocessorRun
         int length = IdentifierLength(s, p);
         if (length == 0)
         {
-            Report(DiagnosticDescriptors.BadDirective, location, p >= s.Length ? "no macro name given in #" + directive + " directive" : "macro names must be identifiers");
+            ReportMacroName(directive, s, p, location);
             return false;
         }
 
@@ -542,14 +542,14 @@ internal sealed class PreprocessorRun
         int length = IdentifierLength(s, p);
         if (length == 0)
         {
-            Report(DiagnosticDescriptors.BadDirective, location, p >= s.Length ? "no macro name given in #define directive" : "macro names must be identifiers");
+            ReportMacroName("define", s, p, location);
             return;
         }
 
         string name = s.Substring(p, length);
         if (name == "defined")
         {
-            Report(DiagnosticDescriptors.BadDirective, location, "'defined' cannot be used as a macro name");
+            Report(DiagnosticDescriptors.BadMacroName, location, name);
             return;
         }
 
@@ -562,7 +562,7 @@ internal sealed class PreprocessorRun
             entry = MacroTable.ParseFunctionLike(name, s, after, nameLocation, out string? error);
             if (entry == null)
             {
-                Report(DiagnosticDescriptors.BadDirective, location, error ?? "invalid macro parameter list");
+                Report(DiagnosticDescriptors.BadMacroParameters, location, name, error ?? "invalid macro parameter list");
                 return;
             }
         }
@@ -594,14 +594,14 @@ internal sealed class PreprocessorRun
             int end = s.IndexOf(close, p + 1);
             if (end < 0)
             {
-                Report(DiagnosticDescriptors.BadDirective, location, "missing terminating " + close + " character in #include");
+                Report(DiagnosticDescriptors.BadInclude, location, "is missing its terminating " + close + " character");
                 return;
             }
 
             string name = s.Substring(p + 1, end - p - 1);
             if (name.Length == 0)
             {
-                Report(DiagnosticDescriptors.BadDirective, location, "empty file name in #include");
+                Report(DiagnosticDescriptors.BadInclude, location, "has an empty file name");
                 return;
             }
 
@@ -615,14 +615,14 @@ internal sealed class PreprocessorRun
             return;
         }
 
-        Report(DiagnosticDescriptors.BadDirective, location, "#include expects \"FILENAME\" or <FILENAME>");
+        Report(DiagnosticDescriptors.BadInclude, location, "has no file name");
     }
 
     private void Include(SourceFile includer, string name, SourceLocation location)
     {
         if (_open.Count - 1 >= MaxIncludeDepth)
         {
-            Report(DiagnosticDescriptors.BadDirective, location, "#include nested too deeply (more than " + MaxIncludeDepth.ToString(CultureInfo.InvariantCulture) + " levels)");
+            Report(DiagnosticDescriptors.IncludeTooDeep, location, MaxIncludeDepth);
             return;
         }
 
@@ -809,17 +809,13 @@ internal sealed class PreprocessorRun
     {
         if (text.Length > _options.MaxFileLength)
         {
-            Report(DiagnosticDescriptors.InputTooLarge, location,
-                "'" + path + "' has " + text.Length.ToString(CultureInfo.InvariantCulture) + " characters, more than the limit of "
-                + _options.MaxFileLength.ToString(CultureInfo.InvariantCulture) + " per file");
+            Report(DiagnosticDescriptors.InputTooLarge, location, path, text.Length, _options.MaxFileLength);
             return false;
         }
 
         if (_totalLength + text.Length > _options.MaxTotalLength)
         {
-            Report(DiagnosticDescriptors.InputTooLarge, location,
-                "reading '" + path + "' would make the input longer than the limit of " + _options.MaxTotalLength.ToString(CultureInfo.InvariantCulture)
-                + " characters in all (every file, each time it is included)");
+            Report(DiagnosticDescriptors.InputTotalTooLarge, location, path, _options.MaxTotalLength);
             return false;
         }
 
@@ -842,6 +838,24 @@ internal sealed class PreprocessorRun
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /// <summary>RXG0013 when the directive ends where its macro name should be, else RXG0014 with what is there.</summary>
+    private void ReportMacroName(string directive, string s, int p, SourceLocation location)
+    {
+        if (p >= s.Length)
+        {
+            Report(DiagnosticDescriptors.MissingMacroName, location, directive);
+            return;
+        }
+
+        int end = p;
+        while (end < s.Length && !char.IsWhiteSpace(s[end]) && end - p < 64)
+        {
+            end++;
+        }
+
+        Report(DiagnosticDescriptors.BadMacroName, location, s.Substring(p, Math.Max(1, end - p)));
+    }
 
     private void Report(DiagnosticDescriptor descriptor, SourceLocation location, params object[] args)
     {

@@ -10,53 +10,187 @@ using RxGen.Compiler.Syntax.Generated;
 
 namespace RxGen.Compiler.Syntax;
 
-/// <summary>The parse stage: preprocessed text → ANTLR tree. The tree never leaves the compiler's
-/// syntax → model step (<see cref="Model.ModelBuilder"/>).</summary>
-internal sealed class ParsedIdl
+/// <summary>One piece of the input as the parse stage hands it to <see cref="Model.ModelBuilder"/>: the top-level
+/// definitions up to a ';' outside any braces or parentheses, with their tokens (comments included, for
+/// documentation). A chunk is dropped once its model is built, so the parse tree and the tokens of the whole file
+/// never exist at once (issue 16: memory grows with the model, not with ANTLR's structures).</summary>
+internal sealed class ParsedChunk
 {
-    public ParsedIdl(RxGenIdlParser.FileContext tree, CommonTokenStream tokens, PreprocessedSource source)
+    public ParsedChunk(RxGenIdlParser.DefinitionContext[] definitions, CommonTokenStream tokens)
     {
-        Tree = tree;
+        Definitions = definitions;
         Tokens = tokens;
-        Source = source;
     }
 
-    public RxGenIdlParser.FileContext Tree { get; }
+    public RxGenIdlParser.DefinitionContext[] Definitions { get; }
     public CommonTokenStream Tokens { get; }
-    public PreprocessedSource Source { get; }
 }
 
-internal static class IdlParser
+/// <summary>The parse stage: preprocessed text → ANTLR trees, one chunk at a time. The trees never leave the
+/// compiler's syntax → model step (<see cref="Model.ModelBuilder"/>).</summary>
+internal sealed class ParsedIdl
 {
-    public static ParsedIdl Parse(PreprocessedSource source, DiagnosticBag diagnostics, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var errors = new ErrorListener(source, diagnostics);
-        var lexer = new RxGenIdlLexer(new AntlrInputStream(source.Text));
-        lexer.RemoveErrorListeners();
-        lexer.AddErrorListener(errors);
-        var tokens = new CommonTokenStream(lexer);
-        var parser = new RxGenIdlParser(tokens) { BuildParseTree = true };
-        parser.RemoveErrorListeners();
+    private readonly ErrorListener _errors;
+    private readonly CancellationToken _cancellationToken;
 
-        // Two-stage parsing: the fast SLL mode first; only if it fails, full LL with error reporting.
-        parser.Interpreter.PredictionMode = PredictionMode.SLL;
-        parser.ErrorHandler = new BailErrorStrategy();
-        RxGenIdlParser.FileContext tree;
-        try
+    public ParsedIdl(PreprocessedSource source, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        Source = source;
+        _cancellationToken = cancellationToken;
+        _errors = new ErrorListener(source, diagnostics);
+    }
+
+    public PreprocessedSource Source { get; }
+
+    /// <summary>Lexes and parses the text from the start, lazily, one chunk per step. Each call starts over
+    /// (the model builder reads the input twice: names and values first, then definitions); syntax errors are
+    /// reported once.</summary>
+    public IEnumerable<ParsedChunk> Chunks()
+    {
+        var lexer = new RxGenIdlLexer(new StringCharStream(Source.Text));
+        lexer.RemoveErrorListeners();
+        lexer.AddErrorListener(_errors);
+        var source = new ChunkTokenSource(lexer);
+        RxGenIdlParser? parser = null;
+        while (!source.AtEnd)
         {
-            tree = parser.file();
+            _cancellationToken.ThrowIfCancellationRequested();
+            source.NextChunk();
+            var tokens = new CommonTokenStream(source);
+            if (parser is null) parser = new RxGenIdlParser(tokens) { BuildParseTree = true };
+            else parser.TokenStream = tokens;
+            parser.RemoveErrorListeners();
+
+            // Two-stage parsing: the fast SLL mode first; only if it fails, full LL with error reporting.
+            parser.Interpreter.PredictionMode = PredictionMode.SLL;
+            parser.ErrorHandler = new BailErrorStrategy();
+            RxGenIdlParser.FileContext tree;
+            try
+            {
+                tree = parser.file();
+            }
+            catch (ParseCanceledException)
+            {
+                tokens.Seek(0);
+                parser.Reset();
+                parser.Interpreter.PredictionMode = PredictionMode.LL;
+                parser.ErrorHandler = new DefaultErrorStrategy();
+                parser.AddErrorListener(_errors);
+                tree = parser.file();
+            }
+            yield return new ParsedChunk(tree.definition(), tokens);
         }
-        catch (ParseCanceledException)
+    }
+
+    /// <summary>The text as ANTLR's character stream, without the copy that <c>AntlrInputStream</c> makes (a
+    /// <c>char[]</c> as large as the input).</summary>
+    private sealed class StringCharStream : ICharStream
+    {
+        private readonly string _text;
+        private int _index;
+
+        public StringCharStream(string text) => _text = text;
+
+        public int Index => _index;
+        public int Size => _text.Length;
+        public string SourceName => IntStreamConstants.UnknownSourceName;
+
+        public void Consume()
         {
-            tokens.Seek(0);
-            parser.Reset();
-            parser.Interpreter.PredictionMode = PredictionMode.LL;
-            parser.ErrorHandler = new DefaultErrorStrategy();
-            parser.AddErrorListener(errors);
-            tree = parser.file();
+            if (_index >= _text.Length) throw new System.InvalidOperationException("cannot consume EOF");
+            _index++;
         }
-        return new ParsedIdl(tree, tokens, source);
+
+        public int LA(int i)
+        {
+            if (i == 0) return 0;
+            var at = i < 0 ? _index + i : _index + i - 1;
+            return at < 0 || at >= _text.Length ? IntStreamConstants.EOF : _text[at];
+        }
+
+        public int Mark() => -1;
+        public void Release(int marker) { }
+        public void Seek(int index) => _index = System.Math.Min(System.Math.Max(index, 0), _text.Length);
+
+        public string GetText(Interval interval)
+        {
+            var start = interval.a;
+            var stop = System.Math.Min(interval.b, _text.Length - 1);
+            return start > stop || start >= _text.Length ? string.Empty : _text.Substring(start, stop - start + 1);
+        }
+    }
+
+    /// <summary>The lexer's tokens, cut into chunks: a chunk ends after a ';' at depth 0 (outside braces and
+    /// parentheses) and the comments on that ';''s line (they document what precedes them); the next token starts
+    /// the next chunk. Each chunk ends with an EOF token of its own.</summary>
+    private sealed class ChunkTokenSource : ITokenSource
+    {
+        /// <summary>The text of the EOF token that ends a chunk before the real end of the file.</summary>
+        public const string EndOfDefinition = "<end of definition>";
+
+        private static readonly int Semicolon = TypeOf("';'"), OpenBrace = TypeOf("'{'"), CloseBrace = TypeOf("'}'"), OpenParen = TypeOf("'('"), CloseParen = TypeOf("')'");
+
+        private readonly Lexer _lexer;
+        private IToken? _pending;
+        private int _depth;
+        private int _semicolonLine = -1;
+        private bool _chunkDone;
+
+        public ChunkTokenSource(Lexer lexer) => _lexer = lexer;
+
+        public bool AtEnd { get; private set; }
+
+        private static int TypeOf(string literal)
+        {
+            var vocabulary = RxGenIdlLexer.DefaultVocabulary;
+            for (var type = 1; type <= RxGenIdlLexer.UNEXPECTED_CHARACTER; type++)
+                if (vocabulary.GetLiteralName(type) == literal) return type;
+            throw new System.InvalidOperationException("no token " + literal);
+        }
+
+        public void NextChunk()
+        {
+            _chunkDone = false;
+            _semicolonLine = -1;
+        }
+
+        public IToken NextToken()
+        {
+            if (_chunkDone) return EndOfChunk();
+            var token = _pending ?? _lexer.NextToken();
+            _pending = null;
+            if (token.Type == TokenConstants.EOF)
+            {
+                AtEnd = true;
+                _chunkDone = true;
+                return token;
+            }
+            if (_semicolonLine >= 0 && (token.Channel == TokenConstants.DefaultChannel || token.Line != _semicolonLine))
+            {
+                _pending = token;
+                _chunkDone = true;
+                return EndOfChunk();
+            }
+            var type = token.Type;
+            if (type == OpenBrace || type == OpenParen) _depth++;
+            else if ((type == CloseBrace || type == CloseParen) && _depth > 0) _depth--;
+            else if (type == Semicolon && _depth == 0) _semicolonLine = token.Line;
+            return token;
+        }
+
+        private IToken EndOfChunk()
+        {
+            var next = _pending;
+            var start = next?.StartIndex ?? _lexer.InputStream.Index;
+            return _lexer.TokenFactory.Create(System.Tuple.Create((ITokenSource)this, (ICharStream)_lexer.InputStream), TokenConstants.EOF, next is null ? "<EOF>" : EndOfDefinition,
+                TokenConstants.DefaultChannel, start, start - 1, next?.Line ?? _lexer.Line, next?.Column ?? _lexer.Column);
+        }
+
+        public int Line => _pending?.Line ?? _lexer.Line;
+        public int Column => _pending?.Column ?? _lexer.Column;
+        public ICharStream InputStream => (ICharStream)_lexer.InputStream;
+        public string SourceName => _lexer.SourceName;
+        public ITokenFactory TokenFactory { get => _lexer.TokenFactory; set => _lexer.TokenFactory = value; }
     }
 
     private sealed class ErrorListener : IAntlrErrorListener<IToken>, IAntlrErrorListener<int>
@@ -72,23 +206,27 @@ internal static class IdlParser
         }
 
         public void SyntaxError(TextWriter output, IRecognizer recognizer, IToken offendingSymbol, int line, int charPositionInLine, string msg, RecognitionException e)
-            => Report(line, charPositionInLine, Describe(offendingSymbol, msg));
-
-        public void SyntaxError(TextWriter output, IRecognizer recognizer, int offendingSymbol, int line, int charPositionInLine, string msg, RecognitionException e)
-            => Report(line, charPositionInLine, msg);
-
-        private void Report(int line, int column0, string message)
         {
-            if (!_seen.Add((line, column0))) return;
-            _diagnostics.Add(DiagnosticDescriptors.SyntaxError, _source.Map(line, column0 + 1), DisplayText.Escape(message));
+            if (offendingSymbol is { Type: RxGenIdlLexer.UNEXPECTED_CHARACTER } character)
+                Report(DiagnosticDescriptors.IllegalCharacter, line, charPositionInLine, character.Text);
+            else if (offendingSymbol is { Type: TokenConstants.EOF } eof && eof.Text != ChunkTokenSource.EndOfDefinition)
+                Report(DiagnosticDescriptors.UnexpectedEndOfFile, line, charPositionInLine, Shorten(msg));
+            else
+                Report(DiagnosticDescriptors.SyntaxError, line, charPositionInLine, Shorten(msg));
         }
 
-        private static string Describe(IToken? token, string antlrMessage)
+        public void SyntaxError(TextWriter output, IRecognizer recognizer, int offendingSymbol, int line, int charPositionInLine, string msg, RecognitionException e)
+            => Report(DiagnosticDescriptors.SyntaxError, line, charPositionInLine, msg);
+
+        private void Report(DiagnosticDescriptor descriptor, int line, int column0, string argument)
         {
-            if (token is null) return antlrMessage;
-            if (token.Type == TokenConstants.EOF) return "unexpected end of file: " + antlrMessage;
-            if (token.Type == RxGenIdlLexer.UNEXPECTED_CHARACTER) return $"illegal character '{token.Text}' in file";
-            // ANTLR lists every token it could accept; past a handful that is noise, not help.
+            if (!_seen.Add((line, column0))) return;
+            _diagnostics.Add(descriptor, _source.Map(line, column0 + 1), DisplayText.Escape(argument));
+        }
+
+        /// <summary>ANTLR lists every token it could accept; past a handful that is noise, not help.</summary>
+        private static string Shorten(string antlrMessage)
+        {
             var set = System.Text.RegularExpressions.Regex.Match(antlrMessage, @"expecting \{([^}]*)\}");
             if (set.Success && set.Groups[1].Value.Split(',').Length > 4)
                 return antlrMessage.Substring(0, set.Index) + "expecting a definition, declaration or value";

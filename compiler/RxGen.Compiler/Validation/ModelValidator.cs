@@ -26,6 +26,7 @@ public static class ModelValidator
         foreach (var e in model.Types.OfType<EnumDefinition>())
             foreach (var member in e.Members) AddValueName(values, member.Name, member.Location, diagnostics);
 
+        var resolved = new Dictionary<string, Definition?>(StringComparer.Ordinal);
         foreach (var type in model.Types)
         {
             switch (type)
@@ -35,7 +36,7 @@ public static class ModelValidator
                     foreach (var field in s.Fields) CheckDeclaration(field, types, diagnostics);
                     break;
                 case UnionDefinition u:
-                    CheckUnion(u, types, diagnostics);
+                    CheckUnion(u, types, resolved, diagnostics);
                     break;
                 case TypedefDefinition t:
                     CheckDeclaration(t.Body, types, diagnostics);
@@ -43,6 +44,7 @@ public static class ModelValidator
             }
         }
         CheckRecursion(model, types, diagnostics);
+        CheckTypedefChains(model, types, diagnostics);
         CheckPackages(model, types, diagnostics);
         CheckPrograms(model, types, diagnostics);
     }
@@ -72,15 +74,23 @@ public static class ModelValidator
             diagnostics.Add(DiagnosticDescriptors.OutsideType, declaration.TypeLocation, name);
     }
 
-    private static void CheckUnion(UnionDefinition union, Dictionary<string, Definition> types, DiagnosticBag diagnostics)
+    // Discriminants resolved through typedef chains, memoized per validation (thousands of unions over one deep
+    // chain would otherwise walk it once each).
+    private static Definition? Resolved(string name, Dictionary<string, Definition> types, Dictionary<string, Definition?> resolved)
+    {
+        if (!resolved.TryGetValue(name, out var definition)) resolved[name] = definition = Resolve(name, types);
+        return definition;
+    }
+
+    private static void CheckUnion(UnionDefinition union, Dictionary<string, Definition> types, Dictionary<string, Definition?> resolved, DiagnosticBag diagnostics)
     {
         CheckDeclaration(union.Discriminant, types, diagnostics);
         var discriminant = union.Discriminant;
         var discriminantOk = discriminant.Kind == DeclarationKind.Scalar &&
             (discriminant.Type.Primitive is PrimitiveKind.Int32 or PrimitiveKind.UInt32 or PrimitiveKind.Bool or PrimitiveKind.Int16 or PrimitiveKind.UInt16 or PrimitiveKind.Char or PrimitiveKind.UChar
-             || discriminant.Type.Name is { } n && Resolve(n, types) is EnumDefinition);
+             || discriminant.Type.Name is { } n && Resolved(n, types, resolved) is EnumDefinition);
         if (!discriminantOk)
-            diagnostics.Add(DiagnosticDescriptors.BadDeclaration, discriminant.Location, $"the discriminant of union '{union.Name}' must be an int, unsigned int, bool or enum");
+            diagnostics.Add(DiagnosticDescriptors.BadDiscriminant, discriminant.Location, union.Name);
         if (union.Arms.Count == 0)
             diagnostics.Add(DiagnosticDescriptors.UnionWithoutCases, union.Location, union.Name);
         var seen = new HashSet<long>();
@@ -225,6 +235,71 @@ public static class ModelValidator
         }
     }
 
+    /// <summary>The deepest nesting of arrays and optional data that a chain of typedefs may build
+    /// (<c>typedef int a[2]; typedef a b[2]; ...</c>). The emitter inlines typedefs: the C# type of such a chain is a
+    /// jagged array of that rank and its codec that many nested loops, so the output grows with the square of the
+    /// depth. A struct or union around an inner level ends the nesting.</summary>
+    public const int MaxTypedefNesting = 64;
+
+    // Each typedef names at most one other typedef (its body's type), so the typedefs form chains and cycles:
+    // one walk per chain, each typedef visited once. Reports a chain nested deeper than MaxTypedefNesting (once,
+    // at the first typedef past the limit) and a cycle made of typedefs alone that passes through optional data or
+    // a variable array (a by-value one is RXG0204): such a type would be infinitely deep.
+    private static void CheckTypedefChains(InterfaceModel model, Dictionary<string, Definition> types, DiagnosticBag diagnostics)
+    {
+        var depth = new Dictionary<string, int>(StringComparer.Ordinal);
+        var path = new List<TypedefDefinition>();
+        var onPath = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var type in model.Types)
+        {
+            if (type is not TypedefDefinition start || !ReferenceEquals(types[start.Name], start) || depth.ContainsKey(start.Name)) continue;
+            path.Clear();
+            onPath.Clear();
+            var current = start;
+            var below = 0;
+            while (true)
+            {
+                onPath[current.Name] = path.Count;
+                path.Add(current);
+                if (current.Body.Type.Name is not { } next || !types.TryGetValue(next, out var inner) || inner is not TypedefDefinition innerTypedef) break;
+                if (depth.TryGetValue(next, out below)) break;
+                if (onPath.TryGetValue(next, out var cycleStart))
+                {
+                    var cycle = path.Skip(cycleStart).ToList();
+                    foreach (var member in cycle) depth[member.Name] = 0;
+                    path.RemoveRange(cycleStart, path.Count - cycleStart);
+                    if (cycle.Any(m => !IsByValue(m.Body)))
+                    {
+                        var first = cycle.OrderBy(m => m.Location.Path, StringComparer.Ordinal).ThenBy(m => m.Location.Line).ThenBy(m => m.Location.Column).First();
+                        var at = cycle.IndexOf(first);
+                        var names = cycle.Skip(at).Concat(cycle.Take(at)).Select(m => m.Name).Concat(new[] { first.Name });
+                        diagnostics.Add(DiagnosticDescriptors.TypedefCycle, first.Location, first.Name, string.Join(" → ", names));
+                    }
+                    below = 0;
+                    break;
+                }
+                current = innerTypedef;
+                below = 0;
+            }
+            // Unwind: each typedef adds one level when its body is an array or optional data.
+            for (var i = path.Count - 1; i >= 0; i--)
+            {
+                var typedef = path[i];
+                var levels = below + (typedef.Body.Kind is DeclarationKind.Optional or DeclarationKind.FixedArray or DeclarationKind.VariableArray ? 1 : 0);
+                if (levels > MaxTypedefNesting && below <= MaxTypedefNesting)
+                {
+                    var chain = new List<string> { typedef.Name };
+                    for (var inner = typedef; chain.Count <= 4 && inner.Body.Type.Name is { } n && types.TryGetValue(n, out var d) && d is TypedefDefinition t; inner = t)
+                        chain.Add(n);
+                    diagnostics.Add(DiagnosticDescriptors.TypedefTooDeep, typedef.Location, typedef.Name, levels,
+                        string.Join(" → ", chain.Take(4)) + (chain.Count > 4 ? " → …" : ""), MaxTypedefNesting);
+                }
+                depth[typedef.Name] = levels;
+                below = levels;
+            }
+        }
+    }
+
     private static IEnumerable<Declaration> ByValueEdges(Definition definition) => definition switch
     {
         StructDefinition s => s.Fields,
@@ -326,13 +401,13 @@ public static class ModelValidator
         foreach (var program in model.Programs)
         {
             if (programNumbers.TryGetValue(program.Number, out var other))
-                diagnostics.Add(DiagnosticDescriptors.DuplicateProgramNumber, program.Location, $"program number {program.Number} of {program.Name} is already used by {other.Name}");
+                diagnostics.Add(DiagnosticDescriptors.DuplicateProgramNumber, program.Location, program.Number, program.Name, other.Name);
             else programNumbers[program.Number] = program;
             var versions = new HashSet<long>();
             foreach (var version in program.Versions)
             {
                 if (!versions.Add(version.Number))
-                    diagnostics.Add(DiagnosticDescriptors.DuplicateProgramNumber, version.Location, $"version number {version.Number} appears twice in {program.Name}");
+                    diagnostics.Add(DiagnosticDescriptors.DuplicateVersionNumber, version.Location, version.Number, program.Name);
                 var procedures = new Dictionary<long, ProgramProcedure>();
                 foreach (var procedure in version.Procedures)
                 {

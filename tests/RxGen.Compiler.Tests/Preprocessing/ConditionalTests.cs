@@ -1,3 +1,4 @@
+using System.Linq;
 using RxGen.Compiler.Diagnostics;
 using RxGen.Compiler.Preprocessing;
 
@@ -180,7 +181,8 @@ public sealed class ConditionalTests
     {
         PreprocessedSource r = PP.Run("#if 0\na\n#else\nb\n#else\nc\n#endif\n");
 
-        Diagnostic d = PP.Single(r, "RXG0006");
+        Diagnostic d = PP.Single(r, "RXG0012");
+        Assert.Equal("#else after #else", d.Message);
         PP.At(d, "main.xg", 5, 1);
         Assert.Equal(new[] { "b" }, PP.Code(r));
     }
@@ -203,6 +205,7 @@ public sealed class ConditionalTests
         Assert.Equal(2, r.Diagnostics.Count);
         Assert.All(r.Diagnostics, d => Assert.Equal("RXG0006", d.Id));
         PP.At(r.Diagnostics[0], "main.xg", 8, 1);
+        Assert.Equal(new[] { "'#frobnicate' is not a preprocessor directive", "'#!' is not a preprocessor directive" }, r.Diagnostics.Select(d => d.Message));
         Assert.Contains("#frobnicate", r.Diagnostics[0].Message);
         PP.At(r.Diagnostics[1], "main.xg", 9, 1);
         Assert.Equal(9, r.Lines.Count);

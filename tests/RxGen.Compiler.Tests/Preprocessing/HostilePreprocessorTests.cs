@@ -85,7 +85,7 @@ public class HostilePreprocessorTests
     [InlineData("const A = \u0007;\n", "'\\x07'")]
     public void Control_characters_and_invalid_bytes_are_escaped_in_syntax_errors(string idl, string message)
     {
-        var d = Assert.Single(Analyze(idl), x => x.Id == "RXG0100");
+        var d = Assert.Single(Analyze(idl), x => x.Id == "RXG0101");
         Assert.Contains(message, d.Message);
         Assert.DoesNotContain(d.Message, c => c < 0x20 || c == '\u202E' || c == '\uFFFD');
     }
@@ -128,7 +128,7 @@ public class HostilePreprocessorTests
         var main = string.Concat(Enumerable.Repeat("#include \"h.h\"\n", 1000));
         PreprocessedSource r = PP.Run(main, sources, new PreprocessorOptions { MaxTotalLength = main.Length + 13 * 10 });
 
-        Assert.Equal(990, r.Diagnostics.Count(d => d.Id == "RXG0011"));
+        Assert.Equal(990, r.Diagnostics.Count(d => d.Id == "RXG0018"));
         Assert.Contains("characters in all", r.Diagnostics[0].Message);
         Assert.Equal(10, PP.Code(r).Length);
     }

@@ -152,8 +152,8 @@ public sealed class IncludeTests
         sources.Add("f100.h", "const END = 1;\n");
         PreprocessedSource r = PP.Run("#include \"f0.h\"\n", sources);
 
-        Diagnostic d = PP.Single(r, "RXG0006");
-        Assert.Contains("nested too deeply", d.Message);
+        Diagnostic d = PP.Single(r, "RXG0017");
+        Assert.Equal("#include nested too deeply (more than 64 levels)", d.Message);
         Assert.Equal("f63.h", d.Location.Path);
         Assert.Equal(64, r.IncludedFiles.Count);
     }
@@ -182,13 +182,13 @@ public sealed class IncludeTests
     }
 
     [Theory]
-    [InlineData("#include\n", "#include expects")]
-    [InlineData("#include \"x.h\n", "missing terminating")]
-    [InlineData("#include \"\"\n", "empty file name")]
-    public void Malformed_include_reports_RXG0006(string text, string message)
+    [InlineData("#include\n", "#include has no file name")]
+    [InlineData("#include \"x.h\n", "#include is missing its terminating \" character")]
+    [InlineData("#include \"\"\n", "#include has an empty file name")]
+    public void Malformed_include_reports_RXG0016(string text, string message)
     {
-        Diagnostic d = PP.Single(PP.Run(text), "RXG0006");
-        Assert.Contains(message, d.Message);
+        Diagnostic d = PP.Single(PP.Run(text), "RXG0016");
+        Assert.Equal(message + ": write #include \"FILENAME\"", d.Message);
     }
 
     [Fact]
