@@ -23,9 +23,21 @@ public class DecodeAllocationTests
         }
 
         Once(); // JIT, statics
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        Once();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return Smallest(Once);
+    }
+
+    // The fewest bytes over several runs: while tiered JIT replaces code (more often on a loaded machine), a run can
+    // see an extra allocation that has nothing to do with the decode.
+    private static long Smallest(Action once)
+    {
+        long best = long.MaxValue;
+        for (int i = 0; i < 20; i++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            once();
+            best = Math.Min(best, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return best;
     }
 
     private static long ExceptionOnlyBytes()
@@ -43,9 +55,7 @@ public class DecodeAllocationTests
         }
 
         Once();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        Once();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return Smallest(Once);
     }
 
     [Fact]
