@@ -184,6 +184,51 @@ public class RxPeerTests
     }
 
     [Fact]
+    public async Task Against_a_linux_style_server_the_probe_succeeds_and_later_calls_use_a_fresh_connection_without_the_upgrade()
+    {
+        await using var linux = new LinuxUpgradeUdpServer(52, 2503);
+        await using RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        await using IRxConnection connection = client.Connect(linux.EndPoint, 52, requestUpgrade: true);
+        var sw = Stopwatch.StartNew();
+        var reply = new byte[8];
+        for (int i = 0; i < 4; i++)
+        {
+            await using IRxClientCall call = await connection.StartCallAsync().AsTask().WithTimeout();
+            await call.WriteAsync(new byte[4]);
+            Assert.Equal(4, await call.ReadAsync(reply).WithTimeout());
+            Assert.Equal(52, BinaryPrimitives.ReadInt32BigEndian(reply));
+            Assert.Equal(0, await call.ReadAsync(reply).WithTimeout());
+            await call.DisposeAsync();
+            Assert.Equal(52, connection.ServiceId);
+            await Task.Delay(20); // let the server's rejection of the old-id final ACK arrive
+        }
+
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(3), $"no timeout penalty: {sw.Elapsed}");
+        Assert.Equal(1, linux.UpgradeRequests); // never asked again on that IRxConnection
+        Assert.True(linux.Rejected >= 1, "the server rejected the probe's final ACK, as Linux does");
+        Assert.Equal(2, linux.Connections); // the probe's connection, then one fresh connection for the later calls
+    }
+
+    [Fact]
+    public async Task An_upgrade_pair_added_to_the_server_core_after_both_services_reaches_the_engine()
+    {
+        await using RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        server.AddService(DelegateRxService.Identify(52));
+        server.AddService(DelegateRxService.Identify(2503));
+        server.Server.AddUpgrade(52, 2503); // not RxPeer.AddUpgrade: the lead's order
+        await using RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        await using IRxConnection connection = client.Connect(server.LocalEndPoint, 52, requestUpgrade: true);
+        await using IRxClientCall probe = await connection.StartCallAsync();
+        await probe.WriteAsync(new byte[4]);
+        var reply = new byte[8];
+        Assert.Equal(4, await probe.ReadAsync(reply).WithTimeout());
+        Assert.Equal(2503, BinaryPrimitives.ReadInt32BigEndian(reply));
+        Assert.Equal(0, await probe.ReadAsync(reply).WithTimeout());
+        await probe.DisposeAsync();
+        Assert.Equal(2503, connection.ServiceId);
+    }
+
+    [Fact]
     public async Task A_service_upgrade_switches_the_connection_and_later_calls_wait_for_the_probe()
     {
         await using RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));

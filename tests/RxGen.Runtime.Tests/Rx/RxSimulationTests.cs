@@ -259,6 +259,60 @@ public class RxSimulationTests
         Assert.Equal([(ushort)2503, (ushort)2503], scenario.ServerApp.Callers.Select(c => c.ServiceId));
     }
 
+    [Theory]
+    [InlineData(false, 0)] // reply first, then the rejection of the client's ACK (the common case)
+    [InlineData(true, 300)] // PING, rejection of the ping response, and only then the reply (slow server)
+    public void A_linux_server_that_answers_the_probe_on_the_old_id_and_rejects_it_afterwards_does_not_fail_the_probe(bool ping, int replyDelayMs)
+    {
+        var scenario = new SimScenario(112, new SimFaults());
+        scenario.Server.Engine.AddService(2503, RxNullSecurityClass.Instance); // both bound; the script does the upgrade
+        var linux = new SimLinuxUpgradeServer(scenario.Server, SimScenario.ServiceId, 2503, TimeSpan.FromMilliseconds(replyDelayMs), ping);
+        RxConnection probing = scenario.Client.Engine.CreateClientConnection(scenario.Server.EndPoint, SimScenario.ServiceId, null, true, scenario.Network.Now);
+        TimeSpan start = scenario.Network.Now;
+        var probe = Echo(10, SimOp.Echo);
+        Assert.True(probe.TryStart(scenario.Client, probing));
+        Assert.True(scenario.Network.RunUntil(() => probe.Done, Limit));
+        Assert.True(probe.Succeeded, $"probe code {probe.Code}");
+        Assert.True(probe.EndedAt - start < TimeSpan.FromMilliseconds(replyDelayMs + 100), $"no timeout penalty: {probe.EndedAt - start}");
+        Assert.Equal(1, linux.Upgraded);
+        Assert.True(probing.UpgradeDeclined, "the probe was answered on the old id: the connection takes no more calls");
+        Assert.Equal(ping, probing.UpgradeRejected); // with the PING, the rejection came before the reply
+        Assert.Equal(SimScenario.ServiceId, probing.ServiceId);
+        Assert.Equal(ping, scenario.Client.Engine.Statistics.UpgradeRejections >= 1);
+        Assert.Null(scenario.Client.Engine.StartCall(probing, scenario.Network.Now)); // no later call on that connection
+
+        // Later calls: a fresh connection to the original service without the upgrade flag works, with no rejection.
+        RxConnection fresh = scenario.Client.Engine.CreateClientConnection(scenario.Server.EndPoint, SimScenario.ServiceId, null, false, scenario.Network.Now);
+        var calls = new[] { Echo(100, SimOp.Echo), Echo(5000, SimOp.Echo) };
+        foreach (SimClientCall call in calls)
+        {
+            Assert.True(call.TryStart(scenario.Client, fresh));
+        }
+
+        Assert.True(scenario.Network.RunUntil(() => calls.All(c => c.Done), scenario.Network.Now + TimeSpan.FromSeconds(5)));
+        Assert.All(calls, c => Assert.True(c.Succeeded, $"code {c.Code}"));
+        Assert.DoesNotContain(fresh.ConnectionId, linux.RejectedConnections);
+        Assert.Equal([probing.ConnectionId], linux.RejectedConnections);
+        Assert.Equal(1, linux.Upgraded);
+        Assert.All(scenario.ServerApp.Callers, c => Assert.Equal(SimScenario.ServiceId, c.ServiceId));
+    }
+
+    [Fact]
+    public void A_protocol_error_abort_on_an_ordinary_call_still_fails_it()
+    {
+        // The tolerance is for the probe of an upgrade-requesting connection only: -5 on a plain connection fails.
+        var scenario = new SimScenario(113, new SimFaults());
+        scenario.Server.Engine.AddService(2503, RxNullSecurityClass.Instance);
+        var linux = new SimLinuxUpgradeServer(scenario.Server, SimScenario.ServiceId, 2503);
+        RxConnection plain = scenario.Client.Engine.CreateClientConnection(scenario.Server.EndPoint, 2503, null, false, scenario.Network.Now);
+        var first = Echo(10, SimOp.Echo);
+        Assert.True(first.TryStart(scenario.Client, plain));
+        Assert.True(scenario.Network.RunUntil(() => first.Done, Limit));
+        Assert.True(first.Succeeded);
+        Assert.Equal(0, linux.Rejected);
+        Assert.False(plain.UpgradeDeclined);
+    }
+
     private static SimClientCall Echo(int size, int op) =>
         op == SimOp.Echo ? new SimClientCall(SimOp.Echo, 0, size, size) : new SimClientCall(SimOp.Send, size, 0, size);
 

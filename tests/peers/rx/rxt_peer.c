@@ -7,6 +7,12 @@
  *   rxt_peer client HOST PORT T   run test T against HOST:PORT, print
  *                                 "ok T ..." or "FAIL T ..." and exit 0/1.
  *     T = echo | fail | unknown | sink:N | source:N | sinkabort:N | all:N
+ *   rxt_peer client HOST PORT bench-null N        N sequential Echo calls
+ *   rxt_peer client HOST PORT bench-threads T N   N Echo calls on each of T threads
+ *                                                  (one connection, 4 channels)
+ *   rxt_peer client HOST PORT bench-split MIB     MIB sink, then MIB source
+ *     bench modes print "bench KIND n=.. seconds=.. user=.. sys=.." lines
+ *     (user/sys: this process's getrusage over the timed part).
  */
 #include <afsconfig.h>
 #include <afs/param.h>
@@ -18,6 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 
 #include <rx/rx.h>
 #include <rx/rx_null.h>
@@ -143,6 +152,7 @@ static int serve(int port)
 /* ---- client ---------------------------------------------------------- */
 
 static int failures;
+static int bench_a, bench_b;
 
 static void report(int ok, const char *test, const char *fmt, long long a, long long b)
 {
@@ -244,6 +254,95 @@ static void test_source(struct rx_connection *conn, afs_int32 length)
     report(code == 0 && !bad && got == c, "source", "code=%lld bytes=%lld", code, done);
 }
 
+/* ---- bench ----------------------------------------------------------- */
+
+static double now_s(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+static void cpu_s(double *user, double *sys)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    *user = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6;
+    *sys = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static int echo_n(struct rx_connection *conn, int n)
+{
+    int i;
+    for (i = 0; i < n; i++) {
+        afs_int32 b = 0;
+        char *t = NULL;
+        afs_int32 code = RXT_Echo(conn, i, "x", &b, &t);
+        free(t);
+        if (code != 0 || b != i + 1)
+            return code ? code : -1;
+    }
+    return 0;
+}
+
+struct bench_thread { struct rx_connection *conn; int n; int code; };
+
+static void *bench_thread_main(void *arg)
+{
+    struct bench_thread *t = arg;
+    t->code = echo_n(t->conn, t->n);
+    return NULL;
+}
+
+static void bench_line(const char *kind, long long n, double t0, double u0, double s0)
+{
+    double t1 = now_s(), u1, s1;
+    cpu_s(&u1, &s1);
+    printf("bench %s n=%lld seconds=%.6f user=%.6f sys=%.6f\n", kind, n, t1 - t0, u1 - u0, s1 - s0);
+    fflush(stdout);
+}
+
+static int bench(struct rx_connection *conn, const char *mode, int a, int b)
+{
+    double t0, u0, s0;
+    echo_n(conn, 100); /* warm up */
+    cpu_s(&u0, &s0);
+    t0 = now_s();
+    if (strcmp(mode, "bench-null") == 0) {
+        int code = echo_n(conn, a);
+        bench_line("null", a, t0, u0, s0);
+        return code != 0;
+    }
+    if (strcmp(mode, "bench-threads") == 0) {
+        pthread_t th[256];
+        struct bench_thread arg[256];
+        int i, bad = 0;
+        if (a < 1 || a > 256)
+            return 2;
+        for (i = 0; i < a; i++) {
+            arg[i].conn = conn;
+            arg[i].n = b;
+            pthread_create(&th[i], NULL, bench_thread_main, &arg[i]);
+        }
+        for (i = 0; i < a; i++) {
+            pthread_join(th[i], NULL);
+            bad |= arg[i].code != 0;
+        }
+        bench_line("threads", (long long)a * b, t0, u0, s0);
+        return bad;
+    }
+    if (strcmp(mode, "bench-split") == 0) {
+        test_sink(conn, a << 20, -1);
+        bench_line("sink", (long long)a << 20, t0, u0, s0);
+        cpu_s(&u0, &s0);
+        t0 = now_s();
+        test_source(conn, a << 20);
+        bench_line("source", (long long)a << 20, t0, u0, s0);
+        return failures != 0;
+    }
+    return 2;
+}
+
 static int client(const char *host, int port, const char *test)
 {
     struct rx_connection *conn;
@@ -261,6 +360,12 @@ static int client(const char *host, int port, const char *test)
     }
     conn = rx_NewConnection(addr.s_addr, htons(port), RXT_SERVICE_ID, rxnull_NewClientSecurityObject(), 0);
     rx_SetConnDeadTime(conn, 6);
+    if (strncmp(test, "bench-", 6) == 0) {
+        int code = bench(conn, test, bench_a, bench_b);
+        rx_DestroyConnection(conn);
+        rx_Finalize();
+        return code;
+    }
     if (strncmp(test, "echo", len) == 0 || strncmp(test, "all", len) == 0)
         test_echo(conn);
     if (strncmp(test, "fail", len) == 0 || strncmp(test, "all", len) == 0)
@@ -284,6 +389,11 @@ int main(int argc, char **argv)
         return serve(atoi(argv[2]));
     if (argc == 5 && strcmp(argv[1], "client") == 0)
         return client(argv[2], atoi(argv[3]), argv[4]);
+    if ((argc == 6 || argc == 7) && strcmp(argv[1], "client") == 0 && strncmp(argv[4], "bench-", 6) == 0) {
+        bench_a = atoi(argv[5]);
+        bench_b = argc == 7 ? atoi(argv[6]) : 0;
+        return client(argv[2], atoi(argv[3]), argv[4]);
+    }
     fprintf(stderr, "usage: rxt_peer server PORT | rxt_peer client HOST PORT TEST\n");
     return 2;
 }

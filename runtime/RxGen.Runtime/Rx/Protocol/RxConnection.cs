@@ -53,6 +53,20 @@ public sealed class RxConnection
     /// <summary>Client side: the connection's first DATA packet asks for a service upgrade.</summary>
     public bool RequestUpgrade { get; internal set; }
 
+    /// <summary>
+    /// Client side: the server rejected the upgrade probe's own packets with ABORT -5 while answering it on the old
+    /// service id (the Linux AF_RXRPC server); the probe goes on and completes (see <see cref="UpgradeDeclined"/>).
+    /// </summary>
+    public bool UpgradeRejected { get; internal set; }
+
+    /// <summary>
+    /// Client side: the upgrade probe was answered on the requested service id (or rejected as in
+    /// <see cref="UpgradeRejected"/>): no further call starts on this connection, because a Linux AF_RXRPC server has
+    /// switched it to the new id and rejects the old one; later calls belong on a fresh connection without the
+    /// upgrade request.
+    /// </summary>
+    public bool UpgradeDeclined { get; internal set; }
+
     /// <summary>Set when the connection was aborted as a whole (call number 0) or closed; later calls fail with it.</summary>
     public int ErrorCode { get; internal set; }
 
@@ -61,6 +75,11 @@ public sealed class RxConnection
     {
         get
         {
+            if (UpgradeDeclined)
+            {
+                return false;
+            }
+
             foreach (RxCall? call in Calls)
             {
                 if (call is null || !call.IsActive)
@@ -113,6 +132,9 @@ public sealed class RxConnection
     internal TimeSpan LastActivityAt { get; set; }
 
     internal bool FirstDataSent { get; set; }
+
+    /// <summary>Client side: a reply came on another service id while probing and the connection switched to it.</summary>
+    internal bool UpgradeAdopted { get; set; }
 
     internal uint TakeSerial() => NextSerial++;
 

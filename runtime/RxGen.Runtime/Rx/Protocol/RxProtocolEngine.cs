@@ -122,6 +122,15 @@ public sealed class RxProtocolEngine
     /// <param name="to">The upgraded service.</param>
     public void AddUpgrade(ushort from, ushort to) => _upgrades[from] = to;
 
+    /// <summary>
+    /// Upgrade pairs registered elsewhere (an <c>RxServerCore</c>), consulted after those given to
+    /// <see cref="AddUpgrade"/> whenever a new connection asks for an upgrade, so pairs added later still count.
+    /// </summary>
+    public RxUpgradeLookup? UpgradeLookup { get; set; }
+
+    private bool TryGetUpgrade(ushort from, out ushort to) =>
+        _upgrades.TryGetValue(from, out to) || (UpgradeLookup is { } lookup && lookup(from, out to));
+
     /// <summary>Opens a client connection (no packet is sent until a call starts).</summary>
     /// <param name="peer">The server's address.</param>
     /// <param name="serviceId">The service.</param>
@@ -189,6 +198,11 @@ public sealed class RxProtocolEngine
         if (connection.ErrorCode != 0)
         {
             throw new InvalidOperationException($"The connection failed with code {connection.ErrorCode}.");
+        }
+
+        if (connection.UpgradeDeclined)
+        {
+            return null; // see RxConnection.UpgradeDeclined: a Linux server rejects this connection's service id
         }
 
         for (int ch = 0; ch < RxConnection.ChannelCount; ch++)
@@ -422,7 +436,19 @@ public sealed class RxProtocolEngine
                 ReceiveAck(call, header, payload, now);
                 break;
             case RxPacketType.Abort:
-                Fail(call, RxAbort.TryReadCode(payload, out int code, out _) ? code : RxGenErrorCodes.ProtocolError, sendAbort: false, byPeer: true, now);
+                int code = RxAbort.TryReadCode(payload, out int c, out _) ? c : RxGenErrorCodes.ProtocolError;
+                if (IsUpgradeRejection(call, code))
+                {
+                    // A Linux AF_RXRPC server switched the connection to the new service but answers the probe on
+                    // the old one, then rejects our ACKs carrying the old id: the call goes on (its reply is, or
+                    // will be, all here); the connection takes no further calls.
+                    call.Connection.UpgradeRejected = true;
+                    call.Connection.UpgradeDeclined = true;
+                    Statistics.UpgradeRejections++;
+                    break;
+                }
+
+                Fail(call, code, sendAbort: false, byPeer: true, now);
                 break;
             case RxPacketType.AckAll:
                 call.Send.AckAll();
@@ -437,6 +463,19 @@ public sealed class RxProtocolEngine
                 break;
         }
     }
+
+    /// <summary>
+    /// The Linux AF_RXRPC server's answer to the probe's own old-service-id packets: ABORT -5 on the probe call of a
+    /// connection that asked for an upgrade, after the whole request went out and the reply (if any) came on the
+    /// old id.
+    /// </summary>
+    private static bool IsUpgradeRejection(RxCall call, int code) =>
+        code == RxGenErrorCodes.ProtocolError
+        && !call.IsServerCall
+        && call.Connection.RequestUpgrade
+        && call.CallNumber == 1
+        && call.Send.Completed
+        && !call.Connection.UpgradeAdopted;
 
     private static int ClampWindow(uint value) => (int)Math.Clamp(value, 1u, 255u);
 
@@ -503,7 +542,7 @@ public sealed class RxProtocolEngine
         }
 
         ushort serviceId = header.ServiceId;
-        if (header.UserStatus == 1 && _upgrades.TryGetValue(serviceId, out ushort upgraded) && _services.ContainsKey((upgraded, header.SecurityIndex)))
+        if (header.UserStatus == 1 && TryGetUpgrade(serviceId, out ushort upgraded) && _services.ContainsKey((upgraded, header.SecurityIndex)))
         {
             serviceId = upgraded;
         }
@@ -691,9 +730,17 @@ public sealed class RxProtocolEngine
                 call.Send.AckAll();
             }
 
-            if (call.Connection.RequestUpgrade && header.ServiceId != call.Connection.ServiceId)
+            if (call.Connection.RequestUpgrade && call.CallNumber == 1 && !call.Connection.UpgradeAdopted)
             {
-                call.Connection.ServiceId = header.ServiceId;
+                if (header.ServiceId != call.Connection.ServiceId)
+                {
+                    call.Connection.ServiceId = header.ServiceId;
+                    call.Connection.UpgradeAdopted = true;
+                }
+                else
+                {
+                    call.Connection.UpgradeDeclined = true; // answered on the old id: see RxConnection.UpgradeDeclined
+                }
             }
         }
 

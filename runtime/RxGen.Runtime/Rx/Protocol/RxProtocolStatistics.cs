@@ -30,6 +30,9 @@ public sealed class RxProtocolStatistics
     /// <summary>Calls we served.</summary>
     public long ServerCalls { get; internal set; }
 
+    /// <summary>ABORT -5 rejections of an upgrade probe's own packets, tolerated (a Linux AF_RXRPC server).</summary>
+    public long UpgradeRejections { get; internal set; }
+
     /// <summary>Calls we made.</summary>
     public long ClientCalls { get; internal set; }
 

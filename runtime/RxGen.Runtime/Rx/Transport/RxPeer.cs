@@ -49,6 +49,7 @@ public sealed class RxPeer : IAsyncDisposable
         _socket = socket;
         _options = options;
         _engine = RxProtocolEngine.CreateRandom(options.Protocol);
+        _engine.UpgradeLookup = server.TryGetUpgrade; // pairs added to Server directly count too, in any order
         _logger = loggerFactory.CreateLogger<RxPeer>();
         _dualMode = socket.AddressFamily == AddressFamily.InterNetworkV6 && socket.DualMode;
         _timer = new Timer(static state => ((RxPeer)state!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
@@ -136,27 +137,19 @@ public sealed class RxPeer : IAsyncDisposable
                     _engine.AddService(serviceId, securityClass);
                 }
             }
-
-            if (Server.TryGetUpgrade(serviceId, out ushort to))
-            {
-                _engine.AddUpgrade(serviceId, to);
-            }
         }
     }
 
     /// <summary>
     /// Registers a service-upgrade pair (both services added first): a connection to <paramref name="from"/> whose
-    /// first call asks for an upgrade is switched to <paramref name="to"/>.
+    /// first call asks for an upgrade is switched to <paramref name="to"/>. The same as <c>Server.AddUpgrade</c>:
+    /// the engine consults <see cref="Server"/> for every new connection that asks.
     /// </summary>
     /// <param name="from">The requested service id.</param>
     /// <param name="to">The upgraded service id.</param>
     public void AddUpgrade(ushort from, ushort to)
     {
         Server.AddUpgrade(from, to);
-        lock (_lock)
-        {
-            _engine.AddUpgrade(from, to);
-        }
     }
 
     /// <summary>A connection to <paramref name="serviceId"/> at <paramref name="server"/>; calls spread over 4 channels per Rx connection, opening more when all are busy.</summary>

@@ -47,15 +47,20 @@ internal abstract class RxPeerCall
     public virtual void OnEnded()
     {
         int code = Call.State == RxCallState.Failed ? Call.ErrorCode : 0;
-        var tags = new TagList
+        if (RxTelemetry.Calls.Enabled || RxTelemetry.Duration.Enabled)
         {
-            { "rx.side", Call.IsServerCall ? "server" : "client" },
-            { "rx.service", (int)Call.ServiceId },
-            { "rx.opcode", _opcode },
-            { "rx.code", code },
-        };
-        RxTelemetry.Calls.Add(1, tags);
-        RxTelemetry.Duration.Record(Stopwatch.GetElapsedTime(_startedAt).TotalSeconds, tags);
+            // Only with a listener: the tags box three ints per call.
+            var tags = new TagList
+            {
+                { "rx.side", Call.IsServerCall ? "server" : "client" },
+                { "rx.service", (int)Call.ServiceId },
+                { "rx.opcode", _opcode },
+                { "rx.code", code },
+            };
+            RxTelemetry.Calls.Add(1, tags);
+            RxTelemetry.Duration.Record(Stopwatch.GetElapsedTime(_startedAt).TotalSeconds, tags);
+        }
+
         if (_activity is not null)
         {
             _activity.SetTag("rx.opcode", _opcode);

@@ -41,7 +41,15 @@ internal sealed class RxPeerConnection : IRxConnection
         {
             lock (_peer.Lock)
             {
-                return _connections.Count > 0 ? _connections[0].ServiceId : _serviceId;
+                foreach (RxConnection connection in _connections)
+                {
+                    if (connection.ErrorCode == 0 && !connection.UpgradeDeclined)
+                    {
+                        return connection.ServiceId;
+                    }
+                }
+
+                return _serviceId;
             }
         }
     }
@@ -83,7 +91,7 @@ internal sealed class RxPeerConnection : IRxConnection
 
         if (call is null)
         {
-            _connections.RemoveAll(c => c.ErrorCode != 0);
+            _connections.RemoveAll(c => c.ErrorCode != 0 || (c.UpgradeDeclined && c.ActiveCalls == 0));
             if (_connections.Count >= _peer.Options.MaxConnectionsPerDestination)
             {
                 return null;
@@ -114,9 +122,23 @@ internal sealed class RxPeerConnection : IRxConnection
             _probe = null;
         }
 
-        if (_connections.Count > 0)
+        foreach (RxConnection connection in _connections)
         {
-            _serviceId = _connections[0].ServiceId;
+            if (connection.UpgradeDeclined)
+            {
+                // The probe was answered on the old service id. A Linux AF_RXRPC server has switched this connection
+                // to the new id anyway and rejects the old one from now on, so later calls go on a fresh connection to
+                // the original service, without asking for the upgrade again (_firstCallStarted stays set).
+                if (connection.ActiveCalls == 0 && connection.ErrorCode == 0)
+                {
+                    _peer.Engine.CloseConnection(connection, _peer.Now);
+                }
+            }
+            else if (connection.ErrorCode == 0)
+            {
+                _serviceId = connection.ServiceId;
+                break;
+            }
         }
 
         _channelFreed.Set();

@@ -71,6 +71,12 @@ internal sealed class SimNetwork
     /// <summary>Injects a raw datagram (hostile-input tests).</summary>
     public void Inject(IPEndPoint from, IPEndPoint to, byte[] datagram) => Schedule(from, to, datagram, Now);
 
+    /// <summary>Delivers a raw datagram after <paramref name="delay"/>, without faults (scripted peers).</summary>
+    public void Inject(IPEndPoint from, IPEndPoint to, byte[] datagram, TimeSpan delay) => Schedule(from, to, datagram, Now + delay);
+
+    /// <summary>Sends a datagram through the network's faults as if <paramref name="from"/>'s engine had (scripted peers).</summary>
+    public void SendRaw(IPEndPoint from, IPEndPoint to, byte[] datagram) => Send(from, to, datagram);
+
     /// <summary>Runs until <paramref name="done"/> holds or virtual time passes <paramref name="limit"/>; returns whether done.</summary>
     public bool RunUntil(Func<bool> done, TimeSpan limit)
     {
@@ -115,7 +121,10 @@ internal sealed class SimNetwork
                 if (_nodes.TryGetValue(item.To, out SimNode? target))
                 {
                     Delivered++;
-                    target.Engine.Receive(item.Data, item.From, Now);
+                    if (target.Intercept is null || target.Intercept(item.From, item.Data))
+                    {
+                        target.Engine.Receive(item.Data, item.From, Now);
+                    }
                 }
             }
 
@@ -205,6 +214,9 @@ internal sealed class SimNode(SimNetwork network, IPEndPoint endPoint, RxProtoco
     public RxProtocolEngine Engine { get; } = engine;
 
     public Action<SimNode, RxProtocolEvent>? OnEvent { get; set; } = onEvent;
+
+    /// <summary>Sees every datagram before the engine; returns whether the engine gets it (scripted server behaviour).</summary>
+    public Func<IPEndPoint, byte[], bool>? Intercept { get; set; }
 
     public TimeSpan Now => Network.Now;
 }
