@@ -170,3 +170,26 @@ public sealed class UpgradeDemoTests
         Assert.All(data.Where(f => f[3] != firstCall), f => Assert.Equal("101", f[5]));
     }
 }
+
+/// <summary>The C# client asking a Linux AF_RXRPC server (in the test VM) for the upgrade.</summary>
+public sealed class UpgradeAgainstLinuxServerTests
+{
+    [Fact]
+    public async Task Csharp_client_survives_the_linux_server_that_answers_the_probe_on_the_old_id_and_then_aborts()
+    {
+        string dll = RepoPaths.Combine("examples", "upgrade", "UpgradeDemo", "bin", "Release", "net10.0", "upgrade-demo.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: scripts/test.sh builds it after packing");
+        int port;
+        using (var probe = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0))) port = ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
+        // The kernel server binds 100 and 101 with the upgrade pair; the guest keeps running until we stop it.
+        await using var vm = await RxrpcVm.StartAsync($"rxrpc-echo server {port} -u &;sleep 170", port);
+        await vm.WaitForAsync("server ready", TimeSpan.FromSeconds(90));
+
+        var run = await OpenAfsCell.RunToolAsync("dotnet", dll, "call", "--server", $"127.0.0.1:{port}", "--upgrade", "--data", "linux", "--count", "3", "--timeout", "30");
+        Assert.True(run.ExitCode == 0, run.Output + "\n--- VM:\n" + vm.Console);
+        var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // The Linux server answers the probe on the old id: the client stays on service 100, and its calls succeed.
+        Assert.Equal("probe: service=100 (not upgraded)", lines[0]);
+        Assert.Equal(["service=100 reply=linux", "service=100 reply=linux", "service=100 reply=linux"], lines[1..]);
+    }
+}

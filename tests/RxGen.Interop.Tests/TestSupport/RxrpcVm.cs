@@ -52,6 +52,61 @@ public static class RxrpcVm
         return run.Output;
     }
 
+    /// <summary>
+    /// Boots the VM in the background (for a server in the guest, reached through <paramref name="forwardedPorts"/>
+    /// on the host's 127.0.0.1). Dispose it to stop the VM (by its PID).
+    /// </summary>
+    public static async Task<RunningVm> StartAsync(string commands, params int[] forwardedPorts)
+    {
+        string built = await EnsureBuiltAsync();
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(Scripts, "run-vm.sh"), built, commands }) start.ArgumentList.Add(a);
+        foreach (int port in forwardedPorts) start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.Environment["RXGEN_VM_TIMEOUT"] = "180";
+        return new RunningVm(Process.Start(start)!);
+    }
+
+    /// <summary>A VM started by <see cref="StartAsync"/>: its console, line by line.</summary>
+    public sealed class RunningVm : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly System.Text.StringBuilder _console = new();
+        private readonly object _lock = new();
+
+        internal RunningVm(Process process)
+        {
+            _process = process;
+            _process.StandardInput.Close();
+            _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_lock) _console.AppendLine(e.Data); };
+            _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_lock) _console.AppendLine(e.Data); };
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+        }
+
+        public string Console { get { lock (_lock) return _console.ToString(); } }
+
+        /// <summary>Waits until the console shows <paramref name="text"/>.</summary>
+        public async Task WaitForAsync(string text, TimeSpan timeout)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (!Console.Contains(text, StringComparison.Ordinal))
+            {
+                Assert.True(deadline.Elapsed < timeout && !_process.HasExited, $"the VM did not print '{text}' within {timeout.TotalSeconds} s:\n{Console}");
+                await Task.Delay(200);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+            _process.Dispose();
+        }
+    }
+
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
