@@ -210,6 +210,27 @@ public class RxPeerTests
     }
 
     [Fact]
+    public async Task A_probe_to_a_server_without_a_pair_falls_back_at_once_and_later_calls_work()
+    {
+        await using RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        server.AddService(DelegateRxService.Identify(52));
+        await using RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        await using IRxConnection connection = client.Connect(server.LocalEndPoint, 52, requestUpgrade: true);
+        var sw = Stopwatch.StartNew();
+        var reply = new byte[8];
+        Task[] calls = Enumerable.Range(0, 6).Select(async _ =>
+        {
+            await using IRxClientCall call = await connection.StartCallAsync();
+            await call.WriteAsync(new byte[4]);
+            Assert.Equal(4, await call.ReadAsync(reply.AsMemory(0, 4)).WithTimeout());
+            Assert.Equal(52, BinaryPrimitives.ReadInt32BigEndian(reply));
+        }).ToArray();
+        await Task.WhenAll(calls).WithTimeout();
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(3), $"no timeout penalty: {sw.Elapsed}");
+        Assert.Equal(52, connection.ServiceId);
+    }
+
+    [Fact]
     public async Task An_upgrade_pair_added_to_the_server_core_after_both_services_reaches_the_engine()
     {
         await using RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));

@@ -294,16 +294,19 @@ internal sealed class RxPeerServerCall : RxPeerCall, IRxServerCall
 {
     private readonly CancellationTokenSource _aborted = new();
 
+    private RxConnectionInfo? _connectionInfo;
+
     public RxPeerServerCall(RxPeer peer, RxCall call)
         : base(peer, call)
     {
-        Connection = new RxConnectionInfo(call.Peer, call.Connection.Epoch, call.Connection.ConnectionId, call.Connection.SecurityIndex, call.Connection.Security.Identity);
         Aborted = _aborted.Token;
     }
 
     public ushort ServiceId => Call.ServiceId;
 
-    public RxConnectionInfo Connection { get; }
+    /// <summary>Built on first use (most services never ask): one allocation fewer per call.</summary>
+    public RxConnectionInfo Connection =>
+        _connectionInfo ??= new RxConnectionInfo(Call.Peer, Call.Connection.Epoch, Call.Connection.ConnectionId, Call.Connection.SecurityIndex, Call.Connection.Security.Identity);
 
     /// <summary>Signalled when the call fails (client abort, dead client, peer shutdown).</summary>
     public CancellationToken Aborted { get; }
