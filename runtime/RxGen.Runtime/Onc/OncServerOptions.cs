@@ -24,15 +24,6 @@ public sealed class OncServerOptions
     /// <summary>A TCP connection with no call running and no complete record for this long is closed. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> disables it.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>
-    /// How many TCP connections at a time are read by a thread of their own, with blocking reads, so that a call is
-    /// read, run and answered on that one thread with no hand-off to the thread pool (as libtirpc's server does);
-    /// later connections are read asynchronously. A connection leaves its thread for asynchronous reads as soon as
-    /// it has to wait for anything but its socket (call limits, back-pressure). 0 reads every connection
-    /// asynchronously. The default is the number of processors.
-    /// </summary>
-    public int DedicatedConnectionThreads { get; set; } = Environment.ProcessorCount;
-
     /// <summary>Entries of the UDP duplicate-request cache (one per recent call); 0 turns the cache off.</summary>
     public int DuplicateRequestCacheSize { get; set; } = 1024;
 
@@ -58,7 +49,6 @@ public sealed class OncServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1, nameof(MaxConnections));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCallsPerConnection, 1, nameof(MaxCallsPerConnection));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCallsInFlight, 1, nameof(MaxCallsInFlight));
-        ArgumentOutOfRangeException.ThrowIfNegative(DedicatedConnectionThreads, nameof(DedicatedConnectionThreads));
         ArgumentOutOfRangeException.ThrowIfNegative(DuplicateRequestCacheSize, nameof(DuplicateRequestCacheSize));
         ArgumentOutOfRangeException.ThrowIfNegative(DuplicateRequestCacheBytes, nameof(DuplicateRequestCacheBytes));
         if (IdleTimeout != System.Threading.Timeout.InfiniteTimeSpan && IdleTimeout <= TimeSpan.Zero)

@@ -23,9 +23,7 @@ internal sealed class OncTcpConnection : IAsyncDisposable
 {
     private readonly OncServerCore _core;
     private readonly Socket _socket;
-    private readonly Stream _stream;
-    private readonly OncBlockingReadStream? _blocking;
-    private readonly CancellationTokenRegistration _unblock;
+    private readonly NetworkStream _stream;
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
     private readonly SemaphoreSlim _slots;
@@ -35,42 +33,18 @@ internal sealed class OncTcpConnection : IAsyncDisposable
     private readonly OncCallTracker _calls = new();
     private long _lastActivity;
 
-    /// <param name="core">The server's shared state.</param>
-    /// <param name="socket">The accepted socket (owned).</param>
-    /// <param name="blockingReads">True when <see cref="RunAsync"/> starts on a thread of the connection's own, which may block in reads.</param>
-    public OncTcpConnection(OncServerCore core, Socket socket, bool blockingReads = false)
+    public OncTcpConnection(OncServerCore core, Socket socket)
     {
         _core = core;
         _socket = socket;
         RemoteEndPoint = socket.RemoteEndPoint;
-        var network = new NetworkStream(socket, ownsSocket: true);
-        _stream = network;
-        if (blockingReads)
-        {
-            _blocking = new OncBlockingReadStream(socket, network);
-            _stream = _blocking;
-        }
-
+        _stream = new NetworkStream(socket, ownsSocket: true);
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16384, minimumReadSize: 4096, leaveOpen: true));
         _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
         _slots = new SemaphoreSlim(core.Options.MaxCallsPerConnection, core.Options.MaxCallsPerConnection);
         _readCts = CancellationTokenSource.CreateLinkedTokenSource(core.Stopping);
         _callsCts = CancellationTokenSource.CreateLinkedTokenSource(core.Abort);
         _lastActivity = Stopwatch.GetTimestamp();
-        if (_blocking is not null)
-        {
-            // A blocked Receive does not see the token: shutting down the receive side wakes it (with 0 bytes).
-            _unblock = _readCts.Token.Register(static state =>
-            {
-                try
-                {
-                    ((Socket)state!).Shutdown(SocketShutdown.Receive);
-                }
-                catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-                {
-                }
-            }, socket);
-        }
     }
 
     public EndPoint? RemoteEndPoint { get; }
@@ -97,11 +71,6 @@ internal sealed class OncTcpConnection : IAsyncDisposable
     public async Task RunAsync()
     {
         CancellationToken readToken = _readCts.Token;
-        if (_blocking is not null)
-        {
-            _blocking.Owner = Thread.CurrentThread;
-        }
-
         try
         {
             while (!readToken.IsCancellationRequested)
@@ -115,12 +84,8 @@ internal sealed class OncTcpConnection : IAsyncDisposable
                 }
                 catch (OncFramingException ex)
                 {
-                    // After a stop of the read (a blocking read is woken by a shutdown) a half record is not the peer's fault.
-                    if (!readToken.IsCancellationRequested)
-                    {
-                        _core.Metrics.Refused("bad_record");
-                        _core.Logger.LogDebug("ONC RPC connection from {Remote} closed: {Reason}", RemoteEndPoint, ex.Message);
-                    }
+                    _core.Metrics.Refused("bad_record");
+                    _core.Logger.LogDebug("ONC RPC connection from {Remote} closed: {Reason}", RemoteEndPoint, ex.Message);
                 }
                 finally
                 {
@@ -244,7 +209,6 @@ internal sealed class OncTcpConnection : IAsyncDisposable
         }
 
         await _stream.DisposeAsync().ConfigureAwait(false);
-        _unblock.Dispose();
         _readCts.Dispose();
         _callsCts.Dispose();
         _slots.Dispose();

@@ -18,7 +18,6 @@ internal sealed class OncTcpListener : IAsyncDisposable
     private readonly OncServerCore _core;
     private readonly Socket _socket;
     private readonly ConcurrentDictionary<OncTcpConnection, Task> _connections = new();
-    private int _dedicatedThreads;
     private Task? _acceptLoop;
     private Task? _idleLoop;
 
@@ -87,51 +86,15 @@ internal sealed class OncTcpListener : IAsyncDisposable
             }
 
             client.NoDelay = true;
-            bool dedicated = TakeDedicatedThread();
-            var connection = new OncTcpConnection(_core, client, blockingReads: dedicated);
+            var connection = new OncTcpConnection(_core, client);
             _core.Metrics.Connections(1);
             var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _connections[connection] = started.Task;
-            if (dedicated)
-            {
-                // The connection's own thread: it reads, runs and answers calls until the connection has to wait for
-                // something else, and then ends (the connection goes on with asynchronous reads).
-                var thread = new Thread(static state =>
-                {
-                    var (listener, connection, started) = ((OncTcpListener, OncTcpConnection, TaskCompletionSource))state!;
-                    _ = listener.ServeConnectionAsync(connection, started, dedicated: true);
-                })
-                {
-                    IsBackground = true,
-                    Name = "ONC RPC connection",
-                };
-                thread.UnsafeStart((this, connection, started));
-            }
-            else
-            {
-                _ = ServeConnectionAsync(connection, started, dedicated: false);
-            }
+            _ = ServeConnectionAsync(connection, started);
         }
     }
 
-    private bool TakeDedicatedThread()
-    {
-        while (true)
-        {
-            int used = Volatile.Read(ref _dedicatedThreads);
-            if (used >= _core.Options.DedicatedConnectionThreads)
-            {
-                return false;
-            }
-
-            if (Interlocked.CompareExchange(ref _dedicatedThreads, used + 1, used) == used)
-            {
-                return true;
-            }
-        }
-    }
-
-    private async Task ServeConnectionAsync(OncTcpConnection connection, TaskCompletionSource done, bool dedicated)
+    private async Task ServeConnectionAsync(OncTcpConnection connection, TaskCompletionSource done)
     {
         try
         {
@@ -146,11 +109,6 @@ internal sealed class OncTcpListener : IAsyncDisposable
             await connection.DisposeAsync().ConfigureAwait(false);
             _connections.TryRemove(connection, out _);
             _core.Metrics.Connections(-1);
-            if (dedicated)
-            {
-                Interlocked.Decrement(ref _dedicatedThreads);
-            }
-
             done.TrySetResult();
         }
     }
