@@ -34,9 +34,10 @@ timeout 300 bash scripts/fuzz.sh idl 20
 echo "== packages (build.ps1 pack: RxGen.Runtime, RxGen.Build, RxGen.Tool into artifacts/packages)"
 dotnet pwsh -NoProfile -File ./build.ps1 pack
 
-echo "== example programs (from the packages, as users build them: examples/afs/AfsVl, examples/upgrade/UpgradeDemo)"
+echo "== example programs (from the packages, as users build them: examples/afs/AfsVl, examples/upgrade/UpgradeDemo, examples/onc/OncDemo)"
 dotnet build examples/afs/AfsVl -c Release -warnaserror -nologo -v quiet
 dotnet build examples/upgrade/UpgradeDemo -c Release -warnaserror -nologo -v quiet
+dotnet build examples/onc/OncDemo -c Release -warnaserror -nologo -v quiet
 
 echo "== tests"
 dotnet test RxGen.sln -c Release --no-build -nologo -v quiet --logger "console;verbosity=normal" -- RunConfiguration.TestSessionTimeout=1500000

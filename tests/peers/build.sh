@@ -11,6 +11,7 @@
 #   calc_server     rpcgen -M + libtirpc server (tests/peers/onc-rpc/calc.x)
 #   calc_client     rpcgen -M + libtirpc client (tests/peers/onc-rpc/calc.x)
 #   rpcbind_loopback  runs /usr/sbin/rpcbind on loopback only (socket activation)
+#   kvstore_client  rpcgen -N -M + libtirpc client (examples/onc/kvstore.x; oncdemo interop)
 #
 # Usage: tests/peers/build.sh [outdir]     (default: tests/peers/build)
 #
@@ -97,6 +98,16 @@ run $CC $CFLAGS $WARN $TIRPC_CFLAGS -I"$tmp/onc-rpc" -o "$tmp/calc_server" \
 run $CC $CFLAGS $WARN $TIRPC_CFLAGS -I"$tmp/onc-rpc" -o "$tmp/calc_client" \
   "$here/onc-rpc/calc_client.c" "$tmp/onc-rpc/calc_clnt.c" "$tmp/onc-rpc/calc_xdr.c" $TIRPC_LIBS
 run $CC $CFLAGS $WARN -o "$tmp/rpcbind_loopback" "$here/onc-rpc/rpcbind_loopback.c"
+# --- oncdemo interop: examples/onc/kvstore.x with rpcgen -N -M (two-argument PUT) --
+mkdir "$tmp/kvstore"
+cp "$here/../../examples/onc/kvstore.x" "$tmp/kvstore/"
+(cd "$tmp/kvstore" &&
+  run rpcgen -N -M -h -o kvstore.h kvstore.x &&
+  run rpcgen -N -M -c -o kvstore_xdr.c kvstore.x &&
+  run rpcgen -N -M -l -o kvstore_clnt.c kvstore.x)
+run $CC $CFLAGS $WARN $TIRPC_CFLAGS -I"$tmp/kvstore" -o "$tmp/kvstore_client" \
+  "$here/onc-rpc/kvstore_client.c" "$tmp/kvstore/kvstore_clnt.c" "$tmp/kvstore/kvstore_xdr.c" $TIRPC_LIBS
+"$tmp/kvstore_client" 2>/dev/null && die "kvstore_client without arguments succeeded"
 "$tmp/calc_client" 2>/dev/null && die "calc_client without arguments succeeded"
 "$tmp/calc_server" 2>/dev/null && die "calc_server without arguments succeeded"
 
@@ -132,7 +143,7 @@ for spec in nested:772 blobs:6848 labels:1756; do
   fi
 done
 
-for b in rich_onc_peer rich_afs_peer nested_bench blobs_bench labels_bench calc_server calc_client rpcbind_loopback rxt_peer; do
+for b in rich_onc_peer rich_afs_peer nested_bench blobs_bench labels_bench calc_server calc_client rpcbind_loopback kvstore_client rxt_peer; do
   install -m 755 "$tmp/$b" "$out/$b"
 done
-echo "build.sh: built rich_onc_peer rich_afs_peer nested_bench blobs_bench labels_bench calc_server calc_client rpcbind_loopback rxt_peer in $out"
+echo "build.sh: built rich_onc_peer rich_afs_peer nested_bench blobs_bench labels_bench calc_server calc_client rpcbind_loopback kvstore_client rxt_peer in $out"

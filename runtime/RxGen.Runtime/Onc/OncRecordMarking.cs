@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using RxGen.Runtime.Xdr;
@@ -42,6 +43,7 @@ public static class OncRecordMarking
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>False at a clean end of stream (between records).</returns>
     /// <exception cref="OncFramingException">The record is too big, or the stream ends inside it.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<bool> ReadRecordAsync(PipeReader reader, XdrBufferWriter record, int maxRecordSize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -22,8 +23,19 @@ internal sealed class OncUdpTransport : IAsyncDisposable
     private readonly Socket _socket;
     private readonly OncDuplicateRequestCache? _cache;
     private readonly byte[] _receiveBuffer;
-    private readonly EndPoint _anyEndPoint;
+    private readonly IPEndPoint _anyEndPoint;
+    private readonly SocketAddress _receivedFrom;
+    private Sender? _lastSender;
     private Task? _receiveLoop;
+
+    /// <summary>A sender's address as an <see cref="EndPoint"/> (for the procedure and the cache) and as a
+    /// <see cref="SocketAddress"/> (for the reply), kept while datagrams keep coming from it.</summary>
+    private sealed class Sender(EndPoint endPoint, SocketAddress address)
+    {
+        public EndPoint EndPoint { get; } = endPoint;
+
+        public SocketAddress Address { get; } = address;
+    }
 
     public OncUdpTransport(OncServerCore core, IPEndPoint endPoint, OncDuplicateRequestCache? cache)
     {
@@ -44,6 +56,7 @@ internal sealed class OncUdpTransport : IAsyncDisposable
         // One byte more than the limit tells an oversized (truncated) datagram from one of exactly the limit.
         _receiveBuffer = GC.AllocateUninitializedArray<byte>(core.Options.MaxDatagramSize + 1, pinned: true);
         _anyEndPoint = endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
+        _receivedFrom = _anyEndPoint.Serialize();
     }
 
     public IPEndPoint LocalEndPoint { get; }
@@ -57,10 +70,11 @@ internal sealed class OncUdpTransport : IAsyncDisposable
         CancellationToken stopping = _core.Stopping;
         while (!stopping.IsCancellationRequested)
         {
-            SocketReceiveFromResult received;
+            int received;
             try
             {
-                received = await _socket.ReceiveFromAsync(_receiveBuffer, SocketFlags.None, _anyEndPoint, stopping).ConfigureAwait(false);
+                // Into a reused SocketAddress: no EndPoint is made per datagram, only when the sender changes.
+                received = await _socket.ReceiveFromAsync(_receiveBuffer, SocketFlags.None, _receivedFrom, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -77,12 +91,28 @@ internal sealed class OncUdpTransport : IAsyncDisposable
                 continue;
             }
 
-            await HandleDatagramAsync(received.ReceivedBytes, received.RemoteEndPoint).ConfigureAwait(false);
+            await HandleDatagramAsync(received, CurrentSender()).ConfigureAwait(false);
         }
     }
 
-    private async ValueTask HandleDatagramAsync(int length, EndPoint remote)
+    private Sender CurrentSender()
     {
+        Sender? last = _lastSender;
+        if (last is not null && last.Address.Equals(_receivedFrom))
+        {
+            return last;
+        }
+
+        var address = new SocketAddress(_receivedFrom.Family, _receivedFrom.Size);
+        _receivedFrom.Buffer.Span[.._receivedFrom.Size].CopyTo(address.Buffer.Span);
+        var sender = new Sender(_anyEndPoint.Create(address), address);
+        _lastSender = sender;
+        return sender;
+    }
+
+    private async ValueTask HandleDatagramAsync(int length, Sender sender)
+    {
+        EndPoint remote = sender.EndPoint;
         if (length < OncMessages.MinCallLength)
         {
             _core.Metrics.Refused("short_datagram");
@@ -112,7 +142,7 @@ internal sealed class OncUdpTransport : IAsyncDisposable
                 if (lookup == OncCacheLookup.Replay)
                 {
                     _core.Metrics.Refused("duplicate_replayed");
-                    await SendAsync(replay.WrittenMemory, remote).ConfigureAwait(false);
+                    await SendAsync(replay.WrittenMemory, sender).ConfigureAwait(false);
                     return;
                 }
 
@@ -136,26 +166,28 @@ internal sealed class OncUdpTransport : IAsyncDisposable
         }
 
         _core.CallStarted();
-        XdrPooledBuffer call = XdrPooledBuffer.Copy(datagram);
-        _ = ServeAsync(call, remote, ticket);
+        // A pooled copy of exactly the datagram's bytes: the receive buffer is reused by the next datagram.
+        XdrBufferWriter call = XdrBufferWriter.Rent();
+        call.Write(datagram);
+        _ = ServeAsync(call, sender, ticket);
     }
 
-    private async Task ServeAsync(XdrPooledBuffer call, EndPoint remote, OncCacheTicket ticket)
+    private async Task ServeAsync(XdrBufferWriter call, Sender sender, OncCacheTicket ticket)
     {
         XdrBufferWriter reply = XdrBufferWriter.Rent();
         bool answered = false;
         try
         {
-            if (await _core.Processor.ProcessAsync(call.Memory, remote, reply, _core.Abort).ConfigureAwait(false))
+            if (await _core.Processor.ProcessAsync(call.WrittenMemory, sender.EndPoint, reply, _core.Abort).ConfigureAwait(false))
             {
                 _cache?.Complete(ticket, reply.WrittenSpan);
                 answered = true;
-                await SendAsync(reply.WrittenMemory, remote).ConfigureAwait(false);
+                await SendAsync(reply.WrittenMemory, sender).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
         {
-            _core.Logger.LogError(ex, "ONC RPC UDP call from {Remote} failed", remote);
+            _core.Logger.LogError(ex, "ONC RPC UDP call from {Remote} failed", sender.EndPoint);
         }
         finally
         {
@@ -170,15 +202,15 @@ internal sealed class OncUdpTransport : IAsyncDisposable
         }
     }
 
-    private async ValueTask SendAsync(ReadOnlyMemory<byte> message, EndPoint remote)
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> message, Sender sender)
     {
         try
         {
-            await _socket.SendToAsync(message, SocketFlags.None, remote).ConfigureAwait(false);
+            await _socket.SendToAsync(message, SocketFlags.None, sender.Address).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            _core.Logger.LogDebug("ONC RPC UDP reply to {Remote} failed: {Reason}", remote, ex.Message);
+            _core.Logger.LogDebug("ONC RPC UDP reply to {Remote} failed: {Reason}", sender.EndPoint, ex.Message);
         }
     }
 

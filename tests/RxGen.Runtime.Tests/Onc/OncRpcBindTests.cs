@@ -17,9 +17,12 @@ namespace RxGen.Runtime.Tests.Onc;
 public sealed class LoopbackRpcBind : IAsyncLifetime
 {
     private PeerProcess? _process;
+    private FileStream? _machineLock;
 
     public async Task InitializeAsync()
     {
+        // Port 111 is the machine's: other test processes (the oncdemo tests) wait for it.
+        _machineLock = await RxGen.Tests.Shared.MachineLock.AcquireAsync("rpcbind", TimeSpan.FromMinutes(5));
         _process = await PeerProcess.StartAsync(OncCPeers.PathOf(OncCPeers.RpcBindLauncher), false);
         var watch = Stopwatch.StartNew();
         while (true)
@@ -55,6 +58,8 @@ public sealed class LoopbackRpcBind : IAsyncLifetime
             await _process.TerminateAsync();
             _process.Dispose();
         }
+
+        _machineLock?.Dispose();
     }
 }
 
