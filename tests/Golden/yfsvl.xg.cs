@@ -3410,4 +3410,285 @@ namespace Golden.YfsVl
         }
     }
 
+    /// <summary>A client of one destination that upgrades VL_ (52) to YFSVL_ (2503) when the server
+    /// allows it. The first use probes with <see cref="YFSVLUpgrade.ProbeAsync"/> on a new connection (concurrent callers wait for that one
+    /// probe); the result is cached in <see cref="ProbeResult"/> and every later call goes over that connection through the stub set
+    /// of the service that answered. A server without the pair (it answers on 52, or aborts the probe, e.g. with
+    /// RXGEN_OPCODE) leaves the client on VL_. A failed probe (transport error, cancellation) is not cached: the next use probes again.
+    /// Opcodes not routed (split, or a different signature in the shadow): <c>VL_GetAddrsU</c> (533), <c>VL_ListEntry</c> (510), <c>VL_ListAttributes</c> (511), <c>VL_GetStats</c> (513), <c>VL_GetAddrs</c> (515), <c>VL_ListEntryN</c> (521), <c>VL_ListAttributesN</c> (522), <c>VL_ListAttributesN2</c> (534), <c>VL_LinkedList</c> (512), <c>VL_LinkedListN</c> (523); call them through
+    /// <see cref="Original"/> or <see cref="Upgraded"/>, as well as the calls only the shadow defines.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
+    public sealed partial class YFSVLUpgradingClient : global::System.IAsyncDisposable
+    {
+        private readonly global::RxGen.Runtime.Rpc.IRxConnector _connector;
+        private readonly global::System.Threading.CancellationTokenSource _lifetime = new();
+        private readonly global::System.Collections.Generic.List<global::System.Threading.Tasks.Task<State>> _probes = new();
+        private global::System.Threading.Tasks.Task<State>? _probe;
+        private bool _disposed;
+
+        /// <summary>Creates a client of the destination <paramref name="connector"/> connects to; nothing is sent before the first use.</summary>
+        public YFSVLUpgradingClient(global::RxGen.Runtime.Rpc.IRxConnector connector) =>
+            _connector = connector ?? throw new global::System.ArgumentNullException(nameof(connector));
+
+        /// <summary>The result of the last completed probe (which service answered, its capabilities, an abort code), or null before it.</summary>
+        public YFSVLUpgradeProbeResult? ProbeResult => Completed?.Result;
+
+        /// <summary>True when the last completed probe upgraded the connection to YFSVL_; null before it.</summary>
+        public bool? IsUpgraded => Completed?.Result.Upgraded;
+
+        /// <summary>The VL_ client on the probed connection, or null before the probe. When upgraded, its calls are served by YFSVL_
+        /// (the connection carries service 2503), which defines every opcode of VL_.</summary>
+        public global::Golden.Vl.VLClient? Original => Completed?.Original;
+
+        /// <summary>The YFSVL_ client on the probed connection when the server upgraded it, else null (also before the probe).</summary>
+        public YFSVLClient? Upgraded => Completed?.Upgraded;
+
+        private State? Completed
+        {
+            get
+            {
+                var probe = global::System.Threading.Volatile.Read(ref _probe);
+                return probe is { IsCompletedSuccessfully: true } ? probe.Result : null;
+            }
+        }
+
+        /// <summary>Probes the destination unless a probe has already succeeded (or is running: then waits for it). With
+        /// <paramref name="forceReprobe"/>, a completed probe is replaced by a new one on a new connection (the old connection stays
+        /// open for calls already using it, until <see cref="DisposeAsync"/>).</summary>
+        public async global::System.Threading.Tasks.Task<YFSVLUpgradeProbeResult> ProbeAsync(bool forceReprobe = false, global::System.Threading.CancellationToken cancellationToken = default) =>
+            (await GetStateAsync(forceReprobe, cancellationToken).ConfigureAwait(false)).Result;
+
+        /// <summary>Opens a new connection and probes again (same as <c>ProbeAsync(forceReprobe: true)</c>).</summary>
+        public global::System.Threading.Tasks.Task<YFSVLUpgradeProbeResult> ReprobeAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
+            ProbeAsync(forceReprobe: true, cancellationToken);
+
+        private global::System.Threading.Tasks.ValueTask<State> GetStateAsync(global::System.Threading.CancellationToken cancellationToken)
+        {
+            var probe = global::System.Threading.Volatile.Read(ref _probe);
+            return probe is { IsCompletedSuccessfully: true } ? new(probe.Result) : new(GetStateAsync(false, cancellationToken));
+        }
+
+        private global::System.Threading.Tasks.Task<State> GetStateAsync(bool forceReprobe, global::System.Threading.CancellationToken cancellationToken)
+        {
+            global::System.Threading.Tasks.Task<State>? probe;
+            lock (_probes)
+            {
+                global::System.ObjectDisposedException.ThrowIf(_disposed, this);
+                probe = _probe;
+                if (probe is null || (probe.IsCompleted && (forceReprobe || !probe.IsCompletedSuccessfully)))
+                {
+                    probe = global::System.Threading.Tasks.Task.Run(RunProbeAsync);
+                    _probes.Add(probe);
+                    global::System.Threading.Volatile.Write(ref _probe, probe);
+                }
+            }
+            return probe.WaitAsync(cancellationToken);
+        }
+
+        private async global::System.Threading.Tasks.Task<State> RunProbeAsync()
+        {
+            var result = await YFSVLUpgrade.ProbeAsync(_connector, _lifetime.Token).ConfigureAwait(false);
+            return new State(result, new global::Golden.Vl.VLClient(result.Connection), result.Upgraded ? new YFSVLClient(result.Connection) : null);
+        }
+
+        /// <summary>VL_ProbeServer (opcode 514) on the service that answered the probe: <see cref="YFSVLClient.ProbeServerAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.ProbeServerAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task ProbeServerAsync(global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) await upgraded.ProbeServerAsync(cancellationToken).ConfigureAwait(false);
+            else await state.Original.ProbeServerAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_GetEntryByNameO (opcode 504) on the service that answered the probe: <see cref="YFSVLClient.GetEntryByNameOAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.GetEntryByNameOAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByNameOAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) return await upgraded.GetEntryByNameOAsync(volumename, cancellationToken).ConfigureAwait(false);
+            return await state.Original.GetEntryByNameOAsync(volumename, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_GetEntryByNameN (opcode 519) on the service that answered the probe: <see cref="YFSVLClient.GetEntryByNameNAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.GetEntryByNameNAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByNameNAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) return await upgraded.GetEntryByNameNAsync(volumename, cancellationToken).ConfigureAwait(false);
+            return await state.Original.GetEntryByNameNAsync(volumename, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_GetEntryByNameU (opcode 527) on the service that answered the probe: <see cref="YFSVLClient.GetEntryByNameUAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.GetEntryByNameUAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.uvldbentry> GetEntryByNameUAsync(string volumename, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) return await upgraded.GetEntryByNameUAsync(volumename, cancellationToken).ConfigureAwait(false);
+            return await state.Original.GetEntryByNameUAsync(volumename, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_CreateEntry (opcode 501) on the service that answered the probe: <see cref="YFSVLClient.CreateEntryAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.CreateEntryAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task CreateEntryAsync(global::Golden.Vl.vldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) await upgraded.CreateEntryAsync(newentry, cancellationToken).ConfigureAwait(false);
+            else await state.Original.CreateEntryAsync(newentry, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_DeleteEntry (opcode 502) on the service that answered the probe: <see cref="YFSVLClient.DeleteEntryAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.DeleteEntryAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) await upgraded.DeleteEntryAsync(volid, voltype, cancellationToken).ConfigureAwait(false);
+            else await state.Original.DeleteEntryAsync(volid, voltype, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_GetEntryByID (opcode 503) on the service that answered the probe: <see cref="YFSVLClient.GetEntryByIDAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.GetEntryByIDAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) return await upgraded.GetEntryByIDAsync(volid, voltype, cancellationToken).ConfigureAwait(false);
+            return await state.Original.GetEntryByIDAsync(volid, voltype, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_GetNewVolumeId (opcode 505) on the service that answered the probe: <see cref="YFSVLClient.GetNewVolumeIdAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.GetNewVolumeIdAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) return await upgraded.GetNewVolumeIdAsync(bumpcount, cancellationToken).ConfigureAwait(false);
+            return await state.Original.GetNewVolumeIdAsync(bumpcount, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_ReplaceEntry (opcode 506) on the service that answered the probe: <see cref="YFSVLClient.ReplaceEntryAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.ReplaceEntryAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) await upgraded.ReplaceEntryAsync(volid, voltype, newentry, releaseType, cancellationToken).ConfigureAwait(false);
+            else await state.Original.ReplaceEntryAsync(volid, voltype, newentry, releaseType, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_UpdateEntry (opcode 507) on the service that answered the probe: <see cref="YFSVLClient.UpdateEntryAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.UpdateEntryAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) await upgraded.UpdateEntryAsync(volid, voltype, updateEntry, releaseType, cancellationToken).ConfigureAwait(false);
+            else await state.Original.UpdateEntryAsync(volid, voltype, updateEntry, releaseType, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_SetLock (opcode 508) on the service that answered the probe: <see cref="YFSVLClient.SetLockAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.SetLockAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) await upgraded.SetLockAsync(volid, voltype, voloper, cancellationToken).ConfigureAwait(false);
+            else await state.Original.SetLockAsync(volid, voltype, voloper, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_ReleaseLock (opcode 509) on the service that answered the probe: <see cref="YFSVLClient.ReleaseLockAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.ReleaseLockAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) await upgraded.ReleaseLockAsync(volid, voltype, releaseType, cancellationToken).ConfigureAwait(false);
+            else await state.Original.ReleaseLockAsync(volid, voltype, releaseType, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_ChangeAddr (opcode 516) on the service that answered the probe: <see cref="YFSVLClient.ChangeAddrAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.ChangeAddrAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) await upgraded.ChangeAddrAsync(ip1, ip2, cancellationToken).ConfigureAwait(false);
+            else await state.Original.ChangeAddrAsync(ip1, ip2, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_CreateEntryN (opcode 517) on the service that answered the probe: <see cref="YFSVLClient.CreateEntryNAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.CreateEntryNAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task CreateEntryNAsync(global::Golden.Vl.nvldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) await upgraded.CreateEntryNAsync(newentry, cancellationToken).ConfigureAwait(false);
+            else await state.Original.CreateEntryNAsync(newentry, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_GetEntryByIDN (opcode 518) on the service that answered the probe: <see cref="YFSVLClient.GetEntryByIDNAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.GetEntryByIDNAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) return await upgraded.GetEntryByIDNAsync(volid, voltype, cancellationToken).ConfigureAwait(false);
+            return await state.Original.GetEntryByIDNAsync(volid, voltype, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_ReplaceEntryN (opcode 520) on the service that answered the probe: <see cref="YFSVLClient.ReplaceEntryNAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.ReplaceEntryNAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) await upgraded.ReplaceEntryNAsync(volid, voltype, newentry, releaseType, cancellationToken).ConfigureAwait(false);
+            else await state.Original.ReplaceEntryNAsync(volid, voltype, newentry, releaseType, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_UpdateEntryByName (opcode 524) on the service that answered the probe: <see cref="YFSVLClient.UpdateEntryByNameAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.UpdateEntryByNameAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) await upgraded.UpdateEntryByNameAsync(volumename, updateEntry, releaseType, cancellationToken).ConfigureAwait(false);
+            else await state.Original.UpdateEntryByNameAsync(volumename, updateEntry, releaseType, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_RegisterAddrs (opcode 532) on the service that answered the probe: <see cref="YFSVLClient.RegisterAddrsAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.RegisterAddrsAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) await upgraded.RegisterAddrsAsync(uuidp, spare1, ipaddr, cancellationToken).ConfigureAwait(false);
+            else await state.Original.RegisterAddrsAsync(uuidp, spare1, ipaddr, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_GetCapabilities (opcode 65537) on the service that answered the probe: <see cref="YFSVLClient.GetCapabilitiesAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.GetCapabilitiesAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded) return await upgraded.GetCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
+            return await state.Original.GetCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Cancels a running probe and disposes every connection this client opened.</summary>
+        public async global::System.Threading.Tasks.ValueTask DisposeAsync()
+        {
+            global::System.Threading.Tasks.Task<State>[] probes;
+            lock (_probes)
+            {
+                if (_disposed) return;
+                _disposed = true;
+                probes = _probes.ToArray();
+            }
+            _lifetime.Cancel();
+            foreach (var probe in probes)
+            {
+                try
+                {
+                    var state = await probe.ConfigureAwait(false);
+                    await state.Result.Connection.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (global::System.Exception) when (!probe.IsCompletedSuccessfully)
+                {
+                    // A failed probe disposed its own connection.
+                }
+            }
+            _lifetime.Dispose();
+        }
+
+        private sealed record State(YFSVLUpgradeProbeResult Result, global::Golden.Vl.VLClient Original, YFSVLClient? Upgraded);
+    }
+
 }

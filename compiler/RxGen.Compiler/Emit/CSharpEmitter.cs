@@ -493,8 +493,44 @@ internal sealed class CSharpEmitter
                 FromReplyType = originalView.ReplyType,
                 ToReplyType = probe.ReplyType,
             };
+            AddRoutes(view.Upgrade, view.Procedures, original);
         }
         return view;
+    }
+
+    /// <summary>Pairs each opcode of the original with the shadow's procedure of that opcode (RXG0301): routed when
+    /// both are plain (not split) calls with exactly the same C# parameter types and reply type.</summary>
+    private void AddRoutes(UpgradeView upgrade, List<ProcedureView> shadowProcedures, Package original)
+    {
+        var originalBase = QualifiedPackageBase(original);
+        var usedMethodNames = new HashSet<string>(StringComparer.Ordinal);
+        var notRouted = new List<string>();
+        foreach (var procedure in original.Procedures)
+        {
+            var method = CSharpNames.Pascal(procedure.Name);
+            while (!usedMethodNames.Add(method)) method += "_";
+            var from = ProcedureView(original, originalBase, method, procedure);
+            var to = shadowProcedures.FirstOrDefault(p => p.Opcode == from.Opcode);
+            if (to is null || from.IsSplit || to.IsSplit || from.ReplyType != to.ReplyType || from.InTypes != to.InTypes)
+            {
+                notRouted.Add($"<c>{CSharpNames.Xml(original.Name + procedure.Name)}</c> ({from.Opcode})");
+                continue;
+            }
+            upgrade.Routed.Add(new RoutedView
+            {
+                IdlName = procedure.Name,
+                Opcode = from.Opcode,
+                Method = method,
+                ShadowMethod = to.Method,
+                Parameters = from.InParameters,
+                Arguments = from.InArguments,
+                HasIns = from.HasIns,
+                TaskType = from.TaskType,
+                HasReply = from.ReplyType is not null,
+            });
+        }
+        upgrade.NotRouted = notRouted.Count == 0 ? "none" : string.Join(", ", notRouted);
+
     }
 
     /// <summary>The prefix of a package's generated classes (<c>VL</c> → <c>VLProtocol</c>), qualified when another file declares it.</summary>
@@ -530,6 +566,7 @@ internal sealed class CSharpEmitter
             Signature = CSharpNames.Xml($"{procedure.Name}({string.Join(", ", procedure.Parameters.Select(p => p.Direction.ToString().ToUpperInvariant() + " " + DescribeWire(p.Declaration)))}) = {procedure.Opcode}"),
             InParameters = string.Join(", ", ins.Select(p => $"{p.Type} {p.Name}")),
             InArguments = string.Join(", ", ins.Select(p => p.Name)),
+            InTypes = string.Join(", ", ins.Select(p => p.Type)),
             HasIns = ins.Count > 0,
             StartPrefix = package.SplitStartPrefix,
             EndPrefix = package.SplitEndPrefix,

@@ -123,6 +123,7 @@ internal sealed class ProcedureView
     public string Signature { get; set; } = "";
     public string InParameters { get; set; } = "";
     public string InArguments { get; set; } = "";
+    public string InTypes { get; set; } = "";
     public bool HasIns { get; set; }
     public string StartPrefix { get; set; } = "Start";
     public string EndPrefix { get; set; } = "End";
@@ -145,6 +146,23 @@ internal sealed class UpgradeView
     public string ToServiceId { get; set; } = "";
     public string? FromReplyType { get; set; }
     public string? ToReplyType { get; set; }
+    /// <summary>Opcodes of the original whose shadow procedure has exactly the same C# signature: routed by the upgrading client.</summary>
+    public List<RoutedView> Routed { get; } = new();
+    /// <summary>Opcodes of the original left to the typed clients (split, or a different signature in the shadow), as an XML-doc list.</summary>
+    public string NotRouted { get; set; } = "";
+}
+
+internal sealed class RoutedView
+{
+    public string IdlName { get; set; } = "";
+    public string Opcode { get; set; } = "";
+    public string Method { get; set; } = "";
+    public string ShadowMethod { get; set; } = "";
+    public string Parameters { get; set; } = "";
+    public string Arguments { get; set; } = "";
+    public bool HasIns { get; set; }
+    public string TaskType { get; set; } = "";
+    public bool HasReply { get; set; }
 }
 
 internal sealed class PackageView
