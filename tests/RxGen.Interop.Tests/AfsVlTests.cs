@@ -27,7 +27,7 @@ public sealed class AfsVlTests
     private static async Task<(int ExitCode, string Output)> AfsVlAsync(params string[] arguments)
     {
         Assert.True(File.Exists(AfsVlDll), $"{AfsVlDll} is missing: build it with 'dotnet build examples/afs/AfsVl -c Release' after 'dotnet pwsh build.ps1 pack' (scripts/test.sh does)");
-        return await OpenAfsCell.RunToolAsync("dotnet", [AfsVlDll, .. arguments]);
+        return await ProcessRunner.RunToolAsync("dotnet", [AfsVlDll, .. arguments]);
     }
 
     private static nvldbentry Entry(string name, uint rw, uint ro, uint bk, params (string Server, int Partition, int Flags)[] sites)
@@ -140,7 +140,7 @@ public sealed class AfsVlTests
             File.WriteAllText(Path.Combine(etc, "CellServDB"), ">afsvl.test #afsvl serve\n127.0.0.3 #afsvl\n");
             string[] auth = ["-noauth", "-cell", "afsvl.test", "-config", etc];
 
-            var list = await OpenAfsCell.RunToolAsync("vos", ["listvldb", "-noresolve", .. auth]);
+            var list = await ProcessRunner.RunToolAsync("vos", ["listvldb", "-noresolve", .. auth]);
             Assert.True(list.ExitCode == 0, list.Output);
             var entries = VosListing.Parse(list.Output).ToDictionary(e => e.Name);
             Assert.Equal(2, entries.Count);
@@ -149,15 +149,15 @@ public sealed class AfsVlTests
             Assert.Equal((536870930u, 536870932u), (entries["users"].Rw, entries["users"].Bk));
             Assert.Contains("server 127.1.0.2 partition /vicepb RW Site", entries["users"].SiteLines);
 
-            var one = await OpenAfsCell.RunToolAsync("vos", ["listvldb", "-name", "users", "-noresolve", .. auth]);
+            var one = await ProcessRunner.RunToolAsync("vos", ["listvldb", "-name", "users", "-noresolve", .. auth]);
             Assert.True(one.ExitCode == 0, one.Output);
             Assert.Equal(["users"], VosListing.Parse(one.Output).Select(e => e.Name));
 
-            var addrs = await OpenAfsCell.RunToolAsync("vos", ["listaddrs", "-noresolve", .. auth]);
+            var addrs = await ProcessRunner.RunToolAsync("vos", ["listaddrs", "-noresolve", .. auth]);
             Assert.True(addrs.ExitCode == 0, addrs.Output);
             Assert.Equal(["127.1.0.1", "127.1.0.2"], addrs.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).OrderBy(s => s, StringComparer.Ordinal));
 
-            var version = await OpenAfsCell.RunToolAsync("rxdebug", "127.0.0.3", "7003", "-version");
+            var version = await ProcessRunner.RunToolAsync("rxdebug", "127.0.0.3", "7003", "-version");
             Assert.Contains("AFS version:", version.Output);
 
             var mine = await AfsVlAsync("listvldb", "--server", "127.0.0.3");

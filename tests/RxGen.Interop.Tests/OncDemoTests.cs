@@ -143,7 +143,7 @@ public sealed class OncDemoTests
             var watch = Stopwatch.StartNew();
             while (true)
             {
-                (int code, _) = await OpenAfsCell.RunToolAsync("/usr/sbin/rpcinfo", "-p", "127.0.0.1");
+                (int code, _) = await ProcessRunner.RunToolAsync("/usr/sbin/rpcinfo", "-p", "127.0.0.1");
                 if (code == 0) return rpcbind;
                 if (rpcbind._process.HasExited || watch.Elapsed > TimeSpan.FromSeconds(10))
                 {
@@ -177,10 +177,10 @@ public sealed class OncDemoTests
     }
 
     private static Task<(int ExitCode, string Output)> CallAsync(string server, params string[] extra) =>
-        OpenAfsCell.RunToolAsync("dotnet", [Dll, "call", "--server", server, .. extra]);
+        ProcessRunner.RunToolAsync("dotnet", [Dll, "call", "--server", server, .. extra]);
 
     private static Task<(int ExitCode, string Output)> CClientAsync(int port, string transport, params string[] extra) =>
-        OpenAfsCell.RunToolAsync(Peer.PathOf("kvstore_client"), ["127.0.0.1", port.ToString(CultureInfo.InvariantCulture), transport, "2", .. extra]);
+        ProcessRunner.RunToolAsync(Peer.PathOf("kvstore_client"), ["127.0.0.1", port.ToString(CultureInfo.InvariantCulture), transport, "2", .. extra]);
 
     private static async Task<string> OkAsync(Task<(int ExitCode, string Output)> run)
     {
@@ -261,16 +261,16 @@ public sealed class OncDemoTests
         await using var server = await DemoServer.StartAsync("--rpcbind");
         Assert.Contains("registered with rpcbind", server.Banner);
 
-        (int code, string table) = await OpenAfsCell.RunToolAsync("/usr/sbin/rpcinfo", "-p", "127.0.0.1");
+        (int code, string table) = await ProcessRunner.RunToolAsync("/usr/sbin/rpcinfo", "-p", "127.0.0.1");
         Assert.Equal(0, code);
         foreach (string vers in new[] { "1", "2" })
         {
             Assert.Matches($@"(?m)^\s*{Program}\s+{vers}\s+tcp\s+{server.Tcp}\s*$", table);
             Assert.Matches($@"(?m)^\s*{Program}\s+{vers}\s+udp\s+{server.Udp}\s*$", table);
         }
-        var (tcpReady, tcpSays) = await OpenAfsCell.RunToolAsync("/usr/sbin/rpcinfo", "-t", "127.0.0.1", Program, "2");
+        var (tcpReady, tcpSays) = await ProcessRunner.RunToolAsync("/usr/sbin/rpcinfo", "-t", "127.0.0.1", Program, "2");
         Assert.True(tcpReady == 0 && tcpSays.Contains("ready and waiting", StringComparison.Ordinal), tcpSays);
-        var (udpReady, udpSays) = await OpenAfsCell.RunToolAsync("/usr/sbin/rpcinfo", "-u", "127.0.0.1", Program, "1");
+        var (udpReady, udpSays) = await ProcessRunner.RunToolAsync("/usr/sbin/rpcinfo", "-u", "127.0.0.1", Program, "1");
         Assert.True(udpReady == 0 && udpSays.Contains("ready and waiting", StringComparison.Ordinal), udpSays);
 
         // No port: oncdemo call and the C client (port 0: clnt_create) both ask rpcbind.
@@ -281,7 +281,7 @@ public sealed class OncDemoTests
         var (stopCode, stopOutput) = await server.StopAsync(SigTerm);
         Assert.Equal(0, stopCode);
         Assert.Contains("oncdemo: stopped, unregistered from rpcbind", stopOutput);
-        (code, table) = await OpenAfsCell.RunToolAsync("/usr/sbin/rpcinfo", "-p", "127.0.0.1");
+        (code, table) = await ProcessRunner.RunToolAsync("/usr/sbin/rpcinfo", "-p", "127.0.0.1");
         Assert.Equal(0, code);
         Assert.DoesNotMatch($@"(?m)^\s*{Program}\s", table);
         var gone = await CallAsync("127.0.0.1", "null");

@@ -20,7 +20,7 @@ public sealed class OpenAfsCellTests
             Assert.True(pts.ExitCode == 0, pts.Output);
             Assert.Matches(@"anonymous\s+32766", pts.Output);
 
-            var version = await OpenAfsCell.RunToolAsync("rxdebug", "127.0.0.1", "7003", "-version");
+            var version = await ProcessRunner.RunToolAsync("rxdebug", "127.0.0.1", "7003", "-version");
             Assert.Contains("AFS version: OpenAFS", version.Output);
             Assert.Equal("f 127.0.0.1", System.IO.File.ReadAllText("/var/lib/openafs/local/NetInfo").Trim());
         }
@@ -40,7 +40,7 @@ public sealed class OpenAfsCellTests
         Assert.True(examine.ExitCode == 0, examine.Output);
         Assert.Contains($"RWrite: {cell.RootAfsId}", examine.Output);
         Assert.Matches(@"server \S+ partition /vicepa RW Site", examine.Output);
-        var version = await OpenAfsCell.RunToolAsync("rxdebug", "127.1.0.1", "7000", "-version");
+        var version = await ProcessRunner.RunToolAsync("rxdebug", "127.1.0.1", "7000", "-version");
         Assert.Contains("AFS version: OpenAFS", version.Output);
     }
 }

@@ -67,7 +67,7 @@ public sealed class UpgradeDemoTests
     }
 
     private static Task<(int ExitCode, string Output)> CallAsync(int port, params string[] extra) =>
-        OpenAfsCell.RunToolAsync("dotnet", [Dll, "call", "--server", $"127.0.0.1:{port}", .. extra]);
+        ProcessRunner.RunToolAsync("dotnet", [Dll, "call", "--server", $"127.0.0.1:{port}", .. extra]);
 
     private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -146,7 +146,7 @@ public sealed class UpgradeDemoTests
             capture.Dispose();
         }
 
-        var fields = await OpenAfsCell.RunToolAsync("tshark", "-r", pcap, "-d", $"udp.port=={upgrading.Port},rx",
+        var fields = await ProcessRunner.RunToolAsync("tshark", "-r", pcap, "-d", $"udp.port=={upgrading.Port},rx",
             "-T", "fields", "-E", "separator=,", "-e", "udp.dstport", "-e", "rx.type", "-e", "rx.seq", "-e", "rx.callnumber", "-e", "rx.userstatus", "-e", "rx.serviceid");
         File.Delete(pcap);
         Assert.True(fields.ExitCode == 0, fields.Output);
@@ -185,7 +185,7 @@ public sealed class UpgradeAgainstLinuxServerTests
         await using var vm = await RxrpcVm.StartAsync($"rxrpc-echo server {port} -u &;sleep 170", port);
         await vm.WaitForAsync("server ready", TimeSpan.FromSeconds(90));
 
-        var run = await OpenAfsCell.RunToolAsync("dotnet", dll, "call", "--server", $"127.0.0.1:{port}", "--upgrade", "--data", "linux", "--count", "3", "--timeout", "30");
+        var run = await ProcessRunner.RunToolAsync("dotnet", dll, "call", "--server", $"127.0.0.1:{port}", "--upgrade", "--data", "linux", "--count", "3", "--timeout", "30");
         Assert.True(run.ExitCode == 0, run.Output + "\n--- VM:\n" + vm.Console);
         var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         // The Linux server answers the probe on the old id: the client stays on service 100, and its calls succeed.

@@ -16,13 +16,12 @@ namespace RxGen.Interop.Tests.TestSupport;
 /// </summary>
 /// <remarks>
 /// The servers use fixed ports and system files (/var/lib/openafs/local), so only one cell may run on the
-/// machine: <see cref="StartAsync"/> first takes an exclusive lock on <see cref="LockPath"/> (also across
+/// machine: <see cref="StartAsync"/> first takes the machine-wide lock "openafs-cell" (MachineLock: also across
 /// test processes, which <c>dotnet test</c> runs in parallel) and <see cref="DisposeAsync"/> stops the
 /// servers it started (by pid) and releases it.
 /// </remarks>
 public sealed class OpenAfsCell : IAsyncDisposable
 {
-    public const string LockPath = "/tmp/rxgen-openafs-cell.lock";
     public const string CellName = "test.cell";
     private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(10);
 
@@ -55,11 +54,11 @@ public sealed class OpenAfsCell : IAsyncDisposable
     /// <summary>Starts the database servers (vlserver, ptserver), and the file server with root.afs if asked; waits for the lock first.</summary>
     public static async Task<OpenAfsCell> StartAsync(bool withFileServer = false)
     {
-        var lockFile = await AcquireLockAsync();
+        var lockFile = await RxGen.Tests.Shared.MachineLock.AcquireAsync("openafs-cell", LockWait);
         string state = Path.Combine(Path.GetTempPath(), $"rxgen-afs-cell-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
-            var run = await RunAsync("bash", [Path.Combine(Scripts, "start-cell.sh"), state, withFileServer ? "--full" : "--db-only"], TimeSpan.FromMinutes(3));
+            var run = await ProcessRunner.RunAsync("bash", [Path.Combine(Scripts, "start-cell.sh"), state, withFileServer ? "--full" : "--db-only"], TimeSpan.FromMinutes(3));
             Assert.True(run.ExitCode == 0, $"start-cell.sh failed ({run.ExitCode}):\n{run.Output}");
             uint rootAfsId = 0;
             foreach (var line in File.ReadAllLines(Path.Combine(state, "cell.info")))
@@ -70,29 +69,25 @@ public sealed class OpenAfsCell : IAsyncDisposable
         }
         catch
         {
-            await RunAsync("bash", [Path.Combine(Scripts, "stop-cell.sh"), state], TimeSpan.FromMinutes(2));
+            await ProcessRunner.RunAsync("bash", [Path.Combine(Scripts, "stop-cell.sh"), state], TimeSpan.FromMinutes(2));
             lockFile.Dispose();
             throw;
         }
     }
 
-    /// <summary>Runs an OpenAFS command-line tool (vos, pts, rxdebug, …) with a timeout.</summary>
-    public static Task<(int ExitCode, string Output)> RunToolAsync(string tool, params string[] arguments) =>
-        RunAsync(tool, arguments, TimeSpan.FromMinutes(1));
-
     /// <summary><c>vos SUBCOMMAND args -noauth -cell test.cell -config …</c>.</summary>
     public Task<(int ExitCode, string Output)> VosAsync(params string[] arguments) =>
-        RunToolAsync("vos", [.. arguments, "-noauth", "-cell", CellName, "-config", ConfigDirectory]);
+        ProcessRunner.RunToolAsync("vos", [.. arguments, "-noauth", "-cell", CellName, "-config", ConfigDirectory]);
 
     /// <summary><c>pts SUBCOMMAND args -noauth -cell test.cell -config …</c>.</summary>
     public Task<(int ExitCode, string Output)> PtsAsync(params string[] arguments) =>
-        RunToolAsync("pts", [.. arguments, "-noauth", "-cell", CellName, "-config", ConfigDirectory]);
+        ProcessRunner.RunToolAsync("pts", [.. arguments, "-noauth", "-cell", CellName, "-config", ConfigDirectory]);
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await RunAsync("bash", [Path.Combine(Scripts, "stop-cell.sh"), StateDirectory], TimeSpan.FromMinutes(2));
+            await ProcessRunner.RunAsync("bash", [Path.Combine(Scripts, "stop-cell.sh"), StateDirectory], TimeSpan.FromMinutes(2));
             try { Directory.Delete(StateDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
         finally
@@ -101,40 +96,4 @@ public sealed class OpenAfsCell : IAsyncDisposable
         }
     }
 
-    private static async Task<FileStream> AcquireLockAsync()
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                // FileShare.None is an exclusive advisory lock (flock) on Unix, seen by other processes too.
-                return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (deadline.Elapsed < LockWait)
-            {
-                await Task.Delay(250);
-            }
-        }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, IReadOnlyList<string> arguments, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"{file} {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds} s\n{await stdout}{await stderr}");
-        }
-        return (process.ExitCode, await stdout + await stderr);
-    }
 }

@@ -27,7 +27,7 @@ public static class RxrpcVm
         {
             if (_built is not null) return _built;
             string output = RepoPaths.Combine("tests", "peers", "build", "rxrpc-vm");
-            var run = await RunAsync("bash", [Path.Combine(Scripts, "build-vm.sh"), output], TimeSpan.FromMinutes(5));
+            var run = await ProcessRunner.RunAsync("bash", [Path.Combine(Scripts, "build-vm.sh"), output], TimeSpan.FromMinutes(5));
             Assert.True(run.ExitCode == 0, $"build-vm.sh failed ({run.ExitCode}):\n{run.Output}");
             return _built = output;
         }
@@ -46,7 +46,7 @@ public static class RxrpcVm
         string built = await EnsureBuiltAsync();
         var arguments = new List<string> { Path.Combine(Scripts, "run-vm.sh"), built, commands };
         foreach (int port in forwardedPorts) arguments.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var run = await RunAsync("bash", arguments, TimeSpan.FromMinutes(3));
+        var run = await ProcessRunner.RunAsync("bash", arguments, TimeSpan.FromMinutes(3));
         Assert.True(run.ExitCode == 0, $"run-vm.sh failed ({run.ExitCode}):\n{run.Output}");
         Assert.Contains("VM: done", run.Output);
         return run.Output;
@@ -105,26 +105,5 @@ public static class RxrpcVm
             }
             _process.Dispose();
         }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, IReadOnlyList<string> arguments, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"{file} {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds} s\n{await stdout}{await stderr}");
-        }
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
