@@ -3415,7 +3415,7 @@ namespace Golden.YfsVl
     /// probe); the result is cached in <see cref="ProbeResult"/> and every later call goes over that connection through the stub set
     /// of the service that answered. A server without the pair (it answers on 52, or aborts the probe, e.g. with
     /// RXGEN_OPCODE) leaves the client on VL_. A failed probe (transport error, cancellation) is not cached: the next use probes again.
-    /// Opcodes not routed (split, or a different signature in the shadow): <c>VL_GetAddrsU</c> (533), <c>VL_ListEntry</c> (510), <c>VL_ListAttributes</c> (511), <c>VL_GetStats</c> (513), <c>VL_GetAddrs</c> (515), <c>VL_ListEntryN</c> (521), <c>VL_ListAttributesN</c> (522), <c>VL_ListAttributesN2</c> (534), <c>VL_LinkedList</c> (512), <c>VL_LinkedListN</c> (523); call them through
+    /// Opcodes not routed (split, or different argument or reply types in the shadow): none; call them through
     /// <see cref="Original"/> or <see cref="Upgraded"/>, as well as the calls only the shadow defines.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public sealed partial class YFSVLUpgradingClient : global::System.IAsyncDisposable
@@ -3527,6 +3527,19 @@ namespace Golden.YfsVl
             return await state.Original.GetEntryByNameUAsync(volumename, cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>VL_GetAddrsU (opcode 533) on the service that answered the probe: <see cref="YFSVLClient.GetAddrsUAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.GetAddrsUAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.VLGetAddrsUResult> GetAddrsUAsync(global::Golden.Vl.ListAddrByAttributes inaddr, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded)
+            {
+                var r = await upgraded.GetAddrsUAsync(inaddr, cancellationToken).ConfigureAwait(false);
+                return new global::Golden.Vl.VLGetAddrsUResult(r.Uuidp1, r.Uniquifier, r.Nentries, r.Blkaddrs);
+            }
+            return await state.Original.GetAddrsUAsync(inaddr, cancellationToken).ConfigureAwait(false);
+        }
+
         /// <summary>VL_CreateEntry (opcode 501) on the service that answered the probe: <see cref="YFSVLClient.CreateEntryAsync"/>
         /// when upgraded, else <see cref="global::Golden.Vl.VLClient.CreateEntryAsync"/>.</summary>
         public async global::System.Threading.Tasks.Task CreateEntryAsync(global::Golden.Vl.vldbentry newentry, global::System.Threading.CancellationToken cancellationToken = default)
@@ -3599,6 +3612,58 @@ namespace Golden.YfsVl
             else await state.Original.ReleaseLockAsync(volid, voltype, releaseType, cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>VL_ListEntry (opcode 510) on the service that answered the probe: <see cref="YFSVLClient.ListEntryAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.ListEntryAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.VLListEntryResult> ListEntryAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded)
+            {
+                var r = await upgraded.ListEntryAsync(previousIndex, cancellationToken).ConfigureAwait(false);
+                return new global::Golden.Vl.VLListEntryResult(r.Count, r.NextIndex, r.Entry);
+            }
+            return await state.Original.ListEntryAsync(previousIndex, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_ListAttributes (opcode 511) on the service that answered the probe: <see cref="YFSVLClient.ListAttributesAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.ListAttributesAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.VLListAttributesResult> ListAttributesAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded)
+            {
+                var r = await upgraded.ListAttributesAsync(attributes, cancellationToken).ConfigureAwait(false);
+                return new global::Golden.Vl.VLListAttributesResult(r.Nentries, r.Blkentries);
+            }
+            return await state.Original.ListAttributesAsync(attributes, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_GetStats (opcode 513) on the service that answered the probe: <see cref="YFSVLClient.GetStatsAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.GetStatsAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.VLGetStatsResult> GetStatsAsync(global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded)
+            {
+                var r = await upgraded.GetStatsAsync(cancellationToken).ConfigureAwait(false);
+                return new global::Golden.Vl.VLGetStatsResult(r.Stats, r.VitalHeader);
+            }
+            return await state.Original.GetStatsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_GetAddrs (opcode 515) on the service that answered the probe: <see cref="YFSVLClient.GetAddrsAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.GetAddrsAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded)
+            {
+                var r = await upgraded.GetAddrsAsync(handle, spare2, cancellationToken).ConfigureAwait(false);
+                return new global::Golden.Vl.VLGetAddrsResult(r.Spare3, r.Nentries, r.Blkaddrs);
+            }
+            return await state.Original.GetAddrsAsync(handle, spare2, cancellationToken).ConfigureAwait(false);
+        }
+
         /// <summary>VL_ChangeAddr (opcode 516) on the service that answered the probe: <see cref="YFSVLClient.ChangeAddrAsync"/>
         /// when upgraded, else <see cref="global::Golden.Vl.VLClient.ChangeAddrAsync"/>.</summary>
         public async global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::System.Threading.CancellationToken cancellationToken = default)
@@ -3635,6 +3700,32 @@ namespace Golden.YfsVl
             else await state.Original.ReplaceEntryNAsync(volid, voltype, newentry, releaseType, cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>VL_ListEntryN (opcode 521) on the service that answered the probe: <see cref="YFSVLClient.ListEntryNAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.ListEntryNAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.VLListEntryNResult> ListEntryNAsync(int previousIndex, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded)
+            {
+                var r = await upgraded.ListEntryNAsync(previousIndex, cancellationToken).ConfigureAwait(false);
+                return new global::Golden.Vl.VLListEntryNResult(r.Count, r.NextIndex, r.Entry);
+            }
+            return await state.Original.ListEntryNAsync(previousIndex, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_ListAttributesN (opcode 522) on the service that answered the probe: <see cref="YFSVLClient.ListAttributesNAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.ListAttributesNAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.VLListAttributesNResult> ListAttributesNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded)
+            {
+                var r = await upgraded.ListAttributesNAsync(attributes, cancellationToken).ConfigureAwait(false);
+                return new global::Golden.Vl.VLListAttributesNResult(r.Nentries, r.Blkentries);
+            }
+            return await state.Original.ListAttributesNAsync(attributes, cancellationToken).ConfigureAwait(false);
+        }
+
         /// <summary>VL_UpdateEntryByName (opcode 524) on the service that answered the probe: <see cref="YFSVLClient.UpdateEntryByNameAsync"/>
         /// when upgraded, else <see cref="global::Golden.Vl.VLClient.UpdateEntryByNameAsync"/>.</summary>
         public async global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::System.Threading.CancellationToken cancellationToken = default)
@@ -3651,6 +3742,45 @@ namespace Golden.YfsVl
             var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
             if (state.Upgraded is { } upgraded) await upgraded.RegisterAddrsAsync(uuidp, spare1, ipaddr, cancellationToken).ConfigureAwait(false);
             else await state.Original.RegisterAddrsAsync(uuidp, spare1, ipaddr, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_ListAttributesN2 (opcode 534) on the service that answered the probe: <see cref="YFSVLClient.ListAttributesN2Async"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.ListAttributesN2Async"/>.</summary>
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.VLListAttributesN2Result> ListAttributesN2Async(global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded)
+            {
+                var r = await upgraded.ListAttributesN2Async(attributes, volumename, startindex, cancellationToken).ConfigureAwait(false);
+                return new global::Golden.Vl.VLListAttributesN2Result(r.Nentries, r.Blkentries, r.Nextstartindex);
+            }
+            return await state.Original.ListAttributesN2Async(attributes, volumename, startindex, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_LinkedList (opcode 512) on the service that answered the probe: <see cref="YFSVLClient.LinkedListAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.LinkedListAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.VLLinkedListResult> LinkedListAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded)
+            {
+                var r = await upgraded.LinkedListAsync(attributes, cancellationToken).ConfigureAwait(false);
+                return new global::Golden.Vl.VLLinkedListResult(r.Nentries, r.Linkedentries);
+            }
+            return await state.Original.LinkedListAsync(attributes, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>VL_LinkedListN (opcode 523) on the service that answered the probe: <see cref="YFSVLClient.LinkedListNAsync"/>
+        /// when upgraded, else <see cref="global::Golden.Vl.VLClient.LinkedListNAsync"/>.</summary>
+        public async global::System.Threading.Tasks.Task<global::Golden.Vl.VLLinkedListNResult> LinkedListNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var state = await GetStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.Upgraded is { } upgraded)
+            {
+                var r = await upgraded.LinkedListNAsync(attributes, cancellationToken).ConfigureAwait(false);
+                return new global::Golden.Vl.VLLinkedListNResult(r.Nentries, r.Linkedentries);
+            }
+            return await state.Original.LinkedListNAsync(attributes, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>VL_GetCapabilities (opcode 65537) on the service that answered the probe: <see cref="YFSVLClient.GetCapabilitiesAsync"/>

@@ -8,12 +8,14 @@ public class UpgradingClientEmissionTests
 {
     private const string Pair =
         "package VL_\nserviceid 52;\nGetCapabilities(OUT afs_int32 caps<196>) = 65537;\n" +
-        "Same(IN afs_int32 a, OUT afs_int32 b) = 1;\nWider(IN afs_int32 a) = 2;\nTwo(OUT afs_int32 x, OUT afs_int32 y) = 3;\nNothing() = 4;\n" +
+        "Same(IN afs_int32 a, OUT afs_int32 b) = 1;\nWider(IN afs_int32 a) = 2;\nTwo(IN afs_int32 state, OUT afs_int32 x, OUT afs_int32 y) = 3;\nNothing() = 4;\n" +
+        "Three(OUT afs_int32 x, OUT afs_int32 y) = 6;\n" +
         "package YFSVL_\nserviceid 2503;\nshadowof VL_;\nGetCapabilities(OUT afs_int32 caps<196>) = 65537;\n" +
-        "Same(IN afs_int32 a, OUT afs_int32 b) = 1;\nWider(IN afs_int64 a) = 2;\nTwo(OUT afs_int32 x, OUT afs_int32 y) = 3;\nNothing() = 4;\nExtra() = 5;\n";
+        "Same(IN afs_int32 a, OUT afs_int32 b) = 1;\nWider(IN afs_int64 a) = 2;\nTwo(IN afs_int32 upgraded, OUT afs_int32 p, OUT afs_int32 q) = 3;\nNothing() = 4;\nExtra() = 5;\n" +
+        "Three(OUT afs_int32 x, OUT afs_int64 y) = 6;\n";
 
     [Fact]
-    public void RoutesOnlyOpcodesWithTheSameSignature()
+    public void RoutesOpcodesWithTheSameArgumentsAndReplies()
     {
         var result = Idl.Compile(Pair);
         Assert.True(result.Success, Idl.Errors(result));
@@ -27,9 +29,13 @@ public class UpgradingClientEmissionTests
         Assert.Contains("public async global::System.Threading.Tasks.Task NothingAsync(global::System.Threading.CancellationToken cancellationToken = default)", body);
         Assert.Contains("GetCapabilitiesAsync(global::System.Threading.CancellationToken", body);
         Assert.DoesNotContain(" WiderAsync(", body);   // afs_int32 vs afs_int64
-        Assert.DoesNotContain(" TwoAsync(", body);     // VLTwoResult vs YFSVLTwoResult
+        // VLTwoResult and YFSVLTwoResult have the same field types: the shadow's record is converted.
+        Assert.Contains("public async global::System.Threading.Tasks.Task<VLTwoResult> TwoAsync(int state_, global::System.Threading.CancellationToken cancellationToken = default)", body);
+        Assert.Contains("var r = await upgraded.TwoAsync(state_, cancellationToken).ConfigureAwait(false);", body);
+        Assert.Contains("return new VLTwoResult(r.P, r.Q);", body);
+        Assert.DoesNotContain(" ThreeAsync(", body);   // (int, int) vs (int, long)
         Assert.DoesNotContain(" ExtraAsync(", body);   // shadow only: through Upgraded
-        Assert.Contains("Opcodes not routed (split, or a different signature in the shadow): <c>VL_Wider</c> (2), <c>VL_Two</c> (3);", text);
+        Assert.Contains("Opcodes not routed (split, or different argument or reply types in the shadow): <c>VL_Wider</c> (2), <c>VL_Three</c> (6);", text);
         Assert.Contains("public VLClient? Original", body);
         Assert.Contains("public YFSVLClient? Upgraded", body);
     }

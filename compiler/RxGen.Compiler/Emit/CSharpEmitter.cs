@@ -499,7 +499,8 @@ internal sealed class CSharpEmitter
     }
 
     /// <summary>Pairs each opcode of the original with the shadow's procedure of that opcode (RXG0301): routed when
-    /// both are plain (not split) calls with exactly the same C# parameter types and reply type.</summary>
+    /// both are plain (not split) calls with the same C# parameter types and the same reply type, or result records with
+    /// the same field types (the shadow's record is converted to the original's, field by field).</summary>
     private void AddRoutes(UpgradeView upgrade, List<ProcedureView> shadowProcedures, Package original)
     {
         var originalBase = QualifiedPackageBase(original);
@@ -511,7 +512,9 @@ internal sealed class CSharpEmitter
             while (!usedMethodNames.Add(method)) method += "_";
             var from = ProcedureView(original, originalBase, method, procedure);
             var to = shadowProcedures.FirstOrDefault(p => p.Opcode == from.Opcode);
-            if (to is null || from.IsSplit || to.IsSplit || from.ReplyType != to.ReplyType || from.InTypes != to.InTypes)
+            // Multi-OUT replies are records of each package (VLXResult, YFSVLXResult): routed when their fields agree.
+            var sameRecordShape = from.ResultRecord is not null && to?.ResultRecord is not null && from.OutTypes == to.OutTypes;
+            if (to is null || from.IsSplit || to.IsSplit || (from.ReplyType != to.ReplyType && !sameRecordShape) || from.InTypes != to.InTypes)
             {
                 notRouted.Add($"<c>{CSharpNames.Xml(original.Name + procedure.Name)}</c> ({from.Opcode})");
                 continue;
@@ -527,6 +530,8 @@ internal sealed class CSharpEmitter
                 HasIns = from.HasIns,
                 TaskType = from.TaskType,
                 HasReply = from.ReplyType is not null,
+                ConvertReply = from.ReplyType == to.ReplyType ? null
+                    : $"new {from.ReplyType}({string.Join(", ", to.OutFields.Select(f => "r." + f))})",
             });
         }
         upgrade.NotRouted = notRouted.Count == 0 ? "none" : string.Join(", ", notRouted);
@@ -545,7 +550,7 @@ internal sealed class CSharpEmitter
     {
         var ins = new List<ParamInfo>();
         var outs = new List<ParamInfo>();
-        var used = new HashSet<string>(StringComparer.Ordinal) { "cancellationToken", "context", "call", "stream", "connection", "reader", "writer", "buffer", "data", "request", "reply", "result", "clients", "r", "value", "bytes" };
+        var used = new HashSet<string>(StringComparer.Ordinal) { "cancellationToken", "context", "call", "stream", "connection", "reader", "writer", "buffer", "data", "request", "reply", "result", "clients", "r", "value", "bytes", "state", "upgraded" };
         foreach (var parameter in procedure.Parameters)
         {
             var name = CSharpNames.Camel(parameter.Name);
@@ -571,6 +576,7 @@ internal sealed class CSharpEmitter
             StartPrefix = package.SplitStartPrefix,
             EndPrefix = package.SplitEndPrefix,
         };
+        view.OutTypes = string.Join(", ", outs.Select(p => p.Type));
         var path = package.Name + procedure.Name;
 
         // Reply shape: nothing, one value, or a generated record.
@@ -579,6 +585,7 @@ internal sealed class CSharpEmitter
         else
         {
             view.ReplyType = baseName + method + "Result";
+            view.OutFields.AddRange(outs.Select(o => CSharpNames.Pascal(o.Parameter.Name)));
             view.ResultRecord = $"{Access} sealed record {view.ReplyType}({string.Join(", ", outs.Select(o => $"{o.Type} {CSharpNames.Pascal(o.Parameter.Name)}"))});";
         }
         view.TaskType = view.ReplyType is null ? "global::System.Threading.Tasks.Task" : $"global::System.Threading.Tasks.Task<{view.ReplyType}>";

@@ -129,6 +129,10 @@ internal sealed class ProcedureView
     public string EndPrefix { get; set; } = "End";
     public string? ReplyType { get; set; }
     public string? ResultRecord { get; set; }
+    /// <summary>The C# types of the OUT/INOUT values, in order (what a result record's fields are).</summary>
+    public string OutTypes { get; set; } = "";
+    /// <summary>The result record's property names, in order (empty unless there are two or more OUT values).</summary>
+    public List<string> OutFields { get; } = new();
     public string TaskType { get; set; } = "";
     public string? RequestType { get; set; }
     public string RequestArguments { get; set; } = "";
@@ -146,7 +150,8 @@ internal sealed class UpgradeView
     public string ToServiceId { get; set; } = "";
     public string? FromReplyType { get; set; }
     public string? ToReplyType { get; set; }
-    /// <summary>Opcodes of the original whose shadow procedure has exactly the same C# signature: routed by the upgrading client.</summary>
+    /// <summary>Opcodes of the original whose shadow procedure takes the same C# parameters and returns the same reply (the same type, or
+    /// a result record of the same field types): routed by the upgrading client.</summary>
     public List<RoutedView> Routed { get; } = new();
     /// <summary>Opcodes of the original left to the typed clients (split, or a different signature in the shadow), as an XML-doc list.</summary>
     public string NotRouted { get; set; } = "";
@@ -163,6 +168,9 @@ internal sealed class RoutedView
     public bool HasIns { get; set; }
     public string TaskType { get; set; } = "";
     public bool HasReply { get; set; }
+    /// <summary>When the two services' result records are different types with the same fields: the expression that
+    /// converts the shadow's record <c>r</c> into the original's (<c>new VLXResult(r.A, r.B)</c>), else null.</summary>
+    public string? ConvertReply { get; set; }
 }
 
 internal sealed class PackageView
