@@ -91,6 +91,82 @@ public sealed class AfsVlTests
         var caps = await AfsVlAsync("capabilities", "--server", "127.0.0.1");
         Assert.True(caps.ExitCode == 0, caps.Output);
         Assert.Contains("abort -455 (RXGEN_OPCODE)", caps.Output);
+
+        // The upgrading client against OpenAFS: the probe is aborted (no VL GetCapabilities), the client stays on VL.
+        var servers = await AfsVlAsync("fileservers", "--server", "127.0.0.1");
+        Assert.True(servers.ExitCode == 0, servers.Output);
+        Assert.StartsWith("service=52 (probe aborted: -455 RXGEN_OPCODE)", servers.Output);
+    }
+
+    /// <summary>
+    /// Why service upgrade exists: VL carries IPv4 addresses only. The same client command (<c>afsvl fileservers</c>, one
+    /// API over the generated <c>YFSVLUpgradingClient</c>) gets IPv4 and IPv6 endpoints from a server that upgrades to YFSVL
+    /// (GetEndpoints), and the IPv4 ones through VL from the same database served without the upgrade pair.
+    /// </summary>
+    [Fact]
+    public async Task Afsvl_fileservers_gets_ipv6_endpoints_only_from_an_upgrading_server()
+    {
+        var dir = Directory.CreateTempSubdirectory("rxgen-afsvl-upg-");
+        var started = new List<Process>();
+        try
+        {
+            string db = Path.Combine(dir.FullName, "vldb.json");
+            File.WriteAllText(db, """
+            {
+              "volumes": [ { "name": "root.cell", "rw": 536870915, "ro": 0, "bk": 0, "sites": [ { "server": "127.1.0.1", "partition": "a", "type": "RW" } ] } ],
+              "fileServers": [ "127.1.0.1", "127.1.0.2" ],
+              "fileServerIpv6": { "127.1.0.1": [ "::1", "fd00::7" ] },
+              "cell": "upgrade.test",
+              "nextVolumeId": 536870940
+            }
+            """);
+            async Task<string> ServeAsync(params string[] extra)
+            {
+                var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                foreach (var a in new[] { AfsVlDll, "serve", "--bind", "127.0.0.1", "--port", "0", "--db", db }.Concat(extra)) start.ArgumentList.Add(a);
+                Assert.True(File.Exists(AfsVlDll), $"{AfsVlDll} is missing (scripts/test.sh builds it)");
+                var process = Process.Start(start)!;
+                started.Add(process);
+                var ready = process.StandardOutput.ReadLineAsync();
+                Assert.True(await Task.WhenAny(ready, Task.Delay(TimeSpan.FromSeconds(30))) == ready, "afsvl serve did not start");
+                string line = (await ready) ?? "";
+                var match = System.Text.RegularExpressions.Regex.Match(line, @" on 127\.0\.0\.1:(\d+),");
+                Assert.True(match.Success, line);
+                return "127.0.0.1:" + match.Groups[1].Value;
+            }
+            string upgrading = await ServeAsync("--upgrade");
+            string plain = await ServeAsync();
+
+            var up = await AfsVlAsync("fileservers", "--server", upgrading, "--timeout", "20");
+            Assert.True(up.ExitCode == 0, up.Output);
+            Assert.Equal(
+                ["service=2503", "fileserver 127.1.0.1:7000 [::1]:7000 [fd00::7]:7000", "fileserver 127.1.0.2:7000"],
+                up.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToArray());
+
+            var down = await AfsVlAsync("fileservers", "--server", plain, "--timeout", "20");
+            Assert.True(down.ExitCode == 0, down.Output);
+            Assert.Equal(
+                ["service=52", "fileserver 127.1.0.1:7000", "fileserver 127.1.0.2:7000"],
+                down.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToArray());
+
+            // A plain VL client (no upgrade request) is served by both.
+            foreach (var server in new[] { upgrading, plain })
+            {
+                var list = await AfsVlAsync("listvldb", "--server", server, "--timeout", "20");
+                Assert.True(list.ExitCode == 0, list.Output);
+                Assert.Equal("root.cell RW=536870915 RO=0 BK=0 SITES=1", list.Output.Trim());
+            }
+        }
+        finally
+        {
+            foreach (var process in started)
+            {
+                if (!process.HasExited) process.Kill();
+                await process.WaitForExitAsync();
+                process.Dispose();
+            }
+            dir.Delete(recursive: true);
+        }
     }
 
     [Fact]

@@ -37,12 +37,14 @@ public static class Program
         var port = new Option<int>("--port", "-p") { Description = "UDP port to serve on", DefaultValueFactory = _ => VlPort };
         var bind = new Option<string>("--bind") { Description = "Address to bind (default: all, IPv4 and IPv6)", DefaultValueFactory = _ => "::" };
         var db = new Option<string>("--db") { Description = "The VLDB as a JSON file (loaded at start, saved on every change)", Required = true };
+        var upgrade = new Option<bool>("--upgrade") { Description = "Also serve YFSVL (service 2503) on the same port and upgrade VL (52) connections that ask for it" };
 
         var listvldb = new Command("listvldb", "List every VLDB entry: NAME RW=<id> RO=<id> BK=<id> SITES=<n>, ordered by name") { server, timeout };
         var examine = new Command("examine", "Show one VLDB entry (GetEntryByNameN)") { name, server, timeout };
         var capabilities = new Command("capabilities", "Show what GetCapabilities answers, or its abort code") { server, timeout };
-        var serve = new Command("serve", "Run a VL server over a JSON VLDB (vos listvldb/examine/listaddrs work against it)") { port, bind, db };
-        var root = new RootCommand("afsvl: AFS volume location over RxGen's generated VL client and server") { listvldb, examine, capabilities, serve };
+        var fileservers = new Command("fileservers", "List the file servers' endpoints: IPv4 and IPv6 when the server upgrades to YFSVL, IPv4 (VL) otherwise") { server, timeout };
+        var serve = new Command("serve", "Run a VL server over a JSON VLDB (vos listvldb/examine/listaddrs work against it)") { port, bind, db, upgrade };
+        var root = new RootCommand("afsvl: AFS volume location over RxGen's generated VL client and server") { listvldb, examine, capabilities, fileservers, serve };
 
         var parse = root.Parse(args);
         if (args.Length == 0 || args.Any(a => a is "--help" or "-h" or "-?"))
@@ -76,7 +78,16 @@ public static class Program
                 await using (var serverPeer = await RxPeer.BindAsync(new IPEndPoint(address, p), cancellationToken: stop).ConfigureAwait(false))
                 {
                     serverPeer.AddService(new VLDispatcher(new VlServer(database)));
-                    stdout.WriteLine($"afsvl: serving VL (service {VLProtocol.ServiceId}) on {serverPeer.LocalEndPoint}, {database.Volumes.Count} entries from {parse.GetValue(db)}");
+                    if (parse.GetValue(upgrade))
+                    {
+                        // The pair comes from the IDL: yfsvl.xg's "shadowof VL_" (52 -> 2503).
+                        serverPeer.AddService(new YFSVLDispatcher(new YfsVlServer(database)));
+                        serverPeer.AddUpgrade(YFSVLUpgrade.FromServiceId, YFSVLUpgrade.ToServiceId);
+                    }
+                    string services = parse.GetValue(upgrade)
+                        ? $"VL (service {VLProtocol.ServiceId}) and YFSVL (service {YFSVLProtocol.ServiceId}, upgrade {YFSVLUpgrade.FromServiceId} -> {YFSVLUpgrade.ToServiceId})"
+                        : $"VL (service {VLProtocol.ServiceId})";
+                    stdout.WriteLine($"afsvl: serving {services} on {serverPeer.LocalEndPoint}, {database.Volumes.Count} entries from {parse.GetValue(db)}");
                     stdout.Flush();
                     try
                     {
@@ -95,6 +106,20 @@ public static class Program
             deadline.CancelAfter(TimeSpan.FromSeconds(parse.GetValue(timeout)));
             var local = new IPEndPoint(endpoint.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
             await using var peer = await RxPeer.BindAsync(local, cancellationToken: deadline.Token).ConfigureAwait(false);
+            if (command == fileservers)
+            {
+                await using var upgrading = new YFSVLUpgradingClient(peer.CreateConnector(endpoint));
+                try
+                {
+                    await VlCommands.FileServersAsync(upgrading, stdout, deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested && !stop.IsCancellationRequested)
+                {
+                    stderr.WriteLine($"afsvl: {endpoint}: no answer within {parse.GetValue(timeout)} s");
+                    return 1;
+                }
+                return 0;
+            }
             await using var connection = peer.Connect(endpoint, VLProtocol.ServiceId);
             var vl = new VLClient(connection);
             try

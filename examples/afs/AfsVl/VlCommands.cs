@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using AfsVl.Vl;
@@ -77,5 +78,43 @@ public static class VlCommands
         {
             output.WriteLine($"capabilities: abort {e.Code} ({VlErrors.Name(e.Code)})");
         }
+    }
+
+    /// <summary>
+    /// The endpoints of every file server, through one API whichever service answers: the upgrading client probes
+    /// first; a server that upgrades the connection to YFSVL gives each server's IPv4 and IPv6 endpoints
+    /// (GetEndpoints), one that does not (an OpenAFS vlserver, or <c>afsvl serve</c> without <c>--upgrade</c>) gives
+    /// the IPv4 addresses that VL GetAddrs carries, on the file server port.
+    /// </summary>
+    public static async Task<IReadOnlyList<IReadOnlyList<IPEndPoint>>> FileServerEndpointsAsync(YFSVLUpgradingClient vl, CancellationToken ct)
+    {
+        // Routed: YFSVL's GetAddrs when upgraded, VL's otherwise (the same request and reply fields).
+        var addrs = await vl.GetAddrsAsync(0, 0, ct).ConfigureAwait(false);
+        int count = Math.Clamp(addrs.Nentries, 0, addrs.Blkaddrs.Length);
+        var servers = new List<IReadOnlyList<IPEndPoint>>(count);
+        if (vl.Upgraded is { } yfs)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var endpoints = await yfs.GetEndpointsAsync(yfsServerAttributes.FromIndex(i), ct).ConfigureAwait(false);
+                servers.Add(endpoints.FsEndpoints.Select(YfsVlServer.DecodeEndpoint).ToList());
+            }
+        }
+        else
+        {
+            for (int i = 0; i < count; i++)
+                servers.Add(new[] { new IPEndPoint(IPAddress.Parse(AddressCodec.FromServerNumber((int)addrs.Blkaddrs[i])), YfsVlServer.FileServerPort) });
+        }
+        return servers;
+    }
+
+    /// <summary><c>afsvl fileservers</c>: <c>service=&lt;id&gt;</c> (52 VL, 2503 YFSVL), then one line per file server with its endpoints.</summary>
+    public static async Task FileServersAsync(YFSVLUpgradingClient vl, TextWriter output, CancellationToken ct)
+    {
+        var servers = await FileServerEndpointsAsync(vl, ct).ConfigureAwait(false);
+        var probe = vl.ProbeResult!;
+        output.WriteLine($"service={probe.ServiceId}" + (probe.AbortCode is int abort ? $" (probe aborted: {abort} {VlErrors.Name(abort)})" : ""));
+        foreach (var endpoints in servers)
+            output.WriteLine("fileserver " + string.Join(" ", endpoints.Select(e => e.ToString())));
     }
 }

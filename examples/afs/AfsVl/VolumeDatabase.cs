@@ -30,10 +30,19 @@ public sealed record VolumeRecord(string Name, uint Rw, uint Ro, uint Bk, IReadO
         | (Bk != 0 ? VlFlags.BackExists : 0);
 }
 
-/// <summary>The JSON document: the entries and the file servers that <c>vos listaddrs</c> shows.</summary>
-public sealed record VolumeDatabaseFile(IReadOnlyList<VolumeRecord> Volumes, IReadOnlyList<string>? FileServers, uint NextVolumeId);
+/// <summary>
+/// The JSON document: the entries, the file servers that <c>vos listaddrs</c> shows (by IPv4 address), the IPv6
+/// addresses of those servers (which only YFSVL GetEndpoints can carry: the VL calls have room for IPv4 only), and the
+/// cell name (YFSVL GetCellName).
+/// </summary>
+public sealed record VolumeDatabaseFile(
+    IReadOnlyList<VolumeRecord> Volumes,
+    IReadOnlyList<string>? FileServers,
+    uint NextVolumeId,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? FileServerIpv6 = null,
+    string? Cell = null);
 
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(VolumeDatabaseFile))]
 internal sealed partial class VolumeDatabaseJson : JsonSerializerContext;
 
@@ -105,6 +114,8 @@ public sealed class VolumeDatabase
     private readonly object _lock = new();
     private readonly List<VolumeRecord> _volumes;
     private readonly List<string> _fileServers;
+    private readonly Dictionary<string, IReadOnlyList<string>> _ipv6;
+    private readonly string? _cell;
     private readonly string? _path;
     private uint _nextVolumeId;
 
@@ -118,6 +129,18 @@ public sealed class VolumeDatabase
         if (duplicate is not null) throw new FormatException($"volume name '{duplicate.Key}' appears twice");
         _fileServers = (file.FileServers ?? _volumes.SelectMany(v => v.Sites).Select(s => s.Server).Distinct().ToList()).ToList();
         foreach (var server in _fileServers) AddressCodec.ToServerNumber(server);
+        _ipv6 = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (server, addresses) in file.FileServerIpv6 ?? new Dictionary<string, IReadOnlyList<string>>())
+        {
+            if (!_fileServers.Contains(server)) throw new FormatException($"fileServerIpv6: '{server}' is not one of the file servers");
+            foreach (var address in addresses ?? Array.Empty<string>())
+            {
+                if (!IPAddress.TryParse(address, out var parsed) || parsed.AddressFamily != AddressFamily.InterNetworkV6)
+                    throw new FormatException($"fileServerIpv6: '{address}' (of {server}) is not an IPv6 address");
+            }
+            _ipv6[server] = (addresses ?? Array.Empty<string>()).ToList();
+        }
+        _cell = file.Cell;
         uint maxId = _volumes.SelectMany(v => new[] { v.Rw, v.Ro, v.Bk }).DefaultIfEmpty(0u).Max();
         _nextVolumeId = Math.Max(file.NextVolumeId, Math.Max(maxId + 1, 536870912u));
     }
@@ -141,6 +164,15 @@ public sealed class VolumeDatabase
 
     /// <summary>A snapshot of the file server addresses, in index order (index 1 is the first).</summary>
     public IReadOnlyList<string> FileServers { get { lock (_lock) return _fileServers.ToList(); } }
+
+    /// <summary>The IPv6 addresses of the file server with IPv4 address <paramref name="server"/> (none unless the file lists some).</summary>
+    public IReadOnlyList<string> Ipv6Of(string server)
+    {
+        lock (_lock) return _ipv6.TryGetValue(server, out var addresses) ? addresses : Array.Empty<string>();
+    }
+
+    /// <summary>The cell name the file gives (<c>"cell"</c>), or null.</summary>
+    public string? Cell => _cell;
 
     public VolumeRecord? FindByName(string name)
     {
@@ -231,7 +263,7 @@ public sealed class VolumeDatabase
     {
         if (_path is null) return;
         VolumeDatabaseFile snapshot;
-        lock (_lock) snapshot = new VolumeDatabaseFile(_volumes.ToList(), _fileServers.ToList(), _nextVolumeId);
+        lock (_lock) snapshot = new VolumeDatabaseFile(_volumes.ToList(), _fileServers.ToList(), _nextVolumeId, _ipv6.Count == 0 ? null : new Dictionary<string, IReadOnlyList<string>>(_ipv6), _cell);
         string temp = _path + ".tmp";
         using (var stream = File.Create(temp)) JsonSerializer.Serialize(stream, snapshot, VolumeDatabaseJson.Default.VolumeDatabaseFile);
         File.Move(temp, _path, overwrite: true);
