@@ -56,8 +56,31 @@ public sealed record Declaration(string Name, DeclarationKind Kind, TypeRef Type
 
 public abstract record Definition(string Name, SourceLocation Location, string? Documentation);
 
+/// <summary>A constant. <see cref="Text"/> is the value as written (a string constant's text without its quotes).</summary>
 public sealed record ConstantDefinition(string Name, long? Value, string? Text, SourceLocation Location, string? Documentation)
-    : Definition(Name, Location, Documentation);
+    : Definition(Name, Location, Documentation)
+{
+    // A value written as its own decimal form (most constants: 'const C = 12;') is not stored twice (issue 16): the
+    // field holds a shared marker and the text is made from the value when asked for.
+    private static readonly string Decimal = new('d', 1);
+    private readonly string? _text = Compact(Value, Text);
+
+    public string? Text
+    {
+        get => ReferenceEquals(_text, Decimal) ? Value.GetValueOrDefault().ToString(System.Globalization.CultureInfo.InvariantCulture) : _text;
+        init => _text = Compact(Value, value);
+    }
+
+    private static string? Compact(long? value, string? text)
+    {
+        if (value is not { } v || text is null || text.Length == 0 || text.Length > 20) return text;
+        // The decimal form of v: no sign unless negative, no leading zero (an octal), digits only.
+        if (text[0] == '0' && text.Length > 1) return text;
+        for (var i = text[0] == '-' ? 1 : 0; i < text.Length; i++)
+            if (text[i] < '0' || text[i] > '9') return text;
+        return text == v.ToString(System.Globalization.CultureInfo.InvariantCulture) ? Decimal : text;
+    }
+}
 
 public sealed record EnumMember(string Name, long Value, SourceLocation Location);
 

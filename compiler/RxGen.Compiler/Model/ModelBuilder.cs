@@ -30,7 +30,9 @@ internal sealed class ModelBuilder
     private readonly List<Definition> _types = new();
     private readonly List<PackageBuilder> _packages = new();
     private readonly List<ProgramDefinition> _programs = new();
-    private readonly Dictionary<string, long> _symbolValues = new(StringComparer.Ordinal);
+    // Every named value known so far: the first pass's plain numbers, then (second pass) each value as its definition
+    // is met or as a forward use resolves it. Its names are the model's names (interned).
+    private readonly NameTable _symbolValues = new();
 
     // rxgen's global state, reproduced exactly (protocols.md §1.4).
     private ParameterDirection? _lastDirection;
@@ -63,6 +65,7 @@ internal sealed class ModelBuilder
         foreach (var chunk in _parsed.Chunks())
             if (!_diagnostics.HasErrors) CollectSymbols(chunk.Definitions);
         if (_diagnostics.HasErrors) return null;
+        CollectNeededNumbers();
         foreach (var chunk in _parsed.Chunks())
         {
             _tokens = chunk.Tokens;
@@ -73,15 +76,14 @@ internal sealed class ModelBuilder
             }
         }
         _tokens = null!;
+        var defined = DefinedConstantNames();
         foreach (var define in _parsed.Source.PassThroughDefines)
         {
-            if (_constantsByName.ContainsKey(define.Name)) continue;
-            var defined = StripComments(define.Value);
-            long? value = TryParseNumber(defined, out var number) ? number : null;
-            var text = defined.Length >= 2 && defined[0] == '"' && defined[defined.Length - 1] == '"' ? defined.Substring(1, defined.Length - 2) : defined;
-            var constant = new ConstantDefinition(define.Name, value, text, define.Location, "From '%#define " + define.Name + "'.");
-            _constants.Add(constant);
-            _constantsByName[define.Name] = constant;
+            if (!defined.Add(define.Name)) continue;
+            var stripped = StripComments(define.Value);
+            long? value = TryParseNumber(stripped, out var number) ? number : null;
+            var text = stripped.Length >= 2 && stripped[0] == '"' && stripped[stripped.Length - 1] == '"' ? stripped.Substring(1, stripped.Length - 2) : stripped;
+            _constants.Add(new ConstantDefinition(define.Name, value, text, define.Location, "From '%#define " + define.Name + "'."));
         }
         // <rpc/rpc.h> types used by rpcgen files, when the file does not define them itself.
         if (_referencedTypeNames.Contains("netobj") && !_types.Any(t => t.Name == "netobj"))
@@ -96,6 +98,19 @@ internal sealed class ModelBuilder
             }.ToEquatableArray(), SourceLocation.None, "struct netbuf of <rpc/types.h> as libtirpc's xdr_netbuf encodes it: maxlen, then opaque buf<maxlen> (at most RPC_MAXDATASIZE = 9000)."));
         var packages = _packages.Select(p => p.Build(this)).ToEquatableArray();
         return new InterfaceModel(path, _constants.ToEquatableArray(), _types.ToEquatableArray(), packages, _programs.ToEquatableArray());
+    }
+
+    /// <summary>Which of the '%#define' names are also constants of the IDL (those are not added again); a set of the
+    /// few '%#define' names, not of every constant.</summary>
+    private HashSet<string> DefinedConstantNames()
+    {
+        var defines = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var define in _parsed.Source.PassThroughDefines) defines.Add(define.Name);
+        var defined = new HashSet<string>(StringComparer.Ordinal);
+        if (defines.Count == 0) return defined;
+        foreach (var constant in _constants)
+            if (defines.Contains(constant.Name)) defined.Add(constant.Name);
+        return defined;
     }
 
     /// <summary>A %#define value without its C comments (<c>0x1000 /* RW exists */</c> → <c>0x1000</c>); string literals are kept whole.</summary>
@@ -133,7 +148,6 @@ internal sealed class ModelBuilder
     // Values are kept as their text, not as parse contexts, so that no parse tree outlives its chunk.
     private readonly Dictionary<string, PendingValue> _pendingSymbols = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (PendingValue?[] Members, int Index)> _pendingEnumMembers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ConstantDefinition> _constantsByName = new(StringComparer.Ordinal);
 
     /// <summary>A value as written: a number or a name.</summary>
     private sealed class PendingValue
@@ -160,10 +174,74 @@ internal sealed class ModelBuilder
         ["MAX_NETOBJ_SZ"] = 1024,
     };
 
+    // Names used as values anywhere (issue 16). The first pass keeps the value of a name only if the name was used
+    // before that point (a forward use: the second pass meets it before the definition), and the second pass keeps
+    // the value of a definition only if the name is used at all; a file of a million constants nobody names again
+    // keeps no table of them.
+    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    private bool _usesOfDefinesCollected;
+
+    /// <summary>Records the names that <paramref name="node"/>'s values name.</summary>
+    private void CollectUses(Antlr4.Runtime.Tree.IParseTree node)
+    {
+        var stack = new Stack<Antlr4.Runtime.Tree.IParseTree>();
+        stack.Push(node);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            if (current is P.ValueContext value)
+            {
+                if (value.identifier() is { } id) _used.Add(Name(id));
+                continue;
+            }
+            if (current is not ParserRuleContext rule || rule.children is not { } children) continue;
+            foreach (var child in children)
+                if (child is ParserRuleContext) stack.Push(child);
+        }
+    }
+
+    /// <summary>'%#define' values may name IDL constants (resolved when a value names the define).</summary>
+    private void CollectUsesOfDefines()
+    {
+        foreach (var define in _parsed.Source.PassThroughDefines)
+        {
+            var text = define.Value;
+            for (var i = 0; i < text.Length;)
+            {
+                if (char.IsLetter(text[i]) || text[i] == '_')
+                {
+                    var start = i;
+                    while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_')) i++;
+                    _used.Add(text.Substring(start, i - start));
+                }
+                else if (char.IsDigit(text[i]))
+                {
+                    while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_')) i++;
+                }
+                else i++;
+            }
+        }
+    }
+
+    private bool IsUsed(string name) => _used.Contains(name);
+
+    /// <summary>Records a value met in the second pass, if anything names it.</summary>
+    private void Define(string name, long value)
+    {
+        if (IsUsed(name)) _symbolValues.Set(name, value);
+    }
+
     private void CollectSymbols(P.DefinitionContext[] definitions)
     {
+        if (!_usesOfDefinesCollected)
+        {
+            _usesOfDefinesCollected = true;
+            CollectUsesOfDefines();
+        }
         foreach (var definition in definitions)
         {
+            // Uses first: a definition that names itself ('const A = A;') counts as a forward use.
+            CollectUses(definition);
             if (definition.constDefinition() is { } c) Pending(c.identifier(), c.value());
             if (definition.enumDefinition() is { } e)
             {
@@ -187,22 +265,59 @@ internal sealed class ModelBuilder
     private void Pending(P.IdentifierContext? name, P.ValueContext? value)
     {
         if (name is null || value is null) return;
-        // A plain number (most constants) is kept as its value: a long in a dictionary, not text and an object.
+        var key = Name(name);
+        // A plain number (most constants) is kept as its value, and only if the name was used before this point
+        // (or replaces a value kept for it); a value written as a name is always kept (it may be needed by a forward
+        // use of a name that names it, see CollectNeededNumbers).
         if (value.NUMBER() is { } number && TryParseNumber(number.GetText(), out var known))
         {
-            var key = Name(name);
-            _pendingSymbols.Remove(key);
-            _pendingNumbers[key] = known;
+            if (_pendingSymbols.Remove(key) || IsUsed(key)) _symbolValues.Set(key, known);
         }
         else
         {
-            var key = Name(name);
-            _pendingNumbers.Remove(key);
+            _symbolValues.ClearValue(key);
             _pendingSymbols[key] = new PendingValue(value);
         }
     }
 
-    private readonly Dictionary<string, long> _pendingNumbers = new(StringComparer.Ordinal);
+    /// <summary>
+    /// A value kept as a name ('const V = P;', an enum member '= P') is resolved when first needed, which may be before
+    /// the second pass meets the definition of a plain number it names even when that number came first in the file
+    /// (<c>const V = P; const F = 7; const P = F;</c>: F was not kept, nothing had named it yet). Such numbers are
+    /// read by one more pass over the input, only when there are any.
+    /// </summary>
+    private void CollectNeededNumbers()
+    {
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        void Need(PendingValue? pending)
+        {
+            if (pending?.Name is { } name && !_symbolValues.TryGetValue(name, out _) && !_pendingSymbols.ContainsKey(name)) needed.Add(name);
+        }
+        foreach (var pending in _pendingSymbols.Values) Need(pending);
+        foreach (var member in _pendingEnumMembers.Values)
+            foreach (var pending in member.Members) Need(pending);
+        if (needed.Count == 0) return;
+        void Number(P.IdentifierContext? name, P.ValueContext? value)
+        {
+            if (name is not null && value?.NUMBER() is { } number && needed.Contains(Name(name)) && TryParseNumber(number.GetText(), out var known))
+                _symbolValues.Set(Name(name), known);
+        }
+        foreach (var chunk in _parsed.Chunks())
+        {
+            foreach (var definition in chunk.Definitions)
+            {
+                if (definition.constDefinition() is { } c) Number(c.identifier(), c.value());
+                if (definition.programDefinition() is not { } program) continue;
+                Number(program.identifier(), program.value());
+                foreach (var version in program.versionDefinition())
+                {
+                    Number(version.identifier(), version.value());
+                    foreach (var proc in version.programProcedure()) Number(proc.identifier(), proc.value());
+                }
+            }
+        }
+    }
+
 
     private bool TryResolvePending(string name, out long value)
     {
@@ -210,8 +325,7 @@ internal sealed class ModelBuilder
         if (!_resolving.Add(name)) return false; // a cycle: const A = B; const B = A;
         try
         {
-            if (_pendingNumbers.TryGetValue(name, out value)) { _symbolValues[name] = value; return true; }
-            if (_pendingSymbols.TryGetValue(name, out var context) && TryResolve(context, out value, out _)) { _symbolValues[name] = value; return true; }
+            if (_pendingSymbols.TryGetValue(name, out var context) && TryResolve(context, out value, out _)) { _symbolValues.Set(name, value); return true; }
             if (_pendingEnumMembers.TryGetValue(name, out var member))
             {
                 long next = 0;
@@ -221,7 +335,7 @@ internal sealed class ModelBuilder
                     {
                         if (!TryResolve(explicitValue, out next, out _)) return false;
                     }
-                    if (i == member.Index) { value = next; _symbolValues[name] = value; return true; }
+                    if (i == member.Index) { value = next; _symbolValues.Set(name, value); return true; }
                     next++;
                 }
             }
@@ -283,7 +397,6 @@ internal sealed class ModelBuilder
     {
         error = null;
         if (_symbolValues.TryGetValue(name, out value)) return true;
-        if (_constantsByName.TryGetValue(name, out var resolvedConstant) && resolvedConstant.Value is { } cv) { value = cv; return true; }
         if (TryResolvePending(name, out value)) return true;
         if (_parsed.Source.Macros.ContainsKey(name))
         {
@@ -395,7 +508,7 @@ internal sealed class ModelBuilder
 
     private void VisitConst(P.ConstDefinitionContext context)
     {
-        var name = Name(context.identifier());
+        var name = _symbolValues.Intern(Name(context.identifier()));
         long? value = null;
         string text;
         if (context.value() is { } valueContext)
@@ -411,10 +524,8 @@ internal sealed class ModelBuilder
             text = context.STRING_LITERAL().GetText();
             text = text.Substring(1, text.Length - 2); // "string" constant
         }
-        if (value is { } resolved) _symbolValues[name] = resolved;
-        var constant = new ConstantDefinition(name, value, text, Location(context.identifier()), Documentation(context));
-        _constants.Add(constant);
-        if (!_constantsByName.ContainsKey(name)) _constantsByName[name] = constant;
+        if (value is { } resolved) Define(name, resolved);
+        _constants.Add(new ConstantDefinition(name, value, text, Location(context.identifier()), Documentation(context)));
     }
 
     private void VisitEnum(P.EnumDefinitionContext context)
@@ -425,7 +536,7 @@ internal sealed class ModelBuilder
         {
             if (member.value() is { } v) next = ResolveOrReport(v, DiagnosticDescriptors.UnknownConstant, "enum value");
             var name = Name(member.identifier());
-            _symbolValues[name] = next;
+            Define(name, next);
             members.Add(new EnumMember(name, next, Location(member)));
             next++;
         }
@@ -681,14 +792,15 @@ internal sealed class ModelBuilder
                     arguments.Add(ProgramDeclaration(name, type, shape, bound, Location(arg)));
                 }
                 var number = ResolveOrReport(proc.value(), DiagnosticDescriptors.UnknownConstant, "procedure number");
+                Define(Name(proc.identifier()), number);
                 procedures.Add(new ProgramProcedure(Name(proc.identifier()), number, result, arguments.ToEquatableArray(), Location(proc.identifier()), Documentation(proc)));
             }
             var versionNumber = ResolveOrReport(version.value(), DiagnosticDescriptors.UnknownConstant, "version number");
-            _symbolValues[Name(version.identifier())] = versionNumber;
+            Define(Name(version.identifier()), versionNumber);
             versions.Add(new ProgramVersion(Name(version.identifier()), versionNumber, procedures.ToEquatableArray(), Location(version.identifier())));
         }
         var programNumber = ResolveOrReport(context.value(), DiagnosticDescriptors.UnknownConstant, "program number");
-        _symbolValues[Name(context.identifier())] = programNumber;
+        Define(Name(context.identifier()), programNumber);
         _programs.Add(new ProgramDefinition(Name(context.identifier()), programNumber, versions.ToEquatableArray(), Location(context.identifier())));
     }
 

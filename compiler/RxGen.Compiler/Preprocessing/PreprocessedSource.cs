@@ -13,7 +13,7 @@ namespace RxGen.Compiler.Preprocessing;
 /// </summary>
 public sealed class PreprocessedSource
 {
-    private readonly int[] _lineOffsets;
+    private readonly LineRun[] _runs;
     private readonly SourceLocation _endLocation;
     private readonly MacroTable _macroTable;
     private readonly Dictionary<string, MacroDefinition> _macros;
@@ -22,8 +22,8 @@ public sealed class PreprocessedSource
 
     internal PreprocessedSource(
         string text,
-        LineOrigin[] lines,
-        int[] lineOffsets,
+        LineRun[] runs,
+        int lineCount,
         SourceLocation endLocation,
         PassThroughLine[] passThrough,
         PassThroughDefine[] passThroughDefines,
@@ -32,8 +32,8 @@ public sealed class PreprocessedSource
         Diagnostic[] diagnostics)
     {
         Text = text;
-        Lines = lines;
-        _lineOffsets = lineOffsets;
+        _runs = runs;
+        Lines = new LineList(runs, lineCount);
         _endLocation = endLocation;
         PassThrough = passThrough;
         PassThroughDefines = passThroughDefines;
@@ -46,8 +46,12 @@ public sealed class PreprocessedSource
 
     public string Text { get; }
 
-    /// <summary>One entry per line of <see cref="Text"/>: the file and 1-based line it came from.</summary>
+    /// <summary>One entry per line of <see cref="Text"/>: the file and 1-based line it came from (computed from
+    /// <see cref="LineRunCount"/> runs of consecutive lines, not stored per line).</summary>
     public IReadOnlyList<LineOrigin> Lines { get; }
+
+    /// <summary>How many entries the source map holds: one per run of consecutive lines of one file.</summary>
+    public int LineRunCount => _runs.Length;
 
     /// <summary>'%' lines of active regions, in input order (includes spliced in).</summary>
     public IReadOnlyList<PassThroughLine> PassThrough { get; }
@@ -107,8 +111,71 @@ public sealed class PreprocessedSource
             column = 1;
         }
 
-        LineOrigin origin = Lines[line - 1];
-        return new SourceLocation(origin.Path, origin.Line, column, _lineOffsets[line - 1] + column - 1, Math.Max(0, length));
+        LineRun run = _runs[FindRun(_runs, line - 1)];
+        int fileLine = run.FirstFileLine + (line - 1 - run.FirstTextLine);
+        return new SourceLocation(run.Path, fileLine + 1, column, run.Starts[fileLine] + column - 1, Math.Max(0, length));
+    }
+
+    /// <summary>The index of the run that holds 0-based output line <paramref name="line"/>.</summary>
+    private static int FindRun(LineRun[] runs, int line)
+    {
+        int lo = 0;
+        int hi = runs.Length - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) / 2;
+            if (runs[mid].FirstTextLine <= line)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary><see cref="Lines"/>: a read-only view over the runs.</summary>
+    private sealed class LineList : IReadOnlyList<LineOrigin>
+    {
+        private readonly LineRun[] _runs;
+
+        public LineList(LineRun[] runs, int count)
+        {
+            _runs = runs;
+            Count = count;
+        }
+
+        public int Count { get; }
+
+        public LineOrigin this[int index]
+        {
+            get
+            {
+                if ((uint)index >= (uint)Count)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(index));
+                }
+
+                LineRun run = _runs[FindRun(_runs, index)];
+                return new LineOrigin(run.Path, run.FirstFileLine + (index - run.FirstTextLine) + 1);
+            }
+        }
+
+        public IEnumerator<LineOrigin> GetEnumerator()
+        {
+            foreach (LineRun run in _runs)
+            {
+                for (int i = 0; i < run.Count; i++)
+                {
+                    yield return new LineOrigin(run.Path, run.FirstFileLine + i + 1);
+                }
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>Maps a 0-based character offset into <see cref="Text"/> to the original file.</summary>

@@ -19,8 +19,15 @@ internal sealed class PreprocessorRun
     private readonly CancellationToken _cancellationToken;
 
     private readonly StringBuilder _text = new();
-    private readonly List<LineOrigin> _lines = new();
-    private readonly List<int> _lineOffsets = new();
+    private readonly List<LineRun> _lines = new();
+    private int _lineCount;
+
+    // While every line emitted so far is the main file's own line with its '\n' (no directive, no include, no other
+    // line end), the output is a prefix of the main file's text and nothing is copied (issue 16: a large input that
+    // the preprocessor leaves alone is not held twice).
+    private SourceFile? _main;
+    private bool _sharing = true;
+    private int _sharedEnd;
     private readonly List<PassThroughLine> _passThrough = new();
     private readonly List<PassThroughDefine> _passThroughDefines = new();
     private readonly MacroTable _macros = new();
@@ -43,14 +50,17 @@ internal sealed class PreprocessorRun
     {
         DefinePredefinedMacros();
         var main = new SourceFile(path, IncludePath.Normalize(path), CheckLength(path, text, new SourceLocation(path, 1, 1)) ? text : string.Empty);
+        _main = main;
         _open.Add(main);
         ProcessFile(main);
         _open.RemoveAt(_open.Count - 1);
 
+        string output = !_sharing ? _text.ToString() : _sharedEnd == main.Text.Length ? main.Text : main.Text.Substring(0, _sharedEnd);
+        _text.Clear();
         return new PreprocessedSource(
-            _text.ToString(),
+            output,
             _lines.ToArray(),
-            _lineOffsets.ToArray(),
+            _lineCount,
             main.EndLocation(),
             _passThrough.ToArray(),
             _passThroughDefines.ToArray(),
@@ -210,9 +220,12 @@ internal sealed class PreprocessorRun
     {
         for (int k = first; k <= last; k++)
         {
-            _text.Append('\n');
-            _lines.Add(new LineOrigin(file.Path, k + 1));
-            _lineOffsets.Add(file.Starts[k]);
+            if (!Share(file, k, file.Starts[k] == file.Ends[k]))
+            {
+                _text.Append('\n');
+            }
+
+            AddLine(file, k);
         }
     }
 
@@ -220,10 +233,52 @@ internal sealed class PreprocessorRun
     {
         for (int k = first; k <= last; k++)
         {
-            _text.Append(file.Text, file.Starts[k], file.Ends[k] - file.Starts[k]).Append('\n');
-            _lines.Add(new LineOrigin(file.Path, k + 1));
-            _lineOffsets.Add(file.Starts[k]);
+            if (!Share(file, k, true))
+            {
+                _text.Append(file.Text, file.Starts[k], file.Ends[k] - file.Starts[k]).Append('\n');
+            }
+
+            AddLine(file, k);
         }
+    }
+
+    /// <summary>True if line <paramref name="k"/> of <paramref name="file"/> is emitted as the next part of the main
+    /// file's own text (<paramref name="asWritten"/>: the output line is the input line); otherwise copies what was
+    /// shared so far into the output and stops sharing.</summary>
+    private bool Share(SourceFile file, int k, bool asWritten)
+    {
+        if (!_sharing)
+        {
+            return false;
+        }
+
+        if (asWritten && file == _main && file.Starts[k] == _sharedEnd && file.Ends[k] < file.Text.Length && file.Text[file.Ends[k]] == '\n')
+        {
+            _sharedEnd = file.Ends[k] + 1;
+            return true;
+        }
+
+        _sharing = false;
+        _text.Append(_main!.Text, 0, _sharedEnd);
+        return false;
+    }
+
+    /// <summary>Records where the next output line came from: a run of consecutive lines of one file is one entry.</summary>
+    private void AddLine(SourceFile file, int k)
+    {
+        if (_lines.Count > 0)
+        {
+            LineRun run = _lines[_lines.Count - 1];
+            if (run.Starts == file.Starts && run.FirstFileLine + run.Count == k)
+            {
+                run.Count++;
+                _lineCount++;
+                return;
+            }
+        }
+
+        _lines.Add(new LineRun(_lineCount, file.Path, file.Starts, k));
+        _lineCount++;
     }
 
     // ------------------------------------------------------------------ '%' lines

@@ -14,31 +14,37 @@ internal sealed class SourceFile
         Key = key;
         Text = text;
 
-        var starts = new List<int>();
-        var ends = new List<int>();
-        int pos = 0;
-        while (pos < text.Length)
+        // Two scans: count the lines, then fill arrays of exactly that size (no list growth on a large file).
+        int count = 0;
+        for (int pos = 0; pos < text.Length; count++)
         {
-            // A line ends at \n, \r\n or a lone \r (classic Mac OS files; cpp reads a lone CR as a line break too).
-            int end = text.IndexOfAny(LineBreaks, pos);
-            int next;
-            if (end < 0)
-            {
-                end = text.Length;
-                next = end;
-            }
-            else
-            {
-                next = text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? end + 2 : end + 1;
-            }
-
-            starts.Add(pos);
-            ends.Add(end);
-            pos = next;
+            pos = NextLine(text, pos, out _);
         }
 
-        Starts = starts.ToArray();
-        Ends = ends.ToArray();
+        var starts = new int[count];
+        var ends = new int[count];
+        for (int pos = 0, k = 0; pos < text.Length; k++)
+        {
+            starts[k] = pos;
+            pos = NextLine(text, pos, out ends[k]);
+        }
+
+        Starts = starts;
+        Ends = ends;
+    }
+
+    /// <summary>The start of the line after the one at <paramref name="pos"/>, and that line's end (its terminator excluded).</summary>
+    private static int NextLine(string text, int pos, out int end)
+    {
+        // A line ends at \n, \r\n or a lone \r (classic Mac OS files; cpp reads a lone CR as a line break too).
+        end = text.IndexOfAny(LineBreaks, pos);
+        if (end < 0)
+        {
+            end = text.Length;
+            return end;
+        }
+
+        return text[end] == '\r' && end + 1 < text.Length && text[end + 1] == '\n' ? end + 2 : end + 1;
     }
 
     /// <summary>The path shown in locations: the caller's path for the main file, the resolved path for includes.</summary>

@@ -42,3 +42,29 @@ public sealed record MacroDefinition(string Name, string Body, SourceLocation Lo
 /// form); <see cref="Body"/> is canonical like <see cref="MacroDefinition.Body"/>.
 /// </summary>
 public sealed record FunctionMacroDefinition(string Name, IReadOnlyList<string> Parameters, string Body, SourceLocation Location);
+
+/// <summary>A run of consecutive lines of <see cref="PreprocessedSource.Text"/> that come from consecutive lines of
+/// one file: the source map holds one of these per run, not one entry per line (issue 16).</summary>
+internal sealed class LineRun
+{
+    public LineRun(int firstTextLine, string path, int[] starts, int firstFileLine)
+    {
+        FirstTextLine = firstTextLine;
+        Path = path;
+        Starts = starts;
+        FirstFileLine = firstFileLine;
+    }
+
+    /// <summary>0-based line of the output where the run begins.</summary>
+    public int FirstTextLine { get; }
+
+    public string Path { get; }
+
+    /// <summary>The file's line start offsets (shared with the file, not copied).</summary>
+    public int[] Starts { get; }
+
+    /// <summary>0-based line of the file where the run begins.</summary>
+    public int FirstFileLine { get; }
+
+    public int Count { get; set; } = 1;
+}

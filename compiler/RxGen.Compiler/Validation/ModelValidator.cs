@@ -21,10 +21,31 @@ public static class ModelValidator
                 diagnostics.Add(DiagnosticDescriptors.DuplicateName, type.Location, type.Name, existing.Location.ToString());
             else types[type.Name] = type;
         }
-        var values = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
-        foreach (var constant in model.Constants) AddValueName(values, constant.Name, constant.Location, diagnostics);
+        // Value names: each name's first definition, as an index (a constant's, or ~index of an enum member's location)
+        // rather than a location per name (issue 16: the table is as long as the input's list of constants).
+        var values = new Dictionary<string, int>(model.Constants.Count, StringComparer.Ordinal);
+        var members = new List<SourceLocation>();
+        SourceLocation ValueLocation(int index) => index >= 0 ? model.Constants[index].Location : members[~index];
+        for (var i = 0; i < model.Constants.Count; i++)
+        {
+            var constant = model.Constants[i];
+            if (values.TryGetValue(constant.Name, out var existing))
+                diagnostics.Add(DiagnosticDescriptors.DuplicateName, constant.Location, constant.Name, ValueLocation(existing).ToString());
+            else values[constant.Name] = i;
+        }
         foreach (var e in model.Types.OfType<EnumDefinition>())
-            foreach (var member in e.Members) AddValueName(values, member.Name, member.Location, diagnostics);
+        {
+            foreach (var member in e.Members)
+            {
+                if (values.TryGetValue(member.Name, out var existing))
+                    diagnostics.Add(DiagnosticDescriptors.DuplicateName, member.Location, member.Name, ValueLocation(existing).ToString());
+                else
+                {
+                    values[member.Name] = ~members.Count;
+                    members.Add(member.Location);
+                }
+            }
+        }
 
         var resolved = new Dictionary<string, Definition?>(StringComparer.Ordinal);
         foreach (var type in model.Types)
@@ -47,12 +68,6 @@ public static class ModelValidator
         CheckTypedefChains(model, types, diagnostics);
         CheckPackages(model, types, diagnostics);
         CheckPrograms(model, types, diagnostics);
-    }
-
-    private static void AddValueName(Dictionary<string, SourceLocation> names, string name, SourceLocation location, DiagnosticBag diagnostics)
-    {
-        if (names.TryGetValue(name, out var existing)) diagnostics.Add(DiagnosticDescriptors.DuplicateName, location, name, existing.ToString());
-        else names[name] = location;
     }
 
     private static void CheckMemberNames(string owner, IEnumerable<Declaration> members, DiagnosticBag diagnostics)
