@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using RxGen.Runtime.Rpc;
@@ -87,6 +88,7 @@ internal abstract class RxPeerCall
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     protected async ValueTask WriteCoreAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         while (true)
@@ -117,6 +119,7 @@ internal abstract class RxPeerCall
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     protected async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         while (true)
@@ -176,7 +179,8 @@ internal abstract class RxPeerCall
         }
     }
 
-    private async Task WaitAsync(CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WaitAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -248,14 +252,21 @@ internal sealed class RxPeerClientCall : RxPeerCall, IRxClientCall
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (!_requestDone)
         {
-            await CompleteRequestAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                CompleteRequestAsync(cancellationToken).GetAwaiter().GetResult(); // synchronous: no state machine per call
+            }
+            catch (Exception ex)
+            {
+                return ValueTask.FromException<int>(ex);
+            }
         }
 
-        return await ReadCoreAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return ReadCoreAsync(buffer, cancellationToken);
     }
 
     public ValueTask AbortAsync(int code, CancellationToken cancellationToken = default)
