@@ -8,14 +8,13 @@ namespace RxGen.Runtime.Rx.Transport;
 /// <summary>
 /// An auto-reset async signal: <see cref="Set"/> wakes the current waiters, or the next one if none waits. The usual
 /// single waiter (a call's reader or writer) waits on a reusable <see cref="IValueTaskSource"/>, so waiting allocates
-/// nothing; further concurrent waiters share a task. Continuations always run on the thread pool, never inside
+/// nothing; further concurrent waiters share a task. A call is its own signal (one object fewer per call). Continuations always run on the thread pool, never inside
 /// <see cref="Set"/> (which is called with the peer's lock held, or from the receive thread).
 /// </summary>
-internal sealed class RxAsyncSignal : IValueTaskSource
+internal class RxAsyncSignal : IValueTaskSource
 {
     private static readonly Action<object?, CancellationToken> s_cancel = static (state, token) => ((RxAsyncSignal)state!).Cancel(token);
 
-    private readonly object _gate = new();
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
     private CancellationTokenRegistration _registration;
     private CancellationToken _waitToken;
@@ -28,7 +27,7 @@ internal sealed class RxAsyncSignal : IValueTaskSource
     {
         CancellationTokenRegistration registration = default;
         TaskCompletionSource? extra;
-        lock (_gate)
+        lock (this)
         {
             extra = _extra;
             _extra = null;
@@ -47,7 +46,7 @@ internal sealed class RxAsyncSignal : IValueTaskSource
             }
         }
 
-        registration.Unregister(); // not Dispose: that would wait for a callback blocked on _gate
+        registration.Unregister(); // not Dispose: that would wait for a callback blocked on the lock
         extra?.TrySetResult();
     }
 
@@ -56,7 +55,7 @@ internal sealed class RxAsyncSignal : IValueTaskSource
     /// <returns>Completes when signalled.</returns>
     public ValueTask WaitAsync(CancellationToken cancellationToken)
     {
-        lock (_gate)
+        lock (this)
         {
             if (_set)
             {
@@ -98,7 +97,7 @@ internal sealed class RxAsyncSignal : IValueTaskSource
 
     private void Cancel(CancellationToken token)
     {
-        lock (_gate)
+        lock (this)
         {
             // A late callback of an earlier wait with another token must not cancel this one.
             if (!_waiting || _waitToken != token)

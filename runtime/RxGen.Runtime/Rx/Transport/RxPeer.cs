@@ -43,6 +43,7 @@ public sealed class RxPeer : IAsyncDisposable
     private TimeSpan _armedDeadline = TimeSpan.MaxValue;
     private readonly TaskCompletionSource _receiveDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<RxAsyncSignal> _deferredWakes = new();
+    private readonly Stack<CancellationTokenSource> _abortSources = new();
     private readonly List<RxAsyncSignal> _wakes = new();
     private bool _inReceive; // the receive thread holds the lock and wakes calls after it
     private int _disposed;
@@ -264,6 +265,15 @@ public sealed class RxPeer : IAsyncDisposable
 
     internal void Track(RxPeerCall call) => _calls.Add(call);
 
+    /// <summary>Takes back (lock held) a server call's token source once nothing can cancel it: one allocation fewer per call.</summary>
+    internal void RecycleLocked(CancellationTokenSource source)
+    {
+        if (_abortSources.Count < 256 && source.TryReset())
+        {
+            _abortSources.Push(source);
+        }
+    }
+
     internal RpcAbortException Failure(RxCall call)
     {
         int code = call.ErrorCode;
@@ -340,7 +350,7 @@ public sealed class RxPeer : IAsyncDisposable
             return;
         }
 
-        var serverCall = new RxPeerServerCall(this, call);
+        var serverCall = new RxPeerServerCall(this, call, _abortSources.Count > 0 ? _abortSources.Pop() : new CancellationTokenSource());
         call.UserState = serverCall;
         _calls.Add(serverCall);
         _pendingStarts.Add((service, serverCall));
@@ -403,6 +413,7 @@ public sealed class RxPeer : IAsyncDisposable
 
         lock (_lock)
         {
+            call.OnExecutedLocked();
             if (call.Call.State == RxCallState.Active)
             {
                 if (code == 0)
