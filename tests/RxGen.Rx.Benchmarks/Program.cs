@@ -127,7 +127,9 @@ internal static class Program
     {
         RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
         server.AddService(new RxtService());
-        RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        // RXBENCH_INLINE=1: the client resumes callers on its receive thread (RxPeerOptions.RunClientContinuationsInline).
+        var options = new RxPeerOptions { RunClientContinuationsInline = Environment.GetEnvironmentVariable("RXBENCH_INLINE") == "1" };
+        RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0), options);
         return (server, client, client.Connect(server.LocalEndPoint, Service));
     }
 
@@ -153,6 +155,10 @@ internal static class Program
             sw.Stop();
             long alloc = GC.GetTotalAllocatedBytes(true) - alloc0;
             TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+            if (Environment.GetEnvironmentVariable("RXBENCH_STATS") is not null)
+            {
+                Console.WriteLine($"# server {server.GetStatistics()}; client {client.GetStatistics()}");
+            }
             return (n / sw.Elapsed.TotalSeconds, cpu.TotalMicroseconds / n, (double)alloc / n);
         }
     }

@@ -11,19 +11,22 @@ namespace RxGen.Runtime.Tests.Rx;
 
 /// <summary>
 /// The transport reuses per-call machinery (a call's wait signal, server calls' abort token sources): cancelling a
-/// wait after many reuses still works, an aborted call's token fires, and recycled tokens of later calls do not.
+/// wait after many reuses still works, an aborted call's token fires, and recycled tokens of later calls do not; with
+/// client continuations on the thread pool and on the receive thread (<see cref="RxPeerOptions.RunClientContinuationsInline"/>).
 /// </summary>
 public sealed class RxPeerReuseTests
 {
     private const ushort ServiceId = 7412;
 
-    [Fact]
-    public async Task Cancelled_waits_and_recycled_abort_tokens_behave_after_many_calls()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Cancelled_waits_and_recycled_abort_tokens_behave_after_many_calls(bool inlineContinuations)
     {
         var service = new HoldService();
         await using RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
         server.AddService(service);
-        await using RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        await using RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0), new RxPeerOptions { RunClientContinuationsInline = inlineContinuations });
         await using IRxConnection connection = client.Connect(server.LocalEndPoint, ServiceId);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
@@ -53,6 +56,21 @@ public sealed class RxPeerReuseTests
             Assert.Equal(i + 1, await CallAsync(connection, hold: false, i, timeout.Token));
         }
 
+        // Many callers at once (calls spread over channels and connections; waits for a channel share a signal).
+        Task[] workers = new Task[48];
+        for (int w = 0; w < workers.Length; w++)
+        {
+            int id = w;
+            workers[w] = Task.Run(async () =>
+            {
+                for (int i = 0; i < 50; i++)
+                {
+                    Assert.Equal((id * 1000) + i + 1, await CallAsync(connection, hold: false, (id * 1000) + i, timeout.Token));
+                }
+            });
+        }
+
+        await Task.WhenAll(workers).WaitAsync(timeout.Token);
         Assert.Equal(0, service.CancelledCompletedCalls);
     }
 

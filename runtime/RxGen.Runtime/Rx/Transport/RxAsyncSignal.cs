@@ -21,6 +21,7 @@ internal class RxAsyncSignal : IValueTaskSource
     private TaskCompletionSource? _extra;
     private bool _waiting;
     private bool _set;
+    private int _completingThread = -1; // SetInline is running the waiter's continuation on this thread
 
     /// <summary>Wakes every waiter; with none, the next <see cref="WaitAsync"/> returns at once.</summary>
     public void Set()
@@ -50,6 +51,44 @@ internal class RxAsyncSignal : IValueTaskSource
         extra?.TrySetResult();
     }
 
+    /// <summary>
+    /// Like <see cref="Set"/>, but runs the single waiter's continuation on this thread, up to its next await that
+    /// does not complete at once (the caller must hold no lock: the receive thread, between datagrams).
+    /// </summary>
+    public void SetInline()
+    {
+        CancellationTokenRegistration registration;
+        lock (this)
+        {
+            if (!_waiting || _extra is not null || _completingThread != -1)
+            {
+                Set();
+                return;
+            }
+
+            _waiting = false;
+            _completingThread = Environment.CurrentManagedThreadId;
+            registration = _registration;
+            _registration = default;
+            _waitToken = default;
+            _core.RunContinuationsAsynchronously = false; // read once, by this SetResult; WaitAsync turns it back on
+        }
+
+        registration.Unregister();
+        try
+        {
+            _core.SetResult(true); // runs the continuation here, outside the lock
+        }
+        finally
+        {
+            lock (this)
+            {
+                _completingThread = -1;
+                _core.RunContinuationsAsynchronously = true;
+            }
+        }
+    }
+
     /// <summary>Waits for <see cref="Set"/>; throws <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires first.</summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>Completes when signalled.</returns>
@@ -68,13 +107,17 @@ internal class RxAsyncSignal : IValueTaskSource
                 return ValueTask.FromCanceled(cancellationToken);
             }
 
-            if (_waiting)
+            // The continuation SetInline is running may wait again at once (it has consumed its result); another
+            // thread must not reset the source under it.
+            bool completingElsewhere = _completingThread != -1 && _completingThread != Environment.CurrentManagedThreadId;
+            if (_waiting || completingElsewhere)
             {
                 // A second waiter at once (rare: e.g. callers queued for a channel): share a task.
                 _extra ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 return new ValueTask(cancellationToken.CanBeCanceled ? _extra.Task.WaitAsync(cancellationToken) : _extra.Task);
             }
 
+            _core.RunContinuationsAsynchronously = true;
             _core.Reset();
             _waiting = true;
             short version = _core.Version;

@@ -534,7 +534,14 @@ public sealed class RxPeer : IAsyncDisposable
             {
                 foreach (RxAsyncSignal signal in _wakes)
                 {
-                    signal.Set();
+                    if (_options.RunClientContinuationsInline && signal is RxPeerClientCall)
+                    {
+                        signal.SetInline(); // the caller's code runs here until its next real await: no thread hop
+                    }
+                    else
+                    {
+                        signal.Set();
+                    }
                 }
 
                 _wakes.Clear();
