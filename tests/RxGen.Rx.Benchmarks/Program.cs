@@ -127,7 +127,9 @@ internal static class Program
     {
         RxPeer server = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
         server.AddService(new RxtService());
-        RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+        // RXBENCH_INLINE=1: the client resumes callers on its receive thread (RxPeerOptions.RunClientContinuationsInline).
+        var options = new RxPeerOptions { RunClientContinuationsInline = Environment.GetEnvironmentVariable("RXBENCH_INLINE") == "1" };
+        RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0), options);
         return (server, client, client.Connect(server.LocalEndPoint, Service));
     }
 
@@ -140,10 +142,7 @@ internal static class Program
         {
             var request = new byte[16];
             var reply = new byte[64];
-            for (int i = 0; i < 500; i++)
-            {
-                await EchoAsync(connection, i, request, reply);
-            }
+            await WarmUpAsync(connection, request, reply);
 
             TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             long alloc0 = GC.GetTotalAllocatedBytes(true);
@@ -156,9 +155,29 @@ internal static class Program
             sw.Stop();
             long alloc = GC.GetTotalAllocatedBytes(true) - alloc0;
             TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+            if (Environment.GetEnvironmentVariable("RXBENCH_STATS") is not null)
+            {
+                Console.WriteLine($"# server {server.GetStatistics()}; client {client.GetStatistics()}");
+            }
             return (n / sw.Elapsed.TotalSeconds, cpu.TotalMicroseconds / n, (double)alloc / n);
         }
     }
+
+    /// <summary>
+    /// Steady state before timing: at least 500 calls and <see cref="WarmUpSeconds"/> of them, so that the JIT's
+    /// tiering has promoted the hot methods: pinned to one core that takes 3–8 s (after the 500 calls of earlier runs most
+    /// methods still ran at tier 0, and CPU per call was ~1.6× the steady state). RXBENCH_WARMUP_SECONDS overrides it.
+    /// </summary>
+    private static async Task WarmUpAsync(IRxConnection connection, byte[] request, byte[] reply)
+    {
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < 500 || sw.Elapsed.TotalSeconds < WarmUpSeconds; i++)
+        {
+            await EchoAsync(connection, i, request, reply);
+        }
+    }
+
+    private static double WarmUpSeconds => double.Parse(Environment.GetEnvironmentVariable("RXBENCH_WARMUP_SECONDS") ?? "8", CultureInfo.InvariantCulture);
 
     private static async Task<double> ServerAllocationsPerCallAsync(int n)
     {
@@ -192,7 +211,13 @@ internal static class Program
                 }
             }
 
-            await Task.WhenAll(Enumerable.Range(0, inFlight).Select(w => Task.Run(() => Worker(w)))); // warm-up
+            var warm = Stopwatch.StartNew();
+            do
+            {
+                await Task.WhenAll(Enumerable.Range(0, inFlight).Select(w => Task.Run(() => Worker(w)))); // warm-up (see WarmUpAsync)
+            }
+            while (warm.Elapsed.TotalSeconds < WarmUpSeconds);
+
             var sw = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, inFlight).Select(w => Task.Run(() => Worker(w))));
             return per * inFlight / sw.Elapsed.TotalSeconds;

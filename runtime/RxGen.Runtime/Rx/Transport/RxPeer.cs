@@ -41,7 +41,11 @@ public sealed class RxPeer : IAsyncDisposable
     private readonly List<(IRxService Service, RxPeerServerCall Call)> _pendingStarts = new();
     private readonly bool _dualMode;
     private TimeSpan _armedDeadline = TimeSpan.MaxValue;
-    private Task _receiveLoop = Task.CompletedTask;
+    private readonly TaskCompletionSource _receiveDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<RxAsyncSignal> _deferredWakes = new();
+    private readonly Stack<CancellationTokenSource> _abortSources = new();
+    private readonly List<RxAsyncSignal> _wakes = new();
+    private bool _inReceive; // the receive thread holds the lock and wakes calls after it
     private int _disposed;
 
     private RxPeer(Socket socket, RxPeerOptions options, RxServerCore server, ILoggerFactory loggerFactory)
@@ -89,6 +93,7 @@ public sealed class RxPeer : IAsyncDisposable
 
             TrySetBuffer(socket, SocketOptionName.ReceiveBuffer, options.SocketReceiveBufferSize);
             TrySetBuffer(socket, SocketOptionName.SendBuffer, options.SocketSendBufferSize);
+            socket.ReceiveTimeout = 1000; // the receive thread blocks; disposing wakes it, this bounds it regardless
             socket.Bind(localEndPoint);
         }
         catch
@@ -212,7 +217,7 @@ public sealed class RxPeer : IAsyncDisposable
         await _timer.DisposeAsync().ConfigureAwait(false);
         try
         {
-            await _receiveLoop.ConfigureAwait(false);
+            await _receiveDone.Task.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -260,6 +265,15 @@ public sealed class RxPeer : IAsyncDisposable
 
     internal void Track(RxPeerCall call) => _calls.Add(call);
 
+    /// <summary>Takes back (lock held) a server call's token source once nothing can cancel it: one allocation fewer per call.</summary>
+    internal void RecycleLocked(CancellationTokenSource source)
+    {
+        if (_abortSources.Count < 256 && source.TryReset())
+        {
+            _abortSources.Push(source);
+        }
+    }
+
     internal RpcAbortException Failure(RxCall call)
     {
         int code = call.ErrorCode;
@@ -289,7 +303,12 @@ public sealed class RxPeer : IAsyncDisposable
 
     private void Start()
     {
-        _receiveLoop = Task.Factory.StartNew(ReceiveLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        var thread = new Thread(static state => ((RxPeer)state!).ReceiveLoop())
+        {
+            IsBackground = true,
+            Name = $"Rx receive {LocalEndPoint.Port}",
+        };
+        thread.UnsafeStart(this); // no execution context from whoever bound the peer
     }
 
     private void Dispatch(RxProtocolEvent e)
@@ -312,7 +331,14 @@ public sealed class RxPeer : IAsyncDisposable
                 }
             }
 
-            call.Signal.Set();
+            if (_inReceive)
+            {
+                _deferredWakes.Add(call.Signal); // woken once the receive thread lets go of the lock
+            }
+            else
+            {
+                call.Signal.Set();
+            }
         }
     }
 
@@ -324,7 +350,7 @@ public sealed class RxPeer : IAsyncDisposable
             return;
         }
 
-        var serverCall = new RxPeerServerCall(this, call);
+        var serverCall = new RxPeerServerCall(this, call, _abortSources.Count > 0 ? _abortSources.Pop() : new CancellationTokenSource());
         call.UserState = serverCall;
         _calls.Add(serverCall);
         _pendingStarts.Add((service, serverCall));
@@ -387,6 +413,7 @@ public sealed class RxPeer : IAsyncDisposable
 
         lock (_lock)
         {
+            call.OnExecutedLocked();
             if (call.Call.State == RxCallState.Active)
             {
                 if (code == 0)
@@ -403,9 +430,26 @@ public sealed class RxPeer : IAsyncDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync()
+    /// <summary>
+    /// The receive thread: blocking receives on a dedicated thread, so a datagram wakes this thread directly (no
+    /// socket-engine thread, no thread-pool hop); the engine runs under the lock, and the calls it wakes are
+    /// signalled after the lock is released.
+    /// </summary>
+    private void ReceiveLoop()
     {
-        var buffer = new byte[65536];
+        try
+        {
+            ReceiveLoopCore();
+        }
+        finally
+        {
+            _receiveDone.TrySetResult();
+        }
+    }
+
+    private void ReceiveLoopCore()
+    {
+        byte[] buffer = GC.AllocateUninitializedArray<byte>(65536, pinned: true);
         var address = new SocketAddress(_socket.AddressFamily);
         var endPoints = new Dictionary<SocketAddress, IPEndPoint>();
         var starts = new List<(IRxService Service, RxPeerServerCall Call)>();
@@ -416,11 +460,7 @@ public sealed class RxPeer : IAsyncDisposable
             int received;
             try
             {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, address, stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                received = _socket.ReceiveFrom(buffer, SocketFlags.None, address);
             }
             catch (ObjectDisposedException)
             {
@@ -433,8 +473,17 @@ public sealed class RxPeer : IAsyncDisposable
                     return;
                 }
 
-                _logger.LogDebug(ex, "Rx socket receive error on {Local}", LocalEndPoint);
+                if (ex.SocketErrorCode is not (SocketError.TimedOut or SocketError.WouldBlock or SocketError.Interrupted))
+                {
+                    _logger.LogDebug(ex, "Rx socket receive error on {Local}", LocalEndPoint);
+                }
+
                 continue;
+            }
+
+            if (stop.IsCancellationRequested)
+            {
+                return; // woken by the socket's shutdown on dispose
             }
 
             if (!endPoints.TryGetValue(address, out IPEndPoint? from))
@@ -452,6 +501,7 @@ public sealed class RxPeer : IAsyncDisposable
 
             lock (_lock)
             {
+                _inReceive = true;
                 try
                 {
                     _engine.Receive(buffer.AsSpan(0, received), from, Now);
@@ -462,12 +512,39 @@ public sealed class RxPeer : IAsyncDisposable
                     // The core never throws on wire input; if a bug makes it, keep the socket alive and say so.
                     _logger.LogError(ex, "Rx engine failed on a datagram from {From}", from);
                 }
+                finally
+                {
+                    _inReceive = false;
+                }
 
                 if (_pendingStarts.Count > 0)
                 {
                     starts.AddRange(_pendingStarts);
                     _pendingStarts.Clear();
                 }
+
+                if (_deferredWakes.Count > 0)
+                {
+                    _wakes.AddRange(_deferredWakes);
+                    _deferredWakes.Clear();
+                }
+            }
+
+            if (_wakes.Count > 0)
+            {
+                foreach (RxAsyncSignal signal in _wakes)
+                {
+                    if (_options.RunClientContinuationsInline && signal is RxPeerClientCall)
+                    {
+                        signal.SetInline(); // the caller's code runs here until its next real await: no thread hop
+                    }
+                    else
+                    {
+                        signal.Set();
+                    }
+                }
+
+                _wakes.Clear();
             }
 
             if (starts.Count > 0)

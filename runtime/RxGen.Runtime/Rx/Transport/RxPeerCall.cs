@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using RxGen.Runtime.Rpc;
@@ -12,7 +13,7 @@ namespace RxGen.Runtime.Rx.Transport;
 /// The part of a call both sides share: blocking reads and writes over the engine (under the peer's lock), waking on
 /// the call's signal, and cancellation turned into an ABORT.
 /// </summary>
-internal abstract class RxPeerCall
+internal abstract class RxPeerCall : RxAsyncSignal
 {
     private readonly long _startedAt = Stopwatch.GetTimestamp();
     private readonly Activity? _activity;
@@ -41,7 +42,7 @@ internal abstract class RxPeerCall
 
     public RxCall Call { get; }
 
-    public RxAsyncSignal Signal { get; } = new();
+    public RxAsyncSignal Signal => this;
 
     /// <summary>Called (lock held) when the engine reports the call ended: records the call's span and metrics.</summary>
     public virtual void OnEnded()
@@ -87,6 +88,7 @@ internal abstract class RxPeerCall
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     protected async ValueTask WriteCoreAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         while (true)
@@ -113,10 +115,11 @@ internal abstract class RxPeerCall
                 }
             }
 
-            await WaitAsync(cancellationToken).ConfigureAwait(false);
+            await WaitSignalAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     protected async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         while (true)
@@ -149,7 +152,7 @@ internal abstract class RxPeerCall
                 }
             }
 
-            await WaitAsync(cancellationToken).ConfigureAwait(false);
+            await WaitSignalAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -176,11 +179,12 @@ internal abstract class RxPeerCall
         }
     }
 
-    private async Task WaitAsync(CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WaitSignalAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await Signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -248,14 +252,21 @@ internal sealed class RxPeerClientCall : RxPeerCall, IRxClientCall
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (!_requestDone)
         {
-            await CompleteRequestAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                CompleteRequestAsync(cancellationToken).GetAwaiter().GetResult(); // synchronous: no state machine per call
+            }
+            catch (Exception ex)
+            {
+                return ValueTask.FromException<int>(ex);
+            }
         }
 
-        return await ReadCoreAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return ReadCoreAsync(buffer, cancellationToken);
     }
 
     public ValueTask AbortAsync(int code, CancellationToken cancellationToken = default)
@@ -292,14 +303,21 @@ internal sealed class RxPeerClientCall : RxPeerCall, IRxClientCall
 /// <summary>The server side of a call over an <see cref="RxPeer"/>.</summary>
 internal sealed class RxPeerServerCall : RxPeerCall, IRxServerCall
 {
-    private readonly CancellationTokenSource _aborted = new();
+    private readonly CancellationTokenSource _aborted;
 
     private RxConnectionInfo? _connectionInfo;
+    private bool _ended;
+    private bool _failed;
+    private bool _executed;
 
-    public RxPeerServerCall(RxPeer peer, RxCall call)
+    /// <param name="peer">The peer.</param>
+    /// <param name="call">The engine's call.</param>
+    /// <param name="aborted">A fresh or reset token source (the peer recycles them, see <see cref="OnExecutedLocked"/>).</param>
+    public RxPeerServerCall(RxPeer peer, RxCall call, CancellationTokenSource aborted)
         : base(peer, call)
     {
-        Aborted = _aborted.Token;
+        _aborted = aborted;
+        Aborted = aborted.Token;
     }
 
     public ushort ServiceId => Call.ServiceId;
@@ -320,10 +338,29 @@ internal sealed class RxPeerServerCall : RxPeerCall, IRxServerCall
     public override void OnEnded()
     {
         base.OnEnded();
+        _ended = true;
         if (Call.State == RxCallState.Failed)
         {
             // Cancel off the lock: cancellation callbacks run user code.
+            _failed = true;
             ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), _aborted, preferLocal: false);
+        }
+        else if (_executed)
+        {
+            Peer.RecycleLocked(_aborted);
+        }
+    }
+
+    /// <summary>
+    /// Called (lock held) once the service has returned. The token source goes back to the peer once the call has
+    /// also ended without failing (so nothing can cancel it any more), whichever of the two happens last.
+    /// </summary>
+    public void OnExecutedLocked()
+    {
+        _executed = true;
+        if (_ended && !_failed)
+        {
+            Peer.RecycleLocked(_aborted);
         }
     }
 }

@@ -18,6 +18,14 @@ public sealed record RxPeerOptions
     /// </summary>
     public bool RunServerCallsInline { get; init; } = true;
 
+    /// <summary>
+    /// Resume a client call's awaiting code on the receive thread when its reply (or window space) arrives, where it
+    /// runs until its next await that does not complete at once: no thread-pool hop per call (a context switch fewer
+    /// on a busy or pinned core). Off by default: code after the await must then never block synchronously on Rx
+    /// calls through this peer (e.g. <c>.Result</c>): that would stall the receive thread that must complete them.
+    /// </summary>
+    public bool RunClientContinuationsInline { get; init; }
+
     /// <summary>Connections one <see cref="Rpc.IRxConnection"/> may open to spread its calls (4 calls each).</summary>
     public int MaxConnectionsPerDestination { get; init; } = 64;
 
