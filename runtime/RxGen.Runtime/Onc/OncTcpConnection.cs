@@ -174,10 +174,8 @@ internal sealed class OncTcpConnection : IAsyncDisposable
         await _writeLock.WaitAsync(_callsCts.Token).ConfigureAwait(false);
         try
         {
-            Span<byte> header = _writer.GetSpan(4);
-            BinaryPrimitives.WriteUInt32BigEndian(header, OncRecordMarking.LastFragment | (uint)message.Length);
-            _writer.Advance(4);
-            await _writer.WriteAsync(message, _callsCts.Token).ConfigureAwait(false);
+            OncRecordMarking.WriteRecord(_writer, message.Span, default, _core.Options.MaxFragmentSize);
+            await _writer.FlushAsync(_callsCts.Token).ConfigureAwait(false);
         }
         finally
         {
