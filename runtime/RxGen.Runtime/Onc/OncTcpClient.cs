@@ -186,6 +186,7 @@ public sealed class OncTcpClient : IOncCallTransport, IAsyncDisposable
 
         public bool IsBroken => Volatile.Read(ref _broken) is not null;
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async ValueTask<XdrPooledBuffer> CallAsync(uint program, uint version, uint procedure, ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -216,6 +217,7 @@ public sealed class OncTcpClient : IOncCallTransport, IAsyncDisposable
             }
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         private async ValueTask SendAsync(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
         {
             await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
