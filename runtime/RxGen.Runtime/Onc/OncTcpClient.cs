@@ -162,7 +162,7 @@ public sealed class OncTcpClient : IOncCallTransport, IAsyncDisposable
         private readonly PipeReader _reader;
         private readonly PipeWriter _writer;
         private readonly SemaphoreSlim _writeLock = new(1, 1);
-        private readonly OncPendingCalls _pending = new();
+        private readonly OncPooledPendingCalls _pending = new();
         private readonly CancellationTokenSource _closed = new();
         private readonly OncClientOptions _options;
         private readonly Task _readLoop;
@@ -191,29 +191,83 @@ public sealed class OncTcpClient : IOncCallTransport, IAsyncDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             ThrowIfBroken();
-            (uint xid, TaskCompletionSource<XdrPooledBuffer> completion) = _pending.Add();
+            OncPendingCall call = _pending.Add();
             try
             {
                 // Break sets _broken before failing the calls it finds: a call added after that sees it here.
                 ThrowIfBroken();
                 using (XdrBufferWriter message = XdrBufferWriter.Rent())
                 {
-                    OncMessages.WriteCall(message, xid, program, version, procedure, _options.Credentials);
+                    OncMessages.WriteCall(message, call.Xid, program, version, procedure, _options.Credentials);
                     await SendAsync(message.WrittenMemory, arguments, cancellationToken).ConfigureAwait(false);
                 }
+            }
+            catch
+            {
+                if (_pending.TryRemove(call))
+                {
+                    _pending.Return(call);
+                }
+                else
+                {
+                    // Completed meanwhile (a broken connection, or a reply racing the failed send): read and drop it.
+                    try
+                    {
+                        (await call.Task.ConfigureAwait(false))?.Dispose();
+                    }
+                    catch (Exception)
+                    {
+                    }
 
-                return await completion.Task.WaitAsync(_options.Timeout, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException) when (!completion.Task.IsCompleted)
-            {
-                _pending.Remove(xid, completion);
-                cancellationToken.ThrowIfCancellationRequested();
-                throw new TimeoutException($"ONC RPC call to program {program} version {version} procedure {procedure} timed out after {_options.Timeout}.");
-            }
-            catch (Exception) when (!completion.Task.IsCompleted)
-            {
-                _pending.Remove(xid, completion);
+                    _pending.Return(call);
+                }
+
                 throw;
+            }
+
+            CancellationTokenRegistration onTimeout = default;
+            CancellationTokenRegistration onCancel = default;
+            bool timed = _options.Timeout != Timeout.InfiniteTimeSpan;
+            if (timed)
+            {
+                call.Timer ??= new CancellationTokenSource();
+                call.Timer.CancelAfter(_options.Timeout);
+                onTimeout = call.Timer.Token.UnsafeRegister(static state => OncPooledPendingCalls.Expire((OncPendingCall)state!, OncPendingCall.TimedOut), call);
+            }
+
+            if (cancellationToken.CanBeCanceled)
+            {
+                onCancel = cancellationToken.UnsafeRegister(static state => OncPooledPendingCalls.Expire((OncPendingCall)state!, OncPendingCall.Cancelled), call);
+            }
+
+            XdrPooledBuffer? result = null;
+            int outcome;
+            try
+            {
+                result = await call.Task.ConfigureAwait(false);
+            }
+            finally
+            {
+                onTimeout.Dispose();
+                onCancel.Dispose();
+                outcome = call.Outcome;
+                if (timed && !call.Timer!.TryReset())
+                {
+                    call.Timer.Dispose();
+                    call.Timer = null;
+                }
+
+                _pending.Return(call);
+            }
+
+            switch (outcome)
+            {
+                case OncPendingCall.TimedOut:
+                    throw new TimeoutException($"ONC RPC call to program {program} version {version} procedure {procedure} timed out after {_options.Timeout}.");
+                case OncPendingCall.Cancelled:
+                    throw new OperationCanceledException(cancellationToken);
+                default:
+                    return result!;
             }
         }
 
