@@ -21,6 +21,16 @@ public sealed class OncClientOptions
     /// <summary>TCP: the largest reply record accepted (a bigger one breaks the connection).</summary>
     public int MaxRecordSize { get; set; } = OncRecordMarking.DefaultMaxRecordSize;
 
+    /// <summary>TCP: the largest record-marking fragment of a call: a bigger call is sent as several fragments.</summary>
+    public int MaxFragmentSize { get; set; } = OncRecordMarking.DefaultMaxFragmentSize;
+
+    /// <summary>
+    /// TCP: when the connection has broken (the server closed it, or it failed), the next call connects again to
+    /// the same address. Calls in flight on the broken connection fail with <see cref="System.IO.IOException"/>
+    /// either way. False: every later call fails too.
+    /// </summary>
+    public bool Reconnect { get; set; } = true;
+
     /// <summary>UDP: the largest reply datagram accepted.</summary>
     public int MaxDatagramSize { get; set; } = 65535;
 }

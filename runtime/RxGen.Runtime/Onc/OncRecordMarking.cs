@@ -122,6 +122,49 @@ public static class OncRecordMarking
         return BinaryPrimitives.ReadUInt32BigEndian(header);
     }
 
+    /// <summary>The default largest fragment a writer sends (a bigger record is split into several fragments).</summary>
+    public const int DefaultMaxFragmentSize = 1 << 18;
+
+    /// <summary>
+    /// Writes the concatenation of <paramref name="first"/> and <paramref name="second"/> as one record, split
+    /// into fragments of at most <paramref name="maxFragmentSize"/> bytes (the last one with the last-fragment bit).
+    /// </summary>
+    /// <param name="output">The destination.</param>
+    /// <param name="first">The record's first bytes.</param>
+    /// <param name="second">The record's remaining bytes.</param>
+    /// <param name="maxFragmentSize">The largest fragment body, at least 1.</param>
+    public static void WriteRecord(IBufferWriter<byte> output, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, int maxFragmentSize)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxFragmentSize, 1);
+        long remaining = (long)first.Length + second.Length;
+        do
+        {
+            int fragment = (int)Math.Min(remaining, maxFragmentSize);
+            remaining -= fragment;
+            Span<byte> header = output.GetSpan(4);
+            BinaryPrimitives.WriteUInt32BigEndian(header, (remaining == 0 ? LastFragment : 0u) | (uint)fragment);
+            output.Advance(4);
+            while (fragment > 0)
+            {
+                ReadOnlySpan<byte> source = first.IsEmpty ? second : first;
+                int take = Math.Min(fragment, source.Length);
+                source.Slice(0, take).CopyTo(output.GetSpan(take));
+                output.Advance(take);
+                fragment -= take;
+                if (first.IsEmpty)
+                {
+                    second = second.Slice(take);
+                }
+                else
+                {
+                    first = first.Slice(take);
+                }
+            }
+        }
+        while (remaining > 0);
+    }
+
     /// <summary>Writes <paramref name="message"/> as one record of one fragment.</summary>
     /// <param name="output">The destination.</param>
     /// <param name="message">The message.</param>

@@ -9,6 +9,9 @@ public sealed class OncServerOptions
     /// <summary>The largest record accepted on a TCP connection (a bigger one closes the connection).</summary>
     public int MaxRecordSize { get; set; } = OncRecordMarking.DefaultMaxRecordSize;
 
+    /// <summary>The largest record-marking fragment of a TCP reply: a bigger reply is sent as several fragments.</summary>
+    public int MaxFragmentSize { get; set; } = OncRecordMarking.DefaultMaxFragmentSize;
+
     /// <summary>The largest datagram accepted over UDP (the receive buffer's size; a bigger one is dropped).</summary>
     public int MaxDatagramSize { get; set; } = 65507;
 
@@ -44,6 +47,7 @@ public sealed class OncServerOptions
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRecordSize, OncMessages.MinCallLength, nameof(MaxRecordSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxFragmentSize, 1, nameof(MaxFragmentSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDatagramSize, OncMessages.MinCallLength, nameof(MaxDatagramSize));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxDatagramSize, 65535, nameof(MaxDatagramSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1, nameof(MaxConnections));
