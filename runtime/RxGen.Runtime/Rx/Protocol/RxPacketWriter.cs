@@ -84,6 +84,7 @@ internal sealed class RxPacketWriter(RxProtocolOptions options, RxProtocolStatis
 
             at += length;
             packet.Serial = header.Serial;
+            statistics.CountSent(RxPacketType.Data);
             if (retransmit)
             {
                 statistics.Retransmissions++;
@@ -118,6 +119,11 @@ internal sealed class RxPacketWriter(RxProtocolOptions options, RxProtocolStatis
         header.Write(buffer);
         Emit(buffer, bodyAt + bodyLength, call.Connection.Peer);
         statistics.AcksSent++;
+        if (ping)
+        {
+            statistics.PingsSent++;
+        }
+
         return header;
     }
 
@@ -184,14 +190,20 @@ internal sealed class RxPacketWriter(RxProtocolOptions options, RxProtocolStatis
         Emit(buffer, RxHeader.Size + length, to);
     }
 
-    /// <summary>The DEBUG answer: GETSTATS gets <c>rx_debugStats</c>; any other request its type replaced by BadType.</summary>
-    public void Debug(in RxHeader request, in RxDebugRequest debug, IPEndPoint to)
+    /// <summary>
+    /// The DEBUG answer: GETSTATS gets <c>rx_debugStats</c>, RXSTATS <paramref name="rxStats"/> (when given); any other
+    /// request its type replaced by BadType.
+    /// </summary>
+    public void Debug(in RxHeader request, in RxDebugRequest debug, IPEndPoint to, RxDebugRxStats? rxStats)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + RxDebugStats.Size);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + Math.Max(RxDebugStats.Size, RxDebugRxStats.Size));
         (request with { Flags = request.Flags & ~RxPacketFlags.ClientInitiated }).Write(buffer);
-        int length = debug.Type == (int)RxDebugRequestType.GetStats
-            ? new RxDebugStats(0, 0, (int)Math.Min(statistics.ServerCalls, int.MaxValue), 0, 1, RxDebugPackets.DebugVersion, 0, 0, 0, 0).Write(buffer.AsSpan(RxHeader.Size))
-            : new RxDebugRequest(RxDebugPackets.BadType, debug.Index).Write(buffer.AsSpan(RxHeader.Size));
+        int length = debug.Type switch
+        {
+            (int)RxDebugRequestType.GetStats => new RxDebugStats(0, 0, (int)Math.Min(statistics.ServerCalls, int.MaxValue), 0, 1, RxDebugPackets.DebugVersion, 0, 0, 0, 0).Write(buffer.AsSpan(RxHeader.Size)),
+            (int)RxDebugRequestType.RxStats when rxStats is not null => rxStats.Write(buffer.AsSpan(RxHeader.Size)),
+            _ => new RxDebugRequest(RxDebugPackets.BadType, debug.Index).Write(buffer.AsSpan(RxHeader.Size)),
+        };
         Emit(buffer, RxHeader.Size + length, to);
     }
 
@@ -199,5 +211,10 @@ internal sealed class RxPacketWriter(RxProtocolOptions options, RxProtocolStatis
     {
         _outgoing.Enqueue(new RxOutgoingDatagram(buffer, length, to));
         statistics.DatagramsSent++;
+        var type = (RxPacketType)buffer[20]; // the header's type byte
+        if (type != RxPacketType.Data)
+        {
+            statistics.CountSent(type); // DATA is counted per packet in Data
+        }
     }
 }

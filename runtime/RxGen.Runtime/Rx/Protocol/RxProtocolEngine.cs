@@ -379,6 +379,7 @@ public sealed class RxProtocolEngine
             return;
         }
 
+        Statistics.CountReceived(header.Type);
         ReadOnlySpan<byte> payload = datagram[RxHeader.Size..];
         switch (header.Type)
         {
@@ -392,7 +393,7 @@ public sealed class RxProtocolEngine
             case RxPacketType.Debug:
                 if (header.IsClientInitiated && RxDebugRequest.TryRead(payload, out RxDebugRequest debug, out _))
                 {
-                    _writer.Debug(header, debug, from);
+                    _writer.Debug(header, debug, from, debug.Type == (int)RxDebugRequestType.RxStats ? BuildRxStats() : null);
                 }
                 else
                 {
@@ -459,6 +460,7 @@ public sealed class RxProtocolEngine
 
                 break;
             case RxPacketType.Busy:
+                Statistics.BusyReceived++;
                 // OpenAFS clients note BUSY and otherwise ignore it: the retransmission timer retries.
                 break;
         }
@@ -724,7 +726,7 @@ public sealed class RxProtocolEngine
             {
                 if (call.RequestSentAt != TimeSpan.MinValue)
                 {
-                    call.Rtt.AddSample(now - call.RequestSentAt);
+                    AddRttSample(call, now - call.RequestSentAt);
                 }
 
                 call.Send.AckAll();
@@ -749,6 +751,7 @@ public sealed class RxProtocolEngine
         switch (outcome)
         {
             case RxReceiveOutcome.InOrder:
+                Statistics.DataPacketsReceived++;
                 call.LastProgressAt = now;
                 if ((header.Flags & RxPacketFlags.RequestAck) != 0 || ++call.PacketsSinceAck >= _options.AckEveryPackets)
                 {
@@ -761,10 +764,12 @@ public sealed class RxProtocolEngine
 
                 break;
             case RxReceiveOutcome.OutOfOrder:
+                Statistics.DataPacketsReceived++;
                 call.LastProgressAt = now;
                 SendAck(call, RxAckReason.OutOfSequence, header.Serial, now);
                 break;
             case RxReceiveOutcome.Duplicate:
+                Statistics.DuplicateDataPacketsReceived++;
                 SendAck(call, RxAckReason.Duplicate, header.Serial, now);
                 break;
             case RxReceiveOutcome.ExceedsWindow:
@@ -794,6 +799,7 @@ public sealed class RxProtocolEngine
             return;
         }
 
+        Statistics.AcksReceived++;
         if (ack.Trailer.ReceiveWindow is uint window)
         {
             call.Send.PeerWindow = ClampWindow(window);
@@ -815,7 +821,7 @@ public sealed class RxProtocolEngine
 
         if (ack.Reason == RxAckReason.PingResponse && call.PingSerial != 0 && ack.Serial == call.PingSerial)
         {
-            call.Rtt.AddSample(now - call.PingSentAt);
+            AddRttSample(call, now - call.PingSentAt);
             call.PingSerial = 0;
         }
         else if (ack.Serial != 0 && ack.Reason is not (RxAckReason.Delay or RxAckReason.Idle or RxAckReason.PingResponse or RxAckReason.Ping))
@@ -823,7 +829,7 @@ public sealed class RxProtocolEngine
             RxPacketBuffer? prompted = call.Send.FindBySerial(ack.Serial);
             if (prompted is not null)
             {
-                call.Rtt.AddSample(now - prompted.SentAt);
+                AddRttSample(call, now - prompted.SentAt);
             }
         }
 
@@ -1070,6 +1076,45 @@ public sealed class RxProtocolEngine
         call.PacketsSinceAck = 0;
         call.DelayedAckAt = TimeSpan.MaxValue;
         call.LastSendAt = now;
+    }
+
+    private void AddRttSample(RxCall call, TimeSpan rtt)
+    {
+        call.Rtt.AddSample(rtt);
+        Statistics.AddRttSample(rtt);
+    }
+
+    /// <summary>The RXSTATS answer: the counters this engine keeps, in <c>struct rx_statistics</c>; zero for the rest.</summary>
+    private RxDebugRxStats BuildRxStats()
+    {
+        RxProtocolStatistics s = Statistics;
+        var stats = new RxDebugRxStats();
+        for (int type = 1; type <= RxDebugRxStats.PacketTypeCount; type++)
+        {
+            stats.SetPacketsRead((RxPacketType)type, RxDebugRxStats.Word(s.GetPacketsReceived((RxPacketType)type)));
+            stats.SetPacketsSent((RxPacketType)type, RxDebugRxStats.Word(s.GetPacketsSent((RxPacketType)type)));
+        }
+
+        stats[RxStatsWord.BogusPacketOnRead] = RxDebugRxStats.Word(s.DatagramsDropped);
+        stats[RxStatsWord.DataPacketsRead] = RxDebugRxStats.Word(s.DataPacketsReceived);
+        stats[RxStatsWord.AckPacketsRead] = RxDebugRxStats.Word(s.AcksReceived);
+        stats[RxStatsWord.DupPacketsRead] = RxDebugRxStats.Word(s.DuplicateDataPacketsReceived);
+        stats[RxStatsWord.AckPacketsSent] = RxDebugRxStats.Word(s.AcksSent);
+        stats[RxStatsWord.PingPacketsSent] = RxDebugRxStats.Word(s.PingsSent);
+        stats[RxStatsWord.AbortPacketsSent] = RxDebugRxStats.Word(s.AbortsSent);
+        stats[RxStatsWord.BusyPacketsSent] = RxDebugRxStats.Word(s.BusySent);
+        stats[RxStatsWord.DataPacketsSent] = RxDebugRxStats.Word(s.DataPacketsSent);
+        stats[RxStatsWord.DataPacketsResent] = RxDebugRxStats.Word(s.Retransmissions);
+        stats.SetClock(RxStatsWord.TotalRtt, s.RttTotal);
+        stats.SetClock(RxStatsWord.MinRtt, s.RttMin);
+        stats.SetClock(RxStatsWord.MaxRtt, s.RttMax);
+        stats[RxStatsWord.RttSamples] = RxDebugRxStats.Word(s.RttSamples);
+        stats[RxStatsWord.ServerConnections] = _serverConnections.Count;
+        stats[RxStatsWord.ClientConnections] = _clientConnections.Count;
+        stats[RxStatsWord.PeerStructs] = _peers.Count;
+        stats[RxStatsWord.CallStructs] = _activeCalls.Count;
+        stats[RxStatsWord.Busies] = RxDebugRxStats.Word(s.BusyReceived);
+        return stats;
     }
 
     private void SendAbortPacket(RxConnection connection, int channel, uint callNumber, int code, TimeSpan now)

@@ -9,6 +9,12 @@ namespace RxGen.Runtime.Rx.Transport;
 /// <param name="ClientCalls">Calls made.</param>
 /// <param name="ActiveCalls">Calls in progress now.</param>
 /// <param name="ServerConnections">Server connections held now.</param>
+/// <param name="DataPacketsSent">DATA packets sent (first transmissions).</param>
+/// <param name="DataPacketsReceived">Unique DATA packets received.</param>
+/// <param name="AcksSent">ACK packets sent.</param>
+/// <param name="AcksReceived">ACK packets received.</param>
+/// <param name="BusyReceived">BUSY packets received.</param>
+/// <param name="BusyRetries">Calls moved to another channel or connection after a BUSY.</param>
 public readonly record struct RxPeerStatistics(
     long DatagramsReceived,
     long DatagramsSent,
@@ -17,4 +23,10 @@ public readonly record struct RxPeerStatistics(
     long ServerCalls,
     long ClientCalls,
     int ActiveCalls,
-    int ServerConnections);
+    int ServerConnections,
+    long DataPacketsSent = 0,
+    long DataPacketsReceived = 0,
+    long AcksSent = 0,
+    long AcksReceived = 0,
+    long BusyReceived = 0,
+    long BusyRetries = 0);
