@@ -60,7 +60,9 @@ public static class Program
 
         var serve = new Command("serve", "Serve the echo service (and its shadow with --upgrade-to)") { port, bind, service, upgradeTo };
         var call = new Command("call", "Call Echo and print which service answered") { server, service, upgrade, data, count, timeout };
-        var root = new RootCommand("upgrade-demo: Rx service upgrade with an echo service and its shadow (echo.xg)") { serve, call };
+        var rounds = new Option<int>("--rounds") { Description = "Timed rounds (each opens 4 new connections)", DefaultValueFactory = _ => 300 };
+        var bench = new Command("bench", "Time to first call through the upgrading and the plain client, against an upgrading and a plain server (in process, loopback)") { rounds };
+        var root = new RootCommand("upgrade-demo: Rx service upgrade with an echo service and its shadow (echo.xg)") { serve, call, bench };
         var parse = root.Parse(args);
         if (args.Length == 0 || args.Any(a => a is "--help" or "-h" or "-?"))
         {
@@ -71,6 +73,19 @@ public static class Program
         {
             foreach (var error in parse.Errors) stderr.WriteLine("upgrade-demo: " + error.Message);
             return 2;
+        }
+
+        if (parse.CommandResult.Command == bench)
+        {
+            int n = parse.GetValue(rounds);
+            if (n is < 1 or > 1_000_000)
+            {
+                stderr.WriteLine($"upgrade-demo: --rounds {n} is out of range (1..1000000)");
+                return 2;
+            }
+            using var benchDeadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            benchDeadline.CancelAfter(TimeSpan.FromMinutes(10));
+            return await TimeToFirstCall.RunAsync(n, Math.Min(100, n), stdout, benchDeadline.Token).ConfigureAwait(false);
         }
 
         int from = parse.GetValue(service);
