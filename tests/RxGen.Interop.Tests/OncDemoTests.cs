@@ -106,7 +106,18 @@ public sealed class OncDemoTests
         {
             await SignalAsync(_process, signal);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await _process.WaitForExitAsync(cts.Token);
+            try
+            {
+                await _process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Say what the server printed before it is killed: the stop hung.
+                _process.Kill(entireProcessTree: true);
+                await _pump;
+                Assert.Fail($"oncdemo serve did not exit within 15 s of {signal}; it printed: {_output}");
+            }
+
             await _pump;
             return (_process.ExitCode, _output.ToString());
         }

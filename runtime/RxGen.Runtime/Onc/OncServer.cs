@@ -222,10 +222,20 @@ public sealed class OncServer : IAsyncDisposable
         }
 
         await _core.Calls.WaitIdleAsync(CancellationToken.None).ConfigureAwait(false);
-        foreach (OncTcpListener listener in _tcp)
+
+        // The connections close once their last replies have left. A client that stops reading would hold a send
+        // (and so the stop) forever: when the stop's token fires first, pending sends are cancelled.
+        Task closing = Task.WhenAll(_tcp.Select(listener => listener.DisposeAsync().AsTask()));
+        if (!closing.IsCompleted)
         {
-            await listener.DisposeAsync().ConfigureAwait(false);
+            Task deadline = Task.Delay(Timeout.Infinite, cancellationToken);
+            if (await Task.WhenAny(closing, deadline).ConfigureAwait(false) != closing)
+            {
+                _core.AbortCalls();
+            }
         }
+
+        await closing.ConfigureAwait(false);
 
         foreach (OncUdpTransport transport in _udp)
         {

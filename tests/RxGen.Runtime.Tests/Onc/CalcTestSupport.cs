@@ -39,7 +39,16 @@ internal sealed class CalcService : CALC_V1ServiceBase
         Machine = context.AuthSys?.MachineName ?? (context.CallerAddress?.ToString() ?? ""),
     });
 
-    public override Task<byte[]> CalcEchoAsync(byte[] argument, OncCallContext context) => Task.FromResult(argument);
+    private int _echoRuns;
+
+    /// <summary>How many CalcEcho calls have run.</summary>
+    public int EchoRuns => Volatile.Read(ref _echoRuns);
+
+    public override Task<byte[]> CalcEchoAsync(byte[] argument, OncCallContext context)
+    {
+        Interlocked.Increment(ref _echoRuns);
+        return Task.FromResult(argument);
+    }
 
     public override async Task<uint> CalcSlowAsync(uint argument, OncCallContext context)
     {

@@ -236,6 +236,32 @@ public sealed class OncServerTransportTests
     }
 
     [Fact]
+    public async Task StopPastItsDeadlineIsNotHeldByAClientThatStopsReading()
+    {
+        await using CalcServer server = await CalcServer.StartAsync();
+        using Socket socket = await RawOnc.ConnectAsync(server.Tcp);
+        socket.ReceiveBufferSize = 4096;
+        byte[] arguments = new byte[4 + 60_000];
+        BinaryPrimitives.WriteInt32BigEndian(arguments, 60_000);
+        // Echo calls whose replies (up to 6 MB) fill the socket buffers: this client never reads one. The server stops
+        // reading too when its queued replies pass the limit, so the sends may never finish: they are not awaited.
+        using var sending = new CancellationTokenSource();
+        Task send = Task.Run(async () =>
+        {
+            for (uint xid = 1; xid <= 100; xid++)
+                await socket.SendAsync(RawOnc.Record(RawOnc.Call(xid, RawOnc.Program, 1, CALC_V1Protocol.Procedures.CalcEcho, arguments)), SocketFlags.None, sending.Token);
+        });
+        await TimeoutExtensions.Eventually(() => server.Service.EchoRuns >= 20, "replies piled up");
+        await TimeoutExtensions.Eventually(() => server.Server.CallsInFlight == 0, "the calls that were read ran");
+        var watch = Stopwatch.StartNew();
+        await server.Server.StopAsync(new CancellationTokenSource(TimeSpan.FromMilliseconds(500)).Token).WithTimeout();
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"stop took {watch.Elapsed}");
+        sending.Cancel();
+        await Task.WhenAny(send, Task.Delay(TimeSpan.FromSeconds(10)));
+        Assert.True(send.IsCompleted, "the client's sends did not end after the stop and their cancellation");
+    }
+
+    [Fact]
     public async Task StopPastItsDeadlineCancelsTheCallsStillRunning()
     {
         await using CalcServer server = await CalcServer.StartAsync();

@@ -63,9 +63,6 @@ public sealed class RxProtocolStatistics
     /// <summary>BUSY packets received (a channel of ours was still busy on the server).</summary>
     public long BusyReceived { get; internal set; }
 
-    /// <summary>Calls moved to another channel or connection after BUSY.</summary>
-    public long BusyRetries { get; internal set; }
-
     /// <summary>Round-trip samples taken.</summary>
     public long RttSamples { get; internal set; }
 

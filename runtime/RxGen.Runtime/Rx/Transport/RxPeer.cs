@@ -185,7 +185,7 @@ public sealed class RxPeer : IAsyncDisposable
         {
             RxProtocolStatistics s = _engine.Statistics;
             return new RxPeerStatistics(s.DatagramsReceived, s.DatagramsSent, s.DatagramsDropped, s.Retransmissions, s.ServerCalls, s.ClientCalls, _engine.ActiveCallCount, _engine.ServerConnectionCount,
-                s.DataPacketsSent, s.DataPacketsReceived, s.AcksSent, s.AcksReceived, s.BusyReceived, s.BusyRetries);
+                s.DataPacketsSent, s.DataPacketsReceived, s.AcksSent, s.AcksReceived, s.BusyReceived);
         }
     }
 

@@ -14,7 +14,6 @@ namespace RxGen.Runtime.Rx.Transport;
 /// <param name="AcksSent">ACK packets sent.</param>
 /// <param name="AcksReceived">ACK packets received.</param>
 /// <param name="BusyReceived">BUSY packets received.</param>
-/// <param name="BusyRetries">Calls moved to another channel or connection after a BUSY.</param>
 public readonly record struct RxPeerStatistics(
     long DatagramsReceived,
     long DatagramsSent,
@@ -28,5 +27,4 @@ public readonly record struct RxPeerStatistics(
     long DataPacketsReceived = 0,
     long AcksSent = 0,
     long AcksReceived = 0,
-    long BusyReceived = 0,
-    long BusyRetries = 0);
+    long BusyReceived = 0);
