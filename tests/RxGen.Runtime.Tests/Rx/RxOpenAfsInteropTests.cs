@@ -57,6 +57,71 @@ public class RxOpenAfsInteropTests
         Assert.True(stats.Retransmissions < 100 + stats.DatagramsSent / 20, stats.ToString());
     }
 
+    /// <summary>
+    /// Why service upgrade exists. Against a server that ignores unknown service ids (here a C# server with
+    /// <see cref="RxGen.Runtime.Rx.Protocol.RxProtocolOptions.AbortUnknownServices"/> off), a client that simply tries the new service waits
+    /// until its deadline, while a client that asks for the upgrade on the original service is answered (on the original
+    /// id) in one round trip. OpenAFS 1.8 does not ignore them: it aborts a call to an unknown service at once with
+    /// RX_INVALID_OPERATION (-2), and ignores the upgrade request.
+    /// </summary>
+    [Fact]
+    public async Task A_naive_client_of_an_unknown_service_times_out_where_the_probing_client_is_answered()
+    {
+        byte[] echo = Request(1, w => { w.Int(41); w.String("hello"); });
+        await using RxPeer client = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0));
+
+        var silent = new RxPeerOptions { Protocol = new RxGen.Runtime.Rx.Protocol.RxProtocolOptions { AbortUnknownServices = false } };
+        await using (RxPeer ignoring = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0), silent))
+        {
+            ignoring.AddService(new RxtService());
+            await using IRxConnection naive = client.Connect(ignoring.LocalEndPoint, (ushort)(Service + 1));
+            using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
+            {
+                var watch = Stopwatch.StartNew();
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RxCalls.CallAsync(naive, echo, deadline.Token).AsTask());
+                Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(2.5), $"gave up after {watch.Elapsed}, before the deadline");
+            }
+
+            await using IRxConnection probing = client.Connect(ignoring.LocalEndPoint, Service, requestUpgrade: true);
+            using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
+            {
+                using var reply = await RxCalls.CallAsync(probing, echo, deadline.Token);
+                Assert.Equal(42, BinaryPrimitives.ReadInt32BigEndian(reply.Memory.Span));
+            }
+
+            Assert.Equal(Service, probing.ServiceId);
+        }
+
+        int port = FreeUdpPort();
+        using Process server = Start(Peer.Value, $"server {port}");
+        var lines = new BlockingCollection<string>();
+        server.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lines.Add(e.Data);
+            }
+        };
+        server.BeginOutputReadLine();
+        try
+        {
+            Assert.True(lines.TryTake(out string? ready, TimeSpan.FromSeconds(10)) && ready == "ready", "rxt_peer server did not start");
+            var endpoint = new IPEndPoint(IPAddress.Loopback, port);
+            await using IRxConnection naive = client.Connect(endpoint, (ushort)(Service + 1));
+            RpcAbortException refused = await Assert.ThrowsAsync<RpcAbortException>(() => RxCalls.CallAsync(naive, echo, CancellationToken.None).AsTask().WithTimeout());
+            Assert.Equal(RxGenErrorCodes.InvalidOperation, refused.Code);
+
+            await using IRxConnection probing = client.Connect(endpoint, Service, requestUpgrade: true);
+            using var reply = await RxCalls.CallAsync(probing, echo, CancellationToken.None).AsTask().WithTimeout();
+            Assert.Equal(42, BinaryPrimitives.ReadInt32BigEndian(reply.Memory.Span));
+            Assert.Equal(Service, probing.ServiceId);
+        }
+        finally
+        {
+            Stop(server);
+        }
+    }
+
     [Fact]
     public async Task Managed_client_calls_the_OpenAfs_server()
     {

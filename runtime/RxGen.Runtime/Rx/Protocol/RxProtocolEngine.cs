@@ -530,7 +530,11 @@ public sealed class RxProtocolEngine
 
         if (!_services.TryGetValue((header.ServiceId, header.SecurityIndex), out IRxSecurityClass? securityClass))
         {
-            _writer.RawAbort(header, from, RxGenErrorCodes.InvalidOperation);
+            if (_options.AbortUnknownServices)
+            {
+                _writer.RawAbort(header, from, RxGenErrorCodes.InvalidOperation);
+            }
+
             return null;
         }
 

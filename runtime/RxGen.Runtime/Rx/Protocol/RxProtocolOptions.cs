@@ -74,6 +74,14 @@ public sealed record RxProtocolOptions
     /// <summary>Server connections kept at once; a new peer beyond this is refused (dropped).</summary>
     public int MaxServerConnections { get; init; } = 10_000;
 
+    /// <summary>
+    /// Whether the first DATA packet of a new connection to a service this peer does not serve is answered with
+    /// ABORT RX_INVALID_OPERATION (-2), as OpenAFS 1.8 and Linux AF_RXRPC answer it. False drops it silently, as a
+    /// server that ignores unknown service ids does: its clients wait until their own deadline (the case service upgrade
+    /// probes exist for).
+    /// </summary>
+    public bool AbortUnknownServices { get; init; } = true;
+
     /// <summary>The string answered to <c>rxdebug -version</c>.</summary>
     public string VersionString { get; init; } = "RxGen managed Rx 0.1";
 
