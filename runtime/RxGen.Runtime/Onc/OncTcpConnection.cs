@@ -25,9 +25,16 @@ internal sealed class OncTcpConnection : IAsyncDisposable
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly PipeReader _reader;
-    private readonly PipeWriter _writer;
     private readonly SemaphoreSlim _slots;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly object _outLock = new();
+    private readonly int _maxPendingOutput;
+    // Replies waiting to be sent (record-marked), and the buffer the send loop hands back after a send.
+    private XdrBufferWriter? _out = XdrBufferWriter.Rent();
+    private XdrBufferWriter? _spare = XdrBufferWriter.Rent();
+    private bool _sending;
+    private bool _hold;
+    private bool _outBroken;
+    private TaskCompletionSource? _drained;
     private readonly CancellationTokenSource _readCts;
     private readonly CancellationTokenSource _callsCts;
     private readonly OncCallTracker _calls = new();
@@ -40,7 +47,7 @@ internal sealed class OncTcpConnection : IAsyncDisposable
         RemoteEndPoint = socket.RemoteEndPoint;
         _stream = new NetworkStream(socket, ownsSocket: true);
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16384, minimumReadSize: 4096, leaveOpen: true));
-        _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        _maxPendingOutput = Math.Max(core.Options.MaxRecordSize, 256 * 1024);
         _slots = new SemaphoreSlim(core.Options.MaxCallsPerConnection, core.Options.MaxCallsPerConnection);
         _readCts = CancellationTokenSource.CreateLinkedTokenSource(core.Stopping);
         _callsCts = CancellationTokenSource.CreateLinkedTokenSource(core.Abort);
@@ -75,6 +82,12 @@ internal sealed class OncTcpConnection : IAsyncDisposable
         {
             while (!readToken.IsCancellationRequested)
             {
+                if (_slots.CurrentCount == 0 || PendingOutput > _maxPendingOutput)
+                {
+                    // About to wait: what is queued leaves now (and, over the limit, the client must read it first).
+                    await FlushRepliesAsync(PendingOutput > _maxPendingOutput).ConfigureAwait(false);
+                }
+
                 await _slots.WaitAsync(readToken).ConfigureAwait(false);
                 XdrBufferWriter record = XdrBufferWriter.Rent();
                 bool ok = false;
@@ -102,8 +115,20 @@ internal sealed class OncTcpConnection : IAsyncDisposable
                 }
 
                 Touch();
+                // Pipelined calls: while another whole fragment is already buffered, replies wait to leave together.
+                bool more = HasBufferedFragment();
+                lock (_outLock)
+                {
+                    _hold = more;
+                }
+
                 try
                 {
+                    if (_core.CallSlots.CurrentCount == 0)
+                    {
+                        await FlushRepliesAsync(false).ConfigureAwait(false);
+                    }
+
                     await _core.CallSlots.WaitAsync(readToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
@@ -116,6 +141,10 @@ internal sealed class OncTcpConnection : IAsyncDisposable
                 _calls.Enter();
                 _core.CallStarted();
                 _ = ServeAsync(record);
+                if (!more)
+                {
+                    _ = FlushRepliesAsync(false);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -134,6 +163,158 @@ internal sealed class OncTcpConnection : IAsyncDisposable
         }
 
         await _calls.WaitIdleAsync(CancellationToken.None).ConfigureAwait(false);
+        await FlushRepliesAsync(true).ConfigureAwait(false);
+    }
+
+    private int PendingOutput
+    {
+        get
+        {
+            lock (_outLock)
+            {
+                return _out?.WrittenCount ?? 0;
+            }
+        }
+    }
+
+    /// <summary>Whether the reader already holds a whole fragment (the next call of a pipelined batch).</summary>
+    private bool HasBufferedFragment()
+    {
+        if (!_reader.TryRead(out ReadResult result))
+        {
+            return false;
+        }
+
+        ReadOnlySequence<byte> buffer = result.Buffer;
+        bool whole = false;
+        if (buffer.Length >= 4)
+        {
+            Span<byte> header = stackalloc byte[4];
+            buffer.Slice(0, 4).CopyTo(header);
+            // Only a whole one-fragment record: reading it cannot block, so held replies wait for nothing but the CPU.
+            uint mark = BinaryPrimitives.ReadUInt32BigEndian(header);
+            whole = (mark & OncRecordMarking.LastFragment) != 0 && buffer.Length - 4 >= (mark & ~OncRecordMarking.LastFragment);
+        }
+
+        _reader.AdvanceTo(buffer.Start);
+        return whole;
+    }
+
+    /// <summary>Queues one reply record; it leaves with the next send (at once unless a pipelined batch is being read).</summary>
+    private void QueueReply(ReadOnlySpan<byte> message)
+    {
+        lock (_outLock)
+        {
+            if (_outBroken || _out is null)
+            {
+                return;
+            }
+
+            OncRecordMarking.WriteRecord(_out, message, default, _core.Options.MaxFragmentSize);
+            if (_sending || _hold)
+            {
+                return;
+            }
+
+            _sending = true;
+        }
+
+        _ = SendLoopAsync();
+    }
+
+    /// <summary>Sends what is queued (ends any hold); with <paramref name="wait"/>, returns when nothing is left to send.</summary>
+    private Task FlushRepliesAsync(bool wait)
+    {
+        bool start = false;
+        Task drained = Task.CompletedTask;
+        lock (_outLock)
+        {
+            _hold = false;
+            if (!_outBroken && _out is { WrittenCount: > 0 })
+            {
+                if (!_sending)
+                {
+                    _sending = true;
+                    start = true;
+                }
+
+                if (wait)
+                {
+                    _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    drained = _drained.Task;
+                }
+            }
+            else if (wait && _sending)
+            {
+                _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                drained = _drained.Task;
+            }
+        }
+
+        if (start)
+        {
+            _ = SendLoopAsync();
+        }
+
+        return drained;
+    }
+
+    /// <summary>Sends the queued replies, one socket send per batch, until none are left.</summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendLoopAsync()
+    {
+        while (true)
+        {
+            XdrBufferWriter batch;
+            TaskCompletionSource? drained = null;
+            lock (_outLock)
+            {
+                if (_outBroken || _out is null || _out.WrittenCount == 0 || _spare is null)
+                {
+                    _sending = false;
+                    drained = _drained;
+                    _drained = null;
+                }
+                else
+                {
+                    batch = _out;
+                    _out = _spare;
+                    _spare = null;
+                    goto send;
+                }
+            }
+
+            drained?.TrySetResult();
+            return;
+
+        send:
+            try
+            {
+                ReadOnlyMemory<byte> bytes = batch.WrittenMemory;
+                while (!bytes.IsEmpty)
+                {
+                    int sent = await _socket.SendAsync(bytes, SocketFlags.None, _callsCts.Token).ConfigureAwait(false);
+                    bytes = bytes.Slice(sent);
+                }
+
+                Touch();
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                lock (_outLock)
+                {
+                    _outBroken = true;
+                }
+
+                Close();
+            }
+
+            batch.Reset();
+            lock (_outLock)
+            {
+                _spare = batch;
+            }
+        }
     }
 
     private void Touch() => Interlocked.Exchange(ref _lastActivity, Stopwatch.GetTimestamp());
@@ -145,7 +326,7 @@ internal sealed class OncTcpConnection : IAsyncDisposable
         {
             if (await _core.Processor.ProcessAsync(record.WrittenMemory, RemoteEndPoint, reply, _callsCts.Token).ConfigureAwait(false))
             {
-                await WriteRecordAsync(reply.WrittenMemory).ConfigureAwait(false);
+                QueueReply(reply.WrittenSpan);
             }
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
@@ -169,27 +350,12 @@ internal sealed class OncTcpConnection : IAsyncDisposable
         }
     }
 
-    private async ValueTask WriteRecordAsync(ReadOnlyMemory<byte> message)
-    {
-        await _writeLock.WaitAsync(_callsCts.Token).ConfigureAwait(false);
-        try
-        {
-            OncRecordMarking.WriteRecord(_writer, message.Span, default, _core.Options.MaxFragmentSize);
-            await _writer.FlushAsync(_callsCts.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         Close();
         try
         {
             await _reader.CompleteAsync().ConfigureAwait(false);
-            await _writer.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
@@ -210,6 +376,16 @@ internal sealed class OncTcpConnection : IAsyncDisposable
         _readCts.Dispose();
         _callsCts.Dispose();
         _slots.Dispose();
-        _writeLock.Dispose();
+        lock (_outLock)
+        {
+            _outBroken = true;
+            if (!_sending)
+            {
+                _out?.Dispose();
+                _spare?.Dispose();
+                _out = null;
+                _spare = null;
+            }
+        }
     }
 }
