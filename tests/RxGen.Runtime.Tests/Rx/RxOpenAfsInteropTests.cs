@@ -93,16 +93,8 @@ public class RxOpenAfsInteropTests
         }
 
         int port = FreeUdpPort();
-        using Process server = Start(Peer.Value, $"server {port}");
         var lines = new BlockingCollection<string>();
-        server.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lines.Add(e.Data);
-            }
-        };
-        server.BeginOutputReadLine();
+        using Process server = StartServer(port, lines);
         try
         {
             Assert.True(lines.TryTake(out string? ready, TimeSpan.FromSeconds(10)) && ready == "ready", "rxt_peer server did not start");
@@ -122,12 +114,10 @@ public class RxOpenAfsInteropTests
         }
     }
 
-    [Fact]
-    public async Task Managed_client_calls_the_OpenAfs_server()
+    /// <summary>Starts the C server on <paramref name="port"/>; its output lines go to <paramref name="lines"/>.</summary>
+    private static Process StartServer(int port, BlockingCollection<string> lines)
     {
-        int port = FreeUdpPort();
-        using Process server = Start(Peer.Value, $"server {port}");
-        var lines = new BlockingCollection<string>();
+        Process server = Start(Peer.Value, $"server {port}");
         server.OutputDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -136,6 +126,15 @@ public class RxOpenAfsInteropTests
             }
         };
         server.BeginOutputReadLine();
+        return server;
+    }
+
+    [Fact]
+    public async Task Managed_client_calls_the_OpenAfs_server()
+    {
+        int port = FreeUdpPort();
+        var lines = new BlockingCollection<string>();
+        using Process server = StartServer(port, lines);
         try
         {
             Assert.True(lines.TryTake(out string? ready, TimeSpan.FromSeconds(10)) && ready == "ready", "rxt_peer server did not start");
