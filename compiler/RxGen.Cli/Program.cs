@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using RxGen.Compiler;
+using RxGen.Compiler.Diagnostics;
 using RxGen.Compiler.Emit;
 using RxGen.Compiler.Options;
 using RxGen.Compiler.Preprocessing;
@@ -99,30 +100,17 @@ public static class Program
         var forcedIncludes = forcedList.Select(f => Normalize(Path.GetFullPath(f))).ToList();
 
         var failed = false;
-        var outputs = new Dictionary<string, GeneratedFile>(StringComparer.Ordinal);   // by declaring file
+        // Every input is compiled (and every diagnostic printed) before anything is written; each output is then
+        // generated straight into its file, one definition at a time.
+        var outputs = new Dictionary<string, (Compilation Compilation, OutputFile File)>(StringComparer.Ordinal);   // by declaring file
         var names = new Dictionary<string, string>(StringComparer.Ordinal);           // output file name → declaring file
         foreach (var (input, path) in inputList.Zip(paths, (i, p) => (i, p)))
         {
-            if (!TryRead(path, out var text, out var readError))
-            {
-                stderr.WriteLine($"{input}: error RXG0400: cannot read input file '{input}': {readError}");
-                failed = true;
-                continue;
-            }
-            CompileResult result;
-            try
-            {
-                result = RxGenCompiler.Compile(new CompileRequest(path, text, new FileSystemSources(), includeDirs, options.Defines, options.Emit, forcedIncludes));
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                stderr.WriteLine($"{input}: error RXG0401: internal error: {e.GetType().Name}: {e.Message}");
-                failed = true;
-                continue;
-            }
-            foreach (var diagnostic in result.Diagnostics) stderr.WriteLine(diagnostic.ToString());
-            if (!result.Success) { failed = true; continue; }
-            foreach (var file in result.Files)
+            var compilation = Prepare(input, path, includeDirs, options, forcedIncludes, stderr);
+            if (compilation is null) { failed = true; continue; }
+            foreach (var diagnostic in compilation.Diagnostics) stderr.WriteLine(diagnostic.ToString());
+            if (!compilation.Success) { failed = true; continue; }
+            foreach (var file in compilation.Outputs)
             {
                 var source = PathKey(file.SourcePath);
                 if (outputs.ContainsKey(source)) continue; // an included file another input already produced
@@ -133,17 +121,26 @@ public static class Program
                     continue;
                 }
                 names[file.FileName] = source;
-                outputs[source] = file;
+                outputs[source] = (compilation, file);
             }
         }
         if (failed) return 1;
         try
         {
             Directory.CreateDirectory(outputDir);
-            foreach (var file in outputs.Values)
+            foreach (var (compilation, file) in outputs.Values)
             {
                 var target = Path.Combine(outputDir, file.FileName);
-                File.WriteAllText(target, file.Text, new UTF8Encoding(false));
+                Diagnostic? failure;
+                using (var writer = new StreamWriter(target, append: false, new UTF8Encoding(false), bufferSize: 65536))
+                    failure = compilation.WriteOutput(file, writer);
+                if (failure is not null)
+                {
+                    // No half-written output is left behind.
+                    File.Delete(target);
+                    stderr.WriteLine(failure.ToString());
+                    return 1;
+                }
                 stdout.WriteLine($"rxgen: {file.SourcePath} -> {target}");
             }
         }
@@ -153,6 +150,26 @@ public static class Program
             return 1;
         }
         return 0;
+    }
+
+    /// <summary>Reads one input and runs the front end; null (reported) when the file cannot be read or the compiler
+    /// failed. The input text is not kept: only the model stays until the outputs are written.</summary>
+    private static Compilation? Prepare(string input, string path, IReadOnlyList<string> includeDirs, ParsedOptions options, IReadOnlyList<string> forcedIncludes, TextWriter stderr)
+    {
+        if (!TryRead(path, out var text, out var readError))
+        {
+            stderr.WriteLine($"{input}: error RXG0400: cannot read input file '{input}': {readError}");
+            return null;
+        }
+        try
+        {
+            return RxGenCompiler.Prepare(new CompileRequest(path, text, new FileSystemSources(), includeDirs, options.Defines, options.Emit, forcedIncludes));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            stderr.WriteLine($"{input}: error RXG0401: internal error: {e.GetType().Name}: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>Largest input file read (a guard against /dev/zero and runaway files): the preprocessor's own limit.</summary>

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using RxGen.Compiler.Diagnostics;
@@ -23,6 +25,74 @@ public sealed record CompileRequest(
 
 /// <summary>A generated C# file: a file name (hint name), its text, and the IDL file whose definitions it holds.</summary>
 public sealed record GeneratedFile(string FileName, string Text, string SourcePath = "");
+
+/// <summary>An output file of a compilation: its file name (<c>vldbint.xg.cs</c>) and the IDL file whose definitions it holds.</summary>
+public sealed record OutputFile(string FileName, string SourcePath);
+
+/// <summary>A compilation up to emission (<see cref="RxGenCompiler.Prepare"/>): the model, every diagnostic of the
+/// front end, and the files it will generate, each written on request straight into a writer
+/// (<see cref="WriteOutput"/>) without the whole text being held in memory.</summary>
+public sealed class Compilation
+{
+    private readonly CSharpEmitter.EmitPlan? _plan;
+    private readonly string _path;
+
+    internal Compilation(string path, InterfaceModel? model, EquatableArray<Diagnostic> diagnostics, EquatableArray<string> includedFiles, CSharpEmitter.EmitPlan? plan)
+    {
+        _path = path;
+        Model = model;
+        Diagnostics = diagnostics;
+        IncludedFiles = includedFiles;
+        _plan = plan;
+        Outputs = plan is null ? Array.Empty<OutputFile>() : plan.Files.Select(f => new OutputFile(RxGenCompiler.OutputFileName(f), f)).ToArray();
+    }
+
+    /// <summary>The model; null when the input has preprocessor or syntax errors.</summary>
+    public InterfaceModel? Model { get; }
+
+    /// <summary>The diagnostics of preprocessing, parsing and validation, by position.</summary>
+    public EquatableArray<Diagnostic> Diagnostics { get; }
+
+    /// <summary>Every file the input included.</summary>
+    public EquatableArray<string> IncludedFiles { get; }
+
+    /// <summary>No error diagnostics: <see cref="Outputs"/> can be written.</summary>
+    public bool Success => !Diagnostics.Any(d => d.IsError);
+
+    /// <summary>The files this compilation generates (none when it failed): the input's first, then every included
+    /// file that declares something, in include order.</summary>
+    public IReadOnlyList<OutputFile> Outputs { get; }
+
+    /// <summary>Writes one of <see cref="Outputs"/> into <paramref name="writer"/> as it is generated (one definition
+    /// at a time). Returns null, or an internal-error diagnostic when the emitter failed (the writer then holds part
+    /// of the file). Exceptions of the writer itself (I/O) are not caught.</summary>
+    public Diagnostic? WriteOutput(OutputFile file, TextWriter writer, CancellationToken cancellationToken = default)
+    {
+        if (_plan is null || !Outputs.Contains(file)) throw new ArgumentException("not an output of this compilation", nameof(file));
+        try
+        {
+            _plan.Write(file.SourcePath, writer, cancellationToken);
+            return null;
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or IOException or ObjectDisposedException or UnauthorizedAccessException))
+        {
+            return Diagnostic.Create(DiagnosticDescriptors.InternalError, new SourceLocation(_path, 0, 0), e.Message);
+        }
+    }
+
+    /// <summary>Writes every output into a writer that <paramref name="open"/> makes for it (and that is disposed
+    /// after); stops at the first emitter failure and returns its diagnostic, else null.</summary>
+    public Diagnostic? WriteOutputs(Func<OutputFile, TextWriter> open, CancellationToken cancellationToken = default)
+    {
+        foreach (var file in Outputs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var writer = open(file);
+            if (WriteOutput(file, writer, cancellationToken) is { } failure) return failure;
+        }
+        return null;
+    }
+}
 
 public sealed record CompileResult(
     InterfaceModel? Model,
@@ -79,7 +149,28 @@ public static class RxGenCompiler
         }
     }
 
+    /// <summary>The whole compilation with the output in memory (one string per generated file).</summary>
     public static CompileResult Compile(CompileRequest request, CancellationToken cancellationToken = default)
+    {
+        var compilation = Prepare(request, cancellationToken);
+        var files = new List<GeneratedFile>();
+        var diagnostics = compilation.Diagnostics;
+        foreach (var output in compilation.Outputs)
+        {
+            var writer = new StringWriter(CultureInfo.InvariantCulture);
+            if (compilation.WriteOutput(output, writer, cancellationToken) is { } failure)
+            {
+                diagnostics = diagnostics.Concat(new[] { failure }).ToEquatableArray();
+                break;
+            }
+            files.Add(new GeneratedFile(output.FileName, writer.ToString(), output.SourcePath));
+        }
+        return new CompileResult(compilation.Model, files.ToEquatableArray(), diagnostics, compilation.IncludedFiles);
+    }
+
+    /// <summary>The front end (preprocess, parse, model, validate) and the plan of the output files, to be written
+    /// one at a time into writers (<see cref="Compilation.WriteOutput"/>): the CLI streams them to disk this way.</summary>
+    public static Compilation Prepare(CompileRequest request, CancellationToken cancellationToken = default)
     {
         var (model, diagnostics, included) = Analyze(request, cancellationToken);
         // Stable order by position, so a file's errors read top to bottom whatever stage found them.
@@ -88,20 +179,19 @@ public static class RxGenCompiler
         var emit = request.Emit ?? new EmitOptions();
         // An outside type the options map to a C# type is not worth a warning.
         all.RemoveAll(d => d.Descriptor == DiagnosticDescriptors.OutsideType && d.Arguments is { Count: > 0 } args && emit.ExternalType(args[0]) is not null);
-        var files = new List<GeneratedFile>();
+        CSharpEmitter.EmitPlan? plan = null;
         if (model is not null && !all.Any(d => d.IsError))
         {
             try
             {
-                foreach (var (source, text) in CSharpEmitter.Emit(model, emit, Version))
-                    files.Add(new GeneratedFile(OutputFileName(source), text, source));
+                plan = CSharpEmitter.Plan(model, emit, Version);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 all.Add(Diagnostic.Create(DiagnosticDescriptors.InternalError, new SourceLocation(request.Path, 0, 0), e.Message));
             }
         }
-        return new CompileResult(model, files.ToEquatableArray(), all.ToEquatableArray(), included.ToEquatableArray());
+        return new Compilation(request.Path, model, all.ToEquatableArray(), included.ToEquatableArray(), plan);
     }
 
     /// <summary>vldbint.xg → vldbint.xg.cs.</summary>

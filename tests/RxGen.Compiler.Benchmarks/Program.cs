@@ -8,10 +8,11 @@ using RxGen.Compiler;
 using RxGen.Compiler.Model;
 using RxGen.Compiler.Preprocessing;
 
-// Usage: dotnet run -c Release --project tests/RxGen.Compiler.Benchmarks [-- depth|wide|size|all|KIND:N[:front],... [timeout-seconds]]
+// Usage: dotnet run -c Release --project tests/RxGen.Compiler.Benchmarks [-- depth|wide|size|all|KIND:N[:front|:memory],... [timeout-seconds]]
 // Each case runs in a fresh child process so that its peak working set is its own. A case is the whole compilation
-// (RxGenCompiler.Compile: preprocess, parse, model, validate and emit, output kept in memory), start-up and JIT
-// excluded; "cpu" is the process's CPU time over the same span (all threads: JIT, GC), less sensitive than wall time
+// as the CLI runs it (RxGenCompiler.Prepare: preprocess, parse, model, validate; then every output written straight
+// into a file of a temporary directory through Compilation.WriteOutput), start-up and JIT excluded; ":memory" cases
+// use RxGenCompiler.Compile instead (output kept in memory as strings, as the source generator needs it); "cpu" is the process's CPU time over the same span (all threads: JIT, GC), less sensitive than wall time
 // to other load on the machine; "peak/in" is the process's peak working set over the input size. "/front" cases stop after the front
 // end (RxGenCompiler.Analyze: no emission).
 if (args.Length >= 3 && args[0] == "--case")
@@ -19,6 +20,9 @@ if (args.Length >= 3 && args[0] == "--case")
     var text = Generate(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
     var sources = new Sources(text);
     var frontOnly = args.Length > 3 && args[3] == "front";
+    var inMemory = args.Length > 3 && args[3] == "memory";
+    var outputDir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rxgen-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+    long output = 0;
     var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
     var stopwatch = Stopwatch.StartNew();
     CompileResult result;
@@ -27,29 +31,45 @@ if (args.Length >= 3 && args[0] == "--case")
         var (model, front, _) = RxGenCompiler.Analyze(new CompileRequest("bench.x", text, sources));
         result = new CompileResult(model, EquatableArray<GeneratedFile>.Empty, front.ToEquatableArray(), EquatableArray<string>.Empty);
     }
-    else result = RxGenCompiler.Compile(new CompileRequest("bench.x", text, sources));
+    else if (inMemory)
+    {
+        result = RxGenCompiler.Compile(new CompileRequest("bench.x", text, sources));
+        output = result.Files.Sum(f => (long)f.Text.Length);
+    }
+    else
+    {
+        var compilation = RxGenCompiler.Prepare(new CompileRequest("bench.x", text, sources));
+        System.IO.Directory.CreateDirectory(outputDir);
+        var failure = compilation.WriteOutputs(f => new System.IO.StreamWriter(System.IO.Path.Combine(outputDir, f.FileName), false, new UTF8Encoding(false), 65536));
+        var diagnostics = failure is null ? compilation.Diagnostics : compilation.Diagnostics.Concat(new[] { failure }).ToEquatableArray();
+        result = new CompileResult(compilation.Model, EquatableArray<GeneratedFile>.Empty, diagnostics, compilation.IncludedFiles);
+    }
     stopwatch.Stop();
+    if (System.IO.Directory.Exists(outputDir))
+    {
+        output = System.IO.Directory.GetFiles(outputDir).Sum(f => new System.IO.FileInfo(f).Length);
+        System.IO.Directory.Delete(outputDir, recursive: true);
+    }
     using var self = Process.GetCurrentProcess();
     var cpu = (self.TotalProcessorTime - cpuStart).TotalSeconds;
     var peak = self.PeakWorkingSet64;
-    var output = result.Files.Sum(f => (long)f.Text.Length);
     var errors = result.Diagnostics.Where(d => d.IsError).Select(d => d.Id).Distinct().ToList();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{args[1] + (frontOnly ? "/front" : ""),-15} {args[2],9} {text.Length / 1e6,8:F2} MB {stopwatch.Elapsed.TotalSeconds,8:F2} s {cpu,7:F2} s {peak / 1048576.0,7:F0} MiB {peak / (double)Math.Max(1, text.Length),7:F1}x {output / 1e6,9:F2} MB {result.Diagnostics.Count,6} {string.Join(",", errors)}"));
+        $"{args[1] + (frontOnly ? "/front" : inMemory ? "/memory" : ""),-15} {args[2],9} {text.Length / 1e6,8:F2} MB {stopwatch.Elapsed.TotalSeconds,8:F2} s {cpu,7:F2} s {peak / 1048576.0,7:F0} MiB {peak / (double)Math.Max(1, text.Length),7:F1}x {output / 1e6,9:F2} MB {result.Diagnostics.Count,6} {string.Join(",", errors)}"));
     return 0;
 }
 
 var mode = args.Length > 0 ? args[0] : "all";
 var timeout = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 600;
-var cases = new List<(string Kind, int N, bool Front)>();
+var cases = new List<(string Kind, int N, string Stop)>();
 if (mode is "depth" or "all")
     foreach (var kind in new[] { "struct", "union", "typedef", "fixed", "optional", "typedefopt", "cycle" })
-        foreach (var n in new[] { 1000, 3000, 10000 }) cases.Add((kind, n, false));
+        foreach (var n in new[] { 1000, 3000, 10000 }) cases.Add((kind, n, "all"));
 if (mode is "wide" or "all")
-    foreach (var n in new[] { 20, 40, 10000 }) cases.Add(("doubling", n, false));
+    foreach (var n in new[] { 20, 40, 10000 }) cases.Add(("doubling", n, "all"));
 if (mode is "size" or "all")
 {
-    foreach (var front in new[] { true, false })
+    foreach (var front in new[] { "front", "all", "memory" })
     {
         foreach (var n in new[] { 20_000, 200_000, 2_000_000 }) cases.Add(("const", n, front));
         foreach (var n in new[] { 30_000, 300_000 }) cases.Add(("line", n, front));
@@ -57,20 +77,20 @@ if (mode is "size" or "all")
     }
 }
 if (!new[] { "depth", "wide", "size", "all" }.Contains(mode))
-    foreach (var spec in args[0].Split(',')) { var p = spec.Split(':'); cases.Add((p[0], int.Parse(p[1], CultureInfo.InvariantCulture), p.Length > 2 && p[2] == "front")); }
+    foreach (var spec in args[0].Split(',')) { var p = spec.Split(':'); cases.Add((p[0], int.Parse(p[1], CultureInfo.InvariantCulture), p.Length > 2 ? p[2] : "all")); }
 Console.WriteLine("kind                    n    input        wall       cpu   peak WS  peak/in     output  diags errors");
 foreach (var (kind, n, front) in cases)
 {
     var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
     if (!Environment.ProcessPath!.EndsWith("RxGen.Compiler.Benchmarks", StringComparison.Ordinal) && !Environment.ProcessPath.EndsWith(".exe", StringComparison.Ordinal))
         start.ArgumentList.Add(typeof(Sources).Assembly.Location);
-    foreach (var a in new[] { "--case", kind, n.ToString(CultureInfo.InvariantCulture), front ? "front" : "all" }) start.ArgumentList.Add(a);
+    foreach (var a in new[] { "--case", kind, n.ToString(CultureInfo.InvariantCulture), front }) start.ArgumentList.Add(a);
     using var child = Process.Start(start)!;
     var line = child.StandardOutput.ReadToEndAsync();
     if (!child.WaitForExit(timeout * 1000))
     {
         child.Kill();
-        Console.WriteLine($"{kind + (front ? "/front" : ""),-15} {n,9}: timed out after {timeout} s");
+        Console.WriteLine($"{kind + (front == "all" ? "" : "/" + front),-15} {n,9}: timed out after {timeout} s");
         continue;
     }
     Console.Write(line.Result);

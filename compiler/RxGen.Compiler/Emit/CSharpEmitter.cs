@@ -62,13 +62,50 @@ internal sealed class CSharpEmitter
     /// included file that declares something, in include order.</summary>
     public static IReadOnlyList<(string SourcePath, string Text)> Emit(InterfaceModel model, EmitOptions options, string toolVersion)
     {
+        var plan = Plan(model, options, toolVersion);
+        var result = new List<(string, string)>();
+        foreach (var file in plan.Files)
+        {
+            var writer = new System.IO.StringWriter(CultureInfo.InvariantCulture);
+            plan.Write(file, writer, default);
+            result.Add((file, writer.ToString()));
+        }
+        return result;
+    }
+
+    /// <summary>What <see cref="Emit"/> would produce, one file at a time: <see cref="EmitPlan.Files"/> names the
+    /// declaring files, <see cref="EmitPlan.Write"/> renders one into a writer as it goes (no whole-file string).</summary>
+    public static EmitPlan Plan(InterfaceModel model, EmitOptions options, string toolVersion)
+    {
         var types = new Dictionary<string, Definition>(StringComparer.Ordinal);
         foreach (var type in model.Types) if (!types.ContainsKey(type.Name)) types[type.Name] = type;
-        var layout = new OutputLayout(model, options);
-        var result = new List<(string, string)>();
-        foreach (var file in layout.Files)
-            result.Add((file, new CSharpEmitter(model, options, layout, types, file).Render(toolVersion)));
-        return result;
+        return new EmitPlan(model, options, new OutputLayout(model, options), types, toolVersion);
+    }
+
+    /// <summary>The emitter's shared state across the output files of one model.</summary>
+    internal sealed class EmitPlan
+    {
+        private readonly InterfaceModel _model;
+        private readonly EmitOptions _options;
+        private readonly OutputLayout _layout;
+        private readonly Dictionary<string, Definition> _types;
+        private readonly string _toolVersion;
+
+        internal EmitPlan(InterfaceModel model, EmitOptions options, OutputLayout layout, Dictionary<string, Definition> types, string toolVersion)
+        {
+            _model = model;
+            _options = options;
+            _layout = layout;
+            _types = types;
+            _toolVersion = toolVersion;
+        }
+
+        /// <summary>The declaring files (normalized paths), the input first.</summary>
+        public IReadOnlyList<string> Files => _layout.Files;
+
+        /// <summary>Renders the output of one declaring file into <paramref name="writer"/>.</summary>
+        public void Write(string file, System.IO.TextWriter writer, System.Threading.CancellationToken cancellationToken) =>
+            new CSharpEmitter(_model, _options, _layout, _types, file).Render(_toolVersion, writer, cancellationToken);
     }
 
     /// <summary>The C# name of a defined type as seen from the file being emitted: bare in its own namespace, else <c>global::</c>-qualified.</summary>
@@ -91,7 +128,9 @@ internal sealed class CSharpEmitter
 
     private bool Declares(SourceLocation location) => _layout.FileOf(location) == _file;
 
-    private string Render(string toolVersion)
+    // The file template's three lists are enumerated lazily as the template reaches them, and each definition is
+    // rendered on its own into a string that goes straight to the writer: nothing holds the whole output.
+    private void Render(string toolVersion, System.IO.TextWriter writer, System.Threading.CancellationToken cancellationToken)
     {
         var file = new FileView
         {
@@ -101,52 +140,87 @@ internal sealed class CSharpEmitter
             ToolVersion = toolVersion,
             IdlClass = IdlClassName(_file),
         };
-        foreach (var constant in _model.Constants) if (Declares(constant.Location)) file.Constants.Add(ConstantView(constant));
+        // Codec names first (the type table, which comes before the definitions, names them).
         var usedNames = new HashSet<string>(_model.Types.Select(t => CSharpNames.Identifier(t.Name)), StringComparer.Ordinal);
-        foreach (var type in _model.Types)
+        var codecNames = new string?[_model.Types.Count];   // by index in the model's types
+        for (var i = 0; i < codecNames.Length; i++)
         {
+            if (_model.Types[i] is not TypedefDefinition t || !Declares(t.Location)) continue;
+            var name = CSharpNames.Identifier(t.Name) + "Codec";
+            while (!usedNames.Add(name)) name += "_";
+            codecNames[i] = name;
+        }
+        var lists = new KeyValuePair<string, System.Collections.IEnumerable>[]
+        {
+            new(nameof(FileView.Constants), ConstantViews()),
+            new(nameof(FileView.TypeTable), TypeTable(codecNames)),
+            new(nameof(FileView.Blocks), Blocks(codecNames, cancellationToken)),
+        };
+        Templates.RenderTo("File", file, lists, writer);
+    }
+
+    private IEnumerable<ConstantView> ConstantViews()
+    {
+        foreach (var constant in _model.Constants) if (Declares(constant.Location)) yield return ConstantView(constant);
+    }
+
+    private IEnumerable<TypeEntryView> TypeTable(string?[] codecNames)
+    {
+        for (var i = 0; i < codecNames.Length; i++)
+        {
+            var type = _model.Types[i];
             if (!Declares(type.Location)) continue;
             var name = CSharpNames.Identifier(type.Name);
             var idlName = CSharpNames.Literal(type.Name);
+            var info = type switch
+            {
+                EnumDefinition => $"global::RxGen.Runtime.Xdr.XdrTypeInfo.ForEnum<{name}>({idlName})",
+                StructDefinition or UnionDefinition => $"global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<{name}>({idlName})",
+                TypedefDefinition t => $"global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<{_codegen.CsType(_codegen.Expand(t.Body))}, {codecNames[i]}>({idlName})",
+                _ => null,
+            };
+            if (info is not null) yield return new TypeEntryView { IdlName = idlName, Info = info };
+        }
+    }
+
+    private IEnumerable<string> Blocks(string?[] codecNames, System.Threading.CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < codecNames.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var type = _model.Types[i];
+            if (!Declares(type.Location)) continue;
             switch (type)
             {
                 case EnumDefinition e:
-                    file.Blocks.Add(Templates.Render("Enum", EnumView(e)));
-                    file.TypeTable.Add(new TypeEntryView { IdlName = idlName, Info = $"global::RxGen.Runtime.Xdr.XdrTypeInfo.ForEnum<{name}>({idlName})" });
+                    yield return Templates.Render("Enum", EnumView(e));
                     break;
                 case StructDefinition s:
-                    file.Blocks.Add(Templates.Render("Struct", StructView(s)));
-                    file.TypeTable.Add(new TypeEntryView { IdlName = idlName, Info = $"global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<{name}>({idlName})" });
+                    yield return Templates.Render("Struct", StructView(s));
                     break;
                 case UnionDefinition u:
-                    file.Blocks.Add(Templates.Render("Union", UnionView(u)));
-                    file.TypeTable.Add(new TypeEntryView { IdlName = idlName, Info = $"global::RxGen.Runtime.Xdr.XdrTypeInfo.ForSerializable<{name}>({idlName})" });
+                    yield return Templates.Render("Union", UnionView(u));
                     break;
                 case TypedefDefinition t:
-                    var codec = TypedefView(t, usedNames);
-                    file.Blocks.Add(Templates.Render("Typedef", codec));
-                    file.TypeTable.Add(new TypeEntryView { IdlName = idlName, Info = $"global::RxGen.Runtime.Xdr.XdrTypeInfo.Create<{codec.ValueType}, {codec.Name}>({idlName})" });
+                    yield return Templates.Render("Typedef", TypedefView(t, codecNames[i]!));
                     break;
             }
         }
-        foreach (var package in _model.Packages) if (Declares(package.Location)) file.Blocks.Add(Templates.Render("Package", PackageView(package)));
+        foreach (var package in _model.Packages) if (Declares(package.Location)) yield return Templates.Render("Package", PackageView(package));
         foreach (var program in _model.Programs)
         {
             if (!Declares(program.Location)) continue;
             foreach (var version in program.Versions)
-                file.Blocks.Add(Templates.Render("Program", ProgramView(program, version)));
+                yield return Templates.Render("Program", ProgramView(program, version));
         }
-        return Templates.Render("File", file);
     }
 
     internal static string IdlClassName(string path) => CSharpNames.Pascal(CSharpNames.Namespace(FileBase(path)).Replace(".", "_")) + "Idl";
 
     // ------------------------------------------------------------------ typedef codecs
 
-    private TypedefView TypedefView(TypedefDefinition t, HashSet<string> usedNames)
+    private TypedefView TypedefView(TypedefDefinition t, string name)
     {
-        var name = CSharpNames.Identifier(t.Name) + "Codec";
-        while (!usedNames.Add(name)) name += "_";
         var valueType = _codegen.CsType(_codegen.Expand(t.Body));
         var encode = new CodeWriter(3);
         var decode = new CodeWriter(3);

@@ -34,13 +34,110 @@ internal static class Templates
     // each thread builds them once; templates only read them.
     [ThreadStatic] private static ScriptObject? _builtins;
 
+    private static TemplateContext NewContext() =>
+        // LimitToString = 0: Scriban otherwise cuts any rendered string at 1 MiB and ends it with "..." (silent truncation).
+        new(_builtins ??= TemplateContext.GetDefaultBuiltinObject()) { MemberRenamer = member => member.Name, StrictVariables = true, LoopLimit = 0, RecursiveLimit = 0, LimitToString = 0 };
+
     public static string Render(string name, object model)
     {
-        // LimitToString = 0: Scriban otherwise cuts any rendered string at 1 MiB and ends it with "..." (silent truncation).
-        var context = new TemplateContext(_builtins ??= TemplateContext.GetDefaultBuiltinObject()) { MemberRenamer = member => member.Name, StrictVariables = true, LoopLimit = 0, RecursiveLimit = 0, LimitToString = 0 };
+        var context = NewContext();
         var globals = new ScriptObject();
         globals.Import(model, renamer: member => member.Name);
         context.PushGlobal(globals);
         return Parsed.Value[name].Render(context).Replace("\r\n", "\n");
+    }
+
+    /// <summary>Renders a template into <paramref name="writer"/> as it goes, with <paramref name="lists"/> in place
+    /// of the model's properties of the same names (lazy sequences: each item is made when the template reaches it).
+    /// The text written is exactly what <see cref="Render"/> returns for the same model and lists.</summary>
+    public static void RenderTo(string name, object model, IReadOnlyList<KeyValuePair<string, System.Collections.IEnumerable>> lists, TextWriter writer)
+    {
+        var context = NewContext();
+        var globals = new ScriptObject();
+        globals.Import(model, filter: member => !IsListed(member.Name, lists), renamer: member => member.Name);
+        foreach (var list in lists) globals.SetValue(list.Key, list.Value, readOnly: false);
+        context.PushGlobal(globals);
+        var output = new NewlineFilter(writer);
+        context.PushOutput(output);
+        Parsed.Value[name].Render(context);   // returns the output's ToString(), not the text (it went to the writer)
+        output.Finish();
+    }
+
+    private static bool IsListed(string member, IReadOnlyList<KeyValuePair<string, System.Collections.IEnumerable>> lists)
+    {
+        foreach (var list in lists) if (list.Key == member) return true;
+        return false;
+    }
+
+    /// <summary>Template output to a writer with every "\r\n" written as "\n" (what <c>Replace("\r\n", "\n")</c>
+    /// does to the whole text, also across writes), copied through a small buffer.</summary>
+    private sealed class NewlineFilter : IScriptOutput
+    {
+        private readonly TextWriter _writer;
+        private readonly char[] _buffer = new char[8192];
+        private int _length;
+        private bool _pendingCr;
+
+        public NewlineFilter(TextWriter writer) => _writer = writer;
+
+        public void Write(string text, int offset, int count)
+        {
+            if (count <= 0) return;
+            var end = offset + count;
+            if (_pendingCr)
+            {
+                _pendingCr = false;
+                if (text[offset] != '\n') Append("\r", 0, 1);
+            }
+            var start = offset;
+            for (var i = offset; i < end; i++)
+            {
+                if (text[i] != '\r') continue;
+                if (i + 1 == end)
+                {
+                    // A '\r' at the end of a write: kept until the next character says whether it is dropped.
+                    Append(text, start, i - start);
+                    start = end;
+                    _pendingCr = true;
+                }
+                else if (text[i + 1] == '\n')
+                {
+                    Append(text, start, i - start);
+                    start = i + 1;
+                }
+            }
+            Append(text, start, end - start);
+        }
+
+        public System.Threading.Tasks.ValueTask WriteAsync(string text, int offset, int count, System.Threading.CancellationToken cancellationToken)
+        {
+            Write(text, offset, count);
+            return default;
+        }
+
+        public void Finish()
+        {
+            if (_pendingCr) Append("\r", 0, 1);
+            _pendingCr = false;
+            if (_length > 0) _writer.Write(_buffer, 0, _length);
+            _length = 0;
+        }
+
+        private void Append(string text, int start, int count)
+        {
+            while (count > 0)
+            {
+                if (_length == _buffer.Length)
+                {
+                    _writer.Write(_buffer, 0, _length);
+                    _length = 0;
+                }
+                var n = Math.Min(count, _buffer.Length - _length);
+                text.CopyTo(start, _buffer, _length, n);
+                _length += n;
+                start += n;
+                count -= n;
+            }
+        }
     }
 }
