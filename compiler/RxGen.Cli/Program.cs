@@ -102,7 +102,7 @@ public static class Program
         var failed = false;
         // Every input is compiled (and every diagnostic printed) before anything is written; each output is then
         // generated straight into its file, one definition at a time.
-        var outputs = new Dictionary<string, (Compilation Compilation, OutputFile File)>(StringComparer.Ordinal);   // by declaring file
+        var outputs = new Dictionary<string, (RxGenCompilation Compilation, OutputFile File)>(StringComparer.Ordinal);   // by declaring file
         var names = new Dictionary<string, string>(StringComparer.Ordinal);           // output file name → declaring file
         foreach (var (input, path) in inputList.Zip(paths, (i, p) => (i, p)))
         {
@@ -154,7 +154,7 @@ public static class Program
 
     /// <summary>Reads one input and runs the front end; null (reported) when the file cannot be read or the compiler
     /// failed. The input text is not kept: only the model stays until the outputs are written.</summary>
-    private static Compilation? Prepare(string input, string path, IReadOnlyList<string> includeDirs, ParsedOptions options, IReadOnlyList<string> forcedIncludes, TextWriter stderr)
+    private static RxGenCompilation? Prepare(string input, string path, IReadOnlyList<string> includeDirs, ParsedOptions options, IReadOnlyList<string> forcedIncludes, TextWriter stderr)
     {
         if (!TryRead(path, out var text, out var readError))
         {

@@ -32,12 +32,12 @@ public sealed record OutputFile(string FileName, string SourcePath);
 /// <summary>A compilation up to emission (<see cref="RxGenCompiler.Prepare"/>): the model, every diagnostic of the
 /// front end, and the files it will generate, each written on request straight into a writer
 /// (<see cref="WriteOutput"/>) without the whole text being held in memory.</summary>
-public sealed class Compilation
+public sealed class RxGenCompilation
 {
     private readonly CSharpEmitter.EmitPlan? _plan;
     private readonly string _path;
 
-    internal Compilation(string path, InterfaceModel? model, EquatableArray<Diagnostic> diagnostics, EquatableArray<string> includedFiles, CSharpEmitter.EmitPlan? plan)
+    internal RxGenCompilation(string path, InterfaceModel? model, EquatableArray<Diagnostic> diagnostics, EquatableArray<string> includedFiles, CSharpEmitter.EmitPlan? plan)
     {
         _path = path;
         Model = model;
@@ -169,8 +169,8 @@ public static class RxGenCompiler
     }
 
     /// <summary>The front end (preprocess, parse, model, validate) and the plan of the output files, to be written
-    /// one at a time into writers (<see cref="Compilation.WriteOutput"/>): the CLI streams them to disk this way.</summary>
-    public static Compilation Prepare(CompileRequest request, CancellationToken cancellationToken = default)
+    /// one at a time into writers (<see cref="RxGenCompilation.WriteOutput"/>): the CLI streams them to disk this way.</summary>
+    public static RxGenCompilation Prepare(CompileRequest request, CancellationToken cancellationToken = default)
     {
         var (model, diagnostics, included) = Analyze(request, cancellationToken);
         // Stable order by position, so a file's errors read top to bottom whatever stage found them.
@@ -191,7 +191,7 @@ public static class RxGenCompiler
                 all.Add(Diagnostic.Create(DiagnosticDescriptors.InternalError, new SourceLocation(request.Path, 0, 0), e.Message));
             }
         }
-        return new Compilation(request.Path, model, all.ToEquatableArray(), included.ToEquatableArray(), plan);
+        return new RxGenCompilation(request.Path, model, all.ToEquatableArray(), included.ToEquatableArray(), plan);
     }
 
     /// <summary>vldbint.xg → vldbint.xg.cs.</summary>

@@ -56,6 +56,8 @@ if (args.Length >= 3 && args[0] == "--case")
     var errors = result.Diagnostics.Where(d => d.IsError).Select(d => d.Id).Distinct().ToList();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{args[1] + (frontOnly ? "/front" : inMemory ? "/memory" : ""),-15} {args[2],9} {text.Length / 1e6,8:F2} MB {stopwatch.Elapsed.TotalSeconds,8:F2} s {cpu,7:F2} s {peak / 1048576.0,7:F0} MiB {peak / (double)Math.Max(1, text.Length),7:F1}x {output / 1e6,9:F2} MB {result.Diagnostics.Count,6} {string.Join(",", errors)}"));
+    if (Environment.GetEnvironmentVariable("RXGEN_BENCH_GC") is not null)
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  gc: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections (gen0/1/2), {GC.GetTotalPauseDuration().TotalSeconds:F2} s paused, {GC.GetTotalAllocatedBytes() / 1e6:F0} MB allocated"));
     return 0;
 }
 
