@@ -34,17 +34,48 @@ internal static class Templates
     // each thread builds them once; templates only read them.
     [ThreadStatic] private static ScriptObject? _builtins;
 
+    // A template context caches how it reads each view model type (reflection over its members), and is costly to
+    // make: renders reuse contexts, one per nesting level (the file template renders definitions while it runs).
+    [ThreadStatic] private static Stack<TemplateContext>? _freeContexts;
+
     private static TemplateContext NewContext() =>
         // LimitToString = 0: Scriban otherwise cuts any rendered string at 1 MiB and ends it with "..." (silent truncation).
         new(_builtins ??= TemplateContext.GetDefaultBuiltinObject()) { MemberRenamer = member => member.Name, StrictVariables = true, LoopLimit = 0, RecursiveLimit = 0, LimitToString = 0 };
 
+    private static TemplateContext RentContext() => _freeContexts is { Count: > 0 } free ? free.Pop() : NewContext();
+
+    private static void ReturnContext(TemplateContext context) => (_freeContexts ??= new Stack<TemplateContext>()).Push(context);
+
+    /// <summary>The readable properties of each view model type, found once (what <c>ScriptObject.Import</c> finds
+    /// by reflection, custom attributes included, on every call).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, PropertyInfo[]> Properties = new();
+
+    private static ScriptObject Globals(object model, IReadOnlyList<KeyValuePair<string, System.Collections.IEnumerable>>? lists)
+    {
+        var globals = new ScriptObject();
+        foreach (var property in Properties.GetOrAdd(model.GetType(), type => Array.FindAll(type.GetProperties(BindingFlags.Public | BindingFlags.Instance), p => p.CanRead && p.GetIndexParameters().Length == 0)))
+            if (lists is null || !IsListed(property.Name, lists)) globals.SetValue(property.Name, property.GetValue(model), readOnly: false);
+        if (lists is not null)
+            foreach (var list in lists) globals.SetValue(list.Key, list.Value, readOnly: false);
+        return globals;
+    }
+
     public static string Render(string name, object model)
     {
-        var context = NewContext();
-        var globals = new ScriptObject();
-        globals.Import(model, renamer: member => member.Name);
-        context.PushGlobal(globals);
-        return Parsed.Value[name].Render(context).Replace("\r\n", "\n");
+        var context = RentContext();
+        context.PushGlobal(Globals(model, null));
+        string text;
+        try
+        {
+            text = Parsed.Value[name].Render(context);
+        }
+        finally
+        {
+            context.PopGlobal();
+        }
+        // Only a context whose render finished is reused (an exception may leave its state anywhere).
+        ReturnContext(context);
+        return text.Replace("\r\n", "\n");
     }
 
     /// <summary>Renders a template into <paramref name="writer"/> as it goes, with <paramref name="lists"/> in place
@@ -52,15 +83,21 @@ internal static class Templates
     /// The text written is exactly what <see cref="Render"/> returns for the same model and lists.</summary>
     public static void RenderTo(string name, object model, IReadOnlyList<KeyValuePair<string, System.Collections.IEnumerable>> lists, TextWriter writer)
     {
-        var context = NewContext();
-        var globals = new ScriptObject();
-        globals.Import(model, filter: member => !IsListed(member.Name, lists), renamer: member => member.Name);
-        foreach (var list in lists) globals.SetValue(list.Key, list.Value, readOnly: false);
-        context.PushGlobal(globals);
+        var context = RentContext();
+        context.PushGlobal(Globals(model, lists));
         var output = new NewlineFilter(writer);
         context.PushOutput(output);
-        Parsed.Value[name].Render(context);   // returns the output's ToString(), not the text (it went to the writer)
+        try
+        {
+            Parsed.Value[name].Render(context);   // returns the output's ToString(), not the text (it went to the writer)
+        }
+        finally
+        {
+            context.PopOutput();
+            context.PopGlobal();
+        }
         output.Finish();
+        ReturnContext(context);
     }
 
     private static bool IsListed(string member, IReadOnlyList<KeyValuePair<string, System.Collections.IEnumerable>> lists)
