@@ -17,8 +17,11 @@ using RxGen.Compiler.Preprocessing;
 // end (RxGenCompiler.Analyze: no emission).
 if (args.Length >= 3 && args[0] == "--case")
 {
-    var text = Generate(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
-    var sources = new Sources(text);
+    // The streaming case drops the input after the front end, as the CLI does (its text is not referenced after
+    // RxGenCompiler.Prepare); the others keep it, as a host holding its strings does.
+    var input = new System.Runtime.CompilerServices.StrongBox<string?>(Generate(args[1], int.Parse(args[2], CultureInfo.InvariantCulture)));
+    var inputLength = input.Value!.Length;
+    var sources = new Sources(input);
     var frontOnly = args.Length > 3 && args[3] == "front";
     var inMemory = args.Length > 3 && args[3] == "memory";
     var outputDir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rxgen-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
@@ -28,17 +31,17 @@ if (args.Length >= 3 && args[0] == "--case")
     CompileResult result;
     if (frontOnly)
     {
-        var (model, front, _) = RxGenCompiler.Analyze(new CompileRequest("bench.x", text, sources));
+        var (model, front, _) = RxGenCompiler.Analyze(new CompileRequest("bench.x", input.Value!, sources));
         result = new CompileResult(model, EquatableArray<GeneratedFile>.Empty, front.ToEquatableArray(), EquatableArray<string>.Empty);
     }
     else if (inMemory)
     {
-        result = RxGenCompiler.Compile(new CompileRequest("bench.x", text, sources));
+        result = RxGenCompiler.Compile(new CompileRequest("bench.x", input.Value!, sources));
         output = result.Files.Sum(f => (long)f.Text.Length);
     }
     else
     {
-        var compilation = RxGenCompiler.Prepare(new CompileRequest("bench.x", text, sources));
+        var compilation = PrepareAndDropInput(input, sources);
         System.IO.Directory.CreateDirectory(outputDir);
         var failure = compilation.WriteOutputs(f => new System.IO.StreamWriter(System.IO.Path.Combine(outputDir, f.FileName), false, new UTF8Encoding(false), 65536));
         var diagnostics = failure is null ? compilation.Diagnostics : compilation.Diagnostics.Concat(new[] { failure }).ToEquatableArray();
@@ -55,7 +58,7 @@ if (args.Length >= 3 && args[0] == "--case")
     var peak = self.PeakWorkingSet64;
     var errors = result.Diagnostics.Where(d => d.IsError).Select(d => d.Id).Distinct().ToList();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{args[1] + (frontOnly ? "/front" : inMemory ? "/memory" : ""),-15} {args[2],9} {text.Length / 1e6,8:F2} MB {stopwatch.Elapsed.TotalSeconds,8:F2} s {cpu,7:F2} s {peak / 1048576.0,7:F0} MiB {peak / (double)Math.Max(1, text.Length),7:F1}x {output / 1e6,9:F2} MB {result.Diagnostics.Count,6} {string.Join(",", errors)}"));
+        $"{args[1] + (frontOnly ? "/front" : inMemory ? "/memory" : ""),-15} {args[2],9} {inputLength / 1e6,8:F2} MB {stopwatch.Elapsed.TotalSeconds,8:F2} s {cpu,7:F2} s {peak / 1048576.0,7:F0} MiB {peak / (double)Math.Max(1, inputLength),7:F1}x {output / 1e6,9:F2} MB {result.Diagnostics.Count,6} {string.Join(",", errors)}"));
     if (Environment.GetEnvironmentVariable("RXGEN_BENCH_GC") is not null)
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  gc: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections (gen0/1/2), {GC.GetTotalPauseDuration().TotalSeconds:F2} s paused, {GC.GetTotalAllocatedBytes() / 1e6:F0} MB allocated"));
     return 0;
@@ -98,6 +101,19 @@ foreach (var (kind, n, front) in cases)
     Console.Write(line.Result);
 }
 return 0;
+
+[System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+static RxGenCompilation PrepareAndDropInput(System.Runtime.CompilerServices.StrongBox<string?> input, ISourceProvider sources)
+{
+    var compilation = RxGenCompiler.Prepare(new CompileRequest("bench.x", input.Value!, sources));
+    input.Value = null;
+    if (Environment.GetEnvironmentVariable("RXGEN_BENCH_GC") is not null)
+    {
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  after the front end: peak {self.PeakWorkingSet64 / 1048576.0:F0} MiB, working set {self.WorkingSet64 / 1048576.0:F0} MiB, heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB, live {GC.GetTotalMemory(true) / 1048576.0:F0} MiB"));
+    }
+    return compilation;
+}
 
 // The input is made in place (its length first, then its characters), so that the process holds it once: a
 // StringBuilder and its ToString copy would add twice the input to the peak working set measured.
@@ -146,11 +162,11 @@ static IEnumerable<string> Pieces(string kind, int n)
 
 internal sealed class Sources : ISourceProvider
 {
-    private readonly string _text;
-    public Sources(string text) => _text = text;
+    private readonly System.Runtime.CompilerServices.StrongBox<string?> _text;
+    public Sources(System.Runtime.CompilerServices.StrongBox<string?> text) => _text = text;
     public bool TryGetText(string path, out string text)
     {
-        text = path == "bench.x" ? _text : string.Empty;
-        return path == "bench.x";
+        text = path == "bench.x" ? _text.Value ?? string.Empty : string.Empty;
+        return path == "bench.x" && _text.Value is not null;
     }
 }

@@ -127,21 +127,21 @@ internal static class Templates
                 if (text[offset] != '\n') Append("\r", 0, 1);
             }
             var start = offset;
-            for (var i = offset; i < end; i++)
+            while (start < end)
             {
-                if (text[i] != '\r') continue;
+                var i = text.IndexOf('\r', start, end - start);
+                if (i < 0) break;
                 if (i + 1 == end)
                 {
                     // A '\r' at the end of a write: kept until the next character says whether it is dropped.
                     Append(text, start, i - start);
-                    start = end;
                     _pendingCr = true;
+                    return;
                 }
-                else if (text[i + 1] == '\n')
-                {
-                    Append(text, start, i - start);
-                    start = i + 1;
-                }
+                // "\r\n": the '\r' is left out; a lone '\r' stays.
+                var skip = text[i + 1] == '\n' ? 1 : 0;
+                Append(text, start, i - start + 1 - skip);
+                start = i + 1;
             }
             Append(text, start, end - start);
         }

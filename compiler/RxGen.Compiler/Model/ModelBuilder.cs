@@ -26,8 +26,10 @@ internal sealed class ModelBuilder
     private readonly DiagnosticBag _diagnostics;
     private readonly CancellationToken _cancellationToken;
 
-    private readonly List<ConstantDefinition> _constants = new();
-    private readonly List<Definition> _types = new();
+    // Sized from the first pass's counts (issue 16: the model of a large input is held once, exactly sized).
+    private readonly ArrayBuilder<ConstantDefinition> _constants = new();
+    private readonly ArrayBuilder<Definition> _types = new();
+    private int _constantCount, _typeCount;
     private readonly List<PackageBuilder> _packages = new();
     private readonly List<ProgramDefinition> _programs = new();
     // Every named value known so far: the first pass's plain numbers, then (second pass) each value as its definition
@@ -66,6 +68,8 @@ internal sealed class ModelBuilder
             if (!_diagnostics.HasErrors) CollectSymbols(chunk.Definitions);
         if (_diagnostics.HasErrors) return null;
         CollectNeededNumbers();
+        _constants.EnsureCapacity(_constantCount + _parsed.Source.PassThroughDefines.Count);
+        _types.EnsureCapacity(_typeCount);
         foreach (var chunk in _parsed.Chunks())
         {
             _tokens = chunk.Tokens;
@@ -242,9 +246,15 @@ internal sealed class ModelBuilder
         {
             // Uses first: a definition that names itself ('const A = A;') counts as a forward use.
             CollectUses(definition);
-            if (definition.constDefinition() is { } c) Pending(c.identifier(), c.value());
+            if (definition.constDefinition() is { } c)
+            {
+                _constantCount++;
+                Pending(c.identifier(), c.value());
+            }
+            if (definition.structDefinition() is not null || definition.unionDefinition() is not null || definition.typedefDefinition() is not null) _typeCount++;
             if (definition.enumDefinition() is { } e)
             {
+                _typeCount++;
                 var members = e.enumBody()?.enumMember() ?? Array.Empty<P.EnumMemberContext>();
                 var values = members.Select(m => m.value() is { } v ? new PendingValue(v) : null).ToArray();
                 for (var i = 0; i < members.Length; i++)
