@@ -924,8 +924,7 @@ public sealed class RxProtocolEngine
         }
 
         bool hadSpace = call.Send.HasSpace;
-        TimeSpan srtt = call.Rtt.SmoothedRtt > _options.MinRetransmitTimeout ? call.Rtt.SmoothedRtt : _options.MinRetransmitTimeout;
-        int newly = call.Send.OnAck(ack.FirstPacket, ack.Acks, now, srtt); // fast retransmit at most once per max(SRTT, min RTO)
+        int newly = call.Send.OnAck(ack.FirstPacket, ack.Acks); // fast retransmit: see RxSendQueue.OnAck
         if (newly > 0)
         {
             call.LastProgressAt = now;

@@ -45,7 +45,7 @@ public sealed record RxProtocolOptions
     public TimeSpan InitialRetransmitTimeout { get; init; } = TimeSpan.FromMilliseconds(1000);
 
     /// <summary>The smallest retransmit timeout.</summary>
-    public TimeSpan MinRetransmitTimeout { get; init; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan MinRetransmitTimeout { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>The largest retransmit timeout, back-off included.</summary>
     public TimeSpan MaxRetransmitTimeout { get; init; } = TimeSpan.FromSeconds(4);

@@ -17,6 +17,7 @@ internal sealed class RxSendQueue
     private int _fillCapacity;
     private int _cwndFraction;
     private uint _recoveryPoint;
+    private TimeSpan _latestDeliveredSentAt = TimeSpan.MinValue;
 
     public RxSendQueue(int packetSize, int bufferPackets, int initialCwnd, int initialPeerWindow)
     {
@@ -178,9 +179,11 @@ internal sealed class RxSendQueue
     /// <summary>
     /// Applies an ACK: hard acks below <paramref name="firstPacket"/>, soft acks and NACKs from <paramref name="acks"/>.
     /// Returns the number of packets newly acknowledged; grows the congestion window and marks packets for fast
-    /// retransmit (a NACK followed by 3 soft ACKs, once per recovery).
+    /// retransmit: a NACKed packet followed by at least 3 soft ACKs whose latest transmission is older than a
+    /// transmission that has been delivered since (RFC 8985's time rule: a retransmission is not repeated until
+    /// something sent after it arrives). The congestion window halves once per recovery.
     /// </summary>
-    public int OnAck(uint firstPacket, ReadOnlySpan<byte> acks, TimeSpan now, TimeSpan srtt)
+    public int OnAck(uint firstPacket, ReadOnlySpan<byte> acks)
     {
         int newly = 0;
         if (firstPacket > NextSeq)
@@ -196,6 +199,11 @@ internal sealed class RxSendQueue
                 newly++;
             }
 
+            if (p.Transmits > 0 && p.SentAt > _latestDeliveredSentAt)
+            {
+                _latestDeliveredSentAt = p.SentAt;
+            }
+
             p.Release();
             _packets.RemoveAt(0);
         }
@@ -203,6 +211,16 @@ internal sealed class RxSendQueue
         if (firstPacket > FirstUnacked)
         {
             FirstUnacked = firstPacket;
+        }
+
+        for (int i = 0; i < acks.Length; i++)
+        {
+            int index = (int)(firstPacket + (uint)i - FirstUnacked);
+            if (acks[i] != 0 && firstPacket + (uint)i >= FirstUnacked && index < _packets.Count
+                && _packets[index] is { Transmits: > 0 } acked && acked.SentAt > _latestDeliveredSentAt)
+            {
+                _latestDeliveredSentAt = acked.SentAt;
+            }
         }
 
         int laterAcked = 0;
@@ -233,7 +251,7 @@ internal sealed class RxSendQueue
                     p.Acked = false; // the receiver dropped it after all
                     p.NeedsSend = true;
                 }
-                else if (!p.NeedsSend && laterAcked >= 3 && now - p.SentAt >= srtt)
+                else if (!p.NeedsSend && laterAcked >= 3 && p.SentAt < _latestDeliveredSentAt)
                 {
                     p.NeedsSend = true;
                     if (p.Seq > _recoveryPoint)
