@@ -928,6 +928,18 @@ public sealed class RxProtocolEngine
         if (newly > 0)
         {
             call.LastProgressAt = now;
+            if (call.Send.CanUndoTimeout && ack.Serial != 0)
+            {
+                if (unchecked((int)(ack.Serial - call.Send.TimeoutSerial)) < 0)
+                {
+                    Statistics.SpuriousTimeouts++;
+                    call.Send.UndoTimeout(); // prompted by a packet sent before the timeout: it was not lost
+                }
+                else
+                {
+                    call.Send.ForgetTimeout();
+                }
+            }
         }
 
         if (call.IsServerCall && call.Send.AllAcked)
@@ -1065,7 +1077,7 @@ public sealed class RxProtocolEngine
         else if (now >= call.Send.RetransmitDeadline(call.Rtt.BackedOff(call.Send.Backoff)))
         {
             Statistics.Timeouts++;
-            call.Send.OnTimeout();
+            call.Send.OnTimeout(call.Connection.NextSerial);
             TrySend(call, now);
         }
 

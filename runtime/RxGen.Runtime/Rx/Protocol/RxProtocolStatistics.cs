@@ -27,6 +27,9 @@ public sealed class RxProtocolStatistics
     /// <summary>Retransmit timeouts.</summary>
     public long Timeouts { get; internal set; }
 
+    /// <summary>Retransmission timeouts found spurious (an ACK prompted by a packet sent before the timeout acknowledged new data) and undone.</summary>
+    public long SpuriousTimeouts { get; internal set; }
+
     /// <summary>ACK packets sent.</summary>
     public long AcksSent { get; internal set; }
 

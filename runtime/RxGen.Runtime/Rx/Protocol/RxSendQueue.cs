@@ -18,6 +18,8 @@ internal sealed class RxSendQueue
     private int _cwndFraction;
     private uint _recoveryPoint;
     private TimeSpan _latestDeliveredSentAt = TimeSpan.MinValue;
+    private int _undoCwnd;
+    private int _undoSsthresh;
 
     public RxSendQueue(int packetSize, int bufferPackets, int initialCwnd, int initialPeerWindow)
     {
@@ -254,6 +256,7 @@ internal sealed class RxSendQueue
                 else if (!p.NeedsSend && laterAcked >= 3 && p.SentAt < _latestDeliveredSentAt)
                 {
                     p.NeedsSend = true;
+                    _undoCwnd = 0; // a real loss: the collapse stands
                     if (p.Seq > _recoveryPoint)
                     {
                         _recoveryPoint = NextSeq - 1;
@@ -287,9 +290,25 @@ internal sealed class RxSendQueue
         Backoff = 0;
     }
 
-    /// <summary>A retransmit timeout: collapse the window, back off, and resend everything in flight.</summary>
-    public void OnTimeout()
+    /// <summary>Set by <see cref="OnTimeout"/>: serials from here on were sent after the timeout.</summary>
+    public uint TimeoutSerial { get; private set; }
+
+    /// <summary>Whether a timeout's window collapse may still be undone (see <see cref="UndoTimeout"/>).</summary>
+    public bool CanUndoTimeout => _undoCwnd > 0;
+
+    /// <summary>
+    /// A retransmit timeout: collapse the window, back off, and resend everything in flight.
+    /// <paramref name="nextSerial"/> is the first serial sent after it, for <see cref="UndoTimeout"/>.
+    /// </summary>
+    public void OnTimeout(uint nextSerial)
     {
+        if (_undoCwnd == 0)
+        {
+            _undoCwnd = CongestionWindow;
+            _undoSsthresh = SlowStartThreshold;
+        }
+
+        TimeoutSerial = nextSerial;
         SlowStartThreshold = Math.Max(InFlight() / 2, 2);
         CongestionWindow = 1;
         _cwndFraction = 0;
@@ -303,6 +322,33 @@ internal sealed class RxSendQueue
             }
         }
     }
+
+    /// <summary>
+    /// An ACK prompted by a packet sent before the last timeout acknowledged new data: the timeout was spurious (the
+    /// peer or the path was only slow; Eifel, RFC 3522). Restore the window and do not resend what is still in flight
+    /// (the packet resent at the timeout is the only cost).
+    /// </summary>
+    public void UndoTimeout()
+    {
+        if (_undoCwnd == 0)
+        {
+            return;
+        }
+
+        CongestionWindow = Math.Max(CongestionWindow, _undoCwnd);
+        SlowStartThreshold = Math.Max(SlowStartThreshold, _undoSsthresh);
+        _undoCwnd = 0;
+        foreach (RxPacketBuffer p in _packets)
+        {
+            if (p.NeedsSend && p.Transmits > 0)
+            {
+                p.NeedsSend = false; // its first transmission is still on its way
+            }
+        }
+    }
+
+    /// <summary>An ACK prompted by a packet sent after the timeout: the collapse stands.</summary>
+    public void ForgetTimeout() => _undoCwnd = 0;
 
     /// <summary>Marks every unacknowledged packet for sending again (without touching the windows).</summary>
     public void ResendUnacked()
