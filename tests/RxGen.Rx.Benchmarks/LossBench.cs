@@ -155,7 +155,14 @@ internal static partial class Program
             await call.WriteAsync(header);
             for (long done = 0; done < length; done += chunk.Length)
             {
-                await call.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, length - done)));
+                int n = (int)Math.Min(chunk.Length, length - done);
+                for (int i = 0; i < n; i++)
+                {
+                    long k = done + i;
+                    chunk[i] = (byte)((k * 7) + (k >> 10) + 3); // rxt.xg's pattern (seed 3): the C server checks it
+                }
+
+                await call.WriteAsync(chunk.AsMemory(0, n));
             }
 
             await call.CompleteRequestAsync();
