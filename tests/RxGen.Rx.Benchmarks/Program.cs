@@ -18,7 +18,7 @@ using RxGen.Runtime.Rx.Transport;
 namespace RxGen.Rx.Benchmarks;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-internal static class Program
+internal static partial class Program
 {
     private const ushort Service = 7400;
 
@@ -33,6 +33,8 @@ internal static class Program
             case "udp":
                 Console.WriteLine(FormattableString.Invariant($"bench udp n={calls} seconds={calls / UdpPingPong(calls)}"));
                 return 0;
+            case "loss":
+                return await LossAsync(args, peer); // LossBench.cs
             case "seq":
                 (double r, double c, double a) = await CSharpSequentialAsync(calls);
                 Console.WriteLine(FormattableString.Invariant($"bench seq n={calls} seconds={calls / r} cpu={c} alloc={a}"));

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -11,26 +12,49 @@ namespace RxGen.Runtime.Tests.Rx;
 /// seeded. The client sends to <see cref="EndPoint"/>; the shim forwards to the server and sends the server's
 /// answers back to the client's address.
 /// </summary>
+/// <remarks>
+/// One thread receives with blocking calls and forwards at once (no thread-pool hop per datagram, so the shim is not
+/// what limits a bench); a second thread sends the delayed copies when they are due. The fault decisions are drawn
+/// in arrival order from one seeded <see cref="Random"/>.
+/// </remarks>
 internal sealed class UdpFaultShim : IAsyncDisposable
 {
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-    private readonly IPEndPoint _server;
+    private readonly SocketAddress _server;
     private readonly Random _random;
     private readonly object _gate = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
-    private IPEndPoint? _client;
+    private readonly PriorityQueue<(byte[] Datagram, SocketAddress To), long> _delayed = new();
+    private readonly Thread _receiver;
+    private readonly Thread _delayer;
+    private volatile bool _stop;
+    private SocketAddress? _client;
+    private long _forwarded;
+    private long _dropped;
 
     public UdpFaultShim(IPEndPoint server, int seed, double loss, double duplicate, double reorder)
     {
-        _server = server;
+        _server = server.Serialize();
         _random = new Random(seed);
         Loss = loss;
         Duplicate = duplicate;
         Reorder = reorder;
+        try
+        {
+            _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer, 4 << 20);
+            _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.SendBuffer, 4 << 20);
+        }
+        catch (SocketException)
+        {
+            // The kernel caps the buffers; the defaults still work.
+        }
+
+        _socket.ReceiveTimeout = 200; // bounds the receive thread's exit; disposing the socket wakes it anyway
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
-        _loop = Task.Run(LoopAsync);
+        _receiver = new Thread(ReceiveLoop) { IsBackground = true, Name = "UdpFaultShim receive" };
+        _delayer = new Thread(DelayLoop) { IsBackground = true, Name = "UdpFaultShim delay" };
+        _receiver.Start();
+        _delayer.Start();
     }
 
     public IPEndPoint EndPoint { get; }
@@ -41,49 +65,47 @@ internal sealed class UdpFaultShim : IAsyncDisposable
 
     public double Reorder { get; }
 
-    public long Forwarded { get; private set; }
+    public long Forwarded => Interlocked.Read(ref _forwarded);
 
-    public long Dropped { get; private set; }
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     public override string ToString() => $"shim loss={Loss} dup={Duplicate} reorder={Reorder}: forwarded {Forwarded}, dropped {Dropped}";
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        _stop.Cancel();
-        _socket.Dispose();
-        try
+        _stop = true;
+        lock (_gate)
         {
-            await _loop;
-        }
-        catch (Exception)
-        {
+            Monitor.PulseAll(_gate);
         }
 
-        _stop.Dispose();
+        _socket.Dispose();
+        _receiver.Join(5000);
+        _delayer.Join(5000);
+        return ValueTask.CompletedTask;
     }
 
-    private async Task LoopAsync()
+    private void ReceiveLoop()
     {
         var buffer = new byte[65536];
-        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
-        while (!_stop.IsCancellationRequested)
+        var from = new SocketAddress(AddressFamily.InterNetwork);
+        while (!_stop)
         {
-            SocketReceiveFromResult result;
+            int received;
             try
             {
-                result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
+                received = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
             }
             catch (SocketException)
             {
-                continue;
+                continue; // timeout (checks _stop), or an ICMP error from a closed peer
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
             }
 
-            var from = (IPEndPoint)result.RemoteEndPoint;
-            IPEndPoint to;
+            SocketAddress to;
             if (from.Equals(_server))
             {
                 if (_client is null)
@@ -95,62 +117,88 @@ internal sealed class UdpFaultShim : IAsyncDisposable
             }
             else
             {
-                _client = from;
+                if (_client is null || !_client.Equals(from))
+                {
+                    var copy = new SocketAddress(from.Family, from.Size);
+                    from.Buffer.Span.CopyTo(copy.Buffer.Span);
+                    _client = copy;
+                }
+
                 to = _server;
             }
 
-            byte[] datagram = buffer.AsSpan(0, result.ReceivedBytes).ToArray();
             int copies;
             int delayMs;
             lock (_gate)
             {
                 if (_random.NextDouble() < Loss)
                 {
-                    Dropped++;
+                    _dropped++;
                     continue;
                 }
 
                 copies = _random.NextDouble() < Duplicate ? 2 : 1;
                 delayMs = _random.NextDouble() < Reorder ? _random.Next(1, 6) : 0;
-                Forwarded += copies;
+                _forwarded += copies;
+                if (delayMs > 0 || copies > 1)
+                {
+                    long due = Environment.TickCount64 + Math.Max(delayMs, 1);
+                    byte[] datagram = buffer.AsSpan(0, received).ToArray();
+                    for (int i = delayMs > 0 ? 0 : 1; i < copies; i++)
+                    {
+                        _delayed.Enqueue((datagram, to), due);
+                    }
+
+                    Monitor.Pulse(_gate);
+                }
             }
 
-            for (int i = 0; i < copies; i++)
+            if (delayMs == 0)
             {
-                if (delayMs == 0 && i == 0)
-                {
-                    Send(datagram, to);
-                }
-                else
-                {
-                    _ = DelayedSendAsync(datagram, to, Math.Max(delayMs, 1));
-                }
+                Send(buffer.AsSpan(0, received), to);
             }
         }
     }
 
-    private async Task DelayedSendAsync(byte[] datagram, IPEndPoint to, int delayMs)
+    private void DelayLoop()
     {
-        try
+        var due = new List<(byte[] Datagram, SocketAddress To)>();
+        while (!_stop)
         {
-            await Task.Delay(delayMs, _stop.Token);
-            Send(datagram, to);
-        }
-        catch (OperationCanceledException)
-        {
+            lock (_gate)
+            {
+                while (!_stop && (!_delayed.TryPeek(out _, out long at) || at > Environment.TickCount64))
+                {
+                    int wait = _delayed.TryPeek(out _, out long next) ? (int)Math.Clamp(next - Environment.TickCount64, 0, 1000) : 1000;
+                    Monitor.Wait(_gate, wait);
+                }
+
+                long now = Environment.TickCount64;
+                while (_delayed.TryPeek(out _, out long at) && at <= now)
+                {
+                    due.Add(_delayed.Dequeue());
+                }
+            }
+
+            foreach ((byte[] datagram, SocketAddress to) in due)
+            {
+                Send(datagram, to);
+            }
+
+            due.Clear();
         }
     }
 
-    private void Send(byte[] datagram, IPEndPoint to)
+    private void Send(ReadOnlySpan<byte> datagram, SocketAddress to)
     {
         try
         {
-            _socket.SendTo(datagram, to);
-        }
-        catch (Exception) when (_stop.IsCancellationRequested)
-        {
+            _socket.SendTo(datagram, SocketFlags.None, to);
         }
         catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
         {
         }
     }

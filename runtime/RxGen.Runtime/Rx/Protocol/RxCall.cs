@@ -108,6 +108,12 @@ public sealed class RxCall
 
     internal bool ReplyStarted { get; set; }
 
+    /// <summary>BUSY answers received since the call last made progress.</summary>
+    internal int BusyCount { get; set; }
+
+    /// <summary>When the request is sent again after a BUSY (<see cref="TimeSpan.MaxValue"/>: not waiting on a BUSY).</summary>
+    internal TimeSpan BusyRetryAt { get; set; } = TimeSpan.MaxValue;
+
     /// <summary>The call's place in the engine's list of active calls (-1 once retired).</summary>
     internal int ActiveIndex { get; set; } = -1;
 

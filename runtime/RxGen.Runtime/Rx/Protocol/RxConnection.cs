@@ -129,6 +129,9 @@ public sealed class RxConnection
     /// <summary>How often the ended call on each channel has re-sent its abort (bounded).</summary>
     internal int[] AbortResends { get; } = new int[ChannelCount];
 
+    /// <summary>When each channel last answered BUSY (client connections; <see cref="TimeSpan.MinValue"/>: never).</summary>
+    internal TimeSpan[] LastBusyAt { get; } = [TimeSpan.MinValue, TimeSpan.MinValue, TimeSpan.MinValue, TimeSpan.MinValue];
+
     internal TimeSpan LastActivityAt { get; set; }
 
     internal bool FirstDataSent { get; set; }

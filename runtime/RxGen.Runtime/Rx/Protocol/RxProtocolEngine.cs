@@ -35,6 +35,7 @@ public sealed class RxProtocolEngine
     private readonly RxPacketWriter _writer;
     private readonly Queue<RxProtocolEvent> _events = new();
     private readonly RxMemoryBudget _budget;
+    private readonly Dictionary<ushort, int> _serverCallsPerService = new();
     private uint _nextConnectionId;
     private TimeSpan _nextSweep;
 
@@ -205,13 +206,14 @@ public sealed class RxProtocolEngine
             return null; // see RxConnection.UpgradeDeclined: a Linux server rejects this connection's service id
         }
 
-        for (int ch = 0; ch < RxConnection.ChannelCount; ch++)
+        int ch = FreeChannel(connection, now, quietOnly: true);
+        if (ch < 0)
         {
-            if (connection.Calls[ch] is { IsActive: true })
-            {
-                continue;
-            }
+            ch = FreeChannel(connection, now, quietOnly: false);
+        }
 
+        if (ch >= 0)
+        {
             uint number = ++connection.CallNumbers[ch];
             if (number == 0)
             {
@@ -227,6 +229,37 @@ public sealed class RxProtocolEngine
         }
 
         return null;
+    }
+
+    /// <summary>Whether <paramref name="connection"/> has a free channel that has not answered BUSY lately (<see cref="RxProtocolOptions.BusyChannelAvoidance"/>).</summary>
+    /// <param name="connection">A client connection.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>True when a call started now would go on such a channel.</returns>
+    public bool HasQuietChannel(RxConnection connection, TimeSpan now)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return !connection.UpgradeDeclined && FreeChannel(connection, now, quietOnly: true) >= 0;
+    }
+
+    private int FreeChannel(RxConnection connection, TimeSpan now, bool quietOnly)
+    {
+        for (int ch = 0; ch < RxConnection.ChannelCount; ch++)
+        {
+            if (connection.Calls[ch] is { IsActive: true })
+            {
+                continue;
+            }
+
+            TimeSpan busy = connection.LastBusyAt[ch];
+            if (quietOnly && busy != TimeSpan.MinValue && now - busy < _options.BusyChannelAvoidance)
+            {
+                continue;
+            }
+
+            return ch;
+        }
+
+        return -1;
     }
 
     /// <summary>Queues bytes of this side's data; returns how many were taken (fewer when the send buffer is full).</summary>
@@ -428,6 +461,12 @@ public sealed class RxProtocolEngine
         }
 
         call.LastReceiveAt = now;
+        if (header.Type is RxPacketType.Data or RxPacketType.Ack)
+        {
+            call.BusyRetryAt = TimeSpan.MaxValue; // the server took the call: back to the normal timers
+            call.BusyCount = 0;
+        }
+
         switch (header.Type)
         {
             case RxPacketType.Data:
@@ -461,9 +500,37 @@ public sealed class RxProtocolEngine
                 break;
             case RxPacketType.Busy:
                 Statistics.BusyReceived++;
-                // OpenAFS clients note BUSY and otherwise ignore it: the retransmission timer retries.
+                ReceiveBusy(call, now);
                 break;
         }
+    }
+
+    /// <summary>
+    /// A BUSY for one of our calls: the server has not taken it (its channel still runs an older call, or the service
+    /// is full). OpenAFS clients note it and wait for the retransmission timer; we send the request again soon, on the
+    /// same channel and call number (a call number the server has not run: it can never run twice), backing off
+    /// while the BUSY answers go on; new calls pass over the channel for a while.
+    /// </summary>
+    private void ReceiveBusy(RxCall call, TimeSpan now)
+    {
+        if (call.IsServerCall)
+        {
+            return;
+        }
+
+        call.Connection.LastBusyAt[call.Channel] = now;
+        if (call.ReplyStarted || call.Receive.FirstUnconsumed > 1 || call.Send.FirstUnacked > 1)
+        {
+            return; // the server has accepted part of this call: a stale BUSY
+        }
+
+        if (call.BusyRetryAt != TimeSpan.MaxValue)
+        {
+            return; // already waiting: one back-off step per round, however many request packets were refused
+        }
+
+        int shift = Math.Min(call.BusyCount++, 16);
+        call.BusyRetryAt = now + TimeSpan.FromTicks(Math.Min(_options.BusyRetryDelay.Ticks << shift, _options.MaxRetransmitTimeout.Ticks));
     }
 
     /// <summary>
@@ -589,6 +656,25 @@ public sealed class RxProtocolEngine
             if (!connection.Security.IsAuthenticated)
             {
                 _writer.Challenge(connection); // one per DATA packet of an unauthenticated connection: bounded by the client
+                return null;
+            }
+
+            if (_options.MaxServerCallsPerService > 0
+                && _serverCallsPerService.TryGetValue(connection.ServiceId, out int inProgress)
+                && inProgress >= _options.MaxServerCallsPerService)
+            {
+                // The service is full: refuse before accepting any packet, so the client keeps its whole request
+                // (rx_BusyThreshold in OpenAFS). The call number is not taken: the same call may come again.
+                Statistics.ServerCallsRefused++;
+                if (_options.BusyAbortCode != 0)
+                {
+                    _writer.Abort(connection, ch, header.CallNumber, _options.BusyAbortCode);
+                }
+                else
+                {
+                    _writer.Empty(connection, ch, header.CallNumber, RxPacketType.Busy);
+                }
+
                 return null;
             }
 
@@ -838,11 +924,22 @@ public sealed class RxProtocolEngine
         }
 
         bool hadSpace = call.Send.HasSpace;
-        TimeSpan srtt = call.Rtt.SmoothedRtt > _options.MinRetransmitTimeout ? call.Rtt.SmoothedRtt : _options.MinRetransmitTimeout;
-        int newly = call.Send.OnAck(ack.FirstPacket, ack.Acks, now, srtt); // fast retransmit at most once per max(SRTT, min RTO)
+        int newly = call.Send.OnAck(ack.FirstPacket, ack.Acks); // fast retransmit: see RxSendQueue.OnAck
         if (newly > 0)
         {
             call.LastProgressAt = now;
+            if (call.Send.CanUndoTimeout && ack.Serial != 0)
+            {
+                if (unchecked((int)(ack.Serial - call.Send.TimeoutSerial)) < 0)
+                {
+                    Statistics.SpuriousTimeouts++;
+                    call.Send.UndoTimeout(); // prompted by a packet sent before the timeout: it was not lost
+                }
+                else
+                {
+                    call.Send.ForgetTimeout();
+                }
+            }
         }
 
         if (call.IsServerCall && call.Send.AllAcked)
@@ -906,7 +1003,9 @@ public sealed class RxProtocolEngine
     private TimeSpan ComputeDeadline(RxCall call)
     {
         TimeSpan next = call.DelayedAckAt;
-        TimeSpan retransmit = call.Send.RetransmitDeadline(call.Rtt.BackedOff(call.Send.Backoff));
+        TimeSpan retransmit = call.BusyRetryAt != TimeSpan.MaxValue
+            ? call.BusyRetryAt // waiting on a BUSY replaces the retransmission timer
+            : call.Send.RetransmitDeadline(call.Rtt.BackedOff(call.Send.Backoff));
         if (retransmit < next)
         {
             next = retransmit;
@@ -965,11 +1064,20 @@ public sealed class RxProtocolEngine
             return;
         }
 
-        TimeSpan retransmit = call.Send.RetransmitDeadline(call.Rtt.BackedOff(call.Send.Backoff));
-        if (now >= retransmit)
+        if (call.BusyRetryAt != TimeSpan.MaxValue)
+        {
+            if (now >= call.BusyRetryAt)
+            {
+                call.BusyRetryAt = TimeSpan.MaxValue;
+                Statistics.BusyRetries++;
+                call.Send.ResendUnacked();
+                TrySend(call, now);
+            }
+        }
+        else if (now >= call.Send.RetransmitDeadline(call.Rtt.BackedOff(call.Send.Backoff)))
         {
             Statistics.Timeouts++;
-            call.Send.OnTimeout();
+            call.Send.OnTimeout(call.Connection.NextSerial);
             TrySend(call, now);
         }
 
@@ -1010,6 +1118,10 @@ public sealed class RxProtocolEngine
     {
         call.ActiveIndex = _activeCalls.Count;
         _activeCalls.Add(call);
+        if (call.IsServerCall)
+        {
+            _serverCallsPerService[call.ServiceId] = _serverCallsPerService.GetValueOrDefault(call.ServiceId) + 1;
+        }
     }
 
     /// <summary>Removes a call from the timer list in O(1): the last call takes its place.</summary>
@@ -1019,6 +1131,11 @@ public sealed class RxProtocolEngine
         if (index < 0)
         {
             return;
+        }
+
+        if (call.IsServerCall && _serverCallsPerService.TryGetValue(call.ServiceId, out int n))
+        {
+            _serverCallsPerService[call.ServiceId] = n - 1;
         }
 
         RxCall last = _activeCalls[^1];

@@ -45,7 +45,7 @@ public sealed record RxProtocolOptions
     public TimeSpan InitialRetransmitTimeout { get; init; } = TimeSpan.FromMilliseconds(1000);
 
     /// <summary>The smallest retransmit timeout.</summary>
-    public TimeSpan MinRetransmitTimeout { get; init; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan MinRetransmitTimeout { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>The largest retransmit timeout, back-off included.</summary>
     public TimeSpan MaxRetransmitTimeout { get; init; } = TimeSpan.FromSeconds(4);
@@ -82,6 +82,31 @@ public sealed record RxProtocolOptions
     /// </summary>
     public bool AbortUnknownServices { get; init; } = true;
 
+    /// <summary>
+    /// Server calls in progress per service (running, waiting for a slot, or finishing their reply) beyond which a new
+    /// call is refused (see <see cref="BusyAbortCode"/>) before any of its packets is accepted, so the client still holds
+    /// its whole request and may send it again; 0 = no limit. <c>RxPeer</c> sets it from its concurrency bound and queue.
+    /// </summary>
+    public int MaxServerCallsPerService { get; init; }
+
+    /// <summary>
+    /// How a refused call is answered: 0 (the default) sends a BUSY packet for the call, which our client answers by
+    /// sending the request again after <see cref="BusyRetryDelay"/> (doubling) and an OpenAFS client by its
+    /// retransmission timer; non-zero sends an ABORT with this code, as an OpenAFS server with
+    /// <c>rx_SetBusyThreshold(n, code)</c> does (the fileserver's <c>-busyat</c> uses VBUSY, 110).
+    /// </summary>
+    public int BusyAbortCode { get; init; }
+
+    /// <summary>
+    /// After a BUSY for a call whose reply has not started, the request is sent again (same channel and call number,
+    /// so the server can never run it twice) after this delay, doubled for each further BUSY up to
+    /// <see cref="MaxRetransmitTimeout"/>, instead of waiting for the retransmission timeout.
+    /// </summary>
+    public TimeSpan BusyRetryDelay { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>A channel that answered BUSY is passed over by new calls for this long while another channel is free.</summary>
+    public TimeSpan BusyChannelAvoidance { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The string answered to <c>rxdebug -version</c>.</summary>
     public string VersionString { get; init; } = "RxGen managed Rx 0.1";
 
@@ -108,6 +133,8 @@ public sealed record RxProtocolOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetransmitTimeout, MinRetransmitTimeout);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxServerConnections, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBufferedReceiveBytes, 65536L);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxServerCallsPerService);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(BusyRetryDelay, TimeSpan.Zero);
         return this;
     }
 }

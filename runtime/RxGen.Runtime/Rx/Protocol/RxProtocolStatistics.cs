@@ -27,6 +27,9 @@ public sealed class RxProtocolStatistics
     /// <summary>Retransmit timeouts.</summary>
     public long Timeouts { get; internal set; }
 
+    /// <summary>Retransmission timeouts found spurious (an ACK prompted by a packet sent before the timeout acknowledged new data) and undone.</summary>
+    public long SpuriousTimeouts { get; internal set; }
+
     /// <summary>ACK packets sent.</summary>
     public long AcksSent { get; internal set; }
 
@@ -60,8 +63,14 @@ public sealed class RxProtocolStatistics
     /// <summary>PING ACKs sent (keepalives).</summary>
     public long PingsSent { get; internal set; }
 
-    /// <summary>BUSY packets received (a channel of ours was still busy on the server).</summary>
+    /// <summary>BUSY packets received (a channel of ours was still busy on the server, or the service was full).</summary>
     public long BusyReceived { get; internal set; }
+
+    /// <summary>Requests sent again early because of a BUSY (rather than after the retransmission timeout).</summary>
+    public long BusyRetries { get; internal set; }
+
+    /// <summary>New server calls refused (BUSY or <see cref="RxProtocolOptions.BusyAbortCode"/>) because their service had <see cref="RxProtocolOptions.MaxServerCallsPerService"/> calls in progress.</summary>
+    public long ServerCallsRefused { get; internal set; }
 
     /// <summary>Round-trip samples taken.</summary>
     public long RttSamples { get; internal set; }

@@ -17,6 +17,9 @@ internal sealed class RxSendQueue
     private int _fillCapacity;
     private int _cwndFraction;
     private uint _recoveryPoint;
+    private TimeSpan _latestDeliveredSentAt = TimeSpan.MinValue;
+    private int _undoCwnd;
+    private int _undoSsthresh;
 
     public RxSendQueue(int packetSize, int bufferPackets, int initialCwnd, int initialPeerWindow)
     {
@@ -178,9 +181,11 @@ internal sealed class RxSendQueue
     /// <summary>
     /// Applies an ACK: hard acks below <paramref name="firstPacket"/>, soft acks and NACKs from <paramref name="acks"/>.
     /// Returns the number of packets newly acknowledged; grows the congestion window and marks packets for fast
-    /// retransmit (a NACK followed by 3 soft ACKs, once per recovery).
+    /// retransmit: a NACKed packet followed by at least 3 soft ACKs whose latest transmission is older than a
+    /// transmission that has been delivered since (RFC 8985's time rule: a retransmission is not repeated until
+    /// something sent after it arrives). The congestion window halves once per recovery.
     /// </summary>
-    public int OnAck(uint firstPacket, ReadOnlySpan<byte> acks, TimeSpan now, TimeSpan srtt)
+    public int OnAck(uint firstPacket, ReadOnlySpan<byte> acks)
     {
         int newly = 0;
         if (firstPacket > NextSeq)
@@ -196,6 +201,11 @@ internal sealed class RxSendQueue
                 newly++;
             }
 
+            if (p.Transmits > 0 && p.SentAt > _latestDeliveredSentAt)
+            {
+                _latestDeliveredSentAt = p.SentAt;
+            }
+
             p.Release();
             _packets.RemoveAt(0);
         }
@@ -203,6 +213,16 @@ internal sealed class RxSendQueue
         if (firstPacket > FirstUnacked)
         {
             FirstUnacked = firstPacket;
+        }
+
+        for (int i = 0; i < acks.Length; i++)
+        {
+            int index = (int)(firstPacket + (uint)i - FirstUnacked);
+            if (acks[i] != 0 && firstPacket + (uint)i >= FirstUnacked && index < _packets.Count
+                && _packets[index] is { Transmits: > 0 } acked && acked.SentAt > _latestDeliveredSentAt)
+            {
+                _latestDeliveredSentAt = acked.SentAt;
+            }
         }
 
         int laterAcked = 0;
@@ -233,9 +253,10 @@ internal sealed class RxSendQueue
                     p.Acked = false; // the receiver dropped it after all
                     p.NeedsSend = true;
                 }
-                else if (!p.NeedsSend && laterAcked >= 3 && now - p.SentAt >= srtt)
+                else if (!p.NeedsSend && laterAcked >= 3 && p.SentAt < _latestDeliveredSentAt)
                 {
                     p.NeedsSend = true;
+                    _undoCwnd = 0; // a real loss: the collapse stands
                     if (p.Seq > _recoveryPoint)
                     {
                         _recoveryPoint = NextSeq - 1;
@@ -269,9 +290,25 @@ internal sealed class RxSendQueue
         Backoff = 0;
     }
 
-    /// <summary>A retransmit timeout: collapse the window, back off, and resend everything in flight.</summary>
-    public void OnTimeout()
+    /// <summary>Set by <see cref="OnTimeout"/>: serials from here on were sent after the timeout.</summary>
+    public uint TimeoutSerial { get; private set; }
+
+    /// <summary>Whether a timeout's window collapse may still be undone (see <see cref="UndoTimeout"/>).</summary>
+    public bool CanUndoTimeout => _undoCwnd > 0;
+
+    /// <summary>
+    /// A retransmit timeout: collapse the window, back off, and resend everything in flight.
+    /// <paramref name="nextSerial"/> is the first serial sent after it, for <see cref="UndoTimeout"/>.
+    /// </summary>
+    public void OnTimeout(uint nextSerial)
     {
+        if (_undoCwnd == 0)
+        {
+            _undoCwnd = CongestionWindow;
+            _undoSsthresh = SlowStartThreshold;
+        }
+
+        TimeoutSerial = nextSerial;
         SlowStartThreshold = Math.Max(InFlight() / 2, 2);
         CongestionWindow = 1;
         _cwndFraction = 0;
@@ -285,6 +322,33 @@ internal sealed class RxSendQueue
             }
         }
     }
+
+    /// <summary>
+    /// An ACK prompted by a packet sent before the last timeout acknowledged new data: the timeout was spurious (the
+    /// peer or the path was only slow; Eifel, RFC 3522). Restore the window and do not resend what is still in flight
+    /// (the packet resent at the timeout is the only cost).
+    /// </summary>
+    public void UndoTimeout()
+    {
+        if (_undoCwnd == 0)
+        {
+            return;
+        }
+
+        CongestionWindow = Math.Max(CongestionWindow, _undoCwnd);
+        SlowStartThreshold = Math.Max(SlowStartThreshold, _undoSsthresh);
+        _undoCwnd = 0;
+        foreach (RxPacketBuffer p in _packets)
+        {
+            if (p.NeedsSend && p.Transmits > 0)
+            {
+                p.NeedsSend = false; // its first transmission is still on its way
+            }
+        }
+    }
+
+    /// <summary>An ACK prompted by a packet sent after the timeout: the collapse stands.</summary>
+    public void ForgetTimeout() => _undoCwnd = 0;
 
     /// <summary>Marks every unacknowledged packet for sending again (without touching the windows).</summary>
     public void ResendUnacked()

@@ -52,7 +52,7 @@ public sealed class RxPeer : IAsyncDisposable
     {
         _socket = socket;
         _options = options;
-        _engine = RxProtocolEngine.CreateRandom(options.Protocol);
+        _engine = RxProtocolEngine.CreateRandom(EngineOptions(options));
         _engine.UpgradeLookup = server.TryGetUpgrade; // pairs added to Server directly count too, in any order
         _logger = loggerFactory.CreateLogger<RxPeer>();
         _dualMode = socket.AddressFamily == AddressFamily.InterNetworkV6 && socket.DualMode;
@@ -185,7 +185,7 @@ public sealed class RxPeer : IAsyncDisposable
         {
             RxProtocolStatistics s = _engine.Statistics;
             return new RxPeerStatistics(s.DatagramsReceived, s.DatagramsSent, s.DatagramsDropped, s.Retransmissions, s.ServerCalls, s.ClientCalls, _engine.ActiveCallCount, _engine.ServerConnectionCount,
-                s.DataPacketsSent, s.DataPacketsReceived, s.AcksSent, s.AcksReceived, s.BusyReceived);
+                s.DataPacketsSent, s.DataPacketsReceived, s.AcksSent, s.AcksReceived, s.BusyReceived, s.BusyRetries, s.ServerCallsRefused, s.Timeouts);
         }
     }
 
@@ -285,6 +285,18 @@ public sealed class RxPeer : IAsyncDisposable
             _ => call.AbortedByPeer ? $"Rx peer {call.Peer} aborted {call}" : $"Rx {call} was aborted",
         };
         return new RpcAbortException(code, message);
+    }
+
+    /// <summary>The protocol options with the per-service bound on calls in progress: running plus queued.</summary>
+    private static RxProtocolOptions EngineOptions(RxPeerOptions options)
+    {
+        if (options.Protocol.MaxServerCallsPerService > 0 || options.MaxQueuedCallsPerService < 0)
+        {
+            return options.Protocol;
+        }
+
+        long bound = (long)Math.Max(1, options.MaxConcurrentCallsPerService) + options.MaxQueuedCallsPerService;
+        return options.Protocol with { MaxServerCallsPerService = (int)Math.Min(bound, int.MaxValue) };
     }
 
     private static void TrySetBuffer(Socket socket, SocketOptionName option, int size)

@@ -80,11 +80,13 @@ internal sealed class RxPeerConnection : IRxConnection
         }
 
         RxCall? call = null;
+        TimeSpan now = _peer.Now;
         foreach (RxConnection connection in _connections)
         {
-            if (connection.ErrorCode == 0 && connection.HasFreeChannel)
+            // First choice: a free channel that has not answered BUSY lately (its server may still run an old call).
+            if (connection.ErrorCode == 0 && _peer.Engine.HasQuietChannel(connection, now))
             {
-                call = _peer.Engine.StartCall(connection, _peer.Now);
+                call = _peer.Engine.StartCall(connection, now);
                 break;
             }
         }
@@ -94,7 +96,21 @@ internal sealed class RxPeerConnection : IRxConnection
             _connections.RemoveAll(c => c.ErrorCode != 0 || (c.UpgradeDeclined && c.ActiveCalls == 0));
             if (_connections.Count >= _peer.Options.MaxConnectionsPerDestination)
             {
-                return null;
+                foreach (RxConnection open in _connections)
+                {
+                    if (open.ErrorCode == 0 && open.HasFreeChannel)
+                    {
+                        call = _peer.Engine.StartCall(open, now); // only recently busy channels are left
+                        break;
+                    }
+                }
+
+                if (call is null)
+                {
+                    return null;
+                }
+
+                return Track(call);
             }
 
             bool upgrade = _requestUpgrade && !_firstCallStarted;
@@ -103,6 +119,11 @@ internal sealed class RxPeerConnection : IRxConnection
             call = _peer.Engine.StartCall(connection, _peer.Now)!;
         }
 
+        return Track(call);
+    }
+
+    private RxPeerClientCall Track(RxCall call)
+    {
         var clientCall = new RxPeerClientCall(_peer, call, this);
         _peer.Track(clientCall);
         if (_requestUpgrade && !_firstCallStarted)

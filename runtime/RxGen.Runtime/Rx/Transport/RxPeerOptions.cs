@@ -12,6 +12,15 @@ public sealed record RxPeerOptions
     public int MaxConcurrentCallsPerService { get; init; } = 64;
 
     /// <summary>
+    /// Server calls per service that may wait for a slot beyond <see cref="MaxConcurrentCallsPerService"/>; a new call
+    /// beyond both is refused before any of its packets is accepted: with a BUSY packet (our client sends the request
+    /// again after a short back-off, an OpenAFS client after its retransmission timeout), or with an ABORT carrying
+    /// <see cref="RxProtocolOptions.BusyAbortCode"/> when that is set (OpenAFS <c>rx_SetBusyThreshold</c>). Negative: no
+    /// bound. Ignored when <see cref="RxProtocolOptions.MaxServerCallsPerService"/> is set.
+    /// </summary>
+    public int MaxQueuedCallsPerService { get; init; } = 256;
+
+    /// <summary>
     /// Start each server call on the receive loop, where it runs until its first await that does not complete at
     /// once: a small call is served without a thread hop. Set false if services may block synchronously (they would
     /// stall the socket); calls then start on the thread pool.

@@ -14,6 +14,9 @@ namespace RxGen.Runtime.Rx.Transport;
 /// <param name="AcksSent">ACK packets sent.</param>
 /// <param name="AcksReceived">ACK packets received.</param>
 /// <param name="BusyReceived">BUSY packets received.</param>
+/// <param name="BusyRetries">Requests sent again early because of a BUSY.</param>
+/// <param name="ServerCallsRefused">New server calls refused because their service was full (running plus queued calls).</param>
+/// <param name="Timeouts">Retransmission timeouts.</param>
 public readonly record struct RxPeerStatistics(
     long DatagramsReceived,
     long DatagramsSent,
@@ -27,4 +30,7 @@ public readonly record struct RxPeerStatistics(
     long DataPacketsReceived = 0,
     long AcksSent = 0,
     long AcksReceived = 0,
-    long BusyReceived = 0);
+    long BusyReceived = 0,
+    long BusyRetries = 0,
+    long ServerCallsRefused = 0,
+    long Timeouts = 0);
