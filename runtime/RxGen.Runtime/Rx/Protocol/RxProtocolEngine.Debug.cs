@@ -129,7 +129,9 @@ public sealed partial class RxProtocolEngine
             return new RxDebugCall(number, RxDebugCallState.NotInitialized, RxDebugCallMode.None, 0, 0);
         }
 
-        byte flags = call.Receive.Complete ? RxDebugConnection.CallReceiveDone : (byte)0;
+        RxReceiveQueue receive = call.Receive;
+        bool receivedAll = receive.Complete || (receive.LastSeq != 0 && receive.NextInOrder > receive.LastSeq);
+        byte flags = receivedAll ? RxDebugConnection.CallReceiveDone : (byte)0;
         if (!call.IsActive)
         {
             return new RxDebugCall(number, RxDebugCallState.Dally, call.State == RxCallState.Completed ? RxDebugCallMode.Eof : RxDebugCallMode.Error, flags, 0);
