@@ -88,10 +88,12 @@ internal sealed class RxPacketWriter(RxProtocolOptions options, RxProtocolStatis
             if (retransmit)
             {
                 statistics.Retransmissions++;
+                connection.Remote.Resends++;
             }
             else
             {
                 statistics.DataPacketsSent++;
+                connection.Remote.PacketsSent++;
             }
         }
 
@@ -100,7 +102,7 @@ internal sealed class RxPacketWriter(RxProtocolOptions options, RxProtocolStatis
             statistics.JumbogramsSent++;
         }
 
-        Emit(buffer, at, connection.Peer);
+        Emit(buffer, at, connection.Peer, connection.Remote);
         connection.FirstDataSent = true;
     }
 
@@ -117,7 +119,7 @@ internal sealed class RxPacketWriter(RxProtocolOptions options, RxProtocolStatis
         RxPacketFlags flags = RxPacketFlags.SlowStartOk | (ping ? RxPacketFlags.RequestAck : RxPacketFlags.None);
         RxHeader header = Header(call.Connection, call.Channel, call.CallNumber, RxPacketType.Ack, flags);
         header.Write(buffer);
-        Emit(buffer, bodyAt + bodyLength, call.Connection.Peer);
+        Emit(buffer, bodyAt + bodyLength, call.Connection.Peer, call.Connection.Remote);
         statistics.AcksSent++;
         if (ping)
         {
@@ -132,7 +134,7 @@ internal sealed class RxPacketWriter(RxProtocolOptions options, RxProtocolStatis
         byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + RxAbort.PayloadSize);
         Header(connection, channel, callNumber, RxPacketType.Abort, RxPacketFlags.None).Write(buffer);
         RxAbort.WriteCode(buffer.AsSpan(RxHeader.Size), code);
-        Emit(buffer, RxHeader.Size + RxAbort.PayloadSize, connection.Peer);
+        Emit(buffer, RxHeader.Size + RxAbort.PayloadSize, connection.Peer, connection.Remote);
         statistics.AbortsSent++;
     }
 
@@ -141,7 +143,7 @@ internal sealed class RxPacketWriter(RxProtocolOptions options, RxProtocolStatis
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size);
         Header(connection, channel, callNumber, type, RxPacketFlags.None).Write(buffer);
-        Emit(buffer, RxHeader.Size, connection.Peer);
+        Emit(buffer, RxHeader.Size, connection.Peer, connection.Remote);
         if (type == RxPacketType.Busy)
         {
             statistics.BusySent++;
@@ -153,7 +155,7 @@ internal sealed class RxPacketWriter(RxProtocolOptions options, RxProtocolStatis
         byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + SecurityPayloadMax);
         int length = connection.Security.WriteChallenge(buffer.AsSpan(RxHeader.Size, SecurityPayloadMax));
         Header(connection, 0, 0, RxPacketType.Challenge, RxPacketFlags.None).Write(buffer);
-        Emit(buffer, RxHeader.Size + length, connection.Peer);
+        Emit(buffer, RxHeader.Size + length, connection.Peer, connection.Remote);
     }
 
     /// <summary>The RESPONSE to a CHALLENGE, if the security class answers it.</summary>
@@ -167,7 +169,7 @@ internal sealed class RxPacketWriter(RxProtocolOptions options, RxProtocolStatis
         }
 
         Header(connection, 0, 0, RxPacketType.Response, RxPacketFlags.None).Write(buffer);
-        Emit(buffer, RxHeader.Size + written, connection.Peer);
+        Emit(buffer, RxHeader.Size + written, connection.Peer, connection.Remote);
         return true;
     }
 
@@ -207,8 +209,22 @@ internal sealed class RxPacketWriter(RxProtocolOptions options, RxProtocolStatis
         Emit(buffer, RxHeader.Size + length, to);
     }
 
-    private void Emit(byte[] buffer, int length, IPEndPoint to)
+    /// <summary>A DEBUG answer with a prepared payload (GETCONN, GETALLCONN, GETPEER): the request's header without CLIENT_INITIATED.</summary>
+    public void DebugAnswer(in RxHeader request, IPEndPoint to, ReadOnlySpan<byte> payload)
     {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(RxHeader.Size + payload.Length);
+        (request with { Flags = request.Flags & ~RxPacketFlags.ClientInitiated }).Write(buffer);
+        payload.CopyTo(buffer.AsSpan(RxHeader.Size));
+        Emit(buffer, RxHeader.Size + payload.Length, to);
+    }
+
+    private void Emit(byte[] buffer, int length, IPEndPoint to, RxRemotePeer? remote = null)
+    {
+        if (remote is not null)
+        {
+            remote.BytesSent += length - RxHeader.Size;
+        }
+
         _outgoing.Enqueue(new RxOutgoingDatagram(buffer, length, to));
         statistics.DatagramsSent++;
         var type = (RxPacketType)buffer[20]; // the header's type byte

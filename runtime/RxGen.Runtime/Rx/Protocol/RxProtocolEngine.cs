@@ -19,7 +19,7 @@ namespace RxGen.Runtime.Rx.Protocol;
 /// does). Memory per call is bounded by the receive window and the send buffer; server connections by
 /// <see cref="RxProtocolOptions.MaxServerConnections"/>.
 /// </remarks>
-public sealed class RxProtocolEngine
+public sealed partial class RxProtocolEngine
 {
     private const int MaxAbortResends = 8;
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
@@ -426,7 +426,7 @@ public sealed class RxProtocolEngine
             case RxPacketType.Debug:
                 if (header.IsClientInitiated && RxDebugRequest.TryRead(payload, out RxDebugRequest debug, out _))
                 {
-                    _writer.Debug(header, debug, from, debug.Type == (int)RxDebugRequestType.RxStats ? BuildRxStats() : null);
+                    AnswerDebug(header, debug, from);
                 }
                 else
                 {
@@ -448,6 +448,7 @@ public sealed class RxProtocolEngine
         }
 
         connection.LastActivityAt = now;
+        connection.Remote.BytesReceived += payload.Length;
         if (header.CallNumber == 0)
         {
             ReceiveConnectionPacket(connection, header, payload, now);

@@ -10,8 +10,24 @@ internal sealed class RxRemotePeer(RxRttEstimator rtt)
     /// <summary>Packets per jumbogram the peer accepts (1 until its ACK trailer says otherwise, and fits its maxMTU).</summary>
     public int JumboPackets { get; private set; } = 1;
 
+    /// <summary>For rxdebug GETPEER: DATA packets sent (first transmissions).</summary>
+    public long PacketsSent { get; set; }
+
+    /// <summary>For rxdebug GETPEER: DATA packets retransmitted.</summary>
+    public long Resends { get; set; }
+
+    /// <summary>For rxdebug GETPEER: bytes after the Rx header of the connection packets sent.</summary>
+    public long BytesSent { get; set; }
+
+    /// <summary>For rxdebug GETPEER: bytes after the Rx header of the connection packets received.</summary>
+    public long BytesReceived { get; set; }
+
+    /// <summary>The peer's latest ACK trailer (its maxMTU and jumbogram size; default before the first).</summary>
+    public RxAckTrailer Trailer { get; private set; }
+
     public void Learn(in RxAckTrailer trailer, int cap)
     {
+        Trailer = trailer;
         if (trailer.MaxDatagramPackets is not uint packets || trailer.MaxMtu is not uint mtu)
         {
             JumboPackets = 1; // an AFS 3.4 trailer (3 words) or none: no jumbograms
