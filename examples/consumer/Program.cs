@@ -56,21 +56,21 @@ public static class Program
     {
         private readonly ConcurrentDictionary<string, byte[]> _values = new(StringComparer.Ordinal);
 
-        public Task KvprocNullAsync(OncCallContext context) => Task.CompletedTask;
+        public ValueTask KvprocNullAsync(OncCallContext context) => ValueTask.CompletedTask;
 
-        public Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, OncCallContext context)
+        public ValueTask<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, OncCallContext context)
         {
             _values[arg1] = arg2;
-            return Task.FromResult(kvstatus.KV_OK);
+            return ValueTask.FromResult(kvstatus.KV_OK);
         }
 
-        public Task<kvgetres> KvprocGetAsync(string argument, OncCallContext context) =>
-            Task.FromResult(_values.TryGetValue(argument, out var value) ? kvgetres.FromValue(value) : kvgetres.FromVoid(kvstatus.KV_NOTFOUND));
+        public ValueTask<kvgetres> KvprocGetAsync(string argument, OncCallContext context) =>
+            ValueTask.FromResult(_values.TryGetValue(argument, out var value) ? kvgetres.FromValue(value) : kvgetres.FromVoid(kvstatus.KV_NOTFOUND));
 
-        public Task<kvstatus> KvprocDeleteAsync(string argument, OncCallContext context) =>
-            Task.FromResult(_values.TryRemove(argument, out _) ? kvstatus.KV_OK : kvstatus.KV_NOTFOUND);
+        public ValueTask<kvstatus> KvprocDeleteAsync(string argument, OncCallContext context) =>
+            ValueTask.FromResult(_values.TryRemove(argument, out _) ? kvstatus.KV_OK : kvstatus.KV_NOTFOUND);
 
-        public Task<kventry?> KvprocListAsync(OncCallContext context) => Task.FromResult<kventry?>(null);
+        public ValueTask<kventry?> KvprocListAsync(OncCallContext context) => ValueTask.FromResult<kventry?>(null);
     }
 
     /// <summary>Answers VL_GetEntryByNameN only (the client side is what this project generates).</summary>

@@ -1132,43 +1132,43 @@ namespace Golden.AfsCb
     public partial interface IRXAFSCBService
     {
         /// <summary><c>CallBack(IN AFSCBFids Fids_Array, IN AFSCBs CallBacks_Array) = 204</c></summary>
-        global::System.Threading.Tasks.Task CallBackAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask CallBackAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>InitCallBackState() = 205</c></summary>
-        global::System.Threading.Tasks.Task InitCallBackStateAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask InitCallBackStateAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>Probe() = 206</c></summary>
-        global::System.Threading.Tasks.Task ProbeAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask ProbeAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetLock(IN int32 index, OUT AFSDBLock lock) = 207</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBLock> GetLockAsync(int index, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<global::Golden.AfsCommon.AFSDBLock> GetLockAsync(int index, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCE(IN int32 index, OUT AFSDBCacheEntry ce) = 208</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBCacheEntry> GetCEAsync(int index, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<global::Golden.AfsCommon.AFSDBCacheEntry> GetCEAsync(int index, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>XStatsVersion(OUT int32 versionNumberP) = 209</c></summary>
-        global::System.Threading.Tasks.Task<int> XStatsVersionAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<int> XStatsVersionAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetXStats(IN int32 clientVersionNumber, IN int32 collectionNumber, OUT int32 srvVersionNumberP, OUT int32 timeP, OUT AFSCB_CollData dataP) = 210</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSCBGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSCBGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>InitCallBackState2(OUT interfaceAddr addr) = 211</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.interfaceAddr> InitCallBackState2Async(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<global::Golden.AfsCommon.interfaceAddr> InitCallBackState2Async(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>WhoAreYou(OUT interfaceAddr addr) = 212</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.interfaceAddr> WhoAreYouAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<global::Golden.AfsCommon.interfaceAddr> WhoAreYouAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>InitCallBackState3(IN afsUUID serverUuid) = 213</c></summary>
-        global::System.Threading.Tasks.Task InitCallBackState3Async(global::RxGen.Runtime.Afs.AfsUuid serverUuid, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask InitCallBackState3Async(global::RxGen.Runtime.Afs.AfsUuid serverUuid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ProbeUuid(IN afsUUID clientUuid) = 214</c></summary>
-        global::System.Threading.Tasks.Task ProbeUuidAsync(global::RxGen.Runtime.Afs.AfsUuid clientUuid, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask ProbeUuidAsync(global::RxGen.Runtime.Afs.AfsUuid clientUuid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetServerPrefs(IN int32 serverIndex, OUT int32 srvrAddr, OUT int32 srvrRank) = 215</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSCBGetServerPrefsResult> GetServerPrefsAsync(int serverIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSCBGetServerPrefsResult> GetServerPrefsAsync(int serverIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCellServDB(IN int32 cellIndex, OUT string cellName&lt;256&gt;, OUT serverList cellHosts) = 216</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSCBGetCellServDBResult> GetCellServDBAsync(int cellIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSCBGetCellServDBResult> GetCellServDBAsync(int cellIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetLocalCell(OUT string cellName&lt;256&gt;) = 217</c></summary>
-        global::System.Threading.Tasks.Task<string> GetLocalCellAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<string> GetLocalCellAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCacheConfig(IN uint32 callerVersion, OUT uint32 serverVersion, OUT uint32 configCount, OUT cacheConfig config) = 218</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSCBGetCacheConfigResult> GetCacheConfigAsync(uint callerVersion, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSCBGetCacheConfigResult> GetCacheConfigAsync(uint callerVersion, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCE64(IN int32 index, OUT AFSDBCacheEntry64 ce) = 65536</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBCacheEntry64> GetCE64Async(int index, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<global::Golden.AfsCommon.AFSDBCacheEntry64> GetCE64Async(int index, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCellByNum(IN int32 cellNumber, OUT string cellName&lt;256&gt;, OUT serverList cellHosts) = 65537</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSCBGetCellByNumResult> GetCellByNumAsync(int cellNumber, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSCBGetCellByNumResult> GetCellByNumAsync(int cellNumber, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>TellMeAboutYourself(OUT interfaceAddr addr, OUT Capabilities capabilities) = 65538</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSCBTellMeAboutYourselfResult> TellMeAboutYourselfAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSCBTellMeAboutYourselfResult> TellMeAboutYourselfAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCapabilities(OUT Capabilities capabilities) = 65539</c></summary>
-        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
     }
 
     /// <summary>A base for implementations of <see cref="IRXAFSCBService"/>: every procedure aborts with RXGEN_OPCODE (-455), as a server
@@ -1177,80 +1177,80 @@ namespace Golden.AfsCb
     public abstract partial class RXAFSCBServiceBase : IRXAFSCBService
     {
         /// <summary><c>CallBack(IN AFSCBFids Fids_Array, IN AFSCBs CallBacks_Array) = 204</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task CallBackAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_CallBack"));
+        public virtual global::System.Threading.Tasks.ValueTask CallBackAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_CallBack"));
 
         /// <summary><c>InitCallBackState() = 205</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task InitCallBackStateAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_InitCallBackState"));
+        public virtual global::System.Threading.Tasks.ValueTask InitCallBackStateAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_InitCallBackState"));
 
         /// <summary><c>Probe() = 206</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task ProbeAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_Probe"));
+        public virtual global::System.Threading.Tasks.ValueTask ProbeAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_Probe"));
 
         /// <summary><c>GetLock(IN int32 index, OUT AFSDBLock lock) = 207</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBLock> GetLockAsync(int index, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<global::Golden.AfsCommon.AFSDBLock>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetLock"));
+        public virtual global::System.Threading.Tasks.ValueTask<global::Golden.AfsCommon.AFSDBLock> GetLockAsync(int index, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<global::Golden.AfsCommon.AFSDBLock>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetLock"));
 
         /// <summary><c>GetCE(IN int32 index, OUT AFSDBCacheEntry ce) = 208</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBCacheEntry> GetCEAsync(int index, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<global::Golden.AfsCommon.AFSDBCacheEntry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCE"));
+        public virtual global::System.Threading.Tasks.ValueTask<global::Golden.AfsCommon.AFSDBCacheEntry> GetCEAsync(int index, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<global::Golden.AfsCommon.AFSDBCacheEntry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCE"));
 
         /// <summary><c>XStatsVersion(OUT int32 versionNumberP) = 209</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<int> XStatsVersionAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<int>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_XStatsVersion"));
+        public virtual global::System.Threading.Tasks.ValueTask<int> XStatsVersionAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<int>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_XStatsVersion"));
 
         /// <summary><c>GetXStats(IN int32 clientVersionNumber, IN int32 collectionNumber, OUT int32 srvVersionNumberP, OUT int32 timeP, OUT AFSCB_CollData dataP) = 210</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSCBGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSCBGetXStatsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetXStats"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSCBGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSCBGetXStatsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetXStats"));
 
         /// <summary><c>InitCallBackState2(OUT interfaceAddr addr) = 211</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<global::Golden.AfsCommon.interfaceAddr> InitCallBackState2Async(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<global::Golden.AfsCommon.interfaceAddr>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_InitCallBackState2"));
+        public virtual global::System.Threading.Tasks.ValueTask<global::Golden.AfsCommon.interfaceAddr> InitCallBackState2Async(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<global::Golden.AfsCommon.interfaceAddr>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_InitCallBackState2"));
 
         /// <summary><c>WhoAreYou(OUT interfaceAddr addr) = 212</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<global::Golden.AfsCommon.interfaceAddr> WhoAreYouAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<global::Golden.AfsCommon.interfaceAddr>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_WhoAreYou"));
+        public virtual global::System.Threading.Tasks.ValueTask<global::Golden.AfsCommon.interfaceAddr> WhoAreYouAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<global::Golden.AfsCommon.interfaceAddr>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_WhoAreYou"));
 
         /// <summary><c>InitCallBackState3(IN afsUUID serverUuid) = 213</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task InitCallBackState3Async(global::RxGen.Runtime.Afs.AfsUuid serverUuid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_InitCallBackState3"));
+        public virtual global::System.Threading.Tasks.ValueTask InitCallBackState3Async(global::RxGen.Runtime.Afs.AfsUuid serverUuid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_InitCallBackState3"));
 
         /// <summary><c>ProbeUuid(IN afsUUID clientUuid) = 214</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task ProbeUuidAsync(global::RxGen.Runtime.Afs.AfsUuid clientUuid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_ProbeUuid"));
+        public virtual global::System.Threading.Tasks.ValueTask ProbeUuidAsync(global::RxGen.Runtime.Afs.AfsUuid clientUuid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_ProbeUuid"));
 
         /// <summary><c>GetServerPrefs(IN int32 serverIndex, OUT int32 srvrAddr, OUT int32 srvrRank) = 215</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSCBGetServerPrefsResult> GetServerPrefsAsync(int serverIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSCBGetServerPrefsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetServerPrefs"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSCBGetServerPrefsResult> GetServerPrefsAsync(int serverIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSCBGetServerPrefsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetServerPrefs"));
 
         /// <summary><c>GetCellServDB(IN int32 cellIndex, OUT string cellName&lt;256&gt;, OUT serverList cellHosts) = 216</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSCBGetCellServDBResult> GetCellServDBAsync(int cellIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSCBGetCellServDBResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCellServDB"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSCBGetCellServDBResult> GetCellServDBAsync(int cellIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSCBGetCellServDBResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCellServDB"));
 
         /// <summary><c>GetLocalCell(OUT string cellName&lt;256&gt;) = 217</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<string> GetLocalCellAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<string>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetLocalCell"));
+        public virtual global::System.Threading.Tasks.ValueTask<string> GetLocalCellAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<string>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetLocalCell"));
 
         /// <summary><c>GetCacheConfig(IN uint32 callerVersion, OUT uint32 serverVersion, OUT uint32 configCount, OUT cacheConfig config) = 218</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSCBGetCacheConfigResult> GetCacheConfigAsync(uint callerVersion, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSCBGetCacheConfigResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCacheConfig"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSCBGetCacheConfigResult> GetCacheConfigAsync(uint callerVersion, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSCBGetCacheConfigResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCacheConfig"));
 
         /// <summary><c>GetCE64(IN int32 index, OUT AFSDBCacheEntry64 ce) = 65536</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSDBCacheEntry64> GetCE64Async(int index, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<global::Golden.AfsCommon.AFSDBCacheEntry64>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCE64"));
+        public virtual global::System.Threading.Tasks.ValueTask<global::Golden.AfsCommon.AFSDBCacheEntry64> GetCE64Async(int index, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<global::Golden.AfsCommon.AFSDBCacheEntry64>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCE64"));
 
         /// <summary><c>GetCellByNum(IN int32 cellNumber, OUT string cellName&lt;256&gt;, OUT serverList cellHosts) = 65537</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSCBGetCellByNumResult> GetCellByNumAsync(int cellNumber, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSCBGetCellByNumResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCellByNum"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSCBGetCellByNumResult> GetCellByNumAsync(int cellNumber, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSCBGetCellByNumResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCellByNum"));
 
         /// <summary><c>TellMeAboutYourself(OUT interfaceAddr addr, OUT Capabilities capabilities) = 65538</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSCBTellMeAboutYourselfResult> TellMeAboutYourselfAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSCBTellMeAboutYourselfResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_TellMeAboutYourself"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSCBTellMeAboutYourselfResult> TellMeAboutYourselfAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSCBTellMeAboutYourselfResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_TellMeAboutYourself"));
 
         /// <summary><c>GetCapabilities(OUT Capabilities capabilities) = 65539</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<uint[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCapabilities"));
+        public virtual global::System.Threading.Tasks.ValueTask<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<uint[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFSCB_GetCapabilities"));
     }
 
     /// <summary>Dispatches calls of Rx package <c>RXAFSCB_</c> by opcode to an <see cref="IRXAFSCBService"/>; an unknown opcode is aborted with RXGEN_OPCODE (-455).</summary>
@@ -1273,6 +1273,7 @@ namespace Golden.AfsCb
         public string Name => "RXAFSCB_";
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async global::System.Threading.Tasks.ValueTask<int> ExecuteAsync(global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
             using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.For(call);
@@ -1311,6 +1312,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteCallBackAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1348,6 +1350,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteInitCallBackStateAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1383,6 +1386,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1418,6 +1422,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1455,6 +1460,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCEAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1492,6 +1498,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteXStatsVersionAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1527,6 +1534,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetXStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1564,6 +1572,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteInitCallBackState2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1599,6 +1608,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteWhoAreYouAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1634,6 +1644,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteInitCallBackState3Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1671,6 +1682,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeUuidAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1708,6 +1720,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetServerPrefsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1745,6 +1758,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCellServDBAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1782,6 +1796,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetLocalCellAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1817,6 +1832,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCacheConfigAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1854,6 +1870,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCE64Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1891,6 +1908,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCellByNumAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1928,6 +1946,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteTellMeAboutYourselfAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -1963,6 +1982,7 @@ namespace Golden.AfsCb
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;

@@ -3837,87 +3837,87 @@ namespace Golden.Afs
     public partial interface IRXAFSService
     {
         /// <summary><c>FetchData(IN AFSFid Fid, IN int32 Pos, IN int32 Length, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 130</c> (split: read raw request bytes from and write raw reply bytes to <paramref name="stream"/>)</summary>
-        global::System.Threading.Tasks.Task<RXAFSFetchDataResult> FetchDataAsync(global::Golden.AfsCommon.AFSFid fid, int pos, int length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSFetchDataResult> FetchDataAsync(global::Golden.AfsCommon.AFSFid fid, int pos, int length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>FetchACL(IN AFSFid Fid, OUT AFSOpaque AccessList, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 131</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSFetchACLResult> FetchACLAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSFetchACLResult> FetchACLAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>FetchStatus(IN AFSFid Fid, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 132</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSFetchStatusResult> FetchStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSFetchStatusResult> FetchStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>StoreData(IN AFSFid Fid, IN AFSStoreStatus InStatus, IN uint32 Pos, IN uint32 Length, IN uint32 FileLength, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 133</c> (split: read raw request bytes from and write raw reply bytes to <paramref name="stream"/>)</summary>
-        global::System.Threading.Tasks.Task<RXAFSStoreDataResult> StoreDataAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSStoreDataResult> StoreDataAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>StoreACL(IN AFSFid Fid, IN AFSOpaque AccessList, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 134</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSStoreACLResult> StoreACLAsync(global::Golden.AfsCommon.AFSFid fid, byte[] accessList, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSStoreACLResult> StoreACLAsync(global::Golden.AfsCommon.AFSFid fid, byte[] accessList, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>StoreStatus(IN AFSFid Fid, IN AFSStoreStatus InStatus, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 135</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSStoreStatusResult> StoreStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSStoreStatusResult> StoreStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>RemoveFile(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 136</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSRemoveFileResult> RemoveFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSRemoveFileResult> RemoveFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CreateFile(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 137</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSCreateFileResult> CreateFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSCreateFileResult> CreateFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>Rename(IN AFSFid OldDirFid, IN string OldName&lt;256&gt;, IN AFSFid NewDirFid, IN string NewName&lt;256&gt;, OUT AFSFetchStatus OutOldDirStatus, OUT AFSFetchStatus OutNewDirStatus, OUT AFSVolSync Sync) = 138</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSRenameResult> RenameAsync(global::Golden.AfsCommon.AFSFid oldDirFid, string oldName, global::Golden.AfsCommon.AFSFid newDirFid, string newName, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSRenameResult> RenameAsync(global::Golden.AfsCommon.AFSFid oldDirFid, string oldName, global::Golden.AfsCommon.AFSFid newDirFid, string newName, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>Symlink(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN string LinkContents&lt;1024&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 139</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSSymlinkResult> SymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSSymlinkResult> SymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>Link(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSFid ExistingFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 140</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSLinkResult> LinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSFid existingFid, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSLinkResult> LinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSFid existingFid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>MakeDir(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 141</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSMakeDirResult> MakeDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSMakeDirResult> MakeDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>RemoveDir(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 142</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSRemoveDirResult> RemoveDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSRemoveDirResult> RemoveDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>OldSetLock(IN AFSFid Fid, IN ViceLockType Type, IN AFSVolSync Sync) = 143</c></summary>
-        global::System.Threading.Tasks.Task OldSetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask OldSetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>OldExtendLock(IN AFSFid Fid, IN AFSVolSync Sync) = 144</c></summary>
-        global::System.Threading.Tasks.Task OldExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask OldExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>OldReleaseLock(IN AFSFid Fid, IN AFSVolSync Sync) = 145</c></summary>
-        global::System.Threading.Tasks.Task OldReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask OldReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetStatistics(OUT ViceStatistics Statistics) = 146</c></summary>
-        global::System.Threading.Tasks.Task<ViceStatistics> GetStatisticsAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<ViceStatistics> GetStatisticsAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GiveUpCallBacks(IN AFSCBFids Fids_Array, IN AFSCBs CallBacks_Array) = 147</c></summary>
-        global::System.Threading.Tasks.Task GiveUpCallBacksAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask GiveUpCallBacksAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetVolumeInfo(IN string VolumeName&lt;256&gt;, OUT VolumeInfo Volumeinfo) = 148</c></summary>
-        global::System.Threading.Tasks.Task<VolumeInfo> GetVolumeInfoAsync(string volumeName, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<VolumeInfo> GetVolumeInfoAsync(string volumeName, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetVolumeStatus(IN int32 Volumeid, OUT AFSFetchVolumeStatus Volumestatus, OUT string Name&lt;256&gt;, OUT string OfflineMsg&lt;1024&gt;, OUT string Motd&lt;1024&gt;) = 149</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSGetVolumeStatusResult> GetVolumeStatusAsync(int volumeid, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSGetVolumeStatusResult> GetVolumeStatusAsync(int volumeid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>SetVolumeStatus(IN int32 Volumeid, IN AFSStoreVolumeStatus Volumestatus, IN string Name&lt;256&gt;, IN string OfflineMsg&lt;1024&gt;, IN string Motd&lt;1024&gt;) = 150</c></summary>
-        global::System.Threading.Tasks.Task SetVolumeStatusAsync(int volumeid, AFSStoreVolumeStatus volumestatus, string name, string offlineMsg, string motd, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask SetVolumeStatusAsync(int volumeid, AFSStoreVolumeStatus volumestatus, string name, string offlineMsg, string motd, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetRootVolume(OUT string VolumeName&lt;256&gt;) = 151</c></summary>
-        global::System.Threading.Tasks.Task<string> GetRootVolumeAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<string> GetRootVolumeAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CheckToken(IN int32 ViceId, IN AFSOpaque token) = 152</c></summary>
-        global::System.Threading.Tasks.Task CheckTokenAsync(int viceId, byte[] token, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask CheckTokenAsync(int viceId, byte[] token, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetTime(OUT uint32 Seconds, OUT uint32 USeconds) = 153</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSGetTimeResult> GetTimeAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSGetTimeResult> GetTimeAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>NGetVolumeInfo(IN string VolumeName&lt;256&gt;, OUT AFSVolumeInfo stuff) = 154</c></summary>
-        global::System.Threading.Tasks.Task<AFSVolumeInfo> NGetVolumeInfoAsync(string volumeName, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<AFSVolumeInfo> NGetVolumeInfoAsync(string volumeName, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>BulkStatus(IN AFSCBFids FidsArray, OUT AFSBulkStats StatArray, OUT AFSCBs CBArray, OUT AFSVolSync Sync) = 155</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSBulkStatusResult> BulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSBulkStatusResult> BulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>SetLock(IN AFSFid Fid, IN ViceLockType Type, OUT AFSVolSync Sync) = 156</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> SetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<global::Golden.AfsCommon.AFSVolSync> SetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ExtendLock(IN AFSFid Fid, OUT AFSVolSync Sync) = 157</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> ExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<global::Golden.AfsCommon.AFSVolSync> ExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReleaseLock(IN AFSFid Fid, OUT AFSVolSync Sync) = 158</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> ReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<global::Golden.AfsCommon.AFSVolSync> ReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>XStatsVersion(OUT int32 versionNumberP) = 159</c></summary>
-        global::System.Threading.Tasks.Task<int> XStatsVersionAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<int> XStatsVersionAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetXStats(IN int32 clientVersionNumber, IN int32 collectionNumber, OUT int32 srvVersionNumberP, OUT int32 timeP, OUT AFS_CollData dataP) = 160</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>Lookup(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 161</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSLookupResult> LookupAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSLookupResult> LookupAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>FlushCPS(IN ViceIds IdsArray, IN IPAddrs AddrsArray, IN int32 spare1, OUT int32 spare2, OUT int32 spare3) = 162</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSFlushCPSResult> FlushCPSAsync(int[] idsArray, int[] addrsArray, int spare1, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSFlushCPSResult> FlushCPSAsync(int[] idsArray, int[] addrsArray, int spare1, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>DFSSymlink(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN string LinkContents&lt;1024&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 163</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSDFSSymlinkResult> DFSSymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSDFSSymlinkResult> DFSSymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>InlineBulkStatus(IN AFSCBFids FidsArray, OUT AFSBulkStats StatArray, OUT AFSCBs CBArray, OUT AFSVolSync Sync) = 65536</c></summary>
-        global::System.Threading.Tasks.Task<RXAFSInlineBulkStatusResult> InlineBulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSInlineBulkStatusResult> InlineBulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>FetchData64(IN AFSFid Fid, IN int64 Pos, IN int64 Length, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 65537</c> (split: read raw request bytes from and write raw reply bytes to <paramref name="stream"/>)</summary>
-        global::System.Threading.Tasks.Task<RXAFSFetchData64Result> FetchData64Async(global::Golden.AfsCommon.AFSFid fid, long pos, long length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSFetchData64Result> FetchData64Async(global::Golden.AfsCommon.AFSFid fid, long pos, long length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>StoreData64(IN AFSFid Fid, IN AFSStoreStatus InStatus, IN uint64 Pos, IN uint64 Length, IN uint64 FileLength, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 65538</c> (split: read raw request bytes from and write raw reply bytes to <paramref name="stream"/>)</summary>
-        global::System.Threading.Tasks.Task<RXAFSStoreData64Result> StoreData64Async(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXAFSStoreData64Result> StoreData64Async(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GiveUpAllCallBacks() = 65539</c></summary>
-        global::System.Threading.Tasks.Task GiveUpAllCallBacksAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask GiveUpAllCallBacksAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCapabilities(OUT Capabilities capabilities) = 65540</c></summary>
-        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CallBackRxConnAddr(IN int32 addr) = 65541</c></summary>
-        global::System.Threading.Tasks.Task CallBackRxConnAddrAsync(int addr, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask CallBackRxConnAddrAsync(int addr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetStatistics64(IN int32 statsVersion, OUT ViceStatistics64 Statistics) = 65542</c></summary>
-        global::System.Threading.Tasks.Task<ulong[]> GetStatistics64Async(int statsVersion, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<ulong[]> GetStatistics64Async(int statsVersion, global::RxGen.Runtime.Rpc.RxCallContext context);
     }
 
     /// <summary>A base for implementations of <see cref="IRXAFSService"/>: every procedure aborts with RXGEN_OPCODE (-455), as a server
@@ -3926,168 +3926,168 @@ namespace Golden.Afs
     public abstract partial class RXAFSServiceBase : IRXAFSService
     {
         /// <summary><c>FetchData(IN AFSFid Fid, IN int32 Pos, IN int32 Length, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 130</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSFetchDataResult> FetchDataAsync(global::Golden.AfsCommon.AFSFid fid, int pos, int length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSFetchDataResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_FetchData"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSFetchDataResult> FetchDataAsync(global::Golden.AfsCommon.AFSFid fid, int pos, int length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSFetchDataResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_FetchData"));
 
         /// <summary><c>FetchACL(IN AFSFid Fid, OUT AFSOpaque AccessList, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 131</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSFetchACLResult> FetchACLAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSFetchACLResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_FetchACL"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSFetchACLResult> FetchACLAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSFetchACLResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_FetchACL"));
 
         /// <summary><c>FetchStatus(IN AFSFid Fid, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 132</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSFetchStatusResult> FetchStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSFetchStatusResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_FetchStatus"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSFetchStatusResult> FetchStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSFetchStatusResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_FetchStatus"));
 
         /// <summary><c>StoreData(IN AFSFid Fid, IN AFSStoreStatus InStatus, IN uint32 Pos, IN uint32 Length, IN uint32 FileLength, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 133</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSStoreDataResult> StoreDataAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSStoreDataResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_StoreData"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSStoreDataResult> StoreDataAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSStoreDataResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_StoreData"));
 
         /// <summary><c>StoreACL(IN AFSFid Fid, IN AFSOpaque AccessList, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 134</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSStoreACLResult> StoreACLAsync(global::Golden.AfsCommon.AFSFid fid, byte[] accessList, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSStoreACLResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_StoreACL"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSStoreACLResult> StoreACLAsync(global::Golden.AfsCommon.AFSFid fid, byte[] accessList, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSStoreACLResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_StoreACL"));
 
         /// <summary><c>StoreStatus(IN AFSFid Fid, IN AFSStoreStatus InStatus, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 135</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSStoreStatusResult> StoreStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSStoreStatusResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_StoreStatus"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSStoreStatusResult> StoreStatusAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSStoreStatusResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_StoreStatus"));
 
         /// <summary><c>RemoveFile(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 136</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSRemoveFileResult> RemoveFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSRemoveFileResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_RemoveFile"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSRemoveFileResult> RemoveFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSRemoveFileResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_RemoveFile"));
 
         /// <summary><c>CreateFile(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 137</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSCreateFileResult> CreateFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSCreateFileResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_CreateFile"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSCreateFileResult> CreateFileAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSCreateFileResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_CreateFile"));
 
         /// <summary><c>Rename(IN AFSFid OldDirFid, IN string OldName&lt;256&gt;, IN AFSFid NewDirFid, IN string NewName&lt;256&gt;, OUT AFSFetchStatus OutOldDirStatus, OUT AFSFetchStatus OutNewDirStatus, OUT AFSVolSync Sync) = 138</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSRenameResult> RenameAsync(global::Golden.AfsCommon.AFSFid oldDirFid, string oldName, global::Golden.AfsCommon.AFSFid newDirFid, string newName, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSRenameResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_Rename"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSRenameResult> RenameAsync(global::Golden.AfsCommon.AFSFid oldDirFid, string oldName, global::Golden.AfsCommon.AFSFid newDirFid, string newName, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSRenameResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_Rename"));
 
         /// <summary><c>Symlink(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN string LinkContents&lt;1024&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 139</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSSymlinkResult> SymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSSymlinkResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_Symlink"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSSymlinkResult> SymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSSymlinkResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_Symlink"));
 
         /// <summary><c>Link(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSFid ExistingFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 140</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSLinkResult> LinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSFid existingFid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSLinkResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_Link"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSLinkResult> LinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSFid existingFid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSLinkResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_Link"));
 
         /// <summary><c>MakeDir(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 141</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSMakeDirResult> MakeDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSMakeDirResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_MakeDir"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSMakeDirResult> MakeDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSMakeDirResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_MakeDir"));
 
         /// <summary><c>RemoveDir(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFetchStatus OutDirStatus, OUT AFSVolSync Sync) = 142</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSRemoveDirResult> RemoveDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSRemoveDirResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_RemoveDir"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSRemoveDirResult> RemoveDirAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSRemoveDirResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_RemoveDir"));
 
         /// <summary><c>OldSetLock(IN AFSFid Fid, IN ViceLockType Type, IN AFSVolSync Sync) = 143</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task OldSetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_OldSetLock"));
+        public virtual global::System.Threading.Tasks.ValueTask OldSetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_OldSetLock"));
 
         /// <summary><c>OldExtendLock(IN AFSFid Fid, IN AFSVolSync Sync) = 144</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task OldExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_OldExtendLock"));
+        public virtual global::System.Threading.Tasks.ValueTask OldExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_OldExtendLock"));
 
         /// <summary><c>OldReleaseLock(IN AFSFid Fid, IN AFSVolSync Sync) = 145</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task OldReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_OldReleaseLock"));
+        public virtual global::System.Threading.Tasks.ValueTask OldReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_OldReleaseLock"));
 
         /// <summary><c>GetStatistics(OUT ViceStatistics Statistics) = 146</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<ViceStatistics> GetStatisticsAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<ViceStatistics>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetStatistics"));
+        public virtual global::System.Threading.Tasks.ValueTask<ViceStatistics> GetStatisticsAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<ViceStatistics>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetStatistics"));
 
         /// <summary><c>GiveUpCallBacks(IN AFSCBFids Fids_Array, IN AFSCBs CallBacks_Array) = 147</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task GiveUpCallBacksAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GiveUpCallBacks"));
+        public virtual global::System.Threading.Tasks.ValueTask GiveUpCallBacksAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GiveUpCallBacks"));
 
         /// <summary><c>GetVolumeInfo(IN string VolumeName&lt;256&gt;, OUT VolumeInfo Volumeinfo) = 148</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<VolumeInfo> GetVolumeInfoAsync(string volumeName, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<VolumeInfo>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetVolumeInfo"));
+        public virtual global::System.Threading.Tasks.ValueTask<VolumeInfo> GetVolumeInfoAsync(string volumeName, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<VolumeInfo>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetVolumeInfo"));
 
         /// <summary><c>GetVolumeStatus(IN int32 Volumeid, OUT AFSFetchVolumeStatus Volumestatus, OUT string Name&lt;256&gt;, OUT string OfflineMsg&lt;1024&gt;, OUT string Motd&lt;1024&gt;) = 149</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSGetVolumeStatusResult> GetVolumeStatusAsync(int volumeid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSGetVolumeStatusResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetVolumeStatus"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSGetVolumeStatusResult> GetVolumeStatusAsync(int volumeid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSGetVolumeStatusResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetVolumeStatus"));
 
         /// <summary><c>SetVolumeStatus(IN int32 Volumeid, IN AFSStoreVolumeStatus Volumestatus, IN string Name&lt;256&gt;, IN string OfflineMsg&lt;1024&gt;, IN string Motd&lt;1024&gt;) = 150</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task SetVolumeStatusAsync(int volumeid, AFSStoreVolumeStatus volumestatus, string name, string offlineMsg, string motd, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_SetVolumeStatus"));
+        public virtual global::System.Threading.Tasks.ValueTask SetVolumeStatusAsync(int volumeid, AFSStoreVolumeStatus volumestatus, string name, string offlineMsg, string motd, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_SetVolumeStatus"));
 
         /// <summary><c>GetRootVolume(OUT string VolumeName&lt;256&gt;) = 151</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<string> GetRootVolumeAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<string>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetRootVolume"));
+        public virtual global::System.Threading.Tasks.ValueTask<string> GetRootVolumeAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<string>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetRootVolume"));
 
         /// <summary><c>CheckToken(IN int32 ViceId, IN AFSOpaque token) = 152</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task CheckTokenAsync(int viceId, byte[] token, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_CheckToken"));
+        public virtual global::System.Threading.Tasks.ValueTask CheckTokenAsync(int viceId, byte[] token, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_CheckToken"));
 
         /// <summary><c>GetTime(OUT uint32 Seconds, OUT uint32 USeconds) = 153</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSGetTimeResult> GetTimeAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSGetTimeResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetTime"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSGetTimeResult> GetTimeAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSGetTimeResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetTime"));
 
         /// <summary><c>NGetVolumeInfo(IN string VolumeName&lt;256&gt;, OUT AFSVolumeInfo stuff) = 154</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<AFSVolumeInfo> NGetVolumeInfoAsync(string volumeName, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<AFSVolumeInfo>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_NGetVolumeInfo"));
+        public virtual global::System.Threading.Tasks.ValueTask<AFSVolumeInfo> NGetVolumeInfoAsync(string volumeName, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<AFSVolumeInfo>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_NGetVolumeInfo"));
 
         /// <summary><c>BulkStatus(IN AFSCBFids FidsArray, OUT AFSBulkStats StatArray, OUT AFSCBs CBArray, OUT AFSVolSync Sync) = 155</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSBulkStatusResult> BulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSBulkStatusResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_BulkStatus"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSBulkStatusResult> BulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSBulkStatusResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_BulkStatus"));
 
         /// <summary><c>SetLock(IN AFSFid Fid, IN ViceLockType Type, OUT AFSVolSync Sync) = 156</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> SetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<global::Golden.AfsCommon.AFSVolSync>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_SetLock"));
+        public virtual global::System.Threading.Tasks.ValueTask<global::Golden.AfsCommon.AFSVolSync> SetLockAsync(global::Golden.AfsCommon.AFSFid fid, int type, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<global::Golden.AfsCommon.AFSVolSync>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_SetLock"));
 
         /// <summary><c>ExtendLock(IN AFSFid Fid, OUT AFSVolSync Sync) = 157</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> ExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<global::Golden.AfsCommon.AFSVolSync>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_ExtendLock"));
+        public virtual global::System.Threading.Tasks.ValueTask<global::Golden.AfsCommon.AFSVolSync> ExtendLockAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<global::Golden.AfsCommon.AFSVolSync>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_ExtendLock"));
 
         /// <summary><c>ReleaseLock(IN AFSFid Fid, OUT AFSVolSync Sync) = 158</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<global::Golden.AfsCommon.AFSVolSync> ReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<global::Golden.AfsCommon.AFSVolSync>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_ReleaseLock"));
+        public virtual global::System.Threading.Tasks.ValueTask<global::Golden.AfsCommon.AFSVolSync> ReleaseLockAsync(global::Golden.AfsCommon.AFSFid fid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<global::Golden.AfsCommon.AFSVolSync>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_ReleaseLock"));
 
         /// <summary><c>XStatsVersion(OUT int32 versionNumberP) = 159</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<int> XStatsVersionAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<int>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_XStatsVersion"));
+        public virtual global::System.Threading.Tasks.ValueTask<int> XStatsVersionAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<int>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_XStatsVersion"));
 
         /// <summary><c>GetXStats(IN int32 clientVersionNumber, IN int32 collectionNumber, OUT int32 srvVersionNumberP, OUT int32 timeP, OUT AFS_CollData dataP) = 160</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSGetXStatsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetXStats"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSGetXStatsResult> GetXStatsAsync(int clientVersionNumber, int collectionNumber, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSGetXStatsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetXStats"));
 
         /// <summary><c>Lookup(IN AFSFid DirFid, IN string Name&lt;256&gt;, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 161</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSLookupResult> LookupAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSLookupResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_Lookup"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSLookupResult> LookupAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSLookupResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_Lookup"));
 
         /// <summary><c>FlushCPS(IN ViceIds IdsArray, IN IPAddrs AddrsArray, IN int32 spare1, OUT int32 spare2, OUT int32 spare3) = 162</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSFlushCPSResult> FlushCPSAsync(int[] idsArray, int[] addrsArray, int spare1, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSFlushCPSResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_FlushCPS"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSFlushCPSResult> FlushCPSAsync(int[] idsArray, int[] addrsArray, int spare1, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSFlushCPSResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_FlushCPS"));
 
         /// <summary><c>DFSSymlink(IN AFSFid DirFid, IN string Name&lt;256&gt;, IN string LinkContents&lt;1024&gt;, IN AFSStoreStatus InStatus, OUT AFSFid OutFid, OUT AFSFetchStatus OutFidStatus, OUT AFSFetchStatus OutDirStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 163</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSDFSSymlinkResult> DFSSymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSDFSSymlinkResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_DFSSymlink"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSDFSSymlinkResult> DFSSymlinkAsync(global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSDFSSymlinkResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_DFSSymlink"));
 
         /// <summary><c>InlineBulkStatus(IN AFSCBFids FidsArray, OUT AFSBulkStats StatArray, OUT AFSCBs CBArray, OUT AFSVolSync Sync) = 65536</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSInlineBulkStatusResult> InlineBulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSInlineBulkStatusResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_InlineBulkStatus"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSInlineBulkStatusResult> InlineBulkStatusAsync(global::Golden.AfsCommon.AFSFid[] fidsArray, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSInlineBulkStatusResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_InlineBulkStatus"));
 
         /// <summary><c>FetchData64(IN AFSFid Fid, IN int64 Pos, IN int64 Length, OUT AFSFetchStatus OutStatus, OUT AFSCallBack CallBack, OUT AFSVolSync Sync) = 65537</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSFetchData64Result> FetchData64Async(global::Golden.AfsCommon.AFSFid fid, long pos, long length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSFetchData64Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_FetchData64"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSFetchData64Result> FetchData64Async(global::Golden.AfsCommon.AFSFid fid, long pos, long length, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSFetchData64Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_FetchData64"));
 
         /// <summary><c>StoreData64(IN AFSFid Fid, IN AFSStoreStatus InStatus, IN uint64 Pos, IN uint64 Length, IN uint64 FileLength, OUT AFSFetchStatus OutStatus, OUT AFSVolSync Sync) = 65538</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXAFSStoreData64Result> StoreData64Async(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXAFSStoreData64Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_StoreData64"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXAFSStoreData64Result> StoreData64Async(global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus, ulong pos, ulong length, ulong fileLength, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXAFSStoreData64Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_StoreData64"));
 
         /// <summary><c>GiveUpAllCallBacks() = 65539</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task GiveUpAllCallBacksAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GiveUpAllCallBacks"));
+        public virtual global::System.Threading.Tasks.ValueTask GiveUpAllCallBacksAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GiveUpAllCallBacks"));
 
         /// <summary><c>GetCapabilities(OUT Capabilities capabilities) = 65540</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<uint[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetCapabilities"));
+        public virtual global::System.Threading.Tasks.ValueTask<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<uint[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetCapabilities"));
 
         /// <summary><c>CallBackRxConnAddr(IN int32 addr) = 65541</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task CallBackRxConnAddrAsync(int addr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_CallBackRxConnAddr"));
+        public virtual global::System.Threading.Tasks.ValueTask CallBackRxConnAddrAsync(int addr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_CallBackRxConnAddr"));
 
         /// <summary><c>GetStatistics64(IN int32 statsVersion, OUT ViceStatistics64 Statistics) = 65542</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<ulong[]> GetStatistics64Async(int statsVersion, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<ulong[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetStatistics64"));
+        public virtual global::System.Threading.Tasks.ValueTask<ulong[]> GetStatistics64Async(int statsVersion, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<ulong[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXAFS_GetStatistics64"));
     }
 
     /// <summary>Dispatches calls of Rx package <c>RXAFS_</c> by opcode to an <see cref="IRXAFSService"/>; an unknown opcode is aborted with RXGEN_OPCODE (-455).</summary>
@@ -4110,6 +4110,7 @@ namespace Golden.Afs
         public string Name => "RXAFS_";
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async global::System.Threading.Tasks.ValueTask<int> ExecuteAsync(global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
             using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.For(call);
@@ -4170,6 +4171,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteFetchDataAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4197,6 +4199,7 @@ namespace Golden.Afs
             return 0;
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteFetchACLAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4234,6 +4237,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteFetchStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4271,6 +4275,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteStoreDataAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4298,6 +4303,7 @@ namespace Golden.Afs
             return 0;
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteStoreACLAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4335,6 +4341,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteStoreStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4372,6 +4379,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteRemoveFileAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4409,6 +4417,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateFileAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4446,6 +4455,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteRenameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4483,6 +4493,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteSymlinkAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4520,6 +4531,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4557,6 +4569,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteMakeDirAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4594,6 +4607,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteRemoveDirAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4631,6 +4645,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteOldSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4668,6 +4683,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteOldExtendLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4705,6 +4721,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteOldReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4742,6 +4759,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatisticsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4777,6 +4795,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGiveUpCallBacksAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4814,6 +4833,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetVolumeInfoAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4851,6 +4871,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetVolumeStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4888,6 +4909,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetVolumeStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4925,6 +4947,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetRootVolumeAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4960,6 +4983,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteCheckTokenAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4997,6 +5021,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetTimeAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5032,6 +5057,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteNGetVolumeInfoAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5069,6 +5095,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteBulkStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5106,6 +5133,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5143,6 +5171,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteExtendLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5180,6 +5209,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5217,6 +5247,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteXStatsVersionAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5252,6 +5283,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetXStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5289,6 +5321,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteLookupAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5326,6 +5359,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteFlushCPSAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5363,6 +5397,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteDFSSymlinkAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5400,6 +5435,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteInlineBulkStatusAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5437,6 +5473,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteFetchData64Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5464,6 +5501,7 @@ namespace Golden.Afs
             return 0;
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteStoreData64Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5491,6 +5529,7 @@ namespace Golden.Afs
             return 0;
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGiveUpAllCallBacksAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5526,6 +5565,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5561,6 +5601,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteCallBackRxConnAddrAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -5598,6 +5639,7 @@ namespace Golden.Afs
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatistics64Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;

@@ -571,13 +571,13 @@ namespace Golden.Calc
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public partial interface ICALC_V1Service
     {
-        global::System.Threading.Tasks.Task CalcNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<int> CalcAddAsync(calcargs argument, global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<calcwho> CalcWhoamiAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<byte[]> CalcEchoAsync(byte[] argument, global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<uint> CalcSlowAsync(uint argument, global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task CalcFailAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<long> CalcSumAsync(calcnode? argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask CalcNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<int> CalcAddAsync(calcargs argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<calcwho> CalcWhoamiAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<byte[]> CalcEchoAsync(byte[] argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<uint> CalcSlowAsync(uint argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask CalcFailAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<long> CalcSumAsync(calcnode? argument, global::RxGen.Runtime.Rpc.OncCallContext context);
     }
 
     /// <summary>A base for implementations of <see cref="ICALC_V1Service"/>: every procedure answers PROC_UNAVAIL (a NULL procedure 0 succeeds);
@@ -586,31 +586,31 @@ namespace Golden.Calc
     public abstract partial class CALC_V1ServiceBase : ICALC_V1Service
     {
         /// <summary>Procedure CALC_NULL (0, the NULL procedure): succeeds unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task CalcNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context) => global::System.Threading.Tasks.Task.CompletedTask;
+        public virtual global::System.Threading.Tasks.ValueTask CalcNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context) => default;
 
         /// <summary>Procedure CALC_ADD (1u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<int> CalcAddAsync(calcargs argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<int>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("CALC_ADD"));
+        public virtual global::System.Threading.Tasks.ValueTask<int> CalcAddAsync(calcargs argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<int>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("CALC_ADD"));
 
         /// <summary>Procedure CALC_WHOAMI (2u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<calcwho> CalcWhoamiAsync(global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<calcwho>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("CALC_WHOAMI"));
+        public virtual global::System.Threading.Tasks.ValueTask<calcwho> CalcWhoamiAsync(global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<calcwho>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("CALC_WHOAMI"));
 
         /// <summary>Procedure CALC_ECHO (3u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<byte[]> CalcEchoAsync(byte[] argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<byte[]>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("CALC_ECHO"));
+        public virtual global::System.Threading.Tasks.ValueTask<byte[]> CalcEchoAsync(byte[] argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<byte[]>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("CALC_ECHO"));
 
         /// <summary>Procedure CALC_SLOW (4u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<uint> CalcSlowAsync(uint argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<uint>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("CALC_SLOW"));
+        public virtual global::System.Threading.Tasks.ValueTask<uint> CalcSlowAsync(uint argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<uint>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("CALC_SLOW"));
 
         /// <summary>Procedure CALC_FAIL (5u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task CalcFailAsync(global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("CALC_FAIL"));
+        public virtual global::System.Threading.Tasks.ValueTask CalcFailAsync(global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("CALC_FAIL"));
 
         /// <summary>Procedure CALC_SUM (6u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<long> CalcSumAsync(calcnode? argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<long>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("CALC_SUM"));
+        public virtual global::System.Threading.Tasks.ValueTask<long> CalcSumAsync(calcnode? argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<long>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("CALC_SUM"));
     }
 
     /// <summary>Dispatches CALC_PROG version CALC_V1 calls: PROC_UNAVAIL for unknown procedures, GARBAGE_ARGS when the arguments do not decode.
@@ -626,6 +626,7 @@ namespace Golden.Calc
         public uint Version => CALC_V1Protocol.Version;
         public string Name => "CALC_PROG.CALC_V1";
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async global::System.Threading.Tasks.ValueTask<global::RxGen.Runtime.Rpc.OncAcceptStat> DispatchAsync(global::RxGen.Runtime.Rpc.OncCallContext context, global::System.ReadOnlyMemory<byte> arguments, global::System.Buffers.IBufferWriter<byte> results)
         {
             global::System.ArgumentNullException.ThrowIfNull(context);
@@ -855,7 +856,7 @@ namespace Golden.Calc
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public partial interface ICALC_V2Service
     {
-        global::System.Threading.Tasks.Task CalcNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask CalcNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
     }
 
     /// <summary>A base for implementations of <see cref="ICALC_V2Service"/>: every procedure answers PROC_UNAVAIL (a NULL procedure 0 succeeds);
@@ -864,7 +865,7 @@ namespace Golden.Calc
     public abstract partial class CALC_V2ServiceBase : ICALC_V2Service
     {
         /// <summary>Procedure CALC_NULL (0, the NULL procedure): succeeds unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task CalcNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context) => global::System.Threading.Tasks.Task.CompletedTask;
+        public virtual global::System.Threading.Tasks.ValueTask CalcNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context) => default;
     }
 
     /// <summary>Dispatches CALC_PROG version CALC_V2 calls: PROC_UNAVAIL for unknown procedures, GARBAGE_ARGS when the arguments do not decode.
@@ -880,6 +881,7 @@ namespace Golden.Calc
         public uint Version => CALC_V2Protocol.Version;
         public string Name => "CALC_PROG.CALC_V2";
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async global::System.Threading.Tasks.ValueTask<global::RxGen.Runtime.Rpc.OncAcceptStat> DispatchAsync(global::RxGen.Runtime.Rpc.OncCallContext context, global::System.ReadOnlyMemory<byte> arguments, global::System.Buffers.IBufferWriter<byte> results)
         {
             global::System.ArgumentNullException.ThrowIfNull(context);

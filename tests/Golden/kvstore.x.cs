@@ -848,11 +848,11 @@ namespace Golden.KvStore
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public partial interface IKVSTORE_V1Service
     {
-        global::System.Threading.Tasks.Task KvprocNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<kvgetres> KvprocGetAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<kvstatus> KvprocDeleteAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<kventry?> KvprocListAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask KvprocNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<kvgetres> KvprocGetAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<kvstatus> KvprocDeleteAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<kventry?> KvprocListAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
     }
 
     /// <summary>A base for implementations of <see cref="IKVSTORE_V1Service"/>: every procedure answers PROC_UNAVAIL (a NULL procedure 0 succeeds);
@@ -861,23 +861,23 @@ namespace Golden.KvStore
     public abstract partial class KVSTORE_V1ServiceBase : IKVSTORE_V1Service
     {
         /// <summary>Procedure KVPROC_NULL (0, the NULL procedure): succeeds unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task KvprocNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context) => global::System.Threading.Tasks.Task.CompletedTask;
+        public virtual global::System.Threading.Tasks.ValueTask KvprocNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context) => default;
 
         /// <summary>Procedure KVPROC_PUT (1u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<kvstatus>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_PUT"));
+        public virtual global::System.Threading.Tasks.ValueTask<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<kvstatus>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_PUT"));
 
         /// <summary>Procedure KVPROC_GET (2u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<kvgetres> KvprocGetAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<kvgetres>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_GET"));
+        public virtual global::System.Threading.Tasks.ValueTask<kvgetres> KvprocGetAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<kvgetres>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_GET"));
 
         /// <summary>Procedure KVPROC_DELETE (3u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<kvstatus> KvprocDeleteAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<kvstatus>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_DELETE"));
+        public virtual global::System.Threading.Tasks.ValueTask<kvstatus> KvprocDeleteAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<kvstatus>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_DELETE"));
 
         /// <summary>Procedure KVPROC_LIST (4u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<kventry?> KvprocListAsync(global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<kventry?>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_LIST"));
+        public virtual global::System.Threading.Tasks.ValueTask<kventry?> KvprocListAsync(global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<kventry?>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_LIST"));
     }
 
     /// <summary>Dispatches KVSTORE_PROG version KVSTORE_V1 calls: PROC_UNAVAIL for unknown procedures, GARBAGE_ARGS when the arguments do not decode.
@@ -893,6 +893,7 @@ namespace Golden.KvStore
         public uint Version => KVSTORE_V1Protocol.Version;
         public string Name => "KVSTORE_PROG.KVSTORE_V1";
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async global::System.Threading.Tasks.ValueTask<global::RxGen.Runtime.Rpc.OncAcceptStat> DispatchAsync(global::RxGen.Runtime.Rpc.OncCallContext context, global::System.ReadOnlyMemory<byte> arguments, global::System.Buffers.IBufferWriter<byte> results)
         {
             global::System.ArgumentNullException.ThrowIfNull(context);
@@ -1451,15 +1452,15 @@ namespace Golden.KvStore
     [global::System.CodeDom.Compiler.GeneratedCode("RxGen", null)]
     public partial interface IKVSTORE_V2Service
     {
-        global::System.Threading.Tasks.Task KvprocNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<kvgetres> KvprocGetAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<kvstatus> KvprocDeleteAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<kventry?> KvprocListAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<kvcasres> KvprocCasAsync(kvcasargs argument, global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<kvgetres[]> KvprocGetmanyAsync(string[] argument, global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<kvstats> KvprocStatsAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
-        global::System.Threading.Tasks.Task<kvstrictres> KvprocCountAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask KvprocNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<kvgetres> KvprocGetAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<kvstatus> KvprocDeleteAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<kventry?> KvprocListAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<kvcasres> KvprocCasAsync(kvcasargs argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<kvgetres[]> KvprocGetmanyAsync(string[] argument, global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<kvstats> KvprocStatsAsync(global::RxGen.Runtime.Rpc.OncCallContext context);
+        global::System.Threading.Tasks.ValueTask<kvstrictres> KvprocCountAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context);
     }
 
     /// <summary>A base for implementations of <see cref="IKVSTORE_V2Service"/>: every procedure answers PROC_UNAVAIL (a NULL procedure 0 succeeds);
@@ -1468,39 +1469,39 @@ namespace Golden.KvStore
     public abstract partial class KVSTORE_V2ServiceBase : IKVSTORE_V2Service
     {
         /// <summary>Procedure KVPROC_NULL (0, the NULL procedure): succeeds unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task KvprocNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context) => global::System.Threading.Tasks.Task.CompletedTask;
+        public virtual global::System.Threading.Tasks.ValueTask KvprocNullAsync(global::RxGen.Runtime.Rpc.OncCallContext context) => default;
 
         /// <summary>Procedure KVPROC_PUT (1u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<kvstatus>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_PUT"));
+        public virtual global::System.Threading.Tasks.ValueTask<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<kvstatus>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_PUT"));
 
         /// <summary>Procedure KVPROC_GET (2u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<kvgetres> KvprocGetAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<kvgetres>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_GET"));
+        public virtual global::System.Threading.Tasks.ValueTask<kvgetres> KvprocGetAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<kvgetres>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_GET"));
 
         /// <summary>Procedure KVPROC_DELETE (3u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<kvstatus> KvprocDeleteAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<kvstatus>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_DELETE"));
+        public virtual global::System.Threading.Tasks.ValueTask<kvstatus> KvprocDeleteAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<kvstatus>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_DELETE"));
 
         /// <summary>Procedure KVPROC_LIST (4u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<kventry?> KvprocListAsync(global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<kventry?>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_LIST"));
+        public virtual global::System.Threading.Tasks.ValueTask<kventry?> KvprocListAsync(global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<kventry?>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_LIST"));
 
         /// <summary>Procedure KVPROC_CAS (5u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<kvcasres> KvprocCasAsync(kvcasargs argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<kvcasres>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_CAS"));
+        public virtual global::System.Threading.Tasks.ValueTask<kvcasres> KvprocCasAsync(kvcasargs argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<kvcasres>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_CAS"));
 
         /// <summary>Procedure KVPROC_GETMANY (6u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<kvgetres[]> KvprocGetmanyAsync(string[] argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<kvgetres[]>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_GETMANY"));
+        public virtual global::System.Threading.Tasks.ValueTask<kvgetres[]> KvprocGetmanyAsync(string[] argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<kvgetres[]>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_GETMANY"));
 
         /// <summary>Procedure KVPROC_STATS (7u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<kvstats> KvprocStatsAsync(global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<kvstats>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_STATS"));
+        public virtual global::System.Threading.Tasks.ValueTask<kvstats> KvprocStatsAsync(global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<kvstats>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_STATS"));
 
         /// <summary>Procedure KVPROC_COUNT (8u): answers PROC_UNAVAIL unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<kvstrictres> KvprocCountAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<kvstrictres>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_COUNT"));
+        public virtual global::System.Threading.Tasks.ValueTask<kvstrictres> KvprocCountAsync(string argument, global::RxGen.Runtime.Rpc.OncCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<kvstrictres>(global::RxGen.Runtime.Rpc.OncRpcException.ProcedureUnavailable("KVPROC_COUNT"));
     }
 
     /// <summary>Dispatches KVSTORE_PROG version KVSTORE_V2 calls: PROC_UNAVAIL for unknown procedures, GARBAGE_ARGS when the arguments do not decode.
@@ -1516,6 +1517,7 @@ namespace Golden.KvStore
         public uint Version => KVSTORE_V2Protocol.Version;
         public string Name => "KVSTORE_PROG.KVSTORE_V2";
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async global::System.Threading.Tasks.ValueTask<global::RxGen.Runtime.Rpc.OncAcceptStat> DispatchAsync(global::RxGen.Runtime.Rpc.OncCallContext context, global::System.ReadOnlyMemory<byte> arguments, global::System.Buffers.IBufferWriter<byte> results)
         {
             global::System.ArgumentNullException.ThrowIfNull(context);

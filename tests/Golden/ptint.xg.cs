@@ -2071,53 +2071,53 @@ namespace Golden.Pt
     public partial interface IPRService
     {
         /// <summary><c>INewEntry(IN string name&lt;64&gt;, IN int32 id, IN int32 oid) = 500</c></summary>
-        global::System.Threading.Tasks.Task INewEntryAsync(string name, int id, int oid, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask INewEntryAsync(string name, int id, int oid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>WhereIsIt(IN int32 id, OUT int32 ps) = 501</c></summary>
-        global::System.Threading.Tasks.Task<int> WhereIsItAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<int> WhereIsItAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>DumpEntry(IN int32 pos, OUT prdebugentry entry) = 502</c></summary>
-        global::System.Threading.Tasks.Task<prdebugentry> DumpEntryAsync(int pos, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<prdebugentry> DumpEntryAsync(int pos, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>AddToGroup(IN int32 uid, IN int32 gid) = 503</c></summary>
-        global::System.Threading.Tasks.Task AddToGroupAsync(int uid, int gid, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask AddToGroupAsync(int uid, int gid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>NameToID(IN namelist nlist, OUT idlist ilist) = 504</c></summary>
-        global::System.Threading.Tasks.Task<int[]> NameToIDAsync(byte[][] nlist, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<int[]> NameToIDAsync(byte[][] nlist, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>IDToName(IN idlist ilist, OUT namelist nlist) = 505</c></summary>
-        global::System.Threading.Tasks.Task<byte[][]> IDToNameAsync(int[] ilist, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<byte[][]> IDToNameAsync(int[] ilist, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>Delete(IN int32 id) = 506</c></summary>
-        global::System.Threading.Tasks.Task DeleteAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask DeleteAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>RemoveFromGroup(IN int32 id, IN int32 gid) = 507</c></summary>
-        global::System.Threading.Tasks.Task RemoveFromGroupAsync(int id, int gid, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask RemoveFromGroupAsync(int id, int gid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCPS(IN int32 id, OUT prlist elist, OUT int32 over) = 508</c></summary>
-        global::System.Threading.Tasks.Task<PRGetCPSResult> GetCPSAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<PRGetCPSResult> GetCPSAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>NewEntry(IN string name&lt;64&gt;, IN int32 flag, IN int32 oid, OUT int32 id) = 509</c></summary>
-        global::System.Threading.Tasks.Task<int> NewEntryAsync(string name, int flag, int oid, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<int> NewEntryAsync(string name, int flag, int oid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListMax(OUT int32 uid, OUT int32 gid) = 510</c></summary>
-        global::System.Threading.Tasks.Task<PRListMaxResult> ListMaxAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<PRListMaxResult> ListMaxAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>SetMax(IN int32 id, IN int32 gflag) = 511</c></summary>
-        global::System.Threading.Tasks.Task SetMaxAsync(int id, int gflag, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask SetMaxAsync(int id, int gflag, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListEntry(IN int32 id, OUT prcheckentry entry) = 512</c></summary>
-        global::System.Threading.Tasks.Task<prcheckentry> ListEntryAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<prcheckentry> ListEntryAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ChangeEntry(IN int32 id, IN string name&lt;64&gt;, IN int32 oid, IN int32 newid) = 513</c></summary>
-        global::System.Threading.Tasks.Task ChangeEntryAsync(int id, string name, int oid, int newid, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask ChangeEntryAsync(int id, string name, int oid, int newid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListElements(IN int32 id, OUT prlist elist, OUT int32 over) = 514</c></summary>
-        global::System.Threading.Tasks.Task<PRListElementsResult> ListElementsAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<PRListElementsResult> ListElementsAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>IsAMemberOf(IN int32 uid, IN int32 gid, OUT int32 flag) = 515</c></summary>
-        global::System.Threading.Tasks.Task<int> IsAMemberOfAsync(int uid, int gid, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<int> IsAMemberOfAsync(int uid, int gid, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>SetFieldsEntry(IN int32 id, IN int32 mask, IN int32 flags, IN int32 ngroups, IN int32 nusers, IN int32 spare1, IN int32 spare2) = 516</c></summary>
-        global::System.Threading.Tasks.Task SetFieldsEntryAsync(int id, int mask, int flags, int ngroups, int nusers, int spare1, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask SetFieldsEntryAsync(int id, int mask, int flags, int ngroups, int nusers, int spare1, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListOwned(IN int32 id, OUT prlist elist, INOUT int32 lastp) = 517</c></summary>
-        global::System.Threading.Tasks.Task<PRListOwnedResult> ListOwnedAsync(int id, int lastp, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<PRListOwnedResult> ListOwnedAsync(int id, int lastp, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCPS2(IN int32 id, IN int32 host, OUT prlist elist, OUT int32 over) = 518</c></summary>
-        global::System.Threading.Tasks.Task<PRGetCPS2Result> GetCPS2Async(int id, int host, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<PRGetCPS2Result> GetCPS2Async(int id, int host, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetHostCPS(IN int32 host, OUT prlist elist, OUT int32 over) = 519</c></summary>
-        global::System.Threading.Tasks.Task<PRGetHostCPSResult> GetHostCPSAsync(int host, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<PRGetHostCPSResult> GetHostCPSAsync(int host, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>UpdateEntry(IN int32 id, IN string name&lt;64&gt;, IN PrUpdateEntry uentry) = 520</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryAsync(int id, string name, PrUpdateEntry uentry, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask UpdateEntryAsync(int id, string name, PrUpdateEntry uentry, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListEntries(IN int32 flags, IN int32 startindex, OUT prentries bulkentries, OUT int32 nextstartindex) = 521</c></summary>
-        global::System.Threading.Tasks.Task<PRListEntriesResult> ListEntriesAsync(int flags, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<PRListEntriesResult> ListEntriesAsync(int flags, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListSuperGroups(IN int32 id, OUT prlist elist, OUT int32 over) = 530</c></summary>
-        global::System.Threading.Tasks.Task<PRListSuperGroupsResult> ListSuperGroupsAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<PRListSuperGroupsResult> ListSuperGroupsAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCapabilities(OUT uint32 capabilities&lt;196&gt;) = 65537</c></summary>
-        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) => global::System.Threading.Tasks.Task.FromResult(global::System.Array.Empty<uint>());
+        global::System.Threading.Tasks.ValueTask<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) => global::System.Threading.Tasks.ValueTask.FromResult(global::System.Array.Empty<uint>());
     }
 
     /// <summary>A base for implementations of <see cref="IPRService"/>: every procedure aborts with RXGEN_OPCODE (-455), as a server
@@ -2126,99 +2126,99 @@ namespace Golden.Pt
     public abstract partial class PRServiceBase : IPRService
     {
         /// <summary><c>INewEntry(IN string name&lt;64&gt;, IN int32 id, IN int32 oid) = 500</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task INewEntryAsync(string name, int id, int oid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_INewEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask INewEntryAsync(string name, int id, int oid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_INewEntry"));
 
         /// <summary><c>WhereIsIt(IN int32 id, OUT int32 ps) = 501</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<int> WhereIsItAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<int>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_WhereIsIt"));
+        public virtual global::System.Threading.Tasks.ValueTask<int> WhereIsItAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<int>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_WhereIsIt"));
 
         /// <summary><c>DumpEntry(IN int32 pos, OUT prdebugentry entry) = 502</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<prdebugentry> DumpEntryAsync(int pos, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<prdebugentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_DumpEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask<prdebugentry> DumpEntryAsync(int pos, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<prdebugentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_DumpEntry"));
 
         /// <summary><c>AddToGroup(IN int32 uid, IN int32 gid) = 503</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task AddToGroupAsync(int uid, int gid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_AddToGroup"));
+        public virtual global::System.Threading.Tasks.ValueTask AddToGroupAsync(int uid, int gid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_AddToGroup"));
 
         /// <summary><c>NameToID(IN namelist nlist, OUT idlist ilist) = 504</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<int[]> NameToIDAsync(byte[][] nlist, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<int[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_NameToID"));
+        public virtual global::System.Threading.Tasks.ValueTask<int[]> NameToIDAsync(byte[][] nlist, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<int[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_NameToID"));
 
         /// <summary><c>IDToName(IN idlist ilist, OUT namelist nlist) = 505</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<byte[][]> IDToNameAsync(int[] ilist, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<byte[][]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_IDToName"));
+        public virtual global::System.Threading.Tasks.ValueTask<byte[][]> IDToNameAsync(int[] ilist, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<byte[][]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_IDToName"));
 
         /// <summary><c>Delete(IN int32 id) = 506</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task DeleteAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_Delete"));
+        public virtual global::System.Threading.Tasks.ValueTask DeleteAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_Delete"));
 
         /// <summary><c>RemoveFromGroup(IN int32 id, IN int32 gid) = 507</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task RemoveFromGroupAsync(int id, int gid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_RemoveFromGroup"));
+        public virtual global::System.Threading.Tasks.ValueTask RemoveFromGroupAsync(int id, int gid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_RemoveFromGroup"));
 
         /// <summary><c>GetCPS(IN int32 id, OUT prlist elist, OUT int32 over) = 508</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<PRGetCPSResult> GetCPSAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<PRGetCPSResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_GetCPS"));
+        public virtual global::System.Threading.Tasks.ValueTask<PRGetCPSResult> GetCPSAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<PRGetCPSResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_GetCPS"));
 
         /// <summary><c>NewEntry(IN string name&lt;64&gt;, IN int32 flag, IN int32 oid, OUT int32 id) = 509</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<int> NewEntryAsync(string name, int flag, int oid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<int>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_NewEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask<int> NewEntryAsync(string name, int flag, int oid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<int>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_NewEntry"));
 
         /// <summary><c>ListMax(OUT int32 uid, OUT int32 gid) = 510</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<PRListMaxResult> ListMaxAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<PRListMaxResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListMax"));
+        public virtual global::System.Threading.Tasks.ValueTask<PRListMaxResult> ListMaxAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<PRListMaxResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListMax"));
 
         /// <summary><c>SetMax(IN int32 id, IN int32 gflag) = 511</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task SetMaxAsync(int id, int gflag, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_SetMax"));
+        public virtual global::System.Threading.Tasks.ValueTask SetMaxAsync(int id, int gflag, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_SetMax"));
 
         /// <summary><c>ListEntry(IN int32 id, OUT prcheckentry entry) = 512</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<prcheckentry> ListEntryAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<prcheckentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask<prcheckentry> ListEntryAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<prcheckentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListEntry"));
 
         /// <summary><c>ChangeEntry(IN int32 id, IN string name&lt;64&gt;, IN int32 oid, IN int32 newid) = 513</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task ChangeEntryAsync(int id, string name, int oid, int newid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ChangeEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask ChangeEntryAsync(int id, string name, int oid, int newid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ChangeEntry"));
 
         /// <summary><c>ListElements(IN int32 id, OUT prlist elist, OUT int32 over) = 514</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<PRListElementsResult> ListElementsAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<PRListElementsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListElements"));
+        public virtual global::System.Threading.Tasks.ValueTask<PRListElementsResult> ListElementsAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<PRListElementsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListElements"));
 
         /// <summary><c>IsAMemberOf(IN int32 uid, IN int32 gid, OUT int32 flag) = 515</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<int> IsAMemberOfAsync(int uid, int gid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<int>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_IsAMemberOf"));
+        public virtual global::System.Threading.Tasks.ValueTask<int> IsAMemberOfAsync(int uid, int gid, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<int>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_IsAMemberOf"));
 
         /// <summary><c>SetFieldsEntry(IN int32 id, IN int32 mask, IN int32 flags, IN int32 ngroups, IN int32 nusers, IN int32 spare1, IN int32 spare2) = 516</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task SetFieldsEntryAsync(int id, int mask, int flags, int ngroups, int nusers, int spare1, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_SetFieldsEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask SetFieldsEntryAsync(int id, int mask, int flags, int ngroups, int nusers, int spare1, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_SetFieldsEntry"));
 
         /// <summary><c>ListOwned(IN int32 id, OUT prlist elist, INOUT int32 lastp) = 517</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<PRListOwnedResult> ListOwnedAsync(int id, int lastp, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<PRListOwnedResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListOwned"));
+        public virtual global::System.Threading.Tasks.ValueTask<PRListOwnedResult> ListOwnedAsync(int id, int lastp, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<PRListOwnedResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListOwned"));
 
         /// <summary><c>GetCPS2(IN int32 id, IN int32 host, OUT prlist elist, OUT int32 over) = 518</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<PRGetCPS2Result> GetCPS2Async(int id, int host, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<PRGetCPS2Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_GetCPS2"));
+        public virtual global::System.Threading.Tasks.ValueTask<PRGetCPS2Result> GetCPS2Async(int id, int host, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<PRGetCPS2Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_GetCPS2"));
 
         /// <summary><c>GetHostCPS(IN int32 host, OUT prlist elist, OUT int32 over) = 519</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<PRGetHostCPSResult> GetHostCPSAsync(int host, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<PRGetHostCPSResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_GetHostCPS"));
+        public virtual global::System.Threading.Tasks.ValueTask<PRGetHostCPSResult> GetHostCPSAsync(int host, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<PRGetHostCPSResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_GetHostCPS"));
 
         /// <summary><c>UpdateEntry(IN int32 id, IN string name&lt;64&gt;, IN PrUpdateEntry uentry) = 520</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task UpdateEntryAsync(int id, string name, PrUpdateEntry uentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_UpdateEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask UpdateEntryAsync(int id, string name, PrUpdateEntry uentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_UpdateEntry"));
 
         /// <summary><c>ListEntries(IN int32 flags, IN int32 startindex, OUT prentries bulkentries, OUT int32 nextstartindex) = 521</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<PRListEntriesResult> ListEntriesAsync(int flags, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<PRListEntriesResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListEntries"));
+        public virtual global::System.Threading.Tasks.ValueTask<PRListEntriesResult> ListEntriesAsync(int flags, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<PRListEntriesResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListEntries"));
 
         /// <summary><c>ListSuperGroups(IN int32 id, OUT prlist elist, OUT int32 over) = 530</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<PRListSuperGroupsResult> ListSuperGroupsAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<PRListSuperGroupsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListSuperGroups"));
+        public virtual global::System.Threading.Tasks.ValueTask<PRListSuperGroupsResult> ListSuperGroupsAsync(int id, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<PRListSuperGroupsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("PR_ListSuperGroups"));
 
         /// <summary><c>GetCapabilities(OUT uint32 capabilities&lt;196&gt;) = 65537</c>: answers no capabilities unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) => global::System.Threading.Tasks.Task.FromResult(global::System.Array.Empty<uint>());
+        public virtual global::System.Threading.Tasks.ValueTask<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) => global::System.Threading.Tasks.ValueTask.FromResult(global::System.Array.Empty<uint>());
     }
 
     /// <summary>Dispatches calls of Rx package <c>PR_</c> by opcode to an <see cref="IPRService"/>; an unknown opcode is aborted with RXGEN_OPCODE (-455).</summary>
@@ -2241,6 +2241,7 @@ namespace Golden.Pt
         public string Name => "PR_";
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async global::System.Threading.Tasks.ValueTask<int> ExecuteAsync(global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
             using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.For(call);
@@ -2284,6 +2285,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteINewEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2321,6 +2323,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteWhereIsItAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2358,6 +2361,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteDumpEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2395,6 +2399,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteAddToGroupAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2432,6 +2437,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteNameToIDAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2469,6 +2475,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteIDToNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2506,6 +2513,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteDeleteAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2543,6 +2551,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteRemoveFromGroupAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2580,6 +2589,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCPSAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2617,6 +2627,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteNewEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2654,6 +2665,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListMaxAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2689,6 +2701,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetMaxAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2726,6 +2739,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2763,6 +2777,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteChangeEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2800,6 +2815,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListElementsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2837,6 +2853,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteIsAMemberOfAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2874,6 +2891,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetFieldsEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2911,6 +2929,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListOwnedAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2948,6 +2967,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCPS2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2985,6 +3005,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetHostCPSAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3022,6 +3043,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3059,6 +3081,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntriesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3096,6 +3119,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListSuperGroupsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3133,6 +3157,7 @@ namespace Golden.Pt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;

@@ -464,17 +464,17 @@ namespace Golden.Rxt
     public partial interface IRXTService
     {
         /// <summary><c>Echo(IN int32 a, IN string s&lt;1024&gt;, OUT int32 b, OUT string t&lt;1100&gt;) = 1</c></summary>
-        global::System.Threading.Tasks.Task<RXTEchoResult> EchoAsync(int a, string s, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<RXTEchoResult> EchoAsync(int a, string s, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>Fail(IN int32 code) = 2</c></summary>
-        global::System.Threading.Tasks.Task FailAsync(int code, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask FailAsync(int code, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>Sink(IN int32 length, IN int32 seed, OUT uint32 checksum) = 3</c> (split: read raw request bytes from and write raw reply bytes to <paramref name="stream"/>)</summary>
-        global::System.Threading.Tasks.Task<uint> SinkAsync(int length, int seed, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<uint> SinkAsync(int length, int seed, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>Source(IN int32 length, IN int32 seed, OUT uint32 checksum) = 4</c> (split: read raw request bytes from and write raw reply bytes to <paramref name="stream"/>)</summary>
-        global::System.Threading.Tasks.Task<uint> SourceAsync(int length, int seed, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<uint> SourceAsync(int length, int seed, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>Slow(IN int32 ms) = 5</c></summary>
-        global::System.Threading.Tasks.Task SlowAsync(int ms, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask SlowAsync(int ms, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCapabilities(OUT uint32 capabilities&lt;196&gt;) = 65537</c></summary>
-        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) => global::System.Threading.Tasks.Task.FromResult(global::System.Array.Empty<uint>());
+        global::System.Threading.Tasks.ValueTask<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) => global::System.Threading.Tasks.ValueTask.FromResult(global::System.Array.Empty<uint>());
     }
 
     /// <summary>A base for implementations of <see cref="IRXTService"/>: every procedure aborts with RXGEN_OPCODE (-455), as a server
@@ -483,27 +483,27 @@ namespace Golden.Rxt
     public abstract partial class RXTServiceBase : IRXTService
     {
         /// <summary><c>Echo(IN int32 a, IN string s&lt;1024&gt;, OUT int32 b, OUT string t&lt;1100&gt;) = 1</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<RXTEchoResult> EchoAsync(int a, string s, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<RXTEchoResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXT_Echo"));
+        public virtual global::System.Threading.Tasks.ValueTask<RXTEchoResult> EchoAsync(int a, string s, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<RXTEchoResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXT_Echo"));
 
         /// <summary><c>Fail(IN int32 code) = 2</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task FailAsync(int code, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXT_Fail"));
+        public virtual global::System.Threading.Tasks.ValueTask FailAsync(int code, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXT_Fail"));
 
         /// <summary><c>Sink(IN int32 length, IN int32 seed, OUT uint32 checksum) = 3</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<uint> SinkAsync(int length, int seed, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<uint>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXT_Sink"));
+        public virtual global::System.Threading.Tasks.ValueTask<uint> SinkAsync(int length, int seed, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<uint>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXT_Sink"));
 
         /// <summary><c>Source(IN int32 length, IN int32 seed, OUT uint32 checksum) = 4</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<uint> SourceAsync(int length, int seed, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<uint>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXT_Source"));
+        public virtual global::System.Threading.Tasks.ValueTask<uint> SourceAsync(int length, int seed, global::RxGen.Runtime.Rpc.RxSplitServerCall stream, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<uint>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXT_Source"));
 
         /// <summary><c>Slow(IN int32 ms) = 5</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task SlowAsync(int ms, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXT_Slow"));
+        public virtual global::System.Threading.Tasks.ValueTask SlowAsync(int ms, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("RXT_Slow"));
 
         /// <summary><c>GetCapabilities(OUT uint32 capabilities&lt;196&gt;) = 65537</c>: answers no capabilities unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) => global::System.Threading.Tasks.Task.FromResult(global::System.Array.Empty<uint>());
+        public virtual global::System.Threading.Tasks.ValueTask<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) => global::System.Threading.Tasks.ValueTask.FromResult(global::System.Array.Empty<uint>());
     }
 
     /// <summary>Dispatches calls of Rx package <c>RXT_</c> by opcode to an <see cref="IRXTService"/>; an unknown opcode is aborted with RXGEN_OPCODE (-455).</summary>
@@ -526,6 +526,7 @@ namespace Golden.Rxt
         public string Name => "RXT_";
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async global::System.Threading.Tasks.ValueTask<int> ExecuteAsync(global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
             using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.For(call);
@@ -551,6 +552,7 @@ namespace Golden.Rxt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteEchoAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -588,6 +590,7 @@ namespace Golden.Rxt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteFailAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -625,6 +628,7 @@ namespace Golden.Rxt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteSinkAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -652,6 +656,7 @@ namespace Golden.Rxt
             return 0;
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteSourceAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -679,6 +684,7 @@ namespace Golden.Rxt
             return 0;
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteSlowAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -716,6 +722,7 @@ namespace Golden.Rxt
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;

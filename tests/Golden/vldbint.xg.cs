@@ -3302,63 +3302,63 @@ namespace Golden.Vl
     public partial interface IVLService
     {
         /// <summary><c>ProbeServer() = 514</c></summary>
-        global::System.Threading.Tasks.Task ProbeServerAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask ProbeServerAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c></summary>
-        global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<vldbentry> GetEntryByNameOAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c></summary>
-        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<nvldbentry> GetEntryByNameNAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c></summary>
-        global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<uvldbentry> GetEntryByNameUAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c></summary>
-        global::System.Threading.Tasks.Task<VLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<VLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c></summary>
-        global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask CreateEntryAsync(vldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c></summary>
-        global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask DeleteEntryAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c></summary>
-        global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c></summary>
-        global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<uint> GetNewVolumeIdAsync(uint bumpcount, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c></summary>
-        global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c></summary>
-        global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask SetLockAsync(uint volid, int voltype, int voloper, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c></summary>
-        global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask ReleaseLockAsync(uint volid, int voltype, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c></summary>
-        global::System.Threading.Tasks.Task<VLListEntryResult> ListEntryAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<VLListEntryResult> ListEntryAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c></summary>
-        global::System.Threading.Tasks.Task<VLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<VLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c></summary>
-        global::System.Threading.Tasks.Task<VLGetStatsResult> GetStatsAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<VLGetStatsResult> GetStatsAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c></summary>
-        global::System.Threading.Tasks.Task<VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c></summary>
-        global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask ChangeAddrAsync(uint ip1, uint ip2, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c></summary>
-        global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask CreateEntryNAsync(nvldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c></summary>
-        global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c></summary>
-        global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c></summary>
-        global::System.Threading.Tasks.Task<VLListEntryNResult> ListEntryNAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<VLListEntryNResult> ListEntryNAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c></summary>
-        global::System.Threading.Tasks.Task<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c></summary>
-        global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c></summary>
-        global::System.Threading.Tasks.Task<VLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<VLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c></summary>
-        global::System.Threading.Tasks.Task<VLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<VLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c></summary>
-        global::System.Threading.Tasks.Task<VLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<VLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCapabilities(OUT VLCapabilities capabilities) = 65537</c></summary>
-        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
     }
 
     /// <summary>A base for implementations of <see cref="IVLService"/>: every procedure aborts with RXGEN_OPCODE (-455), as a server
@@ -3367,120 +3367,120 @@ namespace Golden.Vl
     public abstract partial class VLServiceBase : IVLService
     {
         /// <summary><c>ProbeServer() = 514</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task ProbeServerAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ProbeServer"));
+        public virtual global::System.Threading.Tasks.ValueTask ProbeServerAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ProbeServer"));
 
         /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<vldbentry> GetEntryByNameOAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<vldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByNameO"));
+        public virtual global::System.Threading.Tasks.ValueTask<vldbentry> GetEntryByNameOAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<vldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByNameO"));
 
         /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<nvldbentry> GetEntryByNameNAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<nvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByNameN"));
+        public virtual global::System.Threading.Tasks.ValueTask<nvldbentry> GetEntryByNameNAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<nvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByNameN"));
 
         /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<uvldbentry> GetEntryByNameUAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<uvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByNameU"));
+        public virtual global::System.Threading.Tasks.ValueTask<uvldbentry> GetEntryByNameUAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<uvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByNameU"));
 
         /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<VLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<VLGetAddrsUResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetAddrsU"));
+        public virtual global::System.Threading.Tasks.ValueTask<VLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<VLGetAddrsUResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetAddrsU"));
 
         /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task CreateEntryAsync(vldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_CreateEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask CreateEntryAsync(vldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_CreateEntry"));
 
         /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_DeleteEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask DeleteEntryAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_DeleteEntry"));
 
         /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<vldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByID"));
+        public virtual global::System.Threading.Tasks.ValueTask<vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<vldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByID"));
 
         /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<uint>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetNewVolumeId"));
+        public virtual global::System.Threading.Tasks.ValueTask<uint> GetNewVolumeIdAsync(uint bumpcount, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<uint>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetNewVolumeId"));
 
         /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ReplaceEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask ReplaceEntryAsync(uint volid, int voltype, vldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ReplaceEntry"));
 
         /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_UpdateEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask UpdateEntryAsync(uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_UpdateEntry"));
 
         /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_SetLock"));
+        public virtual global::System.Threading.Tasks.ValueTask SetLockAsync(uint volid, int voltype, int voloper, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_SetLock"));
 
         /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ReleaseLock"));
+        public virtual global::System.Threading.Tasks.ValueTask ReleaseLockAsync(uint volid, int voltype, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ReleaseLock"));
 
         /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<VLListEntryResult> ListEntryAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<VLListEntryResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask<VLListEntryResult> ListEntryAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<VLListEntryResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListEntry"));
 
         /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<VLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<VLListAttributesResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListAttributes"));
+        public virtual global::System.Threading.Tasks.ValueTask<VLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<VLListAttributesResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListAttributes"));
 
         /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<VLGetStatsResult> GetStatsAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<VLGetStatsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetStats"));
+        public virtual global::System.Threading.Tasks.ValueTask<VLGetStatsResult> GetStatsAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<VLGetStatsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetStats"));
 
         /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<VLGetAddrsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetAddrs"));
+        public virtual global::System.Threading.Tasks.ValueTask<VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<VLGetAddrsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetAddrs"));
 
         /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ChangeAddr"));
+        public virtual global::System.Threading.Tasks.ValueTask ChangeAddrAsync(uint ip1, uint ip2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ChangeAddr"));
 
         /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task CreateEntryNAsync(nvldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_CreateEntryN"));
+        public virtual global::System.Threading.Tasks.ValueTask CreateEntryNAsync(nvldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_CreateEntryN"));
 
         /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<nvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByIDN"));
+        public virtual global::System.Threading.Tasks.ValueTask<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<nvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetEntryByIDN"));
 
         /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ReplaceEntryN"));
+        public virtual global::System.Threading.Tasks.ValueTask ReplaceEntryNAsync(uint volid, int voltype, nvldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ReplaceEntryN"));
 
         /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<VLListEntryNResult> ListEntryNAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<VLListEntryNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListEntryN"));
+        public virtual global::System.Threading.Tasks.ValueTask<VLListEntryNResult> ListEntryNAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<VLListEntryNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListEntryN"));
 
         /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<VLListAttributesNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListAttributesN"));
+        public virtual global::System.Threading.Tasks.ValueTask<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<VLListAttributesNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListAttributesN"));
 
         /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_UpdateEntryByName"));
+        public virtual global::System.Threading.Tasks.ValueTask UpdateEntryByNameAsync(string volumename, VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_UpdateEntryByName"));
 
         /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_RegisterAddrs"));
+        public virtual global::System.Threading.Tasks.ValueTask RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_RegisterAddrs"));
 
         /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<VLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<VLListAttributesN2Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListAttributesN2"));
+        public virtual global::System.Threading.Tasks.ValueTask<VLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<VLListAttributesN2Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_ListAttributesN2"));
 
         /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<VLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<VLLinkedListResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_LinkedList"));
+        public virtual global::System.Threading.Tasks.ValueTask<VLLinkedListResult> LinkedListAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<VLLinkedListResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_LinkedList"));
 
         /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<VLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<VLLinkedListNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_LinkedListN"));
+        public virtual global::System.Threading.Tasks.ValueTask<VLLinkedListNResult> LinkedListNAsync(VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<VLLinkedListNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_LinkedListN"));
 
         /// <summary><c>GetCapabilities(OUT VLCapabilities capabilities) = 65537</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<uint[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetCapabilities"));
+        public virtual global::System.Threading.Tasks.ValueTask<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<uint[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("VL_GetCapabilities"));
     }
 
     /// <summary>Dispatches calls of Rx package <c>VL_</c> by opcode to an <see cref="IVLService"/>; an unknown opcode is aborted with RXGEN_OPCODE (-455).</summary>
@@ -3503,6 +3503,7 @@ namespace Golden.Vl
         public string Name => "VL_";
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async global::System.Threading.Tasks.ValueTask<int> ExecuteAsync(global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
             using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.For(call);
@@ -3551,6 +3552,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeServerAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3586,6 +3588,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameOAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3623,6 +3626,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3660,6 +3664,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3697,6 +3702,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3734,6 +3740,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3771,6 +3778,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteDeleteEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3808,6 +3816,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3845,6 +3854,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetNewVolumeIdAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3882,6 +3892,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3919,6 +3930,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3956,6 +3968,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3993,6 +4006,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4030,6 +4044,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4067,6 +4082,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4104,6 +4120,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4139,6 +4156,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4176,6 +4194,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteChangeAddrAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4213,6 +4232,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4250,6 +4270,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4287,6 +4308,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4324,6 +4346,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4361,6 +4384,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4398,6 +4422,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryByNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4435,6 +4460,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteRegisterAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4472,6 +4498,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesN2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4509,6 +4536,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4546,6 +4574,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -4583,6 +4612,7 @@ namespace Golden.Vl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;

@@ -1948,67 +1948,67 @@ namespace Golden.YfsVl
     public partial interface IYFSVLService
     {
         /// <summary><c>ProbeServer() = 514</c></summary>
-        global::System.Threading.Tasks.Task ProbeServerAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask ProbeServerAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByNameOAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<global::Golden.Vl.vldbentry> GetEntryByNameOAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByNameNAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<global::Golden.Vl.nvldbentry> GetEntryByNameNAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.Vl.uvldbentry> GetEntryByNameUAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<global::Golden.Vl.uvldbentry> GetEntryByNameUAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLGetAddrsUResult> GetAddrsUAsync(global::Golden.Vl.ListAddrByAttributes inaddr, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<YFSVLGetAddrsUResult> GetAddrsUAsync(global::Golden.Vl.ListAddrByAttributes inaddr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c></summary>
-        global::System.Threading.Tasks.Task CreateEntryAsync(global::Golden.Vl.vldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask CreateEntryAsync(global::Golden.Vl.vldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c></summary>
-        global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask DeleteEntryAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<global::Golden.Vl.vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c></summary>
-        global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<uint> GetNewVolumeIdAsync(uint bumpcount, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c></summary>
-        global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask ReplaceEntryAsync(uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask UpdateEntryAsync(uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c></summary>
-        global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask SetLockAsync(uint volid, int voltype, int voloper, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c></summary>
-        global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask ReleaseLockAsync(uint volid, int voltype, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListEntryResult> ListEntryAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<YFSVLListEntryResult> ListEntryAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListAttributesResult> ListAttributesAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<YFSVLListAttributesResult> ListAttributesAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLLinkedListResult> LinkedListAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<YFSVLLinkedListResult> LinkedListAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLGetStatsResult> GetStatsAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<YFSVLGetStatsResult> GetStatsAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<YFSVLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c></summary>
-        global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask ChangeAddrAsync(uint ip1, uint ip2, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c></summary>
-        global::System.Threading.Tasks.Task CreateEntryNAsync(global::Golden.Vl.nvldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask CreateEntryNAsync(global::Golden.Vl.nvldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c></summary>
-        global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<global::Golden.Vl.nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c></summary>
-        global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask ReplaceEntryNAsync(uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListEntryNResult> ListEntryNAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<YFSVLListEntryNResult> ListEntryNAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListAttributesNResult> ListAttributesNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<YFSVLListAttributesNResult> ListAttributesNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLLinkedListNResult> LinkedListNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<YFSVLLinkedListNResult> LinkedListNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c></summary>
-        global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask UpdateEntryByNameAsync(string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c></summary>
-        global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLListAttributesN2Result> ListAttributesN2Async(global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<YFSVLListAttributesN2Result> ListAttributesN2Async(global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCapabilities(OUT VLCapabilities capabilities) = 65537</c></summary>
-        global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetEndpoints(IN yfsServerAttributes attr, OUT yfsUUID uuid, OUT int32 uniquifier, OUT yfsEndpoints fsEndpoints, OUT yfsEndpoints volEndpoints) = 64002</c></summary>
-        global::System.Threading.Tasks.Task<YFSVLGetEndpointsResult> GetEndpointsAsync(yfsServerAttributes attr, global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<YFSVLGetEndpointsResult> GetEndpointsAsync(yfsServerAttributes attr, global::RxGen.Runtime.Rpc.RxCallContext context);
         /// <summary><c>GetCellName(OUT string cellname&lt;256&gt;) = 64014</c></summary>
-        global::System.Threading.Tasks.Task<string> GetCellNameAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
+        global::System.Threading.Tasks.ValueTask<string> GetCellNameAsync(global::RxGen.Runtime.Rpc.RxCallContext context);
     }
 
     /// <summary>A base for implementations of <see cref="IYFSVLService"/>: every procedure aborts with RXGEN_OPCODE (-455), as a server
@@ -2017,128 +2017,128 @@ namespace Golden.YfsVl
     public abstract partial class YFSVLServiceBase : IYFSVLService
     {
         /// <summary><c>ProbeServer() = 514</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task ProbeServerAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ProbeServer"));
+        public virtual global::System.Threading.Tasks.ValueTask ProbeServerAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ProbeServer"));
 
         /// <summary><c>GetEntryByNameO(IN string volumename&lt;65&gt;, OUT vldbentry entry) = 504</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByNameOAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<global::Golden.Vl.vldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByNameO"));
+        public virtual global::System.Threading.Tasks.ValueTask<global::Golden.Vl.vldbentry> GetEntryByNameOAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<global::Golden.Vl.vldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByNameO"));
 
         /// <summary><c>GetEntryByNameN(IN string volumename&lt;65&gt;, OUT nvldbentry entry) = 519</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByNameNAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<global::Golden.Vl.nvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByNameN"));
+        public virtual global::System.Threading.Tasks.ValueTask<global::Golden.Vl.nvldbentry> GetEntryByNameNAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<global::Golden.Vl.nvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByNameN"));
 
         /// <summary><c>GetEntryByNameU(IN string volumename&lt;65&gt;, OUT uvldbentry entry) = 527</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<global::Golden.Vl.uvldbentry> GetEntryByNameUAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<global::Golden.Vl.uvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByNameU"));
+        public virtual global::System.Threading.Tasks.ValueTask<global::Golden.Vl.uvldbentry> GetEntryByNameUAsync(string volumename, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<global::Golden.Vl.uvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByNameU"));
 
         /// <summary><c>GetAddrsU(IN ListAddrByAttributes inaddr, OUT afsUUID uuidp1, OUT int32 uniquifier, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 533</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<YFSVLGetAddrsUResult> GetAddrsUAsync(global::Golden.Vl.ListAddrByAttributes inaddr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<YFSVLGetAddrsUResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetAddrsU"));
+        public virtual global::System.Threading.Tasks.ValueTask<YFSVLGetAddrsUResult> GetAddrsUAsync(global::Golden.Vl.ListAddrByAttributes inaddr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<YFSVLGetAddrsUResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetAddrsU"));
 
         /// <summary><c>CreateEntry(IN vldbentry newentry) = 501</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task CreateEntryAsync(global::Golden.Vl.vldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_CreateEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask CreateEntryAsync(global::Golden.Vl.vldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_CreateEntry"));
 
         /// <summary><c>DeleteEntry(IN uint32 Volid, IN int32 voltype) = 502</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task DeleteEntryAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_DeleteEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask DeleteEntryAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_DeleteEntry"));
 
         /// <summary><c>GetEntryByID(IN uint32 Volid, IN int32 voltype, OUT vldbentry entry) = 503</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<global::Golden.Vl.vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<global::Golden.Vl.vldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByID"));
+        public virtual global::System.Threading.Tasks.ValueTask<global::Golden.Vl.vldbentry> GetEntryByIDAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<global::Golden.Vl.vldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByID"));
 
         /// <summary><c>GetNewVolumeId(IN uint32 bumpcount, OUT uint32 newvolumid) = 505</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<uint> GetNewVolumeIdAsync(uint bumpcount, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<uint>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetNewVolumeId"));
+        public virtual global::System.Threading.Tasks.ValueTask<uint> GetNewVolumeIdAsync(uint bumpcount, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<uint>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetNewVolumeId"));
 
         /// <summary><c>ReplaceEntry(IN uint32 Volid, IN int32 voltype, IN vldbentry newentry, IN int32 ReleaseType) = 506</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task ReplaceEntryAsync(uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ReplaceEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask ReplaceEntryAsync(uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ReplaceEntry"));
 
         /// <summary><c>UpdateEntry(IN uint32 Volid, IN int32 voltype, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 507</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task UpdateEntryAsync(uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_UpdateEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask UpdateEntryAsync(uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_UpdateEntry"));
 
         /// <summary><c>SetLock(IN uint32 Volid, IN int32 voltype, IN int32 voloper) = 508</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task SetLockAsync(uint volid, int voltype, int voloper, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_SetLock"));
+        public virtual global::System.Threading.Tasks.ValueTask SetLockAsync(uint volid, int voltype, int voloper, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_SetLock"));
 
         /// <summary><c>ReleaseLock(IN uint32 Volid, IN int32 voltype, IN int32 ReleaseType) = 509</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task ReleaseLockAsync(uint volid, int voltype, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ReleaseLock"));
+        public virtual global::System.Threading.Tasks.ValueTask ReleaseLockAsync(uint volid, int voltype, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ReleaseLock"));
 
         /// <summary><c>ListEntry(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT vldbentry entry) = 510</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<YFSVLListEntryResult> ListEntryAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<YFSVLListEntryResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListEntry"));
+        public virtual global::System.Threading.Tasks.ValueTask<YFSVLListEntryResult> ListEntryAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<YFSVLListEntryResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListEntry"));
 
         /// <summary><c>ListAttributes(IN VldbListByAttributes attributes, OUT int32 nentries, OUT bulkentries blkentries) = 511</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<YFSVLListAttributesResult> ListAttributesAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<YFSVLListAttributesResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListAttributes"));
+        public virtual global::System.Threading.Tasks.ValueTask<YFSVLListAttributesResult> ListAttributesAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<YFSVLListAttributesResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListAttributes"));
 
         /// <summary><c>LinkedList(IN VldbListByAttributes attributes, OUT int32 nentries, OUT vldb_list linkedentries) = 512</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<YFSVLLinkedListResult> LinkedListAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<YFSVLLinkedListResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_LinkedList"));
+        public virtual global::System.Threading.Tasks.ValueTask<YFSVLLinkedListResult> LinkedListAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<YFSVLLinkedListResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_LinkedList"));
 
         /// <summary><c>GetStats(OUT vldstats stats, OUT vital_vlheader vital_header) = 513</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<YFSVLGetStatsResult> GetStatsAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<YFSVLGetStatsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetStats"));
+        public virtual global::System.Threading.Tasks.ValueTask<YFSVLGetStatsResult> GetStatsAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<YFSVLGetStatsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetStats"));
 
         /// <summary><c>GetAddrs(IN int32 Handle, IN int32 spare2, OUT VLCallBack spare3, OUT int32 nentries, OUT bulkaddrs blkaddrs) = 515</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<YFSVLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<YFSVLGetAddrsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetAddrs"));
+        public virtual global::System.Threading.Tasks.ValueTask<YFSVLGetAddrsResult> GetAddrsAsync(int handle, int spare2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<YFSVLGetAddrsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetAddrs"));
 
         /// <summary><c>ChangeAddr(IN uint32 ip1, IN uint32 ip2) = 516</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task ChangeAddrAsync(uint ip1, uint ip2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ChangeAddr"));
+        public virtual global::System.Threading.Tasks.ValueTask ChangeAddrAsync(uint ip1, uint ip2, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ChangeAddr"));
 
         /// <summary><c>CreateEntryN(IN nvldbentry newentry) = 517</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task CreateEntryNAsync(global::Golden.Vl.nvldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_CreateEntryN"));
+        public virtual global::System.Threading.Tasks.ValueTask CreateEntryNAsync(global::Golden.Vl.nvldbentry newentry, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_CreateEntryN"));
 
         /// <summary><c>GetEntryByIDN(IN uint32 Volid, IN int32 voltype, OUT nvldbentry entry) = 518</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<global::Golden.Vl.nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<global::Golden.Vl.nvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByIDN"));
+        public virtual global::System.Threading.Tasks.ValueTask<global::Golden.Vl.nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<global::Golden.Vl.nvldbentry>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEntryByIDN"));
 
         /// <summary><c>ReplaceEntryN(IN uint32 Volid, IN int32 voltype, IN nvldbentry newentry, IN int32 ReleaseType) = 520</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task ReplaceEntryNAsync(uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ReplaceEntryN"));
+        public virtual global::System.Threading.Tasks.ValueTask ReplaceEntryNAsync(uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ReplaceEntryN"));
 
         /// <summary><c>ListEntryN(IN int32 previous_index, OUT int32 count, OUT int32 next_index, OUT nvldbentry entry) = 521</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<YFSVLListEntryNResult> ListEntryNAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<YFSVLListEntryNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListEntryN"));
+        public virtual global::System.Threading.Tasks.ValueTask<YFSVLListEntryNResult> ListEntryNAsync(int previousIndex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<YFSVLListEntryNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListEntryN"));
 
         /// <summary><c>ListAttributesN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nbulkentries blkentries) = 522</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<YFSVLListAttributesNResult> ListAttributesNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<YFSVLListAttributesNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListAttributesN"));
+        public virtual global::System.Threading.Tasks.ValueTask<YFSVLListAttributesNResult> ListAttributesNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<YFSVLListAttributesNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListAttributesN"));
 
         /// <summary><c>LinkedListN(IN VldbListByAttributes attributes, OUT int32 nentries, OUT nvldb_list linkedentries) = 523</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<YFSVLLinkedListNResult> LinkedListNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<YFSVLLinkedListNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_LinkedListN"));
+        public virtual global::System.Threading.Tasks.ValueTask<YFSVLLinkedListNResult> LinkedListNAsync(global::Golden.Vl.VldbListByAttributes attributes, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<YFSVLLinkedListNResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_LinkedListN"));
 
         /// <summary><c>UpdateEntryByName(IN string volumename&lt;65&gt;, IN VldbUpdateEntry UpdateEntry, IN int32 ReleaseType) = 524</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task UpdateEntryByNameAsync(string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_UpdateEntryByName"));
+        public virtual global::System.Threading.Tasks.ValueTask UpdateEntryByNameAsync(string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_UpdateEntryByName"));
 
         /// <summary><c>RegisterAddrs(IN afsUUID uuidp, IN int32 spare1, IN bulkaddrs ipaddr) = 532</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_RegisterAddrs"));
+        public virtual global::System.Threading.Tasks.ValueTask RegisterAddrsAsync(global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_RegisterAddrs"));
 
         /// <summary><c>ListAttributesN2(IN VldbListByAttributes attributes, IN string volumename&lt;65&gt;, IN int32 startindex, OUT int32 nentries, OUT nbulkentries blkentries, OUT int32 nextstartindex) = 534</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<YFSVLListAttributesN2Result> ListAttributesN2Async(global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<YFSVLListAttributesN2Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListAttributesN2"));
+        public virtual global::System.Threading.Tasks.ValueTask<YFSVLListAttributesN2Result> ListAttributesN2Async(global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<YFSVLListAttributesN2Result>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_ListAttributesN2"));
 
         /// <summary><c>GetCapabilities(OUT VLCapabilities capabilities) = 65537</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<uint[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetCapabilities"));
+        public virtual global::System.Threading.Tasks.ValueTask<uint[]> GetCapabilitiesAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<uint[]>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetCapabilities"));
 
         /// <summary><c>GetEndpoints(IN yfsServerAttributes attr, OUT yfsUUID uuid, OUT int32 uniquifier, OUT yfsEndpoints fsEndpoints, OUT yfsEndpoints volEndpoints) = 64002</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<YFSVLGetEndpointsResult> GetEndpointsAsync(yfsServerAttributes attr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<YFSVLGetEndpointsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEndpoints"));
+        public virtual global::System.Threading.Tasks.ValueTask<YFSVLGetEndpointsResult> GetEndpointsAsync(yfsServerAttributes attr, global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<YFSVLGetEndpointsResult>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetEndpoints"));
 
         /// <summary><c>GetCellName(OUT string cellname&lt;256&gt;) = 64014</c>: aborts with RXGEN_OPCODE unless overridden.</summary>
-        public virtual global::System.Threading.Tasks.Task<string> GetCellNameAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
-            global::System.Threading.Tasks.Task.FromException<string>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetCellName"));
+        public virtual global::System.Threading.Tasks.ValueTask<string> GetCellNameAsync(global::RxGen.Runtime.Rpc.RxCallContext context) =>
+            global::System.Threading.Tasks.ValueTask.FromException<string>(global::RxGen.Runtime.Rpc.RpcAbortException.Unimplemented("YFSVL_GetCellName"));
     }
 
     /// <summary>Dispatches calls of Rx package <c>YFSVL_</c> by opcode to an <see cref="IYFSVLService"/>; an unknown opcode is aborted with RXGEN_OPCODE (-455).</summary>
@@ -2161,6 +2161,7 @@ namespace Golden.YfsVl
         public string Name => "YFSVL_";
 
         /// <inheritdoc/>
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async global::System.Threading.Tasks.ValueTask<int> ExecuteAsync(global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
             using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.For(call);
@@ -2211,6 +2212,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeServerAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2246,6 +2248,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameOAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2283,6 +2286,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2320,6 +2324,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByNameUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2357,6 +2362,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsUAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2394,6 +2400,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2431,6 +2438,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteDeleteEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2468,6 +2476,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2505,6 +2514,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetNewVolumeIdAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2542,6 +2552,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2579,6 +2590,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2616,6 +2628,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteSetLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2653,6 +2666,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteReleaseLockAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2690,6 +2704,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2727,6 +2742,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2764,6 +2780,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2801,6 +2818,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2836,6 +2854,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2873,6 +2892,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteChangeAddrAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2910,6 +2930,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteCreateEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2947,6 +2968,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEntryByIDNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -2984,6 +3006,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteReplaceEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3021,6 +3044,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListEntryNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3058,6 +3082,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3095,6 +3120,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteLinkedListNAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3132,6 +3158,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteUpdateEntryByNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3169,6 +3196,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteRegisterAddrsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3206,6 +3234,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListAttributesN2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3243,6 +3272,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3278,6 +3308,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetEndpointsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
@@ -3315,6 +3346,7 @@ namespace Golden.YfsVl
             }
         }
 
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCellNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;

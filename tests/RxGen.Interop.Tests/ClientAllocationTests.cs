@@ -103,8 +103,8 @@ public sealed class ClientAllocationTests
     /// <summary>Serves PUT synchronously with a cached task.</summary>
     private sealed class SynchronousKv : KVSTORE_V1ServiceBase
     {
-        private static readonly Task<kvstatus> Ok = Task.FromResult(kvstatus.KV_OK);
+        private static ValueTask<kvstatus> Ok => new(kvstatus.KV_OK);
 
-        public override Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, OncCallContext context) => Ok;
+        public override ValueTask<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, OncCallContext context) => Ok;
     }
 }

@@ -60,7 +60,7 @@ public sealed class GeneratedServerApiTests
         Assert.Equal(RxGenErrorCodes.Opcode, probe.Code);
         Assert.Equal(RxGenErrorCodes.Opcode, caps.Code);
         Assert.Empty(faults); // an unimplemented procedure is an answer, not a fault
-        await Assert.ThrowsAsync<RpcAbortException>(() => new ContextVlServer().GetEntryByIDAsync(1, 0, RxCallContext.ForLocalCall(52, 503)));
+        await Assert.ThrowsAsync<RpcAbortException>(() => new ContextVlServer().GetEntryByIDAsync(1, 0, RxCallContext.ForLocalCall(52, 503)).AsTask());
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class GeneratedServerApiTests
 
         public TaskCompletionSource HangCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public override async Task<Vl.nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context)
+        public override async ValueTask<Vl.nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context)
         {
             if (volumename == Hang)
             {
@@ -210,10 +210,10 @@ public sealed class GeneratedServerApiTests
     {
         public ConcurrentQueue<OncCallContext> Contexts { get; } = new();
 
-        public override Task<kvstatus> KvprocDeleteAsync(string argument, OncCallContext context)
+        public override ValueTask<kvstatus> KvprocDeleteAsync(string argument, OncCallContext context)
         {
             Contexts.Enqueue(context);
-            return Task.FromResult(kvstatus.KV_NOTFOUND);
+            return ValueTask.FromResult(kvstatus.KV_NOTFOUND);
         }
     }
 
@@ -221,19 +221,19 @@ public sealed class GeneratedServerApiTests
     {
         public static readonly uint[] Capabilities = [0x1];
 
-        public override Task<uint[]> GetCapabilitiesAsync(RxCallContext context) => Task.FromResult(Capabilities);
+        public override ValueTask<uint[]> GetCapabilitiesAsync(RxCallContext context) => ValueTask.FromResult(Capabilities);
     }
 
     private sealed class NoCapabilitiesVlServer : Golden.Vl.VLServiceBase
     {
-        public override Task ProbeServerAsync(RxCallContext context) => Task.CompletedTask;
+        public override ValueTask ProbeServerAsync(RxCallContext context) => ValueTask.CompletedTask;
     }
 
     private sealed class HangingVlServer : Golden.Vl.VLServiceBase
     {
         public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public override async Task<uint[]> GetCapabilitiesAsync(RxCallContext context)
+        public override async ValueTask<uint[]> GetCapabilitiesAsync(RxCallContext context)
         {
             Started.TrySetResult();
             await Task.Delay(System.Threading.Timeout.Infinite, context.CancellationToken);

@@ -261,27 +261,27 @@ public sealed class OncRoundTripTests
 
         public (string, byte[])? LastPut { get; private set; }
 
-        public Task KvprocNullAsync(OncCallContext context)
+        public ValueTask KvprocNullAsync(OncCallContext context)
         {
             Interlocked.Increment(ref _nullCalls);
             Interlocked.Increment(ref _serviceCalls);
-            return Task.CompletedTask;
+            return ValueTask.CompletedTask;
         }
 
-        public Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, OncCallContext context)
+        public ValueTask<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, OncCallContext context)
         {
             Interlocked.Increment(ref _serviceCalls);
             if (arg2.Length >= KvstoreIdl.KV_MAXVALUE)
             {
-                return Task.FromResult(kvstatus.KV_TOOBIG);
+                return ValueTask.FromResult(kvstatus.KV_TOOBIG);
             }
 
             LastPut = (arg1, arg2);
             _data.AddOrUpdate(arg1, _ => (arg2, 1), (_, old) => (arg2, old.Version + 1));
-            return Task.FromResult(kvstatus.KV_OK);
+            return ValueTask.FromResult(kvstatus.KV_OK);
         }
 
-        public Task<kvgetres> KvprocGetAsync(string argument, OncCallContext context)
+        public ValueTask<kvgetres> KvprocGetAsync(string argument, OncCallContext context)
         {
             Interlocked.Increment(ref _serviceCalls);
             if (argument == FailingKey)
@@ -289,16 +289,16 @@ public sealed class OncRoundTripTests
                 throw new InvalidOperationException("the store is broken");
             }
 
-            return Task.FromResult(Get(argument));
+            return ValueTask.FromResult(Get(argument));
         }
 
-        public Task<kvstatus> KvprocDeleteAsync(string argument, OncCallContext context)
+        public ValueTask<kvstatus> KvprocDeleteAsync(string argument, OncCallContext context)
         {
             Interlocked.Increment(ref _serviceCalls);
-            return Task.FromResult(_data.TryRemove(argument, out _) ? kvstatus.KV_OK : kvstatus.KV_NOTFOUND);
+            return ValueTask.FromResult(_data.TryRemove(argument, out _) ? kvstatus.KV_OK : kvstatus.KV_NOTFOUND);
         }
 
-        public Task<kventry?> KvprocListAsync(OncCallContext context)
+        public ValueTask<kventry?> KvprocListAsync(OncCallContext context)
         {
             Interlocked.Increment(ref _serviceCalls);
             kventry? head = null;
@@ -307,42 +307,42 @@ public sealed class OncRoundTripTests
                 head = new kventry { Key = pair.Key, Value = pair.Value.Value, Next = head };
             }
 
-            return Task.FromResult(head);
+            return ValueTask.FromResult(head);
         }
 
-        public Task<kvcasres> KvprocCasAsync(kvcasargs argument, OncCallContext context)
+        public ValueTask<kvcasres> KvprocCasAsync(kvcasargs argument, OncCallContext context)
         {
             Interlocked.Increment(ref _serviceCalls);
             if (!_data.TryGetValue(argument.Key, out var current))
             {
-                return Task.FromResult(kvcasres.FromVoid(kvstatus.KV_NOTFOUND));
+                return ValueTask.FromResult(kvcasres.FromVoid(kvstatus.KV_NOTFOUND));
             }
 
             if (current.Version != argument.ExpectedVersion ||
                 !_data.TryUpdate(argument.Key, (argument.Value, current.Version + 1), current))
             {
-                return Task.FromResult(kvcasres.FromCurrentVersion(kvstatus.KV_READONLY, current.Version));
+                return ValueTask.FromResult(kvcasres.FromCurrentVersion(kvstatus.KV_READONLY, current.Version));
             }
 
-            return Task.FromResult(kvcasres.FromNewVersion(current.Version + 1));
+            return ValueTask.FromResult(kvcasres.FromNewVersion(current.Version + 1));
         }
 
-        public Task<kvgetres[]> KvprocGetmanyAsync(string[] argument, OncCallContext context)
+        public ValueTask<kvgetres[]> KvprocGetmanyAsync(string[] argument, OncCallContext context)
         {
             Interlocked.Increment(ref _serviceCalls);
-            return Task.FromResult(argument.Select(Get).ToArray());
+            return ValueTask.FromResult(argument.Select(Get).ToArray());
         }
 
-        public Task<kvstrictres> KvprocCountAsync(string argument, OncCallContext context)
+        public ValueTask<kvstrictres> KvprocCountAsync(string argument, OncCallContext context)
         {
             Interlocked.Increment(ref _serviceCalls);
-            return Task.FromResult(_data.ContainsKey(argument) ? kvstrictres.FromCount(1) : kvstrictres.FromVoid(kvstatus.KV_NOTFOUND));
+            return ValueTask.FromResult(_data.ContainsKey(argument) ? kvstrictres.FromCount(1) : kvstrictres.FromVoid(kvstatus.KV_NOTFOUND));
         }
 
-        public Task<kvstats> KvprocStatsAsync(OncCallContext context)
+        public ValueTask<kvstats> KvprocStatsAsync(OncCallContext context)
         {
             Interlocked.Increment(ref _serviceCalls);
-            return Task.FromResult(new kvstats
+            return ValueTask.FromResult(new kvstats
             {
                 Entries = (uint)_data.Count,
                 Bytes = (ulong)_data.Values.Sum(v => v.Value.Length),

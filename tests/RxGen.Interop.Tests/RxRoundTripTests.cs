@@ -497,7 +497,7 @@ public sealed class RxRoundTripTests
 
         public TaskCompletionSource SlowCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public override async Task<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context)
+        public override async ValueTask<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context)
         {
             if (volumename == SlowVolume)
             {
@@ -511,26 +511,26 @@ public sealed class RxRoundTripTests
             return _entries.TryGetValue(volumename, out nvldbentry? entry) ? entry : throw new RpcAbortException(VlData.VlNoEnt, "no such volume");
         }
 
-        public override Task<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, RxCallContext context)
+        public override ValueTask<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, RxCallContext context)
         {
             Queries.Enqueue(attributes);
             nvldbentry[] all = _entries.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Value).ToArray();
-            return Task.FromResult(new VLListAttributesNResult(all.Length, all));
+            return ValueTask.FromResult(new VLListAttributesNResult(all.Length, all));
         }
 
-        public override Task ProbeServerAsync(RxCallContext context)
+        public override ValueTask ProbeServerAsync(RxCallContext context)
         {
             Interlocked.Increment(ref _probes);
-            return Task.CompletedTask;
+            return ValueTask.CompletedTask;
         }
 
-        public override Task<uint[]> GetCapabilitiesAsync(RxCallContext context) => Task.FromResult(Capabilities);
+        public override ValueTask<uint[]> GetCapabilitiesAsync(RxCallContext context) => ValueTask.FromResult(Capabilities);
     }
 
     /// <summary>A VL server whose ProbeServer answers once its gate opens, and then aborts if asked to.</summary>
     private sealed class GatedProbeServer(Task gate, int abortCode) : VLServiceBase
     {
-        public override async Task ProbeServerAsync(RxCallContext context)
+        public override async ValueTask ProbeServerAsync(RxCallContext context)
         {
             await gate.WaitAsync(context.CancellationToken);
             if (abortCode != 0)
@@ -561,7 +561,7 @@ public sealed class RxRoundTripTests
 
         public int StoreBytesAfterLength { get; private set; } = -1;
 
-        public override async Task<Afs.RXAFSFetchDataResult> FetchDataAsync(AfsCommon.AFSFid fid, int pos, int length, RxSplitServerCall stream, RxCallContext context)
+        public override async ValueTask<Afs.RXAFSFetchDataResult> FetchDataAsync(AfsCommon.AFSFid fid, int pos, int length, RxSplitServerCall stream, RxCallContext context)
         {
             LastFid = (fid.Volume, fid.Vnode, fid.Unique);
             int n = Math.Min(length, Content.Length - pos);
@@ -580,7 +580,7 @@ public sealed class RxRoundTripTests
                 new AfsCommon.AFSVolSync { Spare1 = 0xdead });
         }
 
-        public override async Task<Afs.RXAFSStoreDataResult> StoreDataAsync(AfsCommon.AFSFid fid, AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, RxSplitServerCall stream, RxCallContext context)
+        public override async ValueTask<Afs.RXAFSStoreDataResult> StoreDataAsync(AfsCommon.AFSFid fid, AfsCommon.AFSStoreStatus inStatus, uint pos, uint length, uint fileLength, RxSplitServerCall stream, RxCallContext context)
         {
             LastFid = (fid.Volume, fid.Vnode, fid.Unique);
             LastStoreStatus = inStatus;
@@ -613,7 +613,7 @@ public sealed class RxRoundTripTests
 
     private sealed class CapablePrServer : Pt.PRServiceBase
     {
-        public override Task<uint[]> GetCapabilitiesAsync(RxCallContext context) => Task.FromResult(new uint[] { 0x1, 0x80000000 });
+        public override ValueTask<uint[]> GetCapabilitiesAsync(RxCallContext context) => ValueTask.FromResult(new uint[] { 0x1, 0x80000000 });
     }
 
     /// <summary>The VL_ side of an upgrade-capable server (Golden.YfsVl, service 52).</summary>
@@ -625,16 +625,16 @@ public sealed class RxRoundTripTests
 
         public int Calls => Volatile.Read(ref _calls);
 
-        public override Task<uint[]> GetCapabilitiesAsync(RxCallContext context)
+        public override ValueTask<uint[]> GetCapabilitiesAsync(RxCallContext context)
         {
             Interlocked.Increment(ref _calls);
-            return Task.FromResult(Capabilities);
+            return ValueTask.FromResult(Capabilities);
         }
 
-        public override Task<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context)
+        public override ValueTask<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context)
         {
             Interlocked.Increment(ref _calls);
-            return Task.FromResult(VlData.YfsNEntry("vl:" + volumename, 536870912));
+            return ValueTask.FromResult(VlData.YfsNEntry("vl:" + volumename, 536870912));
         }
     }
 
@@ -649,28 +649,28 @@ public sealed class RxRoundTripTests
 
         public int Calls => Volatile.Read(ref _calls);
 
-        public override Task<uint[]> GetCapabilitiesAsync(RxCallContext context)
+        public override ValueTask<uint[]> GetCapabilitiesAsync(RxCallContext context)
         {
             Interlocked.Increment(ref _calls);
-            return Task.FromResult(Capabilities);
+            return ValueTask.FromResult(Capabilities);
         }
 
-        public override Task<string> GetCellNameAsync(RxCallContext context)
+        public override ValueTask<string> GetCellNameAsync(RxCallContext context)
         {
             Interlocked.Increment(ref _calls);
-            return Task.FromResult(CellName);
+            return ValueTask.FromResult(CellName);
         }
 
-        public override Task<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context)
+        public override ValueTask<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context)
         {
             Interlocked.Increment(ref _calls);
-            return Task.FromResult(VlData.YfsNEntry("yfs:" + volumename, 536870912));
+            return ValueTask.FromResult(VlData.YfsNEntry("yfs:" + volumename, 536870912));
         }
     }
 
     /// <summary>An OpenAFS 1.8 VL server: no GetCapabilities (it aborts with RXGEN_OPCODE, the base's default).</summary>
     private sealed class OpenAfs18VlServer : VLServiceBase
     {
-        public override Task ProbeServerAsync(RxCallContext context) => Task.CompletedTask;
+        public override ValueTask ProbeServerAsync(RxCallContext context) => ValueTask.CompletedTask;
     }
 }

@@ -209,22 +209,22 @@ public sealed class UpgradeClientTests
 
         public int Calls => Volatile.Read(ref _calls);
 
-        public override Task<uint[]> GetCapabilitiesAsync(RxCallContext context)
+        public override ValueTask<uint[]> GetCapabilitiesAsync(RxCallContext context)
         {
             Interlocked.Increment(ref _calls);
-            return answerCapabilities ? Task.FromResult(Capabilities) : base.GetCapabilitiesAsync(context);
+            return answerCapabilities ? ValueTask.FromResult(Capabilities) : base.GetCapabilitiesAsync(context);
         }
 
-        public override Task<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context)
+        public override ValueTask<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context)
         {
             Interlocked.Increment(ref _calls);
-            return Task.FromResult(VlData.NEntry("vl:" + volumename, 536870912));
+            return ValueTask.FromResult(VlData.NEntry("vl:" + volumename, 536870912));
         }
 
-        public override Task ProbeServerAsync(RxCallContext context)
+        public override ValueTask ProbeServerAsync(RxCallContext context)
         {
             Interlocked.Increment(ref _calls);
-            return Task.CompletedTask;
+            return ValueTask.CompletedTask;
         }
     }
 
@@ -245,7 +245,7 @@ public sealed class UpgradeClientTests
 
         public TaskCompletionSource ProbeStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public override async Task<uint[]> GetCapabilitiesAsync(RxCallContext context)
+        public override async ValueTask<uint[]> GetCapabilitiesAsync(RxCallContext context)
         {
             Interlocked.Increment(ref _probes);
             ProbeStarted.TrySetResult();
@@ -253,15 +253,15 @@ public sealed class UpgradeClientTests
             return Capabilities;
         }
 
-        public override Task<string> GetCellNameAsync(RxCallContext context) => Task.FromResult(CellName);
+        public override ValueTask<string> GetCellNameAsync(RxCallContext context) => ValueTask.FromResult(CellName);
 
-        public override Task<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context) =>
-            Task.FromResult(VlData.YfsNEntry("yfs:" + volumename, 536870912));
+        public override ValueTask<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context) =>
+            ValueTask.FromResult(VlData.YfsNEntry("yfs:" + volumename, 536870912));
 
-        public override Task ProbeServerAsync(RxCallContext context)
+        public override ValueTask ProbeServerAsync(RxCallContext context)
         {
             Interlocked.Increment(ref _probeServers);
-            return Task.CompletedTask;
+            return ValueTask.CompletedTask;
         }
     }
 }

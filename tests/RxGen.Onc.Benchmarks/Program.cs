@@ -61,9 +61,9 @@ public static class Program
 
     private sealed class BenchCalc : CALC_V1ServiceBase
     {
-        public override Task<int> CalcAddAsync(calcargs argument, OncCallContext context) => Task.FromResult(unchecked(argument.A + argument.B));
+        public override ValueTask<int> CalcAddAsync(calcargs argument, OncCallContext context) => ValueTask.FromResult(unchecked(argument.A + argument.B));
 
-        public override Task<byte[]> CalcEchoAsync(byte[] argument, OncCallContext context) => Task.FromResult(argument);
+        public override ValueTask<byte[]> CalcEchoAsync(byte[] argument, OncCallContext context) => ValueTask.FromResult(argument);
     }
 
     /// <summary>The C# calc server; prints "tcp=P udp=Q"; on stdin, "alloc" prints the bytes allocated so far; EOF stops.</summary>

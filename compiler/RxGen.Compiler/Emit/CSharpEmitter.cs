@@ -663,6 +663,7 @@ internal sealed class CSharpEmitter
             view.ResultRecord = $"{Access} sealed record {view.ReplyType}({string.Join(", ", outs.Select(o => $"{o.Type} {CSharpNames.Pascal(o.Parameter.Name)}"))});";
         }
         view.TaskType = view.ReplyType is null ? "global::System.Threading.Tasks.Task" : $"global::System.Threading.Tasks.Task<{view.ReplyType}>";
+        view.ServiceTaskType = view.ReplyType is null ? "global::System.Threading.Tasks.ValueTask" : $"global::System.Threading.Tasks.ValueTask<{view.ReplyType}>";
 
         // Request: opcode + IN/INOUT.
         var encodeRequest = new CodeWriter(3);
@@ -759,6 +760,7 @@ internal sealed class CSharpEmitter
                 Doc = Doc(procedure.Documentation),
                 ResultType = resultType,
                 TaskType = resultType is null ? "global::System.Threading.Tasks.Task" : $"global::System.Threading.Tasks.Task<{resultType}>",
+                ServiceTaskType = resultType is null ? "global::System.Threading.Tasks.ValueTask" : $"global::System.Threading.Tasks.ValueTask<{resultType}>",
                 Parameters = string.Join(", ", args.Select(a => $"{a.Type} {a.Name}")),
                 Arguments = string.Join(", ", args.Select(a => a.Name)),
                 HasArgs = args.Count > 0,

@@ -134,6 +134,8 @@ internal sealed class ProcedureView
     /// <summary>The result record's property names, in order (empty unless there are two or more OUT values).</summary>
     public List<string> OutFields { get; } = new();
     public string TaskType { get; set; } = "";
+    /// <summary>What the service interface's method returns: <c>ValueTask</c> or <c>ValueTask&lt;T&gt;</c> (a synchronous implementation allocates nothing).</summary>
+    public string ServiceTaskType { get; set; } = "";
     public string? RequestType { get; set; }
     public string RequestArguments { get; set; } = "";
     public string EncodeRequest { get; set; } = "";
@@ -195,6 +197,8 @@ internal sealed class ProgramProcedureView
     public string? Doc { get; set; }
     public string? ResultType { get; set; }
     public string TaskType { get; set; } = "";
+    /// <summary>What the service interface's method returns: <c>ValueTask</c> or <c>ValueTask&lt;T&gt;</c> (a synchronous implementation allocates nothing).</summary>
+    public string ServiceTaskType { get; set; } = "";
     public string Parameters { get; set; } = "";
     public string Arguments { get; set; } = "";
     public bool HasArgs { get; set; }

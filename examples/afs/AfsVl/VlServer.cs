@@ -23,52 +23,52 @@ public sealed class VlServer : VLServiceBase
 
     public VlServer(VolumeDatabase db) => _db = db;
 
-    public override Task ProbeServerAsync(RxCallContext context) => Task.CompletedTask;
+    public override ValueTask ProbeServerAsync(RxCallContext context) => ValueTask.CompletedTask;
 
-    public override Task<uint[]> GetCapabilitiesAsync(RxCallContext context) => Task.FromResult(new uint[] { 0 });
+    public override ValueTask<uint[]> GetCapabilitiesAsync(RxCallContext context) => ValueTask.FromResult(new uint[] { 0 });
 
-    public override Task<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context) =>
-        Task.FromResult(ToN(FindByNameOrId(volumename)));
+    public override ValueTask<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context) =>
+        ValueTask.FromResult(ToN(FindByNameOrId(volumename)));
 
-    public override Task<vldbentry> GetEntryByNameOAsync(string volumename, RxCallContext context) =>
-        Task.FromResult(ToO(FindByNameOrId(volumename)));
+    public override ValueTask<vldbentry> GetEntryByNameOAsync(string volumename, RxCallContext context) =>
+        ValueTask.FromResult(ToO(FindByNameOrId(volumename)));
 
-    public override Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, RxCallContext context) =>
-        Task.FromResult(ToN(_db.FindById(volid, voltype) ?? throw NoEntry()));
+    public override ValueTask<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, RxCallContext context) =>
+        ValueTask.FromResult(ToN(_db.FindById(volid, voltype) ?? throw NoEntry()));
 
-    public override Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, RxCallContext context) =>
-        Task.FromResult(ToO(_db.FindById(volid, voltype) ?? throw NoEntry()));
+    public override ValueTask<vldbentry> GetEntryByIDAsync(uint volid, int voltype, RxCallContext context) =>
+        ValueTask.FromResult(ToO(_db.FindById(volid, voltype) ?? throw NoEntry()));
 
-    public override Task<VLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, RxCallContext context)
+    public override ValueTask<VLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, RxCallContext context)
     {
         var byName = CompilePattern(volumename);
         var (page, next) = _db.List(v => Matches(v, attributes) && byName(v.Name), startindex, PageSize);
-        return Task.FromResult(new VLListAttributesN2Result(page.Count, page.Select(ToN).ToArray(), next));
+        return ValueTask.FromResult(new VLListAttributesN2Result(page.Count, page.Select(ToN).ToArray(), next));
     }
 
-    public override Task<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, RxCallContext context)
+    public override ValueTask<VLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, RxCallContext context)
     {
         var (page, _) = _db.List(v => Matches(v, attributes), 0, int.MaxValue);
-        return Task.FromResult(new VLListAttributesNResult(page.Count, page.Select(ToN).ToArray()));
+        return ValueTask.FromResult(new VLListAttributesNResult(page.Count, page.Select(ToN).ToArray()));
     }
 
-    public override Task<VLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, RxCallContext context)
+    public override ValueTask<VLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, RxCallContext context)
     {
         var (page, _) = _db.List(v => Matches(v, attributes), 0, int.MaxValue);
-        return Task.FromResult(new VLListAttributesResult(page.Count, page.Select(ToO).ToArray()));
+        return ValueTask.FromResult(new VLListAttributesResult(page.Count, page.Select(ToO).ToArray()));
     }
 
-    public override Task<VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, RxCallContext context)
+    public override ValueTask<VLGetAddrsResult> GetAddrsAsync(int handle, int spare2, RxCallContext context)
     {
         var servers = _db.FileServers.Select(s => (uint)AddressCodec.ToServerNumber(s)).ToArray();
-        return Task.FromResult(new VLGetAddrsResult(new VLCallBack(), servers.Length, servers));
+        return ValueTask.FromResult(new VLGetAddrsResult(new VLCallBack(), servers.Length, servers));
     }
 
     /// <summary>
     /// Address query by index (1-based, VLADDR_INDEX), by address (VLADDR_IPADDR) or by UUID (VLADDR_UUID).
     /// Each file server has one address here, and a UUID derived from it.
     /// </summary>
-    public override Task<VLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, RxCallContext context)
+    public override ValueTask<VLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, RxCallContext context)
     {
         var servers = _db.FileServers;
         int index = inaddr.Mask switch
@@ -80,21 +80,21 @@ public sealed class VlServer : VLServiceBase
             _ => throw new RpcAbortException(VlErrors.BadMask, "bad mask"),
         };
         string server = servers[index];
-        return Task.FromResult(new VLGetAddrsUResult(ServerUuid(server), 1, 1, new[] { (uint)AddressCodec.ToServerNumber(server) }));
+        return ValueTask.FromResult(new VLGetAddrsUResult(ServerUuid(server), 1, 1, new[] { (uint)AddressCodec.ToServerNumber(server) }));
     }
 
-    public override Task CreateEntryNAsync(nvldbentry newentry, RxCallContext context)
+    public override ValueTask CreateEntryNAsync(nvldbentry newentry, RxCallContext context)
     {
         var record = FromN(newentry);
         if (!_db.TryAdd(record)) throw new RpcAbortException(VlErrors.NameExist, $"'{record.Name}' or one of its ids exists");
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public override Task DeleteEntryAsync(uint volid, int voltype, RxCallContext context) =>
-        _db.TryRemove(volid, voltype) ? Task.CompletedTask : throw NoEntry();
+    public override ValueTask DeleteEntryAsync(uint volid, int voltype, RxCallContext context) =>
+        _db.TryRemove(volid, voltype) ? ValueTask.CompletedTask : throw NoEntry();
 
-    public override Task<uint> GetNewVolumeIdAsync(uint bumpcount, RxCallContext context) =>
-        Task.FromResult(_db.NewVolumeIds(Math.Max(bumpcount, 1)));
+    public override ValueTask<uint> GetNewVolumeIdAsync(uint bumpcount, RxCallContext context) =>
+        ValueTask.FromResult(_db.NewVolumeIds(Math.Max(bumpcount, 1)));
 
     /// <summary>The UUID a file server reports here: derived from its address, so that it is stable.</summary>
     public static AfsUuid ServerUuid(string server)

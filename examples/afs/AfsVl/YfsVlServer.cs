@@ -36,60 +36,60 @@ public sealed class YfsVlServer : YFSVLServiceBase
         _vl = new VlServer(db);
     }
 
-    public override Task ProbeServerAsync(RxCallContext context) => _vl.ProbeServerAsync(context);
+    public override ValueTask ProbeServerAsync(RxCallContext context) => _vl.ProbeServerAsync(context);
 
     /// <summary>One capability word; bit 0 says "YFSVL GetEndpoints is served" (this example's own meaning).</summary>
-    public override Task<uint[]> GetCapabilitiesAsync(RxCallContext context) => Task.FromResult(new uint[] { 1 });
+    public override ValueTask<uint[]> GetCapabilitiesAsync(RxCallContext context) => ValueTask.FromResult(new uint[] { 1 });
 
-    public override Task<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context) => _vl.GetEntryByNameNAsync(volumename, context);
+    public override ValueTask<nvldbentry> GetEntryByNameNAsync(string volumename, RxCallContext context) => _vl.GetEntryByNameNAsync(volumename, context);
 
-    public override Task<vldbentry> GetEntryByNameOAsync(string volumename, RxCallContext context) => _vl.GetEntryByNameOAsync(volumename, context);
+    public override ValueTask<vldbentry> GetEntryByNameOAsync(string volumename, RxCallContext context) => _vl.GetEntryByNameOAsync(volumename, context);
 
-    public override Task<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, RxCallContext context) => _vl.GetEntryByIDNAsync(volid, voltype, context);
+    public override ValueTask<nvldbentry> GetEntryByIDNAsync(uint volid, int voltype, RxCallContext context) => _vl.GetEntryByIDNAsync(volid, voltype, context);
 
-    public override Task<vldbentry> GetEntryByIDAsync(uint volid, int voltype, RxCallContext context) => _vl.GetEntryByIDAsync(volid, voltype, context);
+    public override ValueTask<vldbentry> GetEntryByIDAsync(uint volid, int voltype, RxCallContext context) => _vl.GetEntryByIDAsync(volid, voltype, context);
 
-    public override async Task<YFSVLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, RxCallContext context)
+    public override async ValueTask<YFSVLListAttributesN2Result> ListAttributesN2Async(VldbListByAttributes attributes, string volumename, int startindex, RxCallContext context)
     {
         var r = await _vl.ListAttributesN2Async(attributes, volumename, startindex, context).ConfigureAwait(false);
         return new YFSVLListAttributesN2Result(r.Nentries, r.Blkentries, r.Nextstartindex);
     }
 
-    public override async Task<YFSVLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, RxCallContext context)
+    public override async ValueTask<YFSVLListAttributesNResult> ListAttributesNAsync(VldbListByAttributes attributes, RxCallContext context)
     {
         var r = await _vl.ListAttributesNAsync(attributes, context).ConfigureAwait(false);
         return new YFSVLListAttributesNResult(r.Nentries, r.Blkentries);
     }
 
-    public override async Task<YFSVLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, RxCallContext context)
+    public override async ValueTask<YFSVLListAttributesResult> ListAttributesAsync(VldbListByAttributes attributes, RxCallContext context)
     {
         var r = await _vl.ListAttributesAsync(attributes, context).ConfigureAwait(false);
         return new YFSVLListAttributesResult(r.Nentries, r.Blkentries);
     }
 
-    public override async Task<YFSVLGetAddrsResult> GetAddrsAsync(int handle, int spare2, RxCallContext context)
+    public override async ValueTask<YFSVLGetAddrsResult> GetAddrsAsync(int handle, int spare2, RxCallContext context)
     {
         var r = await _vl.GetAddrsAsync(handle, spare2, context).ConfigureAwait(false);
         return new YFSVLGetAddrsResult(r.Spare3, r.Nentries, r.Blkaddrs);
     }
 
-    public override async Task<YFSVLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, RxCallContext context)
+    public override async ValueTask<YFSVLGetAddrsUResult> GetAddrsUAsync(ListAddrByAttributes inaddr, RxCallContext context)
     {
         var r = await _vl.GetAddrsUAsync(inaddr, context).ConfigureAwait(false);
         return new YFSVLGetAddrsUResult(r.Uuidp1, r.Uniquifier, r.Nentries, r.Blkaddrs);
     }
 
-    public override Task CreateEntryNAsync(nvldbentry newentry, RxCallContext context) => _vl.CreateEntryNAsync(newentry, context);
+    public override ValueTask CreateEntryNAsync(nvldbentry newentry, RxCallContext context) => _vl.CreateEntryNAsync(newentry, context);
 
-    public override Task DeleteEntryAsync(uint volid, int voltype, RxCallContext context) => _vl.DeleteEntryAsync(volid, voltype, context);
+    public override ValueTask DeleteEntryAsync(uint volid, int voltype, RxCallContext context) => _vl.DeleteEntryAsync(volid, voltype, context);
 
-    public override Task<uint> GetNewVolumeIdAsync(uint bumpcount, RxCallContext context) => _vl.GetNewVolumeIdAsync(bumpcount, context);
+    public override ValueTask<uint> GetNewVolumeIdAsync(uint bumpcount, RxCallContext context) => _vl.GetNewVolumeIdAsync(bumpcount, context);
 
     /// <summary>
     /// A file server's UUID and endpoints, by index (0-based here) or by UUID: its IPv4 address and every IPv6 address the
     /// database lists, each as <see cref="EncodeEndpoint"/> gives it; the volume server endpoints are the same addresses.
     /// </summary>
-    public override Task<YFSVLGetEndpointsResult> GetEndpointsAsync(yfsServerAttributes attr, RxCallContext context)
+    public override ValueTask<YFSVLGetEndpointsResult> GetEndpointsAsync(yfsServerAttributes attr, RxCallContext context)
     {
         var servers = _db.FileServers;
         int index;
@@ -112,14 +112,14 @@ public sealed class YfsVlServer : YFSVLServiceBase
         string server = servers[index];
         var addresses = new List<IPAddress> { IPAddress.Parse(server) };
         addresses.AddRange(_db.Ipv6Of(server).Select(IPAddress.Parse));
-        return Task.FromResult(new YFSVLGetEndpointsResult(
+        return ValueTask.FromResult(new YFSVLGetEndpointsResult(
             UuidOf(server), 1,
             addresses.Select(a => EncodeEndpoint(new IPEndPoint(a, FileServerPort))).ToArray(),
             addresses.Select(a => EncodeEndpoint(new IPEndPoint(a, VolumeServerPort))).ToArray()));
     }
 
-    public override Task<string> GetCellNameAsync(RxCallContext context) =>
-        _db.Cell is { } cell ? Task.FromResult(cell) : throw new RpcAbortException(VlErrors.NoEntry, "the database names no cell");
+    public override ValueTask<string> GetCellNameAsync(RxCallContext context) =>
+        _db.Cell is { } cell ? ValueTask.FromResult(cell) : throw new RpcAbortException(VlErrors.NoEntry, "the database names no cell");
 
     /// <summary>The 16 UUID bytes of a file server (the same UUID GetAddrsU gives, as raw bytes).</summary>
     public static byte[] UuidOf(string server) => VlServer.ServerUuid(server).ToGuid().ToByteArray();

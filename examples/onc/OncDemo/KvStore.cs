@@ -130,43 +130,43 @@ public sealed class KeyValueStore
 public sealed class KvStoreV1(KeyValueStore store) : KVSTORE_V1ServiceBase
 {
     /// <inheritdoc/>
-    public override Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, OncCallContext context) => Task.FromResult(store.Put(arg1, arg2));
+    public override ValueTask<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, OncCallContext context) => ValueTask.FromResult(store.Put(arg1, arg2));
 
     /// <inheritdoc/>
-    public override Task<kvgetres> KvprocGetAsync(string argument, OncCallContext context) => Task.FromResult(store.Get(argument));
+    public override ValueTask<kvgetres> KvprocGetAsync(string argument, OncCallContext context) => ValueTask.FromResult(store.Get(argument));
 
     /// <inheritdoc/>
-    public override Task<kvstatus> KvprocDeleteAsync(string argument, OncCallContext context) => Task.FromResult(store.Delete(argument));
+    public override ValueTask<kvstatus> KvprocDeleteAsync(string argument, OncCallContext context) => ValueTask.FromResult(store.Delete(argument));
 
     /// <inheritdoc/>
-    public override Task<kventry?> KvprocListAsync(OncCallContext context) => Task.FromResult(store.List());
+    public override ValueTask<kventry?> KvprocListAsync(OncCallContext context) => ValueTask.FromResult(store.List());
 }
 
 /// <summary>Version 2 of KVSTORE_PROG over the same store.</summary>
 public sealed class KvStoreV2(KeyValueStore store) : KVSTORE_V2ServiceBase
 {
     /// <inheritdoc/>
-    public override Task<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, OncCallContext context) => Task.FromResult(store.Put(arg1, arg2));
+    public override ValueTask<kvstatus> KvprocPutAsync(string arg1, byte[] arg2, OncCallContext context) => ValueTask.FromResult(store.Put(arg1, arg2));
 
     /// <inheritdoc/>
-    public override Task<kvgetres> KvprocGetAsync(string argument, OncCallContext context) => Task.FromResult(store.Get(argument));
+    public override ValueTask<kvgetres> KvprocGetAsync(string argument, OncCallContext context) => ValueTask.FromResult(store.Get(argument));
 
     /// <inheritdoc/>
-    public override Task<kvstatus> KvprocDeleteAsync(string argument, OncCallContext context) => Task.FromResult(store.Delete(argument));
+    public override ValueTask<kvstatus> KvprocDeleteAsync(string argument, OncCallContext context) => ValueTask.FromResult(store.Delete(argument));
 
     /// <inheritdoc/>
-    public override Task<kventry?> KvprocListAsync(OncCallContext context) => Task.FromResult(store.List());
+    public override ValueTask<kventry?> KvprocListAsync(OncCallContext context) => ValueTask.FromResult(store.List());
 
     /// <inheritdoc/>
-    public override Task<kvcasres> KvprocCasAsync(kvcasargs argument, OncCallContext context) => Task.FromResult(store.CompareAndSet(argument));
+    public override ValueTask<kvcasres> KvprocCasAsync(kvcasargs argument, OncCallContext context) => ValueTask.FromResult(store.CompareAndSet(argument));
 
     /// <inheritdoc/>
-    public override Task<kvgetres[]> KvprocGetmanyAsync(string[] argument, OncCallContext context) =>
-        Task.FromResult(Array.ConvertAll(argument, store.Get));
+    public override ValueTask<kvgetres[]> KvprocGetmanyAsync(string[] argument, OncCallContext context) =>
+        ValueTask.FromResult(Array.ConvertAll(argument, store.Get));
 
     /// <inheritdoc/>
-    public override Task<kvstats> KvprocStatsAsync(OncCallContext context) => Task.FromResult(store.Stats());
+    public override ValueTask<kvstats> KvprocStatsAsync(OncCallContext context) => ValueTask.FromResult(store.Stats());
 
     /// <inheritdoc/>
-    public override Task<kvstrictres> KvprocCountAsync(string argument, OncCallContext context) => Task.FromResult(store.Count(argument));
+    public override ValueTask<kvstrictres> KvprocCountAsync(string argument, OncCallContext context) => ValueTask.FromResult(store.Count(argument));
 }

@@ -16,9 +16,9 @@ namespace UpgradeDemo;
 /// <summary>The original service: Echo returns the data unchanged; no capability words.</summary>
 public sealed class EchoService : ECHOServiceBase
 {
-    public override Task<uint[]> GetCapabilitiesAsync(RxCallContext context) => Task.FromResult(Array.Empty<uint>());
+    public override ValueTask<uint[]> GetCapabilitiesAsync(RxCallContext context) => ValueTask.FromResult(Array.Empty<uint>());
 
-    public override Task<byte[]> EchoAsync(byte[] data_, RxCallContext context) => Task.FromResult(data_);
+    public override ValueTask<byte[]> EchoAsync(byte[] data_, RxCallContext context) => ValueTask.FromResult(data_);
 }
 
 /// <summary>The shadow: Echo prefixes "UPG:"; one capability word with UPGECHO_CAP_PREFIX.</summary>
@@ -26,9 +26,9 @@ public sealed class UpgradedEchoService : UPGECHOServiceBase
 {
     private static readonly byte[] Prefix = "UPG:"u8.ToArray();
 
-    public override Task<uint[]> GetCapabilitiesAsync(RxCallContext context) => Task.FromResult(new[] { (uint)EchoIdl.UPGECHO_CAP_PREFIX });
+    public override ValueTask<uint[]> GetCapabilitiesAsync(RxCallContext context) => ValueTask.FromResult(new[] { (uint)EchoIdl.UPGECHO_CAP_PREFIX });
 
-    public override Task<byte[]> EchoAsync(byte[] data_, RxCallContext context) => Task.FromResult(Prefix.Concat(data_).ToArray());
+    public override ValueTask<byte[]> EchoAsync(byte[] data_, RxCallContext context) => ValueTask.FromResult(Prefix.Concat(data_).ToArray());
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,7 @@ public sealed class OncCallProcessor
     private readonly OncDispatcherRegistry _registry;
     private readonly OncServerMetrics? _metrics;
     private readonly ILogger _logger;
+    private readonly RecyclingPool<OncCallContext> _contexts = new(64);
 
     /// <summary>Creates a processor.</summary>
     /// <param name="registry">The dispatchers.</param>
@@ -44,6 +46,7 @@ public sealed class OncCallProcessor
     /// <param name="reply">Receives the reply message (reset first).</param>
     /// <param name="cancellationToken">Cancels the call (the caller left, or the server is stopping).</param>
     /// <returns>True when <paramref name="reply"/> holds a reply to send; false for no reply (not a call, or cancelled).</returns>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ProcessAsync(ReadOnlyMemory<byte> message, EndPoint? caller, XdrBufferWriter reply, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reply);
@@ -91,7 +94,31 @@ public sealed class OncCallProcessor
             return true;
         }
 
-        var context = new OncCallContext(caller, header.Xid, header.Program, header.Version, header.Procedure, header.CredentialFlavor, credentials, cancellationToken);
+        OncCallContext? context = _contexts.TryRent();
+        if (context is null)
+        {
+            context = new OncCallContext(caller, header.Xid, header.Program, header.Version, header.Procedure, header.CredentialFlavor, credentials, cancellationToken);
+        }
+        else
+        {
+            context.Reset(caller, header.Xid, header.Program, header.Version, header.Procedure, header.CredentialFlavor, credentials, cancellationToken);
+        }
+
+        try
+        {
+            return await DispatchAsync(context, message, header, reply, cancellationToken, start).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The procedure's task has completed: the context is free for the next call (see OncCallContext's remarks).
+            context.Reset(null, 0, 0, 0, 0, OncAuthFlavor.None, null, default);
+            _contexts.Return(context);
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> DispatchAsync(OncCallContext context, ReadOnlyMemory<byte> message, OncCallHeader header, XdrBufferWriter reply, CancellationToken cancellationToken, long start)
+    {
         OncMessages.WriteAccepted(reply, header.Xid, OncAcceptStat.Success);
         OncDispatchResult result;
         try

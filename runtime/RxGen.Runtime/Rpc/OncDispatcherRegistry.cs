@@ -124,6 +124,7 @@ public sealed class OncDispatcherRegistry
     /// <param name="results">Receives the results; on anything but success the transport must discard what was written.</param>
     /// <returns>The reply status.</returns>
     /// <exception cref="OperationCanceledException">The call's token was signalled: send no reply.</exception>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<OncDispatchResult> DispatchAsync(OncCallContext context, ReadOnlyMemory<byte> arguments, IBufferWriter<byte> results)
     {
         ArgumentNullException.ThrowIfNull(context);

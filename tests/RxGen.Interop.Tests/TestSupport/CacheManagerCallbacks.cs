@@ -37,48 +37,48 @@ public sealed class CacheManagerCallbacks : RXAFSCBServiceBase
     /// <summary>Callbacks broken by the server (CallBack).</summary>
     public ConcurrentQueue<AFSFid> Broken { get; } = new();
 
-    public override Task ProbeAsync(RxCallContext context) => Record("Probe");
+    public override ValueTask ProbeAsync(RxCallContext context) => Record("Probe");
 
-    public override Task ProbeUuidAsync(AfsUuid clientUuid, RxCallContext context)
+    public override ValueTask ProbeUuidAsync(AfsUuid clientUuid, RxCallContext context)
     {
         Calls.Enqueue("ProbeUuid");
         // A cache manager with another UUID answers non-zero: the server then treats it as a new client.
-        return clientUuid == Uuid ? Task.CompletedTask : throw new RpcAbortException(1, "not this client's UUID");
+        return clientUuid == Uuid ? ValueTask.CompletedTask : throw new RpcAbortException(1, "not this client's UUID");
     }
 
-    public override Task<interfaceAddr> WhoAreYouAsync(RxCallContext context)
+    public override ValueTask<interfaceAddr> WhoAreYouAsync(RxCallContext context)
     {
         Calls.Enqueue("WhoAreYou");
-        return Task.FromResult(Interfaces());
+        return ValueTask.FromResult(Interfaces());
     }
 
-    public override Task<RXAFSCBTellMeAboutYourselfResult> TellMeAboutYourselfAsync(RxCallContext context)
+    public override ValueTask<RXAFSCBTellMeAboutYourselfResult> TellMeAboutYourselfAsync(RxCallContext context)
     {
         Calls.Enqueue("TellMeAboutYourself");
-        return Task.FromResult(new RXAFSCBTellMeAboutYourselfResult(Interfaces(), new[] { CapabilityErrorTranslation }));
+        return ValueTask.FromResult(new RXAFSCBTellMeAboutYourselfResult(Interfaces(), new[] { CapabilityErrorTranslation }));
     }
 
-    public override Task InitCallBackStateAsync(RxCallContext context) => Record("InitCallBackState");
+    public override ValueTask InitCallBackStateAsync(RxCallContext context) => Record("InitCallBackState");
 
-    public override Task InitCallBackState3Async(AfsUuid serverUuid, RxCallContext context) => Record("InitCallBackState3");
+    public override ValueTask InitCallBackState3Async(AfsUuid serverUuid, RxCallContext context) => Record("InitCallBackState3");
 
-    public override Task CallBackAsync(AFSFid[] fidsArray, AFSCallBack[] callBacksArray, RxCallContext context)
+    public override ValueTask CallBackAsync(AFSFid[] fidsArray, AFSCallBack[] callBacksArray, RxCallContext context)
     {
         Calls.Enqueue("CallBack");
         foreach (var fid in fidsArray) Broken.Enqueue(fid);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public override Task<uint[]> GetCapabilitiesAsync(RxCallContext context)
+    public override ValueTask<uint[]> GetCapabilitiesAsync(RxCallContext context)
     {
         Calls.Enqueue("GetCapabilities");
-        return Task.FromResult(new[] { CapabilityErrorTranslation });
+        return ValueTask.FromResult(new[] { CapabilityErrorTranslation });
     }
 
-    private Task Record(string name)
+    private ValueTask Record(string name)
     {
         Calls.Enqueue(name);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     private interfaceAddr Interfaces()

@@ -20,18 +20,26 @@ internal sealed class CalcService : CALC_V1ServiceBase
 
     public int SlowRuns => Volatile.Read(ref _slowRuns);
 
+    /// <summary>Copies of the contexts CALC_ADD ran with (the socket transports reuse the context objects themselves).</summary>
     public ConcurrentQueue<OncCallContext> Contexts { get; } = new();
+
+    /// <summary>Whether CALC_ADD records its context (the allocation tests turn it off).</summary>
+    public bool RecordContexts { get; set; } = true;
 
     /// <summary>When set, CALC_SLOW waits for it (in addition to its delay).</summary>
     public TaskCompletionSource? Gate { get; set; }
 
-    public override Task<int> CalcAddAsync(calcargs argument, OncCallContext context)
+    public override ValueTask<int> CalcAddAsync(calcargs argument, OncCallContext context)
     {
-        Contexts.Enqueue(context);
-        return Task.FromResult(unchecked(argument.A + argument.B));
+        if (RecordContexts)
+        {
+            Contexts.Enqueue(new OncCallContext(context.CallerAddress, context.Xid, context.Program, context.Version, context.Procedure, context.AuthFlavor, context.AuthSys, context.CancellationToken));
+        }
+
+        return ValueTask.FromResult(unchecked(argument.A + argument.B));
     }
 
-    public override Task<calcwho> CalcWhoamiAsync(OncCallContext context) => Task.FromResult(new calcwho
+    public override ValueTask<calcwho> CalcWhoamiAsync(OncCallContext context) => ValueTask.FromResult(new calcwho
     {
         Flavor = (uint)context.AuthFlavor,
         Uid = context.AuthSys?.Uid ?? 0xFFFFFFFF,
@@ -44,27 +52,38 @@ internal sealed class CalcService : CALC_V1ServiceBase
     /// <summary>How many CalcEcho calls have run.</summary>
     public int EchoRuns => Volatile.Read(ref _echoRuns);
 
-    public override Task<byte[]> CalcEchoAsync(byte[] argument, OncCallContext context)
+    public override ValueTask<byte[]> CalcEchoAsync(byte[] argument, OncCallContext context)
     {
         Interlocked.Increment(ref _echoRuns);
-        return Task.FromResult(argument);
+        return ValueTask.FromResult(argument);
     }
 
-    public override async Task<uint> CalcSlowAsync(uint argument, OncCallContext context)
+    private int _contextsChanged;
+
+    /// <summary>How many CALC_SLOW calls saw their context describe another call after an await (a recycled context handed out too early).</summary>
+    public int ContextsChanged => Volatile.Read(ref _contextsChanged);
+
+    public override async ValueTask<uint> CalcSlowAsync(uint argument, OncCallContext context)
     {
         int run = Interlocked.Increment(ref _slowRuns);
+        (uint xid, uint procedure, System.Net.EndPoint? caller) = (context.Xid, context.Procedure, context.CallerAddress);
         await Task.Delay(TimeSpan.FromMilliseconds(argument), context.CancellationToken);
         if (Gate is { } gate)
         {
             await gate.Task.WaitAsync(context.CancellationToken);
         }
 
+        if ((context.Xid, context.Procedure, context.CallerAddress) != (xid, procedure, caller))
+        {
+            Interlocked.Increment(ref _contextsChanged);
+        }
+
         return (uint)run;
     }
 
-    public override Task CalcFailAsync(OncCallContext context) => throw new InvalidOperationException("CALC_FAIL always fails");
+    public override ValueTask CalcFailAsync(OncCallContext context) => throw new InvalidOperationException("CALC_FAIL always fails");
 
-    public override Task<long> CalcSumAsync(calcnode? argument, OncCallContext context)
+    public override ValueTask<long> CalcSumAsync(calcnode? argument, OncCallContext context)
     {
         long sum = 0;
         for (calcnode? node = argument; node is not null; node = node.Next)
@@ -72,7 +91,7 @@ internal sealed class CalcService : CALC_V1ServiceBase
             sum += node.Value;
         }
 
-        return Task.FromResult(sum);
+        return ValueTask.FromResult(sum);
     }
 
     /// <summary>The list 1..n.</summary>

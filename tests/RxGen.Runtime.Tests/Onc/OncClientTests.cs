@@ -78,6 +78,33 @@ public sealed class OncClientTests : IAsyncLifetime
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task ARecycledContextIsNeverHandedToAnotherCallWhileItsCallRuns(bool udp)
+    {
+        // 32 slow calls wait inside the procedure while 500 quick ones run past them: every context keeps
+        // describing its own call until the procedure returns, and quick calls reuse contexts of finished ones.
+        IOncCallTransport transport = await TransportAsync(udp);
+        try
+        {
+            var client = new CALC_V1Client(transport);
+            Task<uint>[] slow = Enumerable.Range(0, 32).Select(i => client.CalcSlowAsync((uint)(20 + i))).ToArray();
+            for (int i = 0; i < 500; i++)
+            {
+                Assert.Equal(i + 1, await client.CalcAddAsync(new calcargs { A = i, B = 1 }).WithTimeout());
+            }
+
+            uint[] runs = await Task.WhenAll(slow).WithTimeout();
+            Assert.Equal(32, runs.Distinct().Count());
+            Assert.Equal(0, _server.Service.ContextsChanged);
+        }
+        finally
+        {
+            await DisposeAsync(transport);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task AuthSysCredentialsReachTheService(bool udp)
     {
         var options = new OncClientOptions { Credentials = new OncAuthSysCredentials(1, "client-host", 1001, 1002, new uint[] { 5, 6 }) };

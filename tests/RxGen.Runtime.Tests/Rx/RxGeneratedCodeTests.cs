@@ -128,12 +128,12 @@ public class RxGeneratedCodeTests
     {
         public int SinkAbortCode { get; private set; }
 
-        public override Task<RXTEchoResult> EchoAsync(int a, string s, RxCallContext context) =>
-            Task.FromResult(new RXTEchoResult(a + 1, s + "-ack"));
+        public override ValueTask<RXTEchoResult> EchoAsync(int a, string s, RxCallContext context) =>
+            ValueTask.FromResult(new RXTEchoResult(a + 1, s + "-ack"));
 
-        public override Task FailAsync(int code, RxCallContext context) => throw new RpcAbortException(code, "asked to fail");
+        public override ValueTask FailAsync(int code, RxCallContext context) => throw new RpcAbortException(code, "asked to fail");
 
-        public override async Task<uint> SinkAsync(int length, int seed, RxSplitServerCall stream, RxCallContext context)
+        public override async ValueTask<uint> SinkAsync(int length, int seed, RxSplitServerCall stream, RxCallContext context)
         {
             var buffer = new byte[65536];
             var expected = new byte[65536];
@@ -168,7 +168,7 @@ public class RxGeneratedCodeTests
             return checksum;
         }
 
-        public override async Task<uint> SourceAsync(int length, int seed, RxSplitServerCall stream, RxCallContext context)
+        public override async ValueTask<uint> SourceAsync(int length, int seed, RxSplitServerCall stream, RxCallContext context)
         {
             var chunk = new byte[65536];
             uint checksum = 0;
@@ -183,6 +183,6 @@ public class RxGeneratedCodeTests
             return checksum;
         }
 
-        public override Task SlowAsync(int ms, RxCallContext context) => Task.Delay(ms, context.CancellationToken);
+        public override ValueTask SlowAsync(int ms, RxCallContext context) => new(Task.Delay(ms, context.CancellationToken));
     }
 }
