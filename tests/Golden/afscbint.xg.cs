@@ -1276,7 +1276,7 @@ namespace Golden.AfsCb
         [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async global::System.Threading.Tasks.ValueTask<int> ExecuteAsync(global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.For(call);
+            using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.Rent(call);
             int opcode;
             try
             {
@@ -1286,29 +1286,36 @@ namespace Golden.AfsCb
             {
                 return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Decode;
             }
-            var context = new global::RxGen.Runtime.Rpc.RxCallContext(call, opcode, cancellationToken);
-            switch (opcode)
+            var context = global::RxGen.Runtime.Rpc.RxCallContext.Rent(call, opcode, cancellationToken);
+            try
             {
-                case 204: return await ExecuteCallBackAsync(reader, call, context).ConfigureAwait(false);
-                case 205: return await ExecuteInitCallBackStateAsync(reader, call, context).ConfigureAwait(false);
-                case 206: return await ExecuteProbeAsync(reader, call, context).ConfigureAwait(false);
-                case 207: return await ExecuteGetLockAsync(reader, call, context).ConfigureAwait(false);
-                case 208: return await ExecuteGetCEAsync(reader, call, context).ConfigureAwait(false);
-                case 209: return await ExecuteXStatsVersionAsync(reader, call, context).ConfigureAwait(false);
-                case 210: return await ExecuteGetXStatsAsync(reader, call, context).ConfigureAwait(false);
-                case 211: return await ExecuteInitCallBackState2Async(reader, call, context).ConfigureAwait(false);
-                case 212: return await ExecuteWhoAreYouAsync(reader, call, context).ConfigureAwait(false);
-                case 213: return await ExecuteInitCallBackState3Async(reader, call, context).ConfigureAwait(false);
-                case 214: return await ExecuteProbeUuidAsync(reader, call, context).ConfigureAwait(false);
-                case 215: return await ExecuteGetServerPrefsAsync(reader, call, context).ConfigureAwait(false);
-                case 216: return await ExecuteGetCellServDBAsync(reader, call, context).ConfigureAwait(false);
-                case 217: return await ExecuteGetLocalCellAsync(reader, call, context).ConfigureAwait(false);
-                case 218: return await ExecuteGetCacheConfigAsync(reader, call, context).ConfigureAwait(false);
-                case 65536: return await ExecuteGetCE64Async(reader, call, context).ConfigureAwait(false);
-                case 65537: return await ExecuteGetCellByNumAsync(reader, call, context).ConfigureAwait(false);
-                case 65538: return await ExecuteTellMeAboutYourselfAsync(reader, call, context).ConfigureAwait(false);
-                case 65539: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
-                default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
+                switch (opcode)
+                {
+                    case 204: return await ExecuteCallBackAsync(reader, call, context).ConfigureAwait(false);
+                    case 205: return await ExecuteInitCallBackStateAsync(reader, call, context).ConfigureAwait(false);
+                    case 206: return await ExecuteProbeAsync(reader, call, context).ConfigureAwait(false);
+                    case 207: return await ExecuteGetLockAsync(reader, call, context).ConfigureAwait(false);
+                    case 208: return await ExecuteGetCEAsync(reader, call, context).ConfigureAwait(false);
+                    case 209: return await ExecuteXStatsVersionAsync(reader, call, context).ConfigureAwait(false);
+                    case 210: return await ExecuteGetXStatsAsync(reader, call, context).ConfigureAwait(false);
+                    case 211: return await ExecuteInitCallBackState2Async(reader, call, context).ConfigureAwait(false);
+                    case 212: return await ExecuteWhoAreYouAsync(reader, call, context).ConfigureAwait(false);
+                    case 213: return await ExecuteInitCallBackState3Async(reader, call, context).ConfigureAwait(false);
+                    case 214: return await ExecuteProbeUuidAsync(reader, call, context).ConfigureAwait(false);
+                    case 215: return await ExecuteGetServerPrefsAsync(reader, call, context).ConfigureAwait(false);
+                    case 216: return await ExecuteGetCellServDBAsync(reader, call, context).ConfigureAwait(false);
+                    case 217: return await ExecuteGetLocalCellAsync(reader, call, context).ConfigureAwait(false);
+                    case 218: return await ExecuteGetCacheConfigAsync(reader, call, context).ConfigureAwait(false);
+                    case 65536: return await ExecuteGetCE64Async(reader, call, context).ConfigureAwait(false);
+                    case 65537: return await ExecuteGetCellByNumAsync(reader, call, context).ConfigureAwait(false);
+                    case 65538: return await ExecuteTellMeAboutYourselfAsync(reader, call, context).ConfigureAwait(false);
+                    case 65539: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
+                    default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
+                }
+            }
+            finally
+            {
+                context.Return(); // the service method has completed: the context is free for another call
             }
         }
 
@@ -1317,16 +1324,14 @@ namespace Golden.AfsCb
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.CallBackAsync(request.fidsArray, request.callBacksArray, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1354,16 +1359,14 @@ namespace Golden.AfsCb
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteInitCallBackStateAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.InitCallBackStateAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1390,16 +1393,14 @@ namespace Golden.AfsCb
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.ProbeAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1427,16 +1428,14 @@ namespace Golden.AfsCb
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetLockAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1465,16 +1464,14 @@ namespace Golden.AfsCb
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetCEAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1502,16 +1499,14 @@ namespace Golden.AfsCb
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteXStatsVersionAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.XStatsVersionAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1539,16 +1534,14 @@ namespace Golden.AfsCb
         {
             var cancellationToken = context.CancellationToken;
             (int clientVersionNumber, int collectionNumber) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetXStatsAsync(request.clientVersionNumber, request.collectionNumber, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1576,16 +1569,14 @@ namespace Golden.AfsCb
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteInitCallBackState2Async(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.InitCallBackState2Async(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1612,16 +1603,14 @@ namespace Golden.AfsCb
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteWhoAreYouAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.WhoAreYouAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1649,16 +1638,14 @@ namespace Golden.AfsCb
         {
             var cancellationToken = context.CancellationToken;
             global::RxGen.Runtime.Afs.AfsUuid request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.InitCallBackState3Async(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1687,16 +1674,14 @@ namespace Golden.AfsCb
         {
             var cancellationToken = context.CancellationToken;
             global::RxGen.Runtime.Afs.AfsUuid request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.ProbeUuidAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1725,16 +1710,14 @@ namespace Golden.AfsCb
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetServerPrefsAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1763,16 +1746,14 @@ namespace Golden.AfsCb
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetCellServDBAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1800,16 +1781,14 @@ namespace Golden.AfsCb
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetLocalCellAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetLocalCellAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1837,16 +1816,14 @@ namespace Golden.AfsCb
         {
             var cancellationToken = context.CancellationToken;
             uint request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetCacheConfigAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1875,16 +1852,14 @@ namespace Golden.AfsCb
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetCE64Async(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1913,16 +1888,14 @@ namespace Golden.AfsCb
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetCellByNumAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1950,16 +1923,14 @@ namespace Golden.AfsCb
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteTellMeAboutYourselfAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.TellMeAboutYourselfAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -1986,16 +1957,14 @@ namespace Golden.AfsCb
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetCapabilitiesAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();

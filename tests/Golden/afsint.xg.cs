@@ -4113,7 +4113,7 @@ namespace Golden.Afs
         [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async global::System.Threading.Tasks.ValueTask<int> ExecuteAsync(global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.For(call);
+            using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.Rent(call);
             int opcode;
             try
             {
@@ -4123,51 +4123,58 @@ namespace Golden.Afs
             {
                 return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Decode;
             }
-            var context = new global::RxGen.Runtime.Rpc.RxCallContext(call, opcode, cancellationToken);
-            switch (opcode)
+            var context = global::RxGen.Runtime.Rpc.RxCallContext.Rent(call, opcode, cancellationToken);
+            try
             {
-                case 130: return await ExecuteFetchDataAsync(reader, call, context).ConfigureAwait(false);
-                case 131: return await ExecuteFetchACLAsync(reader, call, context).ConfigureAwait(false);
-                case 132: return await ExecuteFetchStatusAsync(reader, call, context).ConfigureAwait(false);
-                case 133: return await ExecuteStoreDataAsync(reader, call, context).ConfigureAwait(false);
-                case 134: return await ExecuteStoreACLAsync(reader, call, context).ConfigureAwait(false);
-                case 135: return await ExecuteStoreStatusAsync(reader, call, context).ConfigureAwait(false);
-                case 136: return await ExecuteRemoveFileAsync(reader, call, context).ConfigureAwait(false);
-                case 137: return await ExecuteCreateFileAsync(reader, call, context).ConfigureAwait(false);
-                case 138: return await ExecuteRenameAsync(reader, call, context).ConfigureAwait(false);
-                case 139: return await ExecuteSymlinkAsync(reader, call, context).ConfigureAwait(false);
-                case 140: return await ExecuteLinkAsync(reader, call, context).ConfigureAwait(false);
-                case 141: return await ExecuteMakeDirAsync(reader, call, context).ConfigureAwait(false);
-                case 142: return await ExecuteRemoveDirAsync(reader, call, context).ConfigureAwait(false);
-                case 143: return await ExecuteOldSetLockAsync(reader, call, context).ConfigureAwait(false);
-                case 144: return await ExecuteOldExtendLockAsync(reader, call, context).ConfigureAwait(false);
-                case 145: return await ExecuteOldReleaseLockAsync(reader, call, context).ConfigureAwait(false);
-                case 146: return await ExecuteGetStatisticsAsync(reader, call, context).ConfigureAwait(false);
-                case 147: return await ExecuteGiveUpCallBacksAsync(reader, call, context).ConfigureAwait(false);
-                case 148: return await ExecuteGetVolumeInfoAsync(reader, call, context).ConfigureAwait(false);
-                case 149: return await ExecuteGetVolumeStatusAsync(reader, call, context).ConfigureAwait(false);
-                case 150: return await ExecuteSetVolumeStatusAsync(reader, call, context).ConfigureAwait(false);
-                case 151: return await ExecuteGetRootVolumeAsync(reader, call, context).ConfigureAwait(false);
-                case 152: return await ExecuteCheckTokenAsync(reader, call, context).ConfigureAwait(false);
-                case 153: return await ExecuteGetTimeAsync(reader, call, context).ConfigureAwait(false);
-                case 154: return await ExecuteNGetVolumeInfoAsync(reader, call, context).ConfigureAwait(false);
-                case 155: return await ExecuteBulkStatusAsync(reader, call, context).ConfigureAwait(false);
-                case 156: return await ExecuteSetLockAsync(reader, call, context).ConfigureAwait(false);
-                case 157: return await ExecuteExtendLockAsync(reader, call, context).ConfigureAwait(false);
-                case 158: return await ExecuteReleaseLockAsync(reader, call, context).ConfigureAwait(false);
-                case 159: return await ExecuteXStatsVersionAsync(reader, call, context).ConfigureAwait(false);
-                case 160: return await ExecuteGetXStatsAsync(reader, call, context).ConfigureAwait(false);
-                case 161: return await ExecuteLookupAsync(reader, call, context).ConfigureAwait(false);
-                case 162: return await ExecuteFlushCPSAsync(reader, call, context).ConfigureAwait(false);
-                case 163: return await ExecuteDFSSymlinkAsync(reader, call, context).ConfigureAwait(false);
-                case 65536: return await ExecuteInlineBulkStatusAsync(reader, call, context).ConfigureAwait(false);
-                case 65537: return await ExecuteFetchData64Async(reader, call, context).ConfigureAwait(false);
-                case 65538: return await ExecuteStoreData64Async(reader, call, context).ConfigureAwait(false);
-                case 65539: return await ExecuteGiveUpAllCallBacksAsync(reader, call, context).ConfigureAwait(false);
-                case 65540: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
-                case 65541: return await ExecuteCallBackRxConnAddrAsync(reader, call, context).ConfigureAwait(false);
-                case 65542: return await ExecuteGetStatistics64Async(reader, call, context).ConfigureAwait(false);
-                default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
+                switch (opcode)
+                {
+                    case 130: return await ExecuteFetchDataAsync(reader, call, context).ConfigureAwait(false);
+                    case 131: return await ExecuteFetchACLAsync(reader, call, context).ConfigureAwait(false);
+                    case 132: return await ExecuteFetchStatusAsync(reader, call, context).ConfigureAwait(false);
+                    case 133: return await ExecuteStoreDataAsync(reader, call, context).ConfigureAwait(false);
+                    case 134: return await ExecuteStoreACLAsync(reader, call, context).ConfigureAwait(false);
+                    case 135: return await ExecuteStoreStatusAsync(reader, call, context).ConfigureAwait(false);
+                    case 136: return await ExecuteRemoveFileAsync(reader, call, context).ConfigureAwait(false);
+                    case 137: return await ExecuteCreateFileAsync(reader, call, context).ConfigureAwait(false);
+                    case 138: return await ExecuteRenameAsync(reader, call, context).ConfigureAwait(false);
+                    case 139: return await ExecuteSymlinkAsync(reader, call, context).ConfigureAwait(false);
+                    case 140: return await ExecuteLinkAsync(reader, call, context).ConfigureAwait(false);
+                    case 141: return await ExecuteMakeDirAsync(reader, call, context).ConfigureAwait(false);
+                    case 142: return await ExecuteRemoveDirAsync(reader, call, context).ConfigureAwait(false);
+                    case 143: return await ExecuteOldSetLockAsync(reader, call, context).ConfigureAwait(false);
+                    case 144: return await ExecuteOldExtendLockAsync(reader, call, context).ConfigureAwait(false);
+                    case 145: return await ExecuteOldReleaseLockAsync(reader, call, context).ConfigureAwait(false);
+                    case 146: return await ExecuteGetStatisticsAsync(reader, call, context).ConfigureAwait(false);
+                    case 147: return await ExecuteGiveUpCallBacksAsync(reader, call, context).ConfigureAwait(false);
+                    case 148: return await ExecuteGetVolumeInfoAsync(reader, call, context).ConfigureAwait(false);
+                    case 149: return await ExecuteGetVolumeStatusAsync(reader, call, context).ConfigureAwait(false);
+                    case 150: return await ExecuteSetVolumeStatusAsync(reader, call, context).ConfigureAwait(false);
+                    case 151: return await ExecuteGetRootVolumeAsync(reader, call, context).ConfigureAwait(false);
+                    case 152: return await ExecuteCheckTokenAsync(reader, call, context).ConfigureAwait(false);
+                    case 153: return await ExecuteGetTimeAsync(reader, call, context).ConfigureAwait(false);
+                    case 154: return await ExecuteNGetVolumeInfoAsync(reader, call, context).ConfigureAwait(false);
+                    case 155: return await ExecuteBulkStatusAsync(reader, call, context).ConfigureAwait(false);
+                    case 156: return await ExecuteSetLockAsync(reader, call, context).ConfigureAwait(false);
+                    case 157: return await ExecuteExtendLockAsync(reader, call, context).ConfigureAwait(false);
+                    case 158: return await ExecuteReleaseLockAsync(reader, call, context).ConfigureAwait(false);
+                    case 159: return await ExecuteXStatsVersionAsync(reader, call, context).ConfigureAwait(false);
+                    case 160: return await ExecuteGetXStatsAsync(reader, call, context).ConfigureAwait(false);
+                    case 161: return await ExecuteLookupAsync(reader, call, context).ConfigureAwait(false);
+                    case 162: return await ExecuteFlushCPSAsync(reader, call, context).ConfigureAwait(false);
+                    case 163: return await ExecuteDFSSymlinkAsync(reader, call, context).ConfigureAwait(false);
+                    case 65536: return await ExecuteInlineBulkStatusAsync(reader, call, context).ConfigureAwait(false);
+                    case 65537: return await ExecuteFetchData64Async(reader, call, context).ConfigureAwait(false);
+                    case 65538: return await ExecuteStoreData64Async(reader, call, context).ConfigureAwait(false);
+                    case 65539: return await ExecuteGiveUpAllCallBacksAsync(reader, call, context).ConfigureAwait(false);
+                    case 65540: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
+                    case 65541: return await ExecuteCallBackRxConnAddrAsync(reader, call, context).ConfigureAwait(false);
+                    case 65542: return await ExecuteGetStatistics64Async(reader, call, context).ConfigureAwait(false);
+                    default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
+                }
+            }
+            finally
+            {
+                context.Return(); // the service method has completed: the context is free for another call
             }
         }
 
@@ -4204,16 +4211,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             global::Golden.AfsCommon.AFSFid request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.FetchACLAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4242,16 +4247,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             global::Golden.AfsCommon.AFSFid request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.FetchStatusAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4308,16 +4311,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid fid, byte[] accessList) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.StoreACLAsync(request.fid, request.accessList, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4346,16 +4347,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSStoreStatus inStatus) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.StoreStatusAsync(request.fid, request.inStatus, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4384,16 +4383,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid dirFid, string name) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.RemoveFileAsync(request.dirFid, request.name, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4422,16 +4419,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.CreateFileAsync(request.dirFid, request.name, request.inStatus, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4460,16 +4455,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid oldDirFid, string oldName, global::Golden.AfsCommon.AFSFid newDirFid, string newName) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.RenameAsync(request.oldDirFid, request.oldName, request.newDirFid, request.newName, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4498,16 +4491,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.SymlinkAsync(request.dirFid, request.name, request.linkContents, request.inStatus, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4536,16 +4527,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSFid existingFid) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.LinkAsync(request.dirFid, request.name, request.existingFid, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4574,16 +4563,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid dirFid, string name, global::Golden.AfsCommon.AFSStoreStatus inStatus) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.MakeDirAsync(request.dirFid, request.name, request.inStatus, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4612,16 +4599,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid dirFid, string name) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.RemoveDirAsync(request.dirFid, request.name, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4650,16 +4635,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid fid, int type, global::Golden.AfsCommon.AFSVolSync sync) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.OldSetLockAsync(request.fid, request.type, request.sync, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4688,16 +4671,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.OldExtendLockAsync(request.fid, request.sync, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4726,16 +4707,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid fid, global::Golden.AfsCommon.AFSVolSync sync) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.OldReleaseLockAsync(request.fid, request.sync, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4763,16 +4742,14 @@ namespace Golden.Afs
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatisticsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetStatisticsAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4800,16 +4777,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid[] fidsArray, global::Golden.AfsCommon.AFSCallBack[] callBacksArray) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.GiveUpCallBacksAsync(request.fidsArray, request.callBacksArray, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4838,16 +4813,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             string request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetVolumeInfoAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4876,16 +4849,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetVolumeStatusAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4914,16 +4885,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (int volumeid, AFSStoreVolumeStatus volumestatus, string name, string offlineMsg, string motd) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.SetVolumeStatusAsync(request.volumeid, request.volumestatus, request.name, request.offlineMsg, request.motd, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4951,16 +4920,14 @@ namespace Golden.Afs
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetRootVolumeAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetRootVolumeAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4988,16 +4955,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (int viceId, byte[] token) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.CheckTokenAsync(request.viceId, request.token, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -5025,16 +4990,14 @@ namespace Golden.Afs
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetTimeAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetTimeAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -5062,16 +5025,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             string request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.NGetVolumeInfoAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -5100,16 +5061,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             global::Golden.AfsCommon.AFSFid[] request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.BulkStatusAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -5138,16 +5097,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid fid, int type) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.SetLockAsync(request.fid, request.type, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -5176,16 +5133,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             global::Golden.AfsCommon.AFSFid request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ExtendLockAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -5214,16 +5169,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             global::Golden.AfsCommon.AFSFid request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ReleaseLockAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -5251,16 +5204,14 @@ namespace Golden.Afs
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteXStatsVersionAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.XStatsVersionAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -5288,16 +5239,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (int clientVersionNumber, int collectionNumber) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetXStatsAsync(request.clientVersionNumber, request.collectionNumber, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -5326,16 +5275,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid dirFid, string name) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.LookupAsync(request.dirFid, request.name, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -5364,16 +5311,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (int[] idsArray, int[] addrsArray, int spare1) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.FlushCPSAsync(request.idsArray, request.addrsArray, request.spare1, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -5402,16 +5347,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.AfsCommon.AFSFid dirFid, string name, string linkContents, global::Golden.AfsCommon.AFSStoreStatus inStatus) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.DFSSymlinkAsync(request.dirFid, request.name, request.linkContents, request.inStatus, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -5440,16 +5383,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             global::Golden.AfsCommon.AFSFid[] request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.InlineBulkStatusAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -5533,16 +5474,14 @@ namespace Golden.Afs
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGiveUpAllCallBacksAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.GiveUpAllCallBacksAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -5569,16 +5508,14 @@ namespace Golden.Afs
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetCapabilitiesAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -5606,16 +5543,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.CallBackRxConnAddrAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -5644,16 +5579,14 @@ namespace Golden.Afs
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetStatistics64Async(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();

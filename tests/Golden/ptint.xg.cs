@@ -2244,7 +2244,7 @@ namespace Golden.Pt
         [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async global::System.Threading.Tasks.ValueTask<int> ExecuteAsync(global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.For(call);
+            using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.Rent(call);
             int opcode;
             try
             {
@@ -2254,34 +2254,41 @@ namespace Golden.Pt
             {
                 return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Decode;
             }
-            var context = new global::RxGen.Runtime.Rpc.RxCallContext(call, opcode, cancellationToken);
-            switch (opcode)
+            var context = global::RxGen.Runtime.Rpc.RxCallContext.Rent(call, opcode, cancellationToken);
+            try
             {
-                case 500: return await ExecuteINewEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 501: return await ExecuteWhereIsItAsync(reader, call, context).ConfigureAwait(false);
-                case 502: return await ExecuteDumpEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 503: return await ExecuteAddToGroupAsync(reader, call, context).ConfigureAwait(false);
-                case 504: return await ExecuteNameToIDAsync(reader, call, context).ConfigureAwait(false);
-                case 505: return await ExecuteIDToNameAsync(reader, call, context).ConfigureAwait(false);
-                case 506: return await ExecuteDeleteAsync(reader, call, context).ConfigureAwait(false);
-                case 507: return await ExecuteRemoveFromGroupAsync(reader, call, context).ConfigureAwait(false);
-                case 508: return await ExecuteGetCPSAsync(reader, call, context).ConfigureAwait(false);
-                case 509: return await ExecuteNewEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 510: return await ExecuteListMaxAsync(reader, call, context).ConfigureAwait(false);
-                case 511: return await ExecuteSetMaxAsync(reader, call, context).ConfigureAwait(false);
-                case 512: return await ExecuteListEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 513: return await ExecuteChangeEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 514: return await ExecuteListElementsAsync(reader, call, context).ConfigureAwait(false);
-                case 515: return await ExecuteIsAMemberOfAsync(reader, call, context).ConfigureAwait(false);
-                case 516: return await ExecuteSetFieldsEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 517: return await ExecuteListOwnedAsync(reader, call, context).ConfigureAwait(false);
-                case 518: return await ExecuteGetCPS2Async(reader, call, context).ConfigureAwait(false);
-                case 519: return await ExecuteGetHostCPSAsync(reader, call, context).ConfigureAwait(false);
-                case 520: return await ExecuteUpdateEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 521: return await ExecuteListEntriesAsync(reader, call, context).ConfigureAwait(false);
-                case 530: return await ExecuteListSuperGroupsAsync(reader, call, context).ConfigureAwait(false);
-                case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
-                default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
+                switch (opcode)
+                {
+                    case 500: return await ExecuteINewEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 501: return await ExecuteWhereIsItAsync(reader, call, context).ConfigureAwait(false);
+                    case 502: return await ExecuteDumpEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 503: return await ExecuteAddToGroupAsync(reader, call, context).ConfigureAwait(false);
+                    case 504: return await ExecuteNameToIDAsync(reader, call, context).ConfigureAwait(false);
+                    case 505: return await ExecuteIDToNameAsync(reader, call, context).ConfigureAwait(false);
+                    case 506: return await ExecuteDeleteAsync(reader, call, context).ConfigureAwait(false);
+                    case 507: return await ExecuteRemoveFromGroupAsync(reader, call, context).ConfigureAwait(false);
+                    case 508: return await ExecuteGetCPSAsync(reader, call, context).ConfigureAwait(false);
+                    case 509: return await ExecuteNewEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 510: return await ExecuteListMaxAsync(reader, call, context).ConfigureAwait(false);
+                    case 511: return await ExecuteSetMaxAsync(reader, call, context).ConfigureAwait(false);
+                    case 512: return await ExecuteListEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 513: return await ExecuteChangeEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 514: return await ExecuteListElementsAsync(reader, call, context).ConfigureAwait(false);
+                    case 515: return await ExecuteIsAMemberOfAsync(reader, call, context).ConfigureAwait(false);
+                    case 516: return await ExecuteSetFieldsEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 517: return await ExecuteListOwnedAsync(reader, call, context).ConfigureAwait(false);
+                    case 518: return await ExecuteGetCPS2Async(reader, call, context).ConfigureAwait(false);
+                    case 519: return await ExecuteGetHostCPSAsync(reader, call, context).ConfigureAwait(false);
+                    case 520: return await ExecuteUpdateEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 521: return await ExecuteListEntriesAsync(reader, call, context).ConfigureAwait(false);
+                    case 530: return await ExecuteListSuperGroupsAsync(reader, call, context).ConfigureAwait(false);
+                    case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
+                    default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
+                }
+            }
+            finally
+            {
+                context.Return(); // the service method has completed: the context is free for another call
             }
         }
 
@@ -2290,16 +2297,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             (string name, int id, int oid) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.INewEntryAsync(request.name, request.id, request.oid, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2328,16 +2333,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.WhereIsItAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2366,16 +2369,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.DumpEntryAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2404,16 +2405,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             (int uid, int gid) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.AddToGroupAsync(request.uid, request.gid, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2442,16 +2441,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             byte[][] request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.NameToIDAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2480,16 +2477,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             int[] request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.IDToNameAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2518,16 +2513,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.DeleteAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2556,16 +2549,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             (int id, int gid) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.RemoveFromGroupAsync(request.id, request.gid, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2594,16 +2585,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetCPSAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2632,16 +2621,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             (string name, int flag, int oid) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.NewEntryAsync(request.name, request.flag, request.oid, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2669,16 +2656,14 @@ namespace Golden.Pt
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteListMaxAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ListMaxAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2706,16 +2691,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             (int id, int gflag) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.SetMaxAsync(request.id, request.gflag, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2744,16 +2727,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ListEntryAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2782,16 +2763,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             (int id, string name, int oid, int newid) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.ChangeEntryAsync(request.id, request.name, request.oid, request.newid, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2820,16 +2799,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ListElementsAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2858,16 +2835,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             (int uid, int gid) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.IsAMemberOfAsync(request.uid, request.gid, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2896,16 +2871,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             (int id, int mask, int flags, int ngroups, int nusers, int spare1, int spare2) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.SetFieldsEntryAsync(request.id, request.mask, request.flags, request.ngroups, request.nusers, request.spare1, request.spare2, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2934,16 +2907,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             (int id, int lastp) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ListOwnedAsync(request.id, request.lastp, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2972,16 +2943,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             (int id, int host) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetCPS2Async(request.id, request.host, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3010,16 +2979,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetHostCPSAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3048,16 +3015,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             (int id, string name, PrUpdateEntry uentry) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.UpdateEntryAsync(request.id, request.name, request.uentry, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3086,16 +3051,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             (int flags, int startindex) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ListEntriesAsync(request.flags, request.startindex, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3124,16 +3087,14 @@ namespace Golden.Pt
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ListSuperGroupsAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3161,16 +3122,14 @@ namespace Golden.Pt
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetCapabilitiesAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();

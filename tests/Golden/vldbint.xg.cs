@@ -3506,7 +3506,7 @@ namespace Golden.Vl
         [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async global::System.Threading.Tasks.ValueTask<int> ExecuteAsync(global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.For(call);
+            using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.Rent(call);
             int opcode;
             try
             {
@@ -3516,39 +3516,46 @@ namespace Golden.Vl
             {
                 return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Decode;
             }
-            var context = new global::RxGen.Runtime.Rpc.RxCallContext(call, opcode, cancellationToken);
-            switch (opcode)
+            var context = global::RxGen.Runtime.Rpc.RxCallContext.Rent(call, opcode, cancellationToken);
+            try
             {
-                case 514: return await ExecuteProbeServerAsync(reader, call, context).ConfigureAwait(false);
-                case 504: return await ExecuteGetEntryByNameOAsync(reader, call, context).ConfigureAwait(false);
-                case 519: return await ExecuteGetEntryByNameNAsync(reader, call, context).ConfigureAwait(false);
-                case 527: return await ExecuteGetEntryByNameUAsync(reader, call, context).ConfigureAwait(false);
-                case 533: return await ExecuteGetAddrsUAsync(reader, call, context).ConfigureAwait(false);
-                case 501: return await ExecuteCreateEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 502: return await ExecuteDeleteEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 503: return await ExecuteGetEntryByIDAsync(reader, call, context).ConfigureAwait(false);
-                case 505: return await ExecuteGetNewVolumeIdAsync(reader, call, context).ConfigureAwait(false);
-                case 506: return await ExecuteReplaceEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 507: return await ExecuteUpdateEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 508: return await ExecuteSetLockAsync(reader, call, context).ConfigureAwait(false);
-                case 509: return await ExecuteReleaseLockAsync(reader, call, context).ConfigureAwait(false);
-                case 510: return await ExecuteListEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 511: return await ExecuteListAttributesAsync(reader, call, context).ConfigureAwait(false);
-                case 513: return await ExecuteGetStatsAsync(reader, call, context).ConfigureAwait(false);
-                case 515: return await ExecuteGetAddrsAsync(reader, call, context).ConfigureAwait(false);
-                case 516: return await ExecuteChangeAddrAsync(reader, call, context).ConfigureAwait(false);
-                case 517: return await ExecuteCreateEntryNAsync(reader, call, context).ConfigureAwait(false);
-                case 518: return await ExecuteGetEntryByIDNAsync(reader, call, context).ConfigureAwait(false);
-                case 520: return await ExecuteReplaceEntryNAsync(reader, call, context).ConfigureAwait(false);
-                case 521: return await ExecuteListEntryNAsync(reader, call, context).ConfigureAwait(false);
-                case 522: return await ExecuteListAttributesNAsync(reader, call, context).ConfigureAwait(false);
-                case 524: return await ExecuteUpdateEntryByNameAsync(reader, call, context).ConfigureAwait(false);
-                case 532: return await ExecuteRegisterAddrsAsync(reader, call, context).ConfigureAwait(false);
-                case 534: return await ExecuteListAttributesN2Async(reader, call, context).ConfigureAwait(false);
-                case 512: return await ExecuteLinkedListAsync(reader, call, context).ConfigureAwait(false);
-                case 523: return await ExecuteLinkedListNAsync(reader, call, context).ConfigureAwait(false);
-                case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
-                default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
+                switch (opcode)
+                {
+                    case 514: return await ExecuteProbeServerAsync(reader, call, context).ConfigureAwait(false);
+                    case 504: return await ExecuteGetEntryByNameOAsync(reader, call, context).ConfigureAwait(false);
+                    case 519: return await ExecuteGetEntryByNameNAsync(reader, call, context).ConfigureAwait(false);
+                    case 527: return await ExecuteGetEntryByNameUAsync(reader, call, context).ConfigureAwait(false);
+                    case 533: return await ExecuteGetAddrsUAsync(reader, call, context).ConfigureAwait(false);
+                    case 501: return await ExecuteCreateEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 502: return await ExecuteDeleteEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 503: return await ExecuteGetEntryByIDAsync(reader, call, context).ConfigureAwait(false);
+                    case 505: return await ExecuteGetNewVolumeIdAsync(reader, call, context).ConfigureAwait(false);
+                    case 506: return await ExecuteReplaceEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 507: return await ExecuteUpdateEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 508: return await ExecuteSetLockAsync(reader, call, context).ConfigureAwait(false);
+                    case 509: return await ExecuteReleaseLockAsync(reader, call, context).ConfigureAwait(false);
+                    case 510: return await ExecuteListEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 511: return await ExecuteListAttributesAsync(reader, call, context).ConfigureAwait(false);
+                    case 513: return await ExecuteGetStatsAsync(reader, call, context).ConfigureAwait(false);
+                    case 515: return await ExecuteGetAddrsAsync(reader, call, context).ConfigureAwait(false);
+                    case 516: return await ExecuteChangeAddrAsync(reader, call, context).ConfigureAwait(false);
+                    case 517: return await ExecuteCreateEntryNAsync(reader, call, context).ConfigureAwait(false);
+                    case 518: return await ExecuteGetEntryByIDNAsync(reader, call, context).ConfigureAwait(false);
+                    case 520: return await ExecuteReplaceEntryNAsync(reader, call, context).ConfigureAwait(false);
+                    case 521: return await ExecuteListEntryNAsync(reader, call, context).ConfigureAwait(false);
+                    case 522: return await ExecuteListAttributesNAsync(reader, call, context).ConfigureAwait(false);
+                    case 524: return await ExecuteUpdateEntryByNameAsync(reader, call, context).ConfigureAwait(false);
+                    case 532: return await ExecuteRegisterAddrsAsync(reader, call, context).ConfigureAwait(false);
+                    case 534: return await ExecuteListAttributesN2Async(reader, call, context).ConfigureAwait(false);
+                    case 512: return await ExecuteLinkedListAsync(reader, call, context).ConfigureAwait(false);
+                    case 523: return await ExecuteLinkedListNAsync(reader, call, context).ConfigureAwait(false);
+                    case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
+                    default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
+                }
+            }
+            finally
+            {
+                context.Return(); // the service method has completed: the context is free for another call
             }
         }
 
@@ -3556,16 +3563,14 @@ namespace Golden.Vl
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeServerAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.ProbeServerAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3593,16 +3598,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             string request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetEntryByNameOAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3631,16 +3634,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             string request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetEntryByNameNAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3669,16 +3670,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             string request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetEntryByNameUAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3707,16 +3706,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             ListAddrByAttributes request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetAddrsUAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3745,16 +3742,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             vldbentry request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.CreateEntryAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3783,16 +3778,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.DeleteEntryAsync(request.volid, request.voltype, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3821,16 +3814,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetEntryByIDAsync(request.volid, request.voltype, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3859,16 +3850,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             uint request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetNewVolumeIdAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3897,16 +3886,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, vldbentry newentry, int releaseType) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.ReplaceEntryAsync(request.volid, request.voltype, request.newentry, request.releaseType, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3935,16 +3922,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, VldbUpdateEntry updateEntry, int releaseType) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.UpdateEntryAsync(request.volid, request.voltype, request.updateEntry, request.releaseType, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3973,16 +3958,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, int voloper) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.SetLockAsync(request.volid, request.voltype, request.voloper, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4011,16 +3994,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, int releaseType) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.ReleaseLockAsync(request.volid, request.voltype, request.releaseType, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4049,16 +4030,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ListEntryAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4087,16 +4066,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             VldbListByAttributes request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ListAttributesAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4124,16 +4101,14 @@ namespace Golden.Vl
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetStatsAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4161,16 +4136,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             (int handle, int spare2) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetAddrsAsync(request.handle, request.spare2, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4199,16 +4172,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             (uint ip1, uint ip2) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.ChangeAddrAsync(request.ip1, request.ip2, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4237,16 +4208,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             nvldbentry request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.CreateEntryNAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4275,16 +4244,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetEntryByIDNAsync(request.volid, request.voltype, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4313,16 +4280,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, nvldbentry newentry, int releaseType) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.ReplaceEntryNAsync(request.volid, request.voltype, request.newentry, request.releaseType, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4351,16 +4316,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ListEntryNAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4389,16 +4352,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             VldbListByAttributes request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ListAttributesNAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4427,16 +4388,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             (string volumename, VldbUpdateEntry updateEntry, int releaseType) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.UpdateEntryByNameAsync(request.volumename, request.updateEntry, request.releaseType, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4465,16 +4424,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             (global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.RegisterAddrsAsync(request.uuidp, request.spare1, request.ipaddr, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4503,16 +4460,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             (VldbListByAttributes attributes, string volumename, int startindex) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ListAttributesN2Async(request.attributes, request.volumename, request.startindex, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4541,16 +4496,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             VldbListByAttributes request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.LinkedListAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4579,16 +4532,14 @@ namespace Golden.Vl
         {
             var cancellationToken = context.CancellationToken;
             VldbListByAttributes request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.LinkedListNAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -4616,16 +4567,14 @@ namespace Golden.Vl
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetCapabilitiesAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();

@@ -2164,7 +2164,7 @@ namespace Golden.YfsVl
         [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         public async global::System.Threading.Tasks.ValueTask<int> ExecuteAsync(global::RxGen.Runtime.Rpc.IRxServerCall call, global::System.Threading.CancellationToken cancellationToken)
         {
-            using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.For(call);
+            using var reader = global::RxGen.Runtime.Rpc.XdrCallReader.Rent(call);
             int opcode;
             try
             {
@@ -2174,41 +2174,48 @@ namespace Golden.YfsVl
             {
                 return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Decode;
             }
-            var context = new global::RxGen.Runtime.Rpc.RxCallContext(call, opcode, cancellationToken);
-            switch (opcode)
+            var context = global::RxGen.Runtime.Rpc.RxCallContext.Rent(call, opcode, cancellationToken);
+            try
             {
-                case 514: return await ExecuteProbeServerAsync(reader, call, context).ConfigureAwait(false);
-                case 504: return await ExecuteGetEntryByNameOAsync(reader, call, context).ConfigureAwait(false);
-                case 519: return await ExecuteGetEntryByNameNAsync(reader, call, context).ConfigureAwait(false);
-                case 527: return await ExecuteGetEntryByNameUAsync(reader, call, context).ConfigureAwait(false);
-                case 533: return await ExecuteGetAddrsUAsync(reader, call, context).ConfigureAwait(false);
-                case 501: return await ExecuteCreateEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 502: return await ExecuteDeleteEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 503: return await ExecuteGetEntryByIDAsync(reader, call, context).ConfigureAwait(false);
-                case 505: return await ExecuteGetNewVolumeIdAsync(reader, call, context).ConfigureAwait(false);
-                case 506: return await ExecuteReplaceEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 507: return await ExecuteUpdateEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 508: return await ExecuteSetLockAsync(reader, call, context).ConfigureAwait(false);
-                case 509: return await ExecuteReleaseLockAsync(reader, call, context).ConfigureAwait(false);
-                case 510: return await ExecuteListEntryAsync(reader, call, context).ConfigureAwait(false);
-                case 511: return await ExecuteListAttributesAsync(reader, call, context).ConfigureAwait(false);
-                case 512: return await ExecuteLinkedListAsync(reader, call, context).ConfigureAwait(false);
-                case 513: return await ExecuteGetStatsAsync(reader, call, context).ConfigureAwait(false);
-                case 515: return await ExecuteGetAddrsAsync(reader, call, context).ConfigureAwait(false);
-                case 516: return await ExecuteChangeAddrAsync(reader, call, context).ConfigureAwait(false);
-                case 517: return await ExecuteCreateEntryNAsync(reader, call, context).ConfigureAwait(false);
-                case 518: return await ExecuteGetEntryByIDNAsync(reader, call, context).ConfigureAwait(false);
-                case 520: return await ExecuteReplaceEntryNAsync(reader, call, context).ConfigureAwait(false);
-                case 521: return await ExecuteListEntryNAsync(reader, call, context).ConfigureAwait(false);
-                case 522: return await ExecuteListAttributesNAsync(reader, call, context).ConfigureAwait(false);
-                case 523: return await ExecuteLinkedListNAsync(reader, call, context).ConfigureAwait(false);
-                case 524: return await ExecuteUpdateEntryByNameAsync(reader, call, context).ConfigureAwait(false);
-                case 532: return await ExecuteRegisterAddrsAsync(reader, call, context).ConfigureAwait(false);
-                case 534: return await ExecuteListAttributesN2Async(reader, call, context).ConfigureAwait(false);
-                case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
-                case 64002: return await ExecuteGetEndpointsAsync(reader, call, context).ConfigureAwait(false);
-                case 64014: return await ExecuteGetCellNameAsync(reader, call, context).ConfigureAwait(false);
-                default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
+                switch (opcode)
+                {
+                    case 514: return await ExecuteProbeServerAsync(reader, call, context).ConfigureAwait(false);
+                    case 504: return await ExecuteGetEntryByNameOAsync(reader, call, context).ConfigureAwait(false);
+                    case 519: return await ExecuteGetEntryByNameNAsync(reader, call, context).ConfigureAwait(false);
+                    case 527: return await ExecuteGetEntryByNameUAsync(reader, call, context).ConfigureAwait(false);
+                    case 533: return await ExecuteGetAddrsUAsync(reader, call, context).ConfigureAwait(false);
+                    case 501: return await ExecuteCreateEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 502: return await ExecuteDeleteEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 503: return await ExecuteGetEntryByIDAsync(reader, call, context).ConfigureAwait(false);
+                    case 505: return await ExecuteGetNewVolumeIdAsync(reader, call, context).ConfigureAwait(false);
+                    case 506: return await ExecuteReplaceEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 507: return await ExecuteUpdateEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 508: return await ExecuteSetLockAsync(reader, call, context).ConfigureAwait(false);
+                    case 509: return await ExecuteReleaseLockAsync(reader, call, context).ConfigureAwait(false);
+                    case 510: return await ExecuteListEntryAsync(reader, call, context).ConfigureAwait(false);
+                    case 511: return await ExecuteListAttributesAsync(reader, call, context).ConfigureAwait(false);
+                    case 512: return await ExecuteLinkedListAsync(reader, call, context).ConfigureAwait(false);
+                    case 513: return await ExecuteGetStatsAsync(reader, call, context).ConfigureAwait(false);
+                    case 515: return await ExecuteGetAddrsAsync(reader, call, context).ConfigureAwait(false);
+                    case 516: return await ExecuteChangeAddrAsync(reader, call, context).ConfigureAwait(false);
+                    case 517: return await ExecuteCreateEntryNAsync(reader, call, context).ConfigureAwait(false);
+                    case 518: return await ExecuteGetEntryByIDNAsync(reader, call, context).ConfigureAwait(false);
+                    case 520: return await ExecuteReplaceEntryNAsync(reader, call, context).ConfigureAwait(false);
+                    case 521: return await ExecuteListEntryNAsync(reader, call, context).ConfigureAwait(false);
+                    case 522: return await ExecuteListAttributesNAsync(reader, call, context).ConfigureAwait(false);
+                    case 523: return await ExecuteLinkedListNAsync(reader, call, context).ConfigureAwait(false);
+                    case 524: return await ExecuteUpdateEntryByNameAsync(reader, call, context).ConfigureAwait(false);
+                    case 532: return await ExecuteRegisterAddrsAsync(reader, call, context).ConfigureAwait(false);
+                    case 534: return await ExecuteListAttributesN2Async(reader, call, context).ConfigureAwait(false);
+                    case 65537: return await ExecuteGetCapabilitiesAsync(reader, call, context).ConfigureAwait(false);
+                    case 64002: return await ExecuteGetEndpointsAsync(reader, call, context).ConfigureAwait(false);
+                    case 64014: return await ExecuteGetCellNameAsync(reader, call, context).ConfigureAwait(false);
+                    default: return global::RxGen.Runtime.Rpc.RxGenErrorCodes.Opcode;
+                }
+            }
+            finally
+            {
+                context.Return(); // the service method has completed: the context is free for another call
             }
         }
 
@@ -2216,16 +2223,14 @@ namespace Golden.YfsVl
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteProbeServerAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.ProbeServerAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2253,16 +2258,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             string request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetEntryByNameOAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2291,16 +2294,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             string request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetEntryByNameNAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2329,16 +2330,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             string request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetEntryByNameUAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2367,16 +2366,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             global::Golden.Vl.ListAddrByAttributes request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetAddrsUAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2405,16 +2402,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             global::Golden.Vl.vldbentry request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.CreateEntryAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2443,16 +2438,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.DeleteEntryAsync(request.volid, request.voltype, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2481,16 +2474,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetEntryByIDAsync(request.volid, request.voltype, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2519,16 +2510,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             uint request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetNewVolumeIdAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2557,16 +2546,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, global::Golden.Vl.vldbentry newentry, int releaseType) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.ReplaceEntryAsync(request.volid, request.voltype, request.newentry, request.releaseType, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2595,16 +2582,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.UpdateEntryAsync(request.volid, request.voltype, request.updateEntry, request.releaseType, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2633,16 +2618,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, int voloper) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.SetLockAsync(request.volid, request.voltype, request.voloper, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2671,16 +2654,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, int releaseType) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.ReleaseLockAsync(request.volid, request.voltype, request.releaseType, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2709,16 +2690,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ListEntryAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2747,16 +2726,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             global::Golden.Vl.VldbListByAttributes request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ListAttributesAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2785,16 +2762,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             global::Golden.Vl.VldbListByAttributes request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.LinkedListAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2822,16 +2797,14 @@ namespace Golden.YfsVl
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetStatsAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetStatsAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2859,16 +2832,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             (int handle, int spare2) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetAddrsAsync(request.handle, request.spare2, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2897,16 +2868,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             (uint ip1, uint ip2) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.ChangeAddrAsync(request.ip1, request.ip2, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2935,16 +2904,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             global::Golden.Vl.nvldbentry request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.CreateEntryNAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -2973,16 +2940,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             (uint volid, int voltype) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetEntryByIDNAsync(request.volid, request.voltype, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3011,16 +2976,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             (uint volid, int voltype, global::Golden.Vl.nvldbentry newentry, int releaseType) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.ReplaceEntryNAsync(request.volid, request.voltype, request.newentry, request.releaseType, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3049,16 +3012,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             int request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ListEntryNAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3087,16 +3048,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             global::Golden.Vl.VldbListByAttributes request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ListAttributesNAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3125,16 +3084,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             global::Golden.Vl.VldbListByAttributes request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.LinkedListNAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3163,16 +3120,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             (string volumename, global::Golden.Vl.VldbUpdateEntry updateEntry, int releaseType) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.UpdateEntryByNameAsync(request.volumename, request.updateEntry, request.releaseType, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3201,16 +3156,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             (global::RxGen.Runtime.Afs.AfsUuid uuidp, int spare1, uint[] ipaddr) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             await _service.RegisterAddrsAsync(request.uuidp, request.spare1, request.ipaddr, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3239,16 +3192,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             (global::Golden.Vl.VldbListByAttributes attributes, string volumename, int startindex) request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.ListAttributesN2Async(request.attributes, request.volumename, request.startindex, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3276,16 +3227,14 @@ namespace Golden.YfsVl
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCapabilitiesAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetCapabilitiesAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3313,16 +3262,14 @@ namespace Golden.YfsVl
         {
             var cancellationToken = context.CancellationToken;
             yfsServerAttributes request;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    request = Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                request = Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetEndpointsAsync(request, context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();
@@ -3350,16 +3297,14 @@ namespace Golden.YfsVl
         private async global::System.Threading.Tasks.ValueTask<int> ExecuteGetCellNameAsync(global::RxGen.Runtime.Rpc.XdrCallReader reader, global::RxGen.Runtime.Rpc.IRxServerCall call, global::RxGen.Runtime.Rpc.RxCallContext context)
         {
             var cancellationToken = context.CancellationToken;
-            using (var data = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    Decode(data.Span);
-                }
-                catch (global::RxGen.Runtime.Xdr.XdrException)
-                {
-                    return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
-                }
+                var data = await reader.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+                Decode(data.Span);
+            }
+            catch (global::RxGen.Runtime.Xdr.XdrException)
+            {
+                return global::RxGen.Runtime.Rpc.RxGenErrorCodes.SsUnmarshal;
             }
             var reply = await _service.GetCellNameAsync(context).ConfigureAwait(false);
             using var buffer = global::RxGen.Runtime.Xdr.XdrBufferWriter.Rent();

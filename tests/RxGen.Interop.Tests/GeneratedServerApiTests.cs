@@ -201,7 +201,8 @@ public sealed class GeneratedServerApiTests
                 await Task.Delay(System.Threading.Timeout.Infinite, context.CancellationToken);
             }
 
-            Contexts.Enqueue(context);
+            // the dispatcher reuses its contexts once the call completes: keep a copy
+            Contexts.Enqueue(new RxCallContext(context.Connection, context.ServiceId, context.Opcode, context.CancellationToken));
             return VlData.NEntry(volumename, 536870912);
         }
     }

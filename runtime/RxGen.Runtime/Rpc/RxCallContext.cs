@@ -10,6 +10,12 @@ namespace RxGen.Runtime.Rpc;
 /// address, epoch/cid, security class and identity), the service and opcode, and the call's
 /// cancellation token.
 /// </summary>
+/// <remarks>
+/// Generated dispatchers take contexts from a pool (<see cref="Rent"/>) and give them back once the service method's
+/// task has completed (as ASP.NET Core reuses <c>HttpContext</c>), so a served call allocates no context: read what
+/// you need while the call runs, and do not keep the object. Contexts made with a constructor or
+/// <see cref="ForLocalCall"/> are never reused.
+/// </remarks>
 public sealed class RxCallContext
 {
     /// <summary>Creates the context of a call from its parts.</summary>
@@ -25,6 +31,42 @@ public sealed class RxCallContext
         CancellationToken = cancellationToken;
     }
 
+    private static readonly RecyclingPool<RxCallContext> Pool = new(64);
+
+    private bool _pooled;
+
+    /// <summary>The context of <paramref name="call"/>, from a pool: give it back with <see cref="Return"/> once the service method's task has completed (what generated dispatchers do).</summary>
+    /// <param name="call">The call.</param>
+    /// <param name="opcode">The call's opcode.</param>
+    /// <param name="cancellationToken">The token the transport handed to <see cref="IRxService.ExecuteAsync"/>.</param>
+    /// <returns>The context.</returns>
+    public static RxCallContext Rent(IRxServerCall call, int opcode, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        RxCallContext? context = Pool.TryRent();
+        if (context is null)
+        {
+            return new RxCallContext(call, opcode, cancellationToken) { _pooled = true };
+        }
+
+        context.Connection = call.Connection ?? throw new ArgumentException("The call has no connection.", nameof(call));
+        context.ServiceId = call.ServiceId;
+        context.Opcode = opcode;
+        context.CancellationToken = cancellationToken;
+        return context;
+    }
+
+    /// <summary>Gives a context from <see cref="Rent"/> back to the pool (others are left alone); it must not be used afterwards.</summary>
+    public void Return()
+    {
+        if (_pooled)
+        {
+            Connection = RxConnectionInfo.Anonymous;
+            CancellationToken = default;
+            Pool.Return(this);
+        }
+    }
+
     /// <summary>Creates the context of <paramref name="call"/> once its opcode has been read (what generated dispatchers do).</summary>
     /// <param name="call">The call.</param>
     /// <param name="opcode">The call's opcode.</param>
@@ -35,16 +77,16 @@ public sealed class RxCallContext
     }
 
     /// <summary>The connection the call arrived on.</summary>
-    public RxConnectionInfo Connection { get; }
+    public RxConnectionInfo Connection { get; private set; }
 
     /// <summary>The client's address, or null when the transport has none (the in-memory transport by default).</summary>
     public EndPoint? PeerEndPoint => Connection.PeerEndPoint;
 
     /// <summary>The service that answers the call (after any upgrade).</summary>
-    public ushort ServiceId { get; }
+    public ushort ServiceId { get; private set; }
 
     /// <summary>The call's opcode.</summary>
-    public int Opcode { get; }
+    public int Opcode { get; private set; }
 
     /// <summary>The connection's security class.</summary>
     public RxSecurityIndex SecurityIndex => Connection.SecurityIndex;
@@ -56,7 +98,7 @@ public sealed class RxCallContext
     public bool IsAnonymous => Connection.IsAnonymous;
 
     /// <summary>Signalled when the call is aborted (by the client or the transport) or the server stops.</summary>
-    public CancellationToken CancellationToken { get; }
+    public CancellationToken CancellationToken { get; private set; }
 
     /// <summary>A context for calling a service implementation directly (tests, tools): anonymous, no address.</summary>
     /// <param name="serviceId">The service id.</param>

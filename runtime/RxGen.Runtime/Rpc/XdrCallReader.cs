@@ -29,8 +29,13 @@ public sealed class XdrCallReader : IDisposable
 
     private const int MinimumBufferSize = 4096;
 
-    private readonly Func<Memory<byte>, CancellationToken, ValueTask<int>> _read;
-    private readonly int _maxBufferedBytes;
+    private static readonly RecyclingPool<XdrCallReader> Pool = new(32);
+
+    private Func<Memory<byte>, CancellationToken, ValueTask<int>>? _read;
+    private IRxServerCall? _serverCall;
+    private IRxClientCall? _clientCall;
+    private bool _pooled;
+    private int _maxBufferedBytes;
     private byte[] _buffer = Array.Empty<byte>();
     private int _start;
     private int _end;
@@ -54,8 +59,46 @@ public sealed class XdrCallReader : IDisposable
     public static XdrCallReader For(IRxServerCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return new XdrCallReader(call.ReadAsync);
+        return new XdrCallReader(call);
     }
+
+    /// <summary>
+    /// A reader over the request of a server call, taken from a pool and given back by <see cref="Dispose"/> (what
+    /// generated dispatchers use: no allocation per call). Do not use it, or memory <see cref="ReadRestAsync"/>
+    /// returned, after disposing it.
+    /// </summary>
+    /// <param name="call">The call.</param>
+    /// <returns>The reader.</returns>
+    public static XdrCallReader Rent(IRxServerCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        XdrCallReader? reader = Pool.TryRent();
+        if (reader is null)
+        {
+            return new XdrCallReader(call) { _pooled = true };
+        }
+
+        reader._serverCall = call;
+        reader._disposed = false;
+        return reader;
+    }
+
+    private XdrCallReader(IRxServerCall call)
+    {
+        _serverCall = call;
+        _maxBufferedBytes = (int)Math.Min(DefaultMaxBufferedBytes, Array.MaxLength);
+    }
+
+    private XdrCallReader(IRxClientCall call)
+    {
+        _clientCall = call;
+        _maxBufferedBytes = (int)Math.Min(DefaultMaxBufferedBytes, Array.MaxLength);
+    }
+
+    private ValueTask<int> ReadSourceAsync(Memory<byte> buffer, CancellationToken ct) =>
+        _serverCall is not null ? _serverCall.ReadAsync(buffer, ct)
+        : _clientCall is not null ? _clientCall.ReadAsync(buffer, ct)
+        : _read!(buffer, ct);
 
     /// <summary>A reader over the reply of a client call.</summary>
     /// <param name="call">The call.</param>
@@ -63,7 +106,7 @@ public sealed class XdrCallReader : IDisposable
     public static XdrCallReader For(IRxClientCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return new XdrCallReader(call.ReadAsync);
+        return new XdrCallReader(call);
     }
 
     /// <summary>The number of bytes read from the call but not yet consumed.</summary>
@@ -85,6 +128,13 @@ public sealed class XdrCallReader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(decoder);
         ThrowIfDisposed();
+        if (_end == _start && !_endOfStream)
+        {
+            // Nothing buffered: read what has arrived before decoding, so the usual case (the value is here) costs no
+            // truncation exception.
+            await FillAsync(1, ct).ConfigureAwait(false);
+        }
+
         while (true)
         {
             if (TryDecode(decoder, out T value, out XdrException? truncation))
@@ -160,7 +210,7 @@ public sealed class XdrCallReader : IDisposable
             byte[] probe = ArrayPool<byte>.Shared.Rent(1);
             try
             {
-                int n = await _read(probe.AsMemory(0, 1), ct).ConfigureAwait(false);
+                int n = await ReadSourceAsync(probe.AsMemory(0, 1), ct).ConfigureAwait(false);
                 if (n != 0)
                 {
                     throw new XdrException($"the data is longer than the limit of {_maxBufferedBytes} byte(s)");
@@ -186,6 +236,53 @@ public sealed class XdrCallReader : IDisposable
         return XdrPooledBuffer.TakeOwnership(array, length);
     }
 
+    /// <summary>
+    /// Reads everything left (buffered bytes and the rest of the call) into this reader's buffer and returns it: no
+    /// allocation, but the memory is valid only until the next read or <see cref="Dispose"/>.
+    /// </summary>
+    /// <param name="ct">Cancels reading.</param>
+    /// <returns>The bytes.</returns>
+    /// <exception cref="XdrException">More than the buffering limit remains.</exception>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ReadOnlyMemory<byte>> ReadRestAsync(CancellationToken ct)
+    {
+        ThrowIfDisposed();
+        while (!_endOfStream)
+        {
+            if (BufferedCount >= _maxBufferedBytes)
+            {
+                await ProbeEndAsync(ct).ConfigureAwait(false);
+                break;
+            }
+
+            await FillAsync(BufferedCount + 1, ct).ConfigureAwait(false);
+        }
+
+        ReadOnlyMemory<byte> rest = _buffer.AsMemory(_start, _end - _start);
+        _start = _end;
+        return rest;
+    }
+
+    /// <summary>With the buffer full, only the end of the stream may follow.</summary>
+    private async ValueTask ProbeEndAsync(CancellationToken ct)
+    {
+        byte[] probe = ArrayPool<byte>.Shared.Rent(1);
+        try
+        {
+            int n = await ReadSourceAsync(probe.AsMemory(0, 1), ct).ConfigureAwait(false);
+            if (n != 0)
+            {
+                throw new XdrException($"the data is longer than the limit of {_maxBufferedBytes} byte(s)");
+            }
+
+            _endOfStream = true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(probe);
+        }
+    }
+
     /// <summary>A read-only, non-seekable <see cref="Stream"/> over <see cref="ReadRawAsync"/> (for split procs).</summary>
     /// <returns>The stream; disposing it does not dispose this reader.</returns>
     public Stream AsStream() => new XdrCallReaderStream(this);
@@ -199,9 +296,24 @@ public sealed class XdrCallReader : IDisposable
         }
 
         _disposed = true;
+        _start = _end = 0;
+        _endOfStream = false;
+        if (_pooled)
+        {
+            // The buffer stays with the reader for its next call (a small one; a large one goes back to the array pool).
+            _serverCall = null;
+            if (_buffer.Length > MinimumBufferSize)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = Array.Empty<byte>();
+            }
+
+            Pool.Return(this);
+            return;
+        }
+
         byte[] buffer = _buffer;
         _buffer = Array.Empty<byte>();
-        _start = _end = 0;
         if (buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
@@ -229,7 +341,7 @@ public sealed class XdrCallReader : IDisposable
 
     private async ValueTask<int> ReadFromCallAsync(Memory<byte> buffer, CancellationToken ct)
     {
-        int n = await _read(buffer, ct).ConfigureAwait(false);
+        int n = await ReadSourceAsync(buffer, ct).ConfigureAwait(false);
         if (n == 0)
         {
             _endOfStream = true;
@@ -245,7 +357,7 @@ public sealed class XdrCallReader : IDisposable
         {
             EnsureRoom(target);
             int room = Math.Min(_buffer.Length - _end, _maxBufferedBytes - BufferedCount);
-            int n = await _read(_buffer.AsMemory(_end, room), ct).ConfigureAwait(false);
+            int n = await ReadSourceAsync(_buffer.AsMemory(_end, room), ct).ConfigureAwait(false);
             if (n == 0)
             {
                 _endOfStream = true;

@@ -26,13 +26,47 @@ public sealed class RxCall
     internal RxCall(RxConnection connection, int channel, uint callNumber, RxProtocolOptions options, RxRttEstimator rtt, RxMemoryBudget budget, TimeSpan now)
     {
         Connection = connection;
+        Rtt = rtt;
+        Send = new RxSendQueue(PacketSize(connection, options), options.SendBufferPackets, options.InitialCongestionWindow, options.InitialPeerWindow);
+        Receive = new RxReceiveQueue(options.ReceiveWindow, budget);
+        Start(channel, callNumber, now);
+    }
+
+    // With a peer that takes jumbograms, packets carry exactly the jumbogram size so consecutive ones can share a datagram.
+    private static int PacketSize(RxConnection connection, RxProtocolOptions options) =>
+        (connection.Remote.JumboPackets > 1 ? RxJumbogram.PacketDataSize : options.PacketDataSize) - connection.Security.PacketOverhead;
+
+    /// <summary>Makes a recycled call (see <see cref="RxProtocolEngine.ReleaseCall"/>) a new one, with its queues emptied and every field as a new call has it.</summary>
+    internal void Reuse(RxConnection connection, int channel, uint callNumber, RxProtocolOptions options, RxRttEstimator rtt, TimeSpan now)
+    {
+        Connection = connection;
+        Rtt = rtt;
+        Send.Reset(PacketSize(connection, options), options.SendBufferPackets, options.InitialCongestionWindow, options.InitialPeerWindow);
+        Receive.Reset(options.ReceiveWindow);
+        State = RxCallState.Active;
+        ErrorCode = 0;
+        AbortedByPeer = false;
+        UserState = null;
+        DelayedAckAt = TimeSpan.MaxValue;
+        PacketsSinceAck = 0;
+        LastAdvertisedFirst = 1;
+        PingSerial = 0;
+        PingSentAt = TimeSpan.Zero;
+        RequestSentAt = TimeSpan.MinValue;
+        ReplyStarted = false;
+        BusyCount = 0;
+        BusyRetryAt = TimeSpan.MaxValue;
+        ActiveIndex = -1;
+        Retired = false;
+        Detached = false;
+        OwnerReleased = false;
+        Start(channel, callNumber, now);
+    }
+
+    private void Start(int channel, uint callNumber, TimeSpan now)
+    {
         Channel = channel;
         CallNumber = callNumber;
-        Rtt = rtt;
-        // With a peer that takes jumbograms, packets carry exactly the jumbogram size so consecutive ones can share a datagram.
-        int packetSize = connection.Remote.JumboPackets > 1 ? RxJumbogram.PacketDataSize : options.PacketDataSize;
-        Send = new RxSendQueue(packetSize - connection.Security.PacketOverhead, options.SendBufferPackets, options.InitialCongestionWindow, options.InitialPeerWindow);
-        Receive = new RxReceiveQueue(options.ReceiveWindow, budget);
         StartedAt = now;
         LastReceiveAt = now;
         LastSendAt = now;
@@ -40,13 +74,13 @@ public sealed class RxCall
     }
 
     /// <summary>The connection the call runs on.</summary>
-    public RxConnection Connection { get; }
+    public RxConnection Connection { get; private set; }
 
     /// <summary>The channel (0–3).</summary>
-    public int Channel { get; }
+    public int Channel { get; private set; }
 
     /// <summary>The call number on the channel.</summary>
-    public uint CallNumber { get; }
+    public uint CallNumber { get; private set; }
 
     /// <summary>True when we serve this call (the peer called us).</summary>
     public bool IsServerCall => Connection.IsServer;
@@ -82,9 +116,9 @@ public sealed class RxCall
 
     internal RxReceiveQueue Receive { get; }
 
-    internal RxRttEstimator Rtt { get; }
+    internal RxRttEstimator Rtt { get; private set; }
 
-    internal TimeSpan StartedAt { get; }
+    internal TimeSpan StartedAt { get; private set; }
 
     internal TimeSpan LastReceiveAt { get; set; }
 
@@ -118,6 +152,18 @@ public sealed class RxCall
     internal int ActiveIndex { get; set; } = -1;
 
     internal bool IsActive => State == RxCallState.Active;
+
+    /// <summary>The engine is done with the call's queues and timers (it ended).</summary>
+    internal bool Retired { get; set; }
+
+    /// <summary>The call no longer sits in its channel's slot (a newer call took it), so no packet can reach it.</summary>
+    internal bool Detached { get; set; }
+
+    /// <summary>The layer above promised never to touch the object again (<see cref="RxProtocolEngine.ReleaseCall"/>).</summary>
+    internal bool OwnerReleased { get; set; }
+
+    /// <summary>Whether the engine may hand this object out as a new call.</summary>
+    internal bool Recyclable => Retired && Detached && OwnerReleased && ActiveIndex < 0;
 
     /// <inheritdoc/>
     public override string ToString() => $"call {Connection.ConnectionId:x8}.{Channel}#{CallNumber} {(IsServerCall ? "from" : "to")} {Peer}";

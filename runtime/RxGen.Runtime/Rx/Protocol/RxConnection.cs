@@ -50,6 +50,9 @@ public sealed class RxConnection
     /// <summary>Who the security class authenticated (null for anonymous, and before authentication).</summary>
     public object? Identity => Security.Identity;
 
+    /// <summary>Free for the layer above (the socket loop keeps the connection's <c>RxConnectionInfo</c> here, built once per connection).</summary>
+    public object? UserState { get; set; }
+
     /// <summary>Client side: the connection's first DATA packet asks for a service upgrade.</summary>
     public bool RequestUpgrade { get; internal set; }
 

@@ -29,6 +29,10 @@ public sealed partial class RxProtocolEngine
     private readonly Dictionary<ServerKey, RxConnection> _serverConnections = new();
     private readonly Dictionary<IPEndPoint, RxRemotePeer> _peers = new();
     private readonly List<RxPacketBuffer> _batch = new();
+    private readonly Stack<RxCall> _recycledCalls = new();
+
+    /// <summary>How many ended calls the engine keeps for reuse (each with its queues and packet objects).</summary>
+    private const int MaxRecycledCalls = 256;
     private readonly Dictionary<(ushort Service, byte Index), IRxSecurityClass> _services = new();
     private readonly Dictionary<ushort, ushort> _upgrades = new();
     private readonly List<RxCall> _activeCalls = new();
@@ -220,7 +224,8 @@ public sealed partial class RxProtocolEngine
                 number = connection.CallNumbers[ch] = 1;
             }
 
-            var call = new RxCall(connection, ch, number, _options, connection.Rtt, _budget, now);
+            RxCall call = NewCall(connection, ch, number, now);
+            Detach(connection.Calls[ch]);
             connection.Calls[ch] = call;
             connection.AbortResends[ch] = 0;
             Track(call);
@@ -679,8 +684,10 @@ public sealed partial class RxProtocolEngine
                 return null;
             }
 
-            call = new RxCall(connection, ch, header.CallNumber, _options, connection.Rtt, _budget, now);
+            RxCall? previous = call;
+            call = NewCall(connection, ch, header.CallNumber, now);
             connection.CallNumbers[ch] = header.CallNumber;
+            Detach(previous);
             connection.Calls[ch] = call;
             connection.AbortResends[ch] = 0;
             Track(call);
@@ -1183,6 +1190,59 @@ public sealed partial class RxProtocolEngine
         call.Receive.Release();
         call.DelayedAckAt = TimeSpan.MaxValue;
         Untrack(call);
+        call.Retired = true;
+        Recycle(call);
+    }
+
+    /// <summary>
+    /// The layer above will never touch <paramref name="call"/> again (it has seen the call end, or gives it up): the
+    /// engine may reuse the object, with its queues and packet objects, for a later call once the call has ended and
+    /// a newer call has taken its channel (until then it answers late packets of the ended call). Optional: a call
+    /// never released is left to the GC.
+    /// </summary>
+    /// <param name="call">A call of this engine.</param>
+    public void ReleaseCall(RxCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (call.IsActive)
+        {
+            throw new InvalidOperationException($"{call} is still active: release a call only after its Ended event.");
+        }
+
+        call.OwnerReleased = true;
+        Recycle(call);
+    }
+
+    private RxCall NewCall(RxConnection connection, int channel, uint callNumber, TimeSpan now)
+    {
+        if (_recycledCalls.TryPop(out RxCall? call))
+        {
+            call.Reuse(connection, channel, callNumber, _options, connection.Rtt, now);
+            return call;
+        }
+
+        return new RxCall(connection, channel, callNumber, _options, connection.Rtt, _budget, now);
+    }
+
+    /// <summary>A newer call takes the channel of <paramref name="call"/>: no packet can reach it any more.</summary>
+    private void Detach(RxCall? call)
+    {
+        if (call is not null)
+        {
+            call.Detached = true;
+            Recycle(call);
+        }
+    }
+
+    private void Recycle(RxCall call)
+    {
+        if (call.Recyclable && _recycledCalls.Count < MaxRecycledCalls)
+        {
+            call.OwnerReleased = false; // taken: a second ReleaseCall for the same call cannot push it twice
+            call.Retired = false;
+            call.UserState = null;
+            _recycledCalls.Push(call);
+        }
     }
 
     private void SendAck(RxCall call, RxAckReason reason, uint serial, TimeSpan now, bool ping = false)

@@ -39,6 +39,7 @@ internal sealed class RxReceiveQueue
     private readonly RxMemoryBudget _budget;
     private RxPacketBuffer?[] _ring;
     private int _readOffset;
+    private RxPacketSpares _spares;
 
     public RxReceiveQueue(int window, RxMemoryBudget budget)
     {
@@ -48,7 +49,7 @@ internal sealed class RxReceiveQueue
     }
 
     /// <summary>The receive window: packets held at most (the ring starts small and grows up to it).</summary>
-    public int Window { get; }
+    public int Window { get; private set; }
 
     /// <summary>The lowest sequence number the application has not finished reading.</summary>
     public uint FirstUnconsumed { get; private set; } = 1;
@@ -125,7 +126,9 @@ internal sealed class RxReceiveQueue
             return RxReceiveOutcome.NoSpace;
         }
 
-        var packet = new RxPacketBuffer(Math.Max(data.Length, 1), seq) { Length = data.Length, Last = last };
+        RxPacketBuffer packet = _spares.Take(Math.Max(data.Length, 1), seq);
+        packet.Length = data.Length;
+        packet.Last = last;
         data.CopyTo(packet.Data);
         _ring[slot] = packet;
         AnyReceived = true;
@@ -166,8 +169,8 @@ internal sealed class RxReceiveQueue
             }
 
             _budget.Return(packet.Length);
-            packet.Release();
             _ring[slot] = null;
+            _spares.Keep(packet);
             _readOffset = 0;
             FirstUnconsumed++;
         }
@@ -220,9 +223,28 @@ internal sealed class RxReceiveQueue
             if (_ring[i] is RxPacketBuffer packet)
             {
                 _budget.Return(packet.Length);
-                packet.Release();
                 _ring[i] = null;
+                _spares.Keep(packet);
             }
         }
+    }
+
+    /// <summary>Makes a released queue (of a recycled call) an empty one, as the constructor leaves it (the ring is kept if the window allows it).</summary>
+    public void Reset(int window)
+    {
+        Release();
+        Window = window;
+        if (_ring.Length > window)
+        {
+            _ring = new RxPacketBuffer?[Math.Min(window, InitialSlots)];
+        }
+
+        _readOffset = 0;
+        FirstUnconsumed = 1;
+        NextInOrder = 1;
+        HighestReceived = 0;
+        LastSeq = 0;
+        AnyReceived = false;
+        Closed = false;
     }
 }

@@ -12,7 +12,8 @@ internal sealed class RxSendQueue
 {
     private readonly List<RxPacketBuffer> _packets = new();
     private int _packetSize;
-    private readonly int _bufferPackets;
+    private int _bufferPackets;
+    private RxPacketSpares _spares;
     private RxPacketBuffer? _fill;
     private int _fillCapacity;
     private int _cwndFraction;
@@ -73,7 +74,7 @@ internal sealed class RxSendQueue
                     break;
                 }
 
-                _fill = new RxPacketBuffer(_packetSize, 0);
+                _fill = _spares.Take(_packetSize, 0);
                 _fillCapacity = _packetSize;
             }
 
@@ -99,7 +100,7 @@ internal sealed class RxSendQueue
             return;
         }
 
-        RxPacketBuffer last = _fill ?? new RxPacketBuffer(_packetSize, 0);
+        RxPacketBuffer last = _fill ?? _spares.Take(_packetSize, 0);
         _fill = null;
         Enqueue(last, last: true);
         Completed = true;
@@ -206,8 +207,8 @@ internal sealed class RxSendQueue
                 _latestDeliveredSentAt = p.SentAt;
             }
 
-            p.Release();
             _packets.RemoveAt(0);
+            _spares.Keep(p);
         }
 
         if (firstPacket > FirstUnacked)
@@ -282,7 +283,7 @@ internal sealed class RxSendQueue
     {
         foreach (RxPacketBuffer p in _packets)
         {
-            p.Release();
+            _spares.Keep(p);
         }
 
         _packets.Clear();
@@ -365,8 +366,33 @@ internal sealed class RxSendQueue
     public void Release()
     {
         AckAll();
-        _fill?.Release();
-        _fill = null;
+        if (_fill is not null)
+        {
+            _spares.Keep(_fill);
+            _fill = null;
+        }
+    }
+
+    /// <summary>Makes a released queue (of a recycled call) an empty one, as the constructor leaves it.</summary>
+    public void Reset(int packetSize, int bufferPackets, int initialCwnd, int initialPeerWindow)
+    {
+        Release();
+        _packetSize = packetSize;
+        _bufferPackets = bufferPackets;
+        _fillCapacity = 0;
+        _cwndFraction = 0;
+        _recoveryPoint = 0;
+        _latestDeliveredSentAt = TimeSpan.MinValue;
+        _undoCwnd = 0;
+        _undoSsthresh = 0;
+        CongestionWindow = initialCwnd;
+        SlowStartThreshold = 255;
+        PeerWindow = initialPeerWindow;
+        FirstUnacked = 1;
+        NextSeq = 1;
+        Completed = false;
+        Backoff = 0;
+        TimeoutSerial = 0;
     }
 
     private int InFlight()

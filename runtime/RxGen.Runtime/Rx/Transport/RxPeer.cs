@@ -440,6 +440,8 @@ public sealed class RxPeer : IAsyncDisposable
 
                 FlushLocked();
             }
+
+            call.ReleaseIfEndedLocked();
         }
     }
 

@@ -164,15 +164,33 @@ internal abstract class RxPeerCall : RxAsyncSignal
 
     protected void AbortLocked(int code)
     {
-        if (Call.State == RxCallState.Active)
+        if (!CallReleased && Call.State == RxCallState.Active)
         {
             Peer.Engine.Abort(Call, code, Peer.Now);
             Peer.FlushLocked();
         }
     }
 
+    /// <summary>The engine's call was given back for reuse (<see cref="ReleaseCallLocked"/>): this object must not touch it.</summary>
+    protected bool CallReleased { get; private set; }
+
+    /// <summary>Called (lock held) once the call has ended and nothing here will read it again: the engine may reuse it.</summary>
+    protected void ReleaseCallLocked()
+    {
+        if (!CallReleased)
+        {
+            CallReleased = true;
+            Peer.Engine.ReleaseCall(Call);
+        }
+    }
+
     protected void ThrowIfFailed()
     {
+        if (CallReleased)
+        {
+            throw new ObjectDisposedException(GetType().Name, "The Rx call is over: its stream cannot be used after the service method returned.");
+        }
+
         if (Call.State == RxCallState.Failed)
         {
             throw Peer.Failure(Call);
@@ -323,8 +341,21 @@ internal sealed class RxPeerServerCall : RxPeerCall, IRxServerCall
     public ushort ServiceId => Call.ServiceId;
 
     /// <summary>Built on first use (most services never ask): one allocation fewer per call.</summary>
-    public RxConnectionInfo Connection =>
-        _connectionInfo ??= new RxConnectionInfo(Call.Peer, Call.Connection.Epoch, Call.Connection.ConnectionId, Call.Connection.SecurityIndex, Call.Connection.Security.Identity);
+    public RxConnectionInfo Connection => _connectionInfo ??= ConnectionInfoOf(Call.Connection);
+
+    /// <summary>The connection's description, built once per connection (and again if its identity changes).</summary>
+    private static RxConnectionInfo ConnectionInfoOf(RxConnection connection)
+    {
+        object? identity = connection.Security.Identity;
+        if (connection.UserState is RxConnectionInfo info && ReferenceEquals(info.Identity, identity))
+        {
+            return info;
+        }
+
+        info = new RxConnectionInfo(connection.Peer, connection.Epoch, connection.ConnectionId, connection.SecurityIndex, identity);
+        connection.UserState = info;
+        return info;
+    }
 
     /// <summary>Signalled when the call fails (client abort, dead client, peer shutdown).</summary>
     public CancellationToken Aborted { get; }
@@ -349,6 +380,11 @@ internal sealed class RxPeerServerCall : RxPeerCall, IRxServerCall
         {
             Peer.RecycleLocked(_aborted);
         }
+
+        if (_executed)
+        {
+            ReleaseCallLocked(); // the service has returned and the call is over
+        }
     }
 
     /// <summary>
@@ -361,6 +397,15 @@ internal sealed class RxPeerServerCall : RxPeerCall, IRxServerCall
         if (_ended && !_failed)
         {
             Peer.RecycleLocked(_aborted);
+        }
+    }
+
+    /// <summary>Called (lock held) after the service's outcome went to the engine: once the call has also ended, the engine may reuse it.</summary>
+    public void ReleaseIfEndedLocked()
+    {
+        if (_ended)
+        {
+            ReleaseCallLocked();
         }
     }
 }

@@ -55,6 +55,8 @@ internal sealed class SimServerApp
         if (e.Kind == RxProtocolEventKind.Ended)
         {
             EndCodes.Add(e.Code);
+            e.Call.UserState = null;
+            node.Engine.ReleaseCall(e.Call); // the engine reuses call objects: every scenario exercises recycling
             return;
         }
 
