@@ -206,22 +206,7 @@ public sealed class XdrCallReader : IDisposable
                 continue;
             }
 
-            // The buffer is full: only the end of the stream may follow.
-            byte[] probe = ArrayPool<byte>.Shared.Rent(1);
-            try
-            {
-                int n = await ReadSourceAsync(probe.AsMemory(0, 1), ct).ConfigureAwait(false);
-                if (n != 0)
-                {
-                    throw new XdrException($"the data is longer than the limit of {_maxBufferedBytes} byte(s)");
-                }
-
-                _endOfStream = true;
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(probe);
-            }
+            await ProbeEndAsync(ct).ConfigureAwait(false);
         }
 
         int length = BufferedCount;
