@@ -444,9 +444,10 @@ internal sealed class ModelBuilder
     internal SourceLocation Location(IToken token)
     {
         var mapped = _parsed.Source.Map(token.Line, token.Column + 1);
-        var length = token.StopIndex >= token.StartIndex ? token.StopIndex - token.StartIndex + 1 : 0;
-        return mapped with { Length = length };
+        return mapped with { Length = TokenLength(token) };
     }
+
+    private static int TokenLength(IToken token) => token.StopIndex >= token.StartIndex ? token.StopIndex - token.StartIndex + 1 : 0;
 
     private string? Documentation(ParserRuleContext context)
     {
@@ -535,7 +536,11 @@ internal sealed class ModelBuilder
             text = text.Substring(1, text.Length - 2); // "string" constant
         }
         if (value is { } resolved) Define(name, resolved);
-        _constants.Add(new ConstantDefinition(name, value, text, Location(context.identifier()), Documentation(context)));
+        var nameToken = context.identifier().Start;
+        var documentation = Documentation(context);
+        _constants.Add(_parsed.Source.TryMapCompact(nameToken.Line, nameToken.Column + 1, out var lines, out var offset)
+            ? new ConstantDefinition(name, value, text, lines, offset, TokenLength(nameToken), documentation)
+            : new ConstantDefinition(name, value, text, Location(nameToken), documentation));
     }
 
     private void VisitEnum(P.EnumDefinitionContext context)
