@@ -19,8 +19,7 @@ if (args.Length >= 3 && args[0] == "--case")
 {
     // The streaming case drops the input after the front end, as the CLI does (its text is not referenced after
     // RxGenCompiler.Prepare); the others keep it, as a host holding its strings does.
-    var input = new System.Runtime.CompilerServices.StrongBox<string?>(Generate(args[1], int.Parse(args[2], CultureInfo.InvariantCulture)));
-    var inputLength = input.Value!.Length;
+    var input = MakeInput(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), out var inputLength);
     var sources = new Sources(input);
     var frontOnly = args.Length > 3 && args[3] == "front";
     var inMemory = args.Length > 3 && args[3] == "memory";
@@ -42,6 +41,7 @@ if (args.Length >= 3 && args[0] == "--case")
     else
     {
         var compilation = PrepareAndDropInput(input, sources);
+        AfterFrontEnd();
         System.IO.Directory.CreateDirectory(outputDir);
         var failure = compilation.WriteOutputs(f => new System.IO.StreamWriter(System.IO.Path.Combine(outputDir, f.FileName), false, new UTF8Encoding(false), 65536));
         var diagnostics = failure is null ? compilation.Diagnostics : compilation.Diagnostics.Concat(new[] { failure }).ToEquatableArray();
@@ -102,17 +102,41 @@ foreach (var (kind, n, front) in cases)
 }
 return 0;
 
+// The input string never sits in a local of the case's own frame: that frame runs unoptimized (it runs once), and
+// there every local and temporary is reported live to the GC until the method returns, so the input would stay
+// reachable through the emission although nothing uses it.
+[System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+static System.Runtime.CompilerServices.StrongBox<string?> MakeInput(string kind, int n, out int length)
+{
+    var text = Generate(kind, n);
+    length = text.Length;
+    return new System.Runtime.CompilerServices.StrongBox<string?>(text);
+}
+
 [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
 static RxGenCompilation PrepareAndDropInput(System.Runtime.CompilerServices.StrongBox<string?> input, ISourceProvider sources)
 {
     var compilation = RxGenCompiler.Prepare(new CompileRequest("bench.x", input.Value!, sources));
     input.Value = null;
+    return compilation;
+}
+
+// Called once PrepareAndDropInput has returned (its own frame held the input until then).
+[System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+static void AfterFrontEnd()
+{
+    // RXGEN_BENCH_PAUSE=S: wait S seconds after the front end (the model held, the input dropped), e.g. for
+    // 'dotnet-gcdump collect -p PID' to show what the heap holds.
+    if (int.TryParse(Environment.GetEnvironmentVariable("RXGEN_BENCH_PAUSE"), NumberStyles.None, CultureInfo.InvariantCulture, out var pause))
+    {
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  pid {Environment.ProcessId}: pausing {pause} s after the front end"));
+        System.Threading.Thread.Sleep(pause * 1000);
+    }
     if (Environment.GetEnvironmentVariable("RXGEN_BENCH_GC") is not null)
     {
         using var self = Process.GetCurrentProcess();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  after the front end: peak {self.PeakWorkingSet64 / 1048576.0:F0} MiB, working set {self.WorkingSet64 / 1048576.0:F0} MiB, heap {GC.GetTotalMemory(false) / 1048576.0:F0} MiB, live {GC.GetTotalMemory(true) / 1048576.0:F0} MiB"));
     }
-    return compilation;
 }
 
 // The input is made in place (its length first, then its characters), so that the process holds it once: a

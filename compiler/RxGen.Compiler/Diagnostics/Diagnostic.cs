@@ -46,6 +46,14 @@ public sealed class DiagnosticBag
 
     public void Add(DiagnosticDescriptor descriptor, SourceLocation location, params object[] args) => Add(Diagnostic.Create(descriptor, location, args));
 
+    /// <summary>Drops every diagnostic added after the first <paramref name="count"/>.</summary>
+    public void Truncate(int count)
+    {
+        _items.RemoveRange(count, _items.Count - count);
+        HasErrors = false;
+        foreach (var diagnostic in _items) HasErrors |= diagnostic.IsError;
+    }
+
     public void AddRange(IEnumerable<Diagnostic> diagnostics)
     {
         foreach (var diagnostic in diagnostics) Add(diagnostic);

@@ -1,3 +1,4 @@
+using System;
 using RxGen.Compiler.Diagnostics;
 
 namespace RxGen.Compiler.Model;
@@ -54,51 +55,150 @@ public sealed record Declaration(string Name, DeclarationKind Kind, TypeRef Type
     public const long Unbounded = uint.MaxValue;
 }
 
-public abstract record Definition(string Name, SourceLocation Location, string? Documentation);
+/// <summary>A named definition. <see cref="Location"/> is where its name is written; <see cref="Documentation"/> is the
+/// IDL comment that documents it.</summary>
+public abstract record Definition(string Name)
+{
+    public abstract SourceLocation Location { get; init; }
+
+    public abstract string? Documentation { get; init; }
+}
 
 /// <summary>A constant. <see cref="Text"/> is the value as written (a string constant's text without its quotes).</summary>
-public sealed record ConstantDefinition(string Name, long? Value, string? Text, SourceLocation Location, string? Documentation)
-    : Definition(Name, Location, Documentation)
+/// <remarks>
+/// Inputs may hold millions of constants, so this one is small (issue 16: 48 bytes, was 80): a constant whose value is
+/// written as its own decimal form (<c>const C = 12;</c>), with no documentation and its name at a place of a file,
+/// keeps its name, its value, an offset and a length, and a reference to the file's line table; its text, line and
+/// column are made again when asked for. Any other constant keeps the rest in one more object. Equality is by value,
+/// as for any record: name, value, text, location and documentation.
+/// </remarks>
+public sealed record ConstantDefinition : Definition
 {
-    // A value written as its own decimal form (most constants: 'const C = 12;') is not stored twice (issue 16): the
-    // field holds a shared marker and the text is made from the value when asked for.
-    private static readonly string Decimal = new('d', 1);
-    private readonly string? _text = Compact(Value, Text);
+    private long _value;
+    // A SourceLines when the constant has the common shape above (the location is _offset/_length in that file), else
+    // a Details.
+    private object _where;
+    private int _offset;
+    private int _length;
+
+    public ConstantDefinition(string Name, long? Value, string? Text, SourceLocation Location, string? Documentation)
+        : base(Name)
+    {
+        _where = null!;
+        Store(Value, Text, Documentation, null, 0, 0, Location);
+    }
+
+    /// <summary>A constant whose name is at <paramref name="offset"/> (<paramref name="length"/> characters) in the
+    /// file of <paramref name="lines"/>.</summary>
+    internal ConstantDefinition(string name, long? value, string? text, Preprocessing.SourceLines lines, int offset, int length, string? documentation)
+        : base(name)
+    {
+        _where = null!;
+        Store(value, text, documentation, lines, offset, length, default);
+    }
+
+    public long? Value
+    {
+        get => _where is Preprocessing.SourceLines || ((Details)_where).HasValue ? _value : null;
+        init => Replace(value, Text, Documentation);
+    }
 
     public string? Text
     {
-        get => ReferenceEquals(_text, Decimal) ? Value.GetValueOrDefault().ToString(System.Globalization.CultureInfo.InvariantCulture) : _text;
-        init => _text = Compact(Value, value);
+        get => _where is Preprocessing.SourceLines ? _value.ToString(System.Globalization.CultureInfo.InvariantCulture) : ((Details)_where).Text;
+        init => Replace(Value, value, Documentation);
     }
 
-    private static string? Compact(long? value, string? text)
+    public override SourceLocation Location
     {
-        if (value is not { } v || text is null || text.Length == 0 || text.Length > 20) return text;
-        // The decimal form of v: no sign unless negative, no leading zero (an octal), digits only.
-        if (text[0] == '0' && text.Length > 1) return text;
+        get => _where is Preprocessing.SourceLines lines ? lines.Locate(_offset, _length)
+            : ((Details)_where) is { Lines: { } fileLines } ? fileLines.Locate(_offset, _length) : ((Details)_where).Location;
+        init => Store(Value, Text, Documentation, null, 0, 0, value);
+    }
+
+    public override string? Documentation
+    {
+        get => _where is Preprocessing.SourceLines ? null : ((Details)_where).Documentation;
+        init => Replace(Value, Text, value);
+    }
+
+    public bool Equals(ConstantDefinition? other)
+    {
+        if (ReferenceEquals(this, other)) return true;
+        if (other is null || _value != other._value || !string.Equals(Name, other.Name, StringComparison.Ordinal)) return false;
+        if (_where is Preprocessing.SourceLines lines && ReferenceEquals(lines, other._where))
+            return _offset == other._offset && _length == other._length;
+        return Value == other.Value && string.Equals(Text, other.Text, StringComparison.Ordinal)
+            && string.Equals(Documentation, other.Documentation, StringComparison.Ordinal) && Location == other.Location;
+    }
+
+    public override int GetHashCode() => unchecked((StringComparer.Ordinal.GetHashCode(Name) * -1521134295) + _value.GetHashCode());
+
+    /// <summary>The same value, text and documentation with another location kept as it is.</summary>
+    private void Replace(long? value, string? text, string? documentation)
+    {
+        if (_where is Preprocessing.SourceLines lines) Store(value, text, documentation, lines, _offset, _length, default);
+        else if (((Details)_where).Lines is { } fileLines) Store(value, text, documentation, fileLines, _offset, _length, default);
+        else Store(value, text, documentation, null, 0, 0, ((Details)_where).Location);
+    }
+
+    private void Store(long? value, string? text, string? documentation, Preprocessing.SourceLines? lines, int offset, int length, SourceLocation location)
+    {
+        _value = value.GetValueOrDefault();
+        _offset = offset;
+        _length = length;
+        if (lines is not null && documentation is null && value is { } v && IsDecimalForm(v, text)) _where = lines;
+        else _where = new Details(value.HasValue, text, documentation, lines, location);
+    }
+
+    /// <summary>True if <paramref name="text"/> is <paramref name="value"/>'s decimal form: no sign unless negative,
+    /// no leading zero (an octal), digits only.</summary>
+    private static bool IsDecimalForm(long value, string? text)
+    {
+        if (text is null || text.Length == 0 || text.Length > 20) return false;
+        if (text[0] == '0' && text.Length > 1) return false;
         for (var i = text[0] == '-' ? 1 : 0; i < text.Length; i++)
-            if (text[i] < '0' || text[i] > '9') return text;
-        return text == v.ToString(System.Globalization.CultureInfo.InvariantCulture) ? Decimal : text;
+            if (text[i] < '0' || text[i] > '9') return false;
+        return text == value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>What a constant of another shape keeps (a location as a whole when it has no file's line table).</summary>
+    private sealed class Details
+    {
+        public Details(bool hasValue, string? text, string? documentation, Preprocessing.SourceLines? lines, SourceLocation location)
+        {
+            HasValue = hasValue;
+            Text = text;
+            Documentation = documentation;
+            Lines = lines;
+            Location = location;
+        }
+
+        public bool HasValue { get; }
+        public string? Text { get; }
+        public string? Documentation { get; }
+        public Preprocessing.SourceLines? Lines { get; }
+        public SourceLocation Location { get; }
     }
 }
 
 public sealed record EnumMember(string Name, long Value, SourceLocation Location);
 
 public sealed record EnumDefinition(string Name, EquatableArray<EnumMember> Members, SourceLocation Location, string? Documentation)
-    : Definition(Name, Location, Documentation);
+    : Definition(Name);
 
 public sealed record StructDefinition(string Name, EquatableArray<Declaration> Fields, SourceLocation Location, string? Documentation)
-    : Definition(Name, Location, Documentation);
+    : Definition(Name);
 
 public sealed record UnionCase(long Value, string Label);
 
 public sealed record UnionArm(EquatableArray<UnionCase> Cases, Declaration Body);
 
 public sealed record UnionDefinition(string Name, Declaration Discriminant, EquatableArray<UnionArm> Arms, Declaration? Default,
-    SourceLocation Location, string? Documentation) : Definition(Name, Location, Documentation);
+    SourceLocation Location, string? Documentation) : Definition(Name);
 
 public sealed record TypedefDefinition(string Name, Declaration Body, SourceLocation Location, string? Documentation)
-    : Definition(Name, Location, Documentation);
+    : Definition(Name);
 
 public enum ParameterDirection { In, Out, InOut }
 

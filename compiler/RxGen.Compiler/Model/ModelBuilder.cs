@@ -64,14 +64,34 @@ internal sealed class ModelBuilder
     private InterfaceModel? Run(string path)
     {
         // With errors (preprocessor or syntax) the rest of the input is only parsed, to report its syntax errors.
-        foreach (var chunk in _parsed.Chunks())
-            if (!_diagnostics.HasErrors) CollectSymbols(chunk.Definitions);
-        if (_diagnostics.HasErrors) return null;
+        // The first pass leaves structs, unions and typedefs unparsed (it needs only the names their values use); if
+        // one of them turns out to be malformed, the diagnostics are those of a first pass that parsed everything.
+        var before = _diagnostics.Items.Count;
+        var leftUnparsed = false;
+        foreach (var chunk in _parsed.Chunks(leaveTypesUnparsed: !_diagnostics.HasErrors))
+        {
+            leftUnparsed |= chunk.IsUnparsedType;
+            if (_diagnostics.HasErrors) continue;
+            if (chunk.IsUnparsedType) CollectTypeUses(chunk);
+            else CollectSymbols(chunk.Definitions);
+        }
+        if (_diagnostics.HasErrors)
+        {
+            if (leftUnparsed) ReportSyntaxErrorsOnly(before);
+            return null;
+        }
         CollectNeededNumbers();
         _constants.EnsureCapacity(_constantCount + _parsed.Source.PassThroughDefines.Count);
         _types.EnsureCapacity(_typeCount);
         foreach (var chunk in _parsed.Chunks())
         {
+            if (_parsed.ErrorCount > 0)
+            {
+                // A struct, union or typedef that the first pass did not parse is malformed.
+                _tokens = null!;
+                ReportSyntaxErrorsOnly(before);
+                return null;
+            }
             _tokens = chunk.Tokens;
             foreach (var definition in chunk.Definitions)
             {
@@ -272,6 +292,24 @@ internal sealed class ModelBuilder
         }
     }
 
+    /// <summary>The first pass over a struct, union or typedef left unparsed: one more type, and the names its values
+    /// use (the same names <see cref="CollectUses"/> finds in its tree when it is well formed).</summary>
+    private void CollectTypeUses(ParsedChunk chunk)
+    {
+        _typeCount++;
+        foreach (var name in ParsedIdl.NamesUsedAsValues(chunk.Tokens)) _used.Add(name);
+    }
+
+    /// <summary>The diagnostics of an input with syntax errors: those before the first pass (<paramref name="count"/>,
+    /// the preprocessor's), then every lexer and parser error in input order, as a first pass that parses every chunk
+    /// reports them.</summary>
+    private void ReportSyntaxErrorsOnly(int count)
+    {
+        _diagnostics.Truncate(count);
+        _parsed.ForgetReported();
+        foreach (var _ in _parsed.Chunks()) _cancellationToken.ThrowIfCancellationRequested();
+    }
+
     private void Pending(P.IdentifierContext? name, P.ValueContext? value)
     {
         if (name is null || value is null) return;
@@ -312,7 +350,7 @@ internal sealed class ModelBuilder
             if (name is not null && value?.NUMBER() is { } number && needed.Contains(Name(name)) && TryParseNumber(number.GetText(), out var known))
                 _symbolValues.Set(Name(name), known);
         }
-        foreach (var chunk in _parsed.Chunks())
+        foreach (var chunk in _parsed.Chunks(leaveTypesUnparsed: true))
         {
             foreach (var definition in chunk.Definitions)
             {
@@ -444,9 +482,10 @@ internal sealed class ModelBuilder
     internal SourceLocation Location(IToken token)
     {
         var mapped = _parsed.Source.Map(token.Line, token.Column + 1);
-        var length = token.StopIndex >= token.StartIndex ? token.StopIndex - token.StartIndex + 1 : 0;
-        return mapped with { Length = length };
+        return mapped with { Length = TokenLength(token) };
     }
+
+    private static int TokenLength(IToken token) => token.StopIndex >= token.StartIndex ? token.StopIndex - token.StartIndex + 1 : 0;
 
     private string? Documentation(ParserRuleContext context)
     {
@@ -535,7 +574,11 @@ internal sealed class ModelBuilder
             text = text.Substring(1, text.Length - 2); // "string" constant
         }
         if (value is { } resolved) Define(name, resolved);
-        _constants.Add(new ConstantDefinition(name, value, text, Location(context.identifier()), Documentation(context)));
+        var nameToken = context.identifier().Start;
+        var documentation = Documentation(context);
+        _constants.Add(_parsed.Source.TryMapCompact(nameToken.Line, nameToken.Column + 1, out var lines, out var offset)
+            ? new ConstantDefinition(name, value, text, lines, offset, TokenLength(nameToken), documentation)
+            : new ConstantDefinition(name, value, text, Location(nameToken), documentation));
     }
 
     private void VisitEnum(P.EnumDefinitionContext context)

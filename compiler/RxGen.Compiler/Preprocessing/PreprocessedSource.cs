@@ -116,6 +116,35 @@ public sealed class PreprocessedSource
         return new SourceLocation(run.Path, fileLine + 1, column, run.Starts[fileLine] + column - 1, Math.Max(0, length));
     }
 
+    /// <summary>
+    /// Like <see cref="Map(int, int)"/> for a position inside a line of <see cref="Text"/>, as a file's line table and
+    /// an offset into that file (<see cref="SourceLines.Locate"/> gives the same location back). False for a position
+    /// that <see cref="Map(int, int)"/> clamps or maps to the end of the main file.
+    /// </summary>
+    internal bool TryMapCompact(int line, int column, out SourceLines lines, out int offset)
+    {
+        lines = null!;
+        offset = 0;
+        if (line < 1 || column < 1 || line > Lines.Count)
+        {
+            return false;
+        }
+
+        LineRun run = _runs[FindRun(_runs, line - 1)];
+        int fileLine = run.FirstFileLine + (line - 1 - run.FirstTextLine);
+        int[] starts = run.Starts;
+        long at = (long)starts[fileLine] + column - 1;
+        // The offset must fall inside that line, so that the line found from it is the same.
+        if (at > int.MaxValue || (fileLine + 1 < starts.Length && at >= starts[fileLine + 1]))
+        {
+            return false;
+        }
+
+        lines = run.Lines;
+        offset = (int)at;
+        return true;
+    }
+
     /// <summary>The index of the run that holds 0-based output line <paramref name="line"/>.</summary>
     private static int FindRun(LineRun[] runs, int line)
     {

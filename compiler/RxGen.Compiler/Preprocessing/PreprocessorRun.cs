@@ -277,7 +277,7 @@ internal sealed class PreprocessorRun
             }
         }
 
-        _lines.Add(new LineRun(_lineCount, file.Path, file.Starts, k));
+        _lines.Add(new LineRun(_lineCount, file.Lines, k));
         _lineCount++;
     }
 

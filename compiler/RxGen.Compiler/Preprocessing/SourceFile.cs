@@ -31,6 +31,7 @@ internal sealed class SourceFile
 
         Starts = starts;
         Ends = ends;
+        Lines = new SourceLines(path, starts);
     }
 
     /// <summary>The start of the line after the one at <paramref name="pos"/>, and that line's end (its terminator excluded).</summary>
@@ -56,6 +57,9 @@ internal sealed class SourceFile
     public string Text { get; }
 
     public int[] Starts { get; }
+
+    /// <summary>The path and <see cref="Starts"/> as one shared table (the source map and compact locations use it).</summary>
+    public SourceLines Lines { get; }
 
     /// <summary>Offset just past the last character of each line, excluding the line terminator.</summary>
     public int[] Ends { get; }

@@ -47,21 +47,23 @@ public sealed record FunctionMacroDefinition(string Name, IReadOnlyList<string> 
 /// one file: the source map holds one of these per run, not one entry per line (issue 16).</summary>
 internal sealed class LineRun
 {
-    public LineRun(int firstTextLine, string path, int[] starts, int firstFileLine)
+    public LineRun(int firstTextLine, SourceLines lines, int firstFileLine)
     {
         FirstTextLine = firstTextLine;
-        Path = path;
-        Starts = starts;
+        Lines = lines;
         FirstFileLine = firstFileLine;
     }
 
     /// <summary>0-based line of the output where the run begins.</summary>
     public int FirstTextLine { get; }
 
-    public string Path { get; }
+    /// <summary>The file's path and line start offsets (shared with the file, not copied).</summary>
+    public SourceLines Lines { get; }
 
-    /// <summary>The file's line start offsets (shared with the file, not copied).</summary>
-    public int[] Starts { get; }
+    public string Path => Lines.Path;
+
+    /// <summary>The file's line start offsets.</summary>
+    public int[] Starts => Lines.Starts;
 
     /// <summary>0-based line of the file where the run begins.</summary>
     public int FirstFileLine { get; }

@@ -16,13 +16,19 @@ namespace RxGen.Compiler.Syntax;
 /// never exist at once (issue 16: memory grows with the model, not with ANTLR's structures).</summary>
 internal sealed class ParsedChunk
 {
-    public ParsedChunk(RxGenIdlParser.DefinitionContext[] definitions, CommonTokenStream tokens)
+    public ParsedChunk(RxGenIdlParser.DefinitionContext[] definitions, CommonTokenStream tokens, bool isUnparsedType = false)
     {
         Definitions = definitions;
         Tokens = tokens;
+        IsUnparsedType = isUnparsedType;
     }
 
+    /// <summary>The chunk's definitions; none for an <see cref="IsUnparsedType"/> chunk.</summary>
     public RxGenIdlParser.DefinitionContext[] Definitions { get; }
+
+    /// <summary>A chunk that begins with <c>struct</c>, <c>union</c> or <c>typedef</c>, left unparsed at the caller's
+    /// request (<see cref="ParsedIdl.Chunks(bool)"/>): only its <see cref="Tokens"/> are there.</summary>
+    public bool IsUnparsedType { get; }
     public CommonTokenStream Tokens { get; }
 }
 
@@ -45,7 +51,19 @@ internal sealed class ParsedIdl
     /// <summary>Lexes and parses the text from the start, lazily, one chunk per step. Each call starts over
     /// (the model builder reads the input twice: names and values first, then definitions); syntax errors are
     /// reported once.</summary>
-    public IEnumerable<ParsedChunk> Chunks()
+    public IEnumerable<ParsedChunk> Chunks() => Chunks(false);
+
+    /// <summary>How many lexer and parser errors were reported (each once, see <see cref="ForgetReported"/>).</summary>
+    public int ErrorCount => _errors.Count;
+
+    /// <summary>Forgets which syntax errors were reported, so that the next pass reports every one again.</summary>
+    public void ForgetReported() => _errors.Forget();
+
+    /// <summary>Like <see cref="Chunks()"/>; with <paramref name="leaveTypesUnparsed"/>, a chunk that begins with
+    /// <c>struct</c>, <c>union</c> or <c>typedef</c> is only lexed (<see cref="ParsedChunk.IsUnparsedType"/>): the
+    /// model builder's first pass needs no tree of those (issue 16: parsing them twice was a fifth of a union
+    /// chain's compile time). Their syntax errors are then not reported by this pass.</summary>
+    public IEnumerable<ParsedChunk> Chunks(bool leaveTypesUnparsed)
     {
         var lexer = new RxGenIdlLexer(new StringCharStream(Source.Text));
         lexer.RemoveErrorListeners();
@@ -59,6 +77,16 @@ internal sealed class ParsedIdl
             var tokens = new CommonTokenStream(source);
             if (parser is null) parser = new RxGenIdlParser(tokens) { BuildParseTree = true };
             else parser.TokenStream = tokens;
+            if (leaveTypesUnparsed)
+            {
+                tokens.Fill();
+                if (IsTypeDefinition(tokens))
+                {
+                    yield return new ParsedChunk(System.Array.Empty<RxGenIdlParser.DefinitionContext>(), tokens, isUnparsedType: true);
+                    continue;
+                }
+            }
+
             parser.RemoveErrorListeners();
 
             // Two-stage parsing: the fast SLL mode first; only if it fails, full LL with error reporting.
@@ -81,6 +109,42 @@ internal sealed class ParsedIdl
             yield return new ParsedChunk(tree.definition(), tokens);
         }
     }
+
+    private static bool IsTypeDefinition(CommonTokenStream tokens)
+    {
+        foreach (var token in tokens.GetTokens())
+        {
+            if (token.Channel != TokenConstants.DefaultChannel) continue;
+            return token.Type is RxGenIdlLexer.STRUCT or RxGenIdlLexer.UNION or RxGenIdlLexer.TYPEDEF;
+        }
+
+        return false;
+    }
+
+    private static readonly int OpenBracket = ChunkTokenSource.TypeOf("'['"), OpenAngle = ChunkTokenSource.TypeOf("'<'");
+
+    /// <summary>
+    /// The names used as values in a struct, union or typedef that is syntactically valid, from its tokens alone: in
+    /// those definitions a value is one token and stands only after '[' (<c>'[' value ']'</c>), '&lt;'
+    /// (<c>'&lt;' value? '&gt;'</c>) or <c>case</c> (<c>CASE value ':'</c>), and it is a name when that token is one
+    /// the <c>identifier</c> rule accepts (IDENTIFIER or a contextual keyword).
+    /// </summary>
+    public static IEnumerable<string> NamesUsedAsValues(CommonTokenStream tokens)
+    {
+        var previous = 0;
+        foreach (var token in tokens.GetTokens())
+        {
+            if (token.Channel != TokenConstants.DefaultChannel) continue;
+            if ((previous == OpenBracket || previous == OpenAngle || previous == RxGenIdlLexer.CASE) && IsIdentifier(token.Type)) yield return token.Text;
+            previous = token.Type;
+        }
+    }
+
+    private static bool IsIdentifier(int type) => type is RxGenIdlLexer.IDENTIFIER
+        or RxGenIdlLexer.PACKAGE or RxGenIdlLexer.PREFIX or RxGenIdlLexer.STATINDEX or RxGenIdlLexer.SPECIAL or RxGenIdlLexer.STARTINGOPCODE
+        or RxGenIdlLexer.CUSTOMIZED or RxGenIdlLexer.PROC or RxGenIdlLexer.SPLITPREFIX or RxGenIdlLexer.SPLIT or RxGenIdlLexer.MULTI
+        or RxGenIdlLexer.IN or RxGenIdlLexer.OUT or RxGenIdlLexer.INOUT or RxGenIdlLexer.PROGRAM or RxGenIdlLexer.VERSION
+        or RxGenIdlLexer.HYPER or RxGenIdlLexer.LONG or RxGenIdlLexer.QUADRUPLE;
 
     /// <summary>The text as ANTLR's character stream, without the copy that <c>AntlrInputStream</c> makes (a
     /// <c>char[]</c> as large as the input).</summary>
@@ -140,7 +204,7 @@ internal sealed class ParsedIdl
 
         public bool AtEnd { get; private set; }
 
-        private static int TypeOf(string literal)
+        public static int TypeOf(string literal)
         {
             var vocabulary = RxGenIdlLexer.DefaultVocabulary;
             for (var type = 1; type <= RxGenIdlLexer.UNEXPECTED_CHARACTER; type++)
@@ -218,9 +282,18 @@ internal sealed class ParsedIdl
         public void SyntaxError(TextWriter output, IRecognizer recognizer, int offendingSymbol, int line, int charPositionInLine, string msg, RecognitionException e)
             => Report(DiagnosticDescriptors.SyntaxError, line, charPositionInLine, msg);
 
+        public int Count { get; private set; }
+
+        public void Forget()
+        {
+            _seen.Clear();
+            Count = 0;
+        }
+
         private void Report(DiagnosticDescriptor descriptor, int line, int column0, string argument)
         {
             if (!_seen.Add((line, column0))) return;
+            Count++;
             _diagnostics.Add(descriptor, _source.Map(line, column0 + 1), DisplayText.Escape(argument));
         }
 
