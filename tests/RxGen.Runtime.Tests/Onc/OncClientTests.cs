@@ -152,13 +152,14 @@ public sealed class OncClientTests : IAsyncLifetime
     [InlineData(true)]
     public async Task CancellationAndTimeoutEndTheWaitAndLaterCallsWork(bool udp)
     {
-        IOncCallTransport transport = await TransportAsync(udp, new OncClientOptions { Timeout = TimeSpan.FromMilliseconds(300), RetransmitInterval = TimeSpan.FromMilliseconds(100) });
+        // The cancellation (100 ms) comes well before the timeout (1 s), also when a loaded machine delays timers.
+        IOncCallTransport transport = await TransportAsync(udp, new OncClientOptions { Timeout = TimeSpan.FromSeconds(1), RetransmitInterval = TimeSpan.FromMilliseconds(100) });
         try
         {
             var client = new CALC_V1Client(transport);
             using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.CalcSlowAsync(2000, cts.Token));
-            await Assert.ThrowsAsync<TimeoutException>(() => client.CalcSlowAsync(2000));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.CalcSlowAsync(4000, cts.Token));
+            await Assert.ThrowsAsync<TimeoutException>(() => client.CalcSlowAsync(4000));
             Assert.Equal(3, await client.CalcAddAsync(new calcargs { A = 1, B = 2 }).WithTimeout());
         }
         finally

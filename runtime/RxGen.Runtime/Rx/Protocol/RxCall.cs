@@ -57,6 +57,7 @@ public sealed class RxCall
         BusyCount = 0;
         BusyRetryAt = TimeSpan.MaxValue;
         ActiveIndex = -1;
+        FinalAckIndex = -1;
         Retired = false;
         Detached = false;
         OwnerReleased = false;
@@ -162,8 +163,14 @@ public sealed class RxCall
     /// <summary>The layer above promised never to touch the object again (<see cref="RxProtocolEngine.ReleaseCall"/>).</summary>
     internal bool OwnerReleased { get; set; }
 
+    /// <summary>A completed client call whose final ACK waits for the next call on the channel: its place in the engine's list (-1: none pending).</summary>
+    internal int FinalAckIndex { get; set; } = -1;
+
+    /// <summary>When the pending final ACK goes out if no DATA of a newer call on the channel has carried it.</summary>
+    internal TimeSpan FinalAckAt { get; set; } = TimeSpan.MaxValue;
+
     /// <summary>Whether the engine may hand this object out as a new call.</summary>
-    internal bool Recyclable => Retired && Detached && OwnerReleased && ActiveIndex < 0;
+    internal bool Recyclable => Retired && Detached && OwnerReleased && ActiveIndex < 0 && FinalAckIndex < 0;
 
     /// <inheritdoc/>
     public override string ToString() => $"call {Connection.ConnectionId:x8}.{Channel}#{CallNumber} {(IsServerCall ? "from" : "to")} {Peer}";

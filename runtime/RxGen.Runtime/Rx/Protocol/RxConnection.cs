@@ -139,6 +139,9 @@ public sealed class RxConnection
 
     internal bool FirstDataSent { get; set; }
 
+    /// <summary>An ACK went out on this connection, so the peer has our ACK trailer (MTU, window, jumbograms).</summary>
+    internal bool AckSent { get; set; }
+
     /// <summary>Client side: a reply came on another service id while probing and the connection switched to it.</summary>
     internal bool UpgradeAdopted { get; set; }
 

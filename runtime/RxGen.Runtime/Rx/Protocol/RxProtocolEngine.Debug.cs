@@ -118,9 +118,10 @@ public sealed partial class RxProtocolEngine
     }
 
     /// <summary>
-    /// One channel in OpenAFS's terms: an active call is ACTIVE, sending or receiving as its direction is now (EOF once
-    /// a server call has written all of its reply); an ended call stays on its channel as DALLY, in mode EOF
-    /// (completed) or ERROR (failed).
+    /// One channel in OpenAFS's terms: an active call is ACTIVE, sending or receiving as its direction is now; a server
+    /// call that has written all of its reply is DALLY in mode EOF, as OpenAFS's is after <c>rx_EndCall</c> (its reply
+    /// kept until the final ACK or the next call on the channel); an ended call stays on its channel as DALLY, in
+    /// mode EOF (completed) or ERROR (failed).
     /// </summary>
     private static RxDebugCall DescribeCall(uint number, RxCall? call)
     {
@@ -135,6 +136,11 @@ public sealed partial class RxProtocolEngine
         if (!call.IsActive)
         {
             return new RxDebugCall(number, RxDebugCallState.Dally, call.State == RxCallState.Completed ? RxDebugCallMode.Eof : RxDebugCallMode.Error, flags, 0);
+        }
+
+        if (call.IsServerCall && call.Send.Completed)
+        {
+            return new RxDebugCall(number, RxDebugCallState.Dally, RxDebugCallMode.Eof, flags, call.Send.Queued > 0 ? RxDebugConnection.OtherOut : (byte)0);
         }
 
         RxDebugCallMode mode = call.IsServerCall

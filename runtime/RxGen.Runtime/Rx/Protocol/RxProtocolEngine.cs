@@ -36,6 +36,7 @@ public sealed partial class RxProtocolEngine
     private readonly Dictionary<(ushort Service, byte Index), IRxSecurityClass> _services = new();
     private readonly Dictionary<ushort, ushort> _upgrades = new();
     private readonly List<RxCall> _activeCalls = new();
+    private readonly List<RxCall> _finalAcks = new();
     private readonly RxPacketWriter _writer;
     private readonly Queue<RxProtocolEvent> _events = new();
     private readonly RxMemoryBudget _budget;
@@ -87,6 +88,14 @@ public sealed partial class RxProtocolEngine
         get
         {
             TimeSpan next = _serverConnections.Count > 0 ? _nextSweep : TimeSpan.MaxValue;
+            foreach (RxCall call in _finalAcks)
+            {
+                if (call.FinalAckAt < next)
+                {
+                    next = call.FinalAckAt;
+                }
+            }
+
             foreach (RxCall call in _activeCalls)
             {
                 TimeSpan d = ComputeDeadline(call);
@@ -173,6 +182,10 @@ public sealed partial class RxProtocolEngine
             if (call is { IsActive: true })
             {
                 Fail(call, RxGenErrorCodes.UserAbort, sendAbort: true, byPeer: false, now);
+            }
+            else if (call is { FinalAckIndex: >= 0 })
+            {
+                SendFinalAck(call, now); // no later call will carry it
             }
         }
 
@@ -339,8 +352,20 @@ public sealed partial class RxProtocolEngine
 
         if (call.Receive.Complete && !call.IsServerCall)
         {
-            // The whole reply is read: the final ACK completes the server's side too.
-            SendAck(call, RxAckReason.Idle, 0, now);
+            // The whole reply is read: the final ACK completes the server's side too. It waits a little for the next
+            // call on this channel, whose first DATA packet acknowledges the reply without an ACK datagram.
+            // The connection's first ACK goes at once: it tells the server our MTU, window and jumbogram size.
+            if (_options.FinalAckDelay > TimeSpan.Zero && call.Connection.AckSent && call.Connection.ErrorCode == 0)
+            {
+                call.FinalAckAt = now + _options.FinalAckDelay;
+                call.FinalAckIndex = _finalAcks.Count;
+                _finalAcks.Add(call);
+            }
+            else
+            {
+                SendAck(call, RxAckReason.Idle, 0, now);
+            }
+
             Complete(call);
         }
         else if (!call.Receive.Complete)
@@ -372,6 +397,14 @@ public sealed partial class RxProtocolEngine
     /// <param name="now">The current time.</param>
     public void Tick(TimeSpan now)
     {
+        for (int i = _finalAcks.Count - 1; i >= 0; i--)
+        {
+            if (i < _finalAcks.Count && _finalAcks[i].FinalAckAt <= now)
+            {
+                SendFinalAck(_finalAcks[i], now);
+            }
+        }
+
         for (int i = _activeCalls.Count - 1; i >= 0; i--)
         {
             if (i >= _activeCalls.Count)
@@ -999,6 +1032,11 @@ public sealed partial class RxProtocolEngine
     private void SendBatch(RxCall call, List<RxPacketBuffer> batch, bool retransmit, TimeSpan now)
     {
         _writer.Data(call, batch, retransmit);
+        if (_finalAcks.Count > 0 && !call.IsServerCall)
+        {
+            DropFinalAckCarriedBy(call);
+        }
+
         RxPacketBuffer last = batch[^1];
         if (last.Last && !call.IsServerCall)
         {
@@ -1245,6 +1283,51 @@ public sealed partial class RxProtocolEngine
         }
     }
 
+    /// <summary>Sends every pending final ACK now (the layer above is about to stop: no later call will carry them).</summary>
+    /// <param name="now">The current time.</param>
+    public void FlushFinalAcks(TimeSpan now)
+    {
+        for (int i = _finalAcks.Count - 1; i >= 0; i--)
+        {
+            if (i < _finalAcks.Count)
+            {
+                SendFinalAck(_finalAcks[i], now);
+            }
+        }
+    }
+
+    private void SendFinalAck(RxCall call, TimeSpan now)
+    {
+        RemoveFinalAck(call);
+        SendAck(call, RxAckReason.Idle, 0, now);
+        Recycle(call);
+    }
+
+    /// <summary>A DATA packet of <paramref name="call"/> went out: it acknowledges the reply of the previous call on its channel.</summary>
+    private void DropFinalAckCarriedBy(RxCall call)
+    {
+        foreach (RxCall pending in _finalAcks)
+        {
+            if (pending.Connection == call.Connection && pending.Channel == call.Channel && pending != call)
+            {
+                RemoveFinalAck(pending);
+                Recycle(pending);
+                return;
+            }
+        }
+    }
+
+    private void RemoveFinalAck(RxCall call)
+    {
+        int index = call.FinalAckIndex;
+        RxCall last = _finalAcks[^1];
+        _finalAcks[index] = last;
+        last.FinalAckIndex = index;
+        _finalAcks.RemoveAt(_finalAcks.Count - 1);
+        call.FinalAckIndex = -1;
+        call.FinalAckAt = TimeSpan.MaxValue;
+    }
+
     private void SendAck(RxCall call, RxAckReason reason, uint serial, TimeSpan now, bool ping = false)
     {
         RxHeader header = _writer.Ack(call, reason, serial, ping);
@@ -1254,6 +1337,7 @@ public sealed partial class RxProtocolEngine
             call.PingSentAt = now;
         }
 
+        call.Connection.AckSent = true;
         call.LastAdvertisedFirst = call.Receive.FirstUnconsumed;
         call.PacketsSinceAck = 0;
         call.DelayedAckAt = TimeSpan.MaxValue;

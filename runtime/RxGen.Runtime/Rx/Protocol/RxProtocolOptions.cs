@@ -53,6 +53,15 @@ public sealed record RxProtocolOptions
     /// <summary>How long an ACK may be delayed waiting for more data or a reply to carry it.</summary>
     public TimeSpan AckDelay { get; init; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// Client calls: how long the final ACK of a reply waits for the next call on the same channel, whose first DATA
+    /// packet acknowledges the reply implicitly (as the protocol allows): sequential calls then cost one datagram
+    /// each way instead of three. Keep it well below the server's retransmission timeout (ours is at least
+    /// <see cref="MinRetransmitTimeout"/>; OpenAFS's are longer), or the server re-sends the reply first.
+    /// <see cref="TimeSpan.Zero"/> sends every final ACK at once, as OpenAFS's client does.
+    /// </summary>
+    public TimeSpan FinalAckDelay { get; init; } = TimeSpan.FromMilliseconds(1);
+
     /// <summary>In-order packets received before an ACK is sent at once (1 = ack every packet).</summary>
     public int AckEveryPackets { get; init; } = 2;
 
@@ -131,6 +140,7 @@ public sealed record RxProtocolOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(DeadTime, TimeSpan.FromMilliseconds(60));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MinRetransmitTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetransmitTimeout, MinRetransmitTimeout);
+        ArgumentOutOfRangeException.ThrowIfNegative(FinalAckDelay.Ticks, nameof(FinalAckDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxServerConnections, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBufferedReceiveBytes, 65536L);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxServerCallsPerService);

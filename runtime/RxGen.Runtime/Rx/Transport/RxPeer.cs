@@ -210,6 +210,7 @@ public sealed class RxPeer : IAsyncDisposable
                 }
             }
 
+            _engine.FlushFinalAcks(Now); // the servers need not wait for their retransmission timeouts
             FlushLocked();
         }
 
