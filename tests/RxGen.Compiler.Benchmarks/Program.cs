@@ -133,6 +133,11 @@ static void AfterFrontEnd(int inputLength)
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  pid {Environment.ProcessId}: pausing {pause} s after the front end"));
         System.Threading.Thread.Sleep(pause * 1000);
     }
+    if (Environment.GetEnvironmentVariable("RXGEN_BENCH_GC") is not null)
+    {
+        var info = GC.GetGCMemoryInfo(GCKind.Any);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  last GC #{info.Index} gen{info.Generation}: heap {info.HeapSizeBytes / 1048576.0:F0} MiB, fragmented {info.FragmentedBytes / 1048576.0:F0} MiB, committed {info.TotalCommittedBytes / 1048576.0:F0} MiB, promoted {info.PromotedBytes / 1048576.0:F0} MiB; after it by generation (0..4): {string.Join(" / ", info.GenerationInfo.ToArray().Select(g => (g.SizeAfterBytes / 1048576.0).ToString("F0", CultureInfo.InvariantCulture) + "+" + (g.FragmentationAfterBytes / 1048576.0).ToString("F0", CultureInfo.InvariantCulture)))} MiB (size+fragmentation)"));
+    }
     // As the CLI does (RxGen.Cli Program.CompactAfterFrontEnd): one compacting collection before emission for an
     // input of 1 Mi characters or more; RXGEN_BENCH_NO_COMPACT=1 leaves it out.
     if (inputLength >= 1 << 20 && Environment.GetEnvironmentVariable("RXGEN_BENCH_NO_COMPACT") is null)

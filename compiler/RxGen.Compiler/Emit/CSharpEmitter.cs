@@ -77,7 +77,7 @@ internal sealed class CSharpEmitter
     /// declaring files, <see cref="EmitPlan.Write"/> renders one into a writer as it goes (no whole-file string).</summary>
     public static EmitPlan Plan(InterfaceModel model, EmitOptions options, string toolVersion)
     {
-        var types = new Dictionary<string, Definition>(StringComparer.Ordinal);
+        var types = new Dictionary<string, Definition>(model.Types.Count, StringComparer.Ordinal);
         foreach (var type in model.Types) if (!types.ContainsKey(type.Name)) types[type.Name] = type;
         return new EmitPlan(model, options, new OutputLayout(model, options), types, toolVersion);
     }

@@ -14,7 +14,9 @@ public static class ModelValidator
 
     public static void Validate(InterfaceModel model, DiagnosticBag diagnostics)
     {
-        var types = new Dictionary<string, Definition>(StringComparer.Ordinal);
+        // Tables as long as the list of types are made at their final size: the copies a growing table leaves behind
+        // are large objects, collected late (issue 16).
+        var types = new Dictionary<string, Definition>(model.Types.Count, StringComparer.Ordinal);
         foreach (var type in model.Types)
         {
             if (types.TryGetValue(type.Name, out var existing))
@@ -148,8 +150,8 @@ public static class ModelValidator
     private static void CheckRecursion(InterfaceModel model, Dictionary<string, Definition> types, DiagnosticBag diagnostics)
     {
         // Nodes: the first definition of each struct, union and typedef name, in declaration order.
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        var nodes = new List<Definition>();
+        var index = new Dictionary<string, int>(types.Count, StringComparer.Ordinal);
+        var nodes = new List<Definition>(types.Count);
         foreach (var type in model.Types)
         {
             if (type is not (StructDefinition or UnionDefinition or TypedefDefinition)) continue;
