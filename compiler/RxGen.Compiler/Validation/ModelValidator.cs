@@ -12,7 +12,11 @@ public static class ModelValidator
     /// <summary>Named types the runtime provides (not defined in IDL).</summary>
     public static readonly IReadOnlyCollection<string> RuntimeTypes = new[] { "afsUUID", "afs_time64" };
 
-    public static void Validate(InterfaceModel model, DiagnosticBag diagnostics)
+    public static void Validate(InterfaceModel model, DiagnosticBag diagnostics) => Validate(model, diagnostics, keepTypes: false);
+
+    /// <summary>Validates; with <paramref name="keepTypes"/>, returns the table of types by name it built (each name's
+    /// first definition), for the emitter.</summary>
+    internal static Dictionary<string, Definition>? Validate(InterfaceModel model, DiagnosticBag diagnostics, bool keepTypes)
     {
         // Tables as long as the list of types are made at their final size: the copies a growing table leaves behind
         // are large objects, collected late (issue 16).
@@ -70,6 +74,7 @@ public static class ModelValidator
         CheckTypedefChains(model, types, diagnostics);
         CheckPackages(model, types, diagnostics);
         CheckPrograms(model, types, diagnostics);
+        return keepTypes ? types : null;
     }
 
     private static void CheckMemberNames(string owner, IEnumerable<Declaration> members, DiagnosticBag diagnostics)
