@@ -104,9 +104,10 @@ public static class Program
         // generated straight into its file, one definition at a time.
         var outputs = new Dictionary<string, (RxGenCompilation Compilation, OutputFile File)>(StringComparer.Ordinal);   // by declaring file
         var names = new Dictionary<string, string>(StringComparer.Ordinal);           // output file name → declaring file
+        long inputLength = 0;
         foreach (var (input, path) in inputList.Zip(paths, (i, p) => (i, p)))
         {
-            var compilation = Prepare(input, path, includeDirs, options, forcedIncludes, stderr);
+            var compilation = Prepare(input, path, includeDirs, options, forcedIncludes, stderr, ref inputLength);
             if (compilation is null) { failed = true; continue; }
             foreach (var diagnostic in compilation.Diagnostics) stderr.WriteLine(diagnostic.ToString());
             if (!compilation.Success) { failed = true; continue; }
@@ -125,6 +126,7 @@ public static class Program
             }
         }
         if (failed) return 1;
+        CompactAfterFrontEnd(inputLength);
         try
         {
             Directory.CreateDirectory(outputDir);
@@ -154,13 +156,14 @@ public static class Program
 
     /// <summary>Reads one input and runs the front end; null (reported) when the file cannot be read or the compiler
     /// failed. The input text is not kept: only the model stays until the outputs are written.</summary>
-    private static RxGenCompilation? Prepare(string input, string path, IReadOnlyList<string> includeDirs, ParsedOptions options, IReadOnlyList<string> forcedIncludes, TextWriter stderr)
+    private static RxGenCompilation? Prepare(string input, string path, IReadOnlyList<string> includeDirs, ParsedOptions options, IReadOnlyList<string> forcedIncludes, TextWriter stderr, ref long inputLength)
     {
         if (!TryRead(path, out var text, out var readError))
         {
             stderr.WriteLine($"{input}: error RXG0400: cannot read input file '{input}': {readError}");
             return null;
         }
+        inputLength += text.Length;
         try
         {
             return RxGenCompiler.Prepare(new CompileRequest(path, text, new FileSystemSources(), includeDirs, options.Defines, options.Emit, forcedIncludes));
@@ -170,6 +173,21 @@ public static class Program
             stderr.WriteLine($"{input}: error RXG0401: internal error: {e.GetType().Name}: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>Inputs from which one compacting collection is made between the front end and emission.</summary>
+    public const long CompactFromLength = 1 << 20;
+
+    /// <summary>
+    /// Once every input is compiled, the inputs, their parse state and their preprocessed text are garbage that the
+    /// collector may keep for a long while in its older generations, under the output's own allocations: for large
+    /// inputs (<see cref="CompactFromLength"/> characters and more) one compacting collection gives that memory back
+    /// before emission (issue 16: 100,000 structs, 6.6 MB, peak working set 155 -> 134 MiB). Small inputs, the usual
+    /// ones, are left alone: a full collection there would cost more than it saves.
+    /// </summary>
+    internal static void CompactAfterFrontEnd(long inputLength)
+    {
+        if (inputLength >= CompactFromLength) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
     }
 
     /// <summary>Largest input file read (a guard against /dev/zero and runaway files): the preprocessor's own limit.</summary>

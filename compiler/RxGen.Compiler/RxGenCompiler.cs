@@ -114,6 +114,15 @@ public static class RxGenCompiler
     /// <summary>Front end only: the model and its diagnostics.</summary>
     public static (InterfaceModel? Model, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<string> IncludedFiles) Analyze(CompileRequest request, CancellationToken cancellationToken = default)
     {
+        var (model, diagnostics, included, _) = AnalyzeCore(request, cancellationToken);
+        return (model, diagnostics, included);
+    }
+
+    /// <summary><see cref="Analyze"/>, and the validator's table of the model's types by name (each name's first
+    /// definition), which the emitter uses as it is (issue 16: one table as long as the list of types, not two).</summary>
+    private static (InterfaceModel? Model, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<string> IncludedFiles, Dictionary<string, Definition>? Types) AnalyzeCore(
+        CompileRequest request, CancellationToken cancellationToken)
+    {
         var diagnostics = new DiagnosticBag();
         var options = new PreprocessorOptions
         {
@@ -130,9 +139,9 @@ public static class RxGenCompiler
         diagnostics.AddRange(preprocessed.Diagnostics);
         var model = Build(request.Path, preprocessed, diagnostics, cancellationToken);
         // The preprocessed text is garbage from here on (validation and emission need only the model).
-        if (model is null) return (null, diagnostics.Items, included);
-        ModelValidator.Validate(model, diagnostics);
-        return (model, diagnostics.Items, included);
+        if (model is null) return (null, diagnostics.Items, included, null);
+        var types = ModelValidator.Validate(model, diagnostics, keepTypes: true);
+        return (model, diagnostics.Items, included, types);
     }
 
     /// <summary>Parse and model; null when the input has preprocessor or syntax errors (all of them reported).</summary>
@@ -172,7 +181,7 @@ public static class RxGenCompiler
     /// one at a time into writers (<see cref="RxGenCompilation.WriteOutput"/>): the CLI streams them to disk this way.</summary>
     public static RxGenCompilation Prepare(CompileRequest request, CancellationToken cancellationToken = default)
     {
-        var (model, diagnostics, included) = Analyze(request, cancellationToken);
+        var (model, diagnostics, included, types) = AnalyzeCore(request, cancellationToken);
         // Stable order by position, so a file's errors read top to bottom whatever stage found them.
         var all = diagnostics.Select((d, i) => (d, i)).OrderBy(x => x.d.Location.Path, StringComparer.Ordinal)
             .ThenBy(x => x.d.Location.Line).ThenBy(x => x.d.Location.Column).ThenBy(x => x.i).Select(x => x.d).ToList();
@@ -184,7 +193,7 @@ public static class RxGenCompiler
         {
             try
             {
-                plan = CSharpEmitter.Plan(model, emit, Version);
+                plan = CSharpEmitter.Plan(model, emit, Version, types);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -10,7 +10,8 @@ using RxGen.Compiler.Preprocessing;
 
 // Usage: dotnet run -c Release --project tests/RxGen.Compiler.Benchmarks [-- depth|wide|size|all|KIND:N[:front|:memory],... [timeout-seconds]]
 // Each case runs in a fresh child process so that its peak working set is its own. A case is the whole compilation
-// as the CLI runs it (RxGenCompiler.Prepare: preprocess, parse, model, validate; then every output written straight
+// as the CLI runs it (RxGenCompiler.Prepare: preprocess, parse, model, validate; one compacting collection for an
+// input of 1 Mi characters or more; then every output written straight
 // into a file of a temporary directory through Compilation.WriteOutput), start-up and JIT excluded; ":memory" cases
 // use RxGenCompiler.Compile instead (output kept in memory as strings, as the source generator needs it); "cpu" is the process's CPU time over the same span (all threads: JIT, GC), less sensitive than wall time
 // to other load on the machine; "peak/in" is the process's peak working set over the input size. "/front" cases stop after the front
@@ -41,7 +42,7 @@ if (args.Length >= 3 && args[0] == "--case")
     else
     {
         var compilation = PrepareAndDropInput(input, sources);
-        AfterFrontEnd();
+        AfterFrontEnd(inputLength);
         System.IO.Directory.CreateDirectory(outputDir);
         var failure = compilation.WriteOutputs(f => new System.IO.StreamWriter(System.IO.Path.Combine(outputDir, f.FileName), false, new UTF8Encoding(false), 65536));
         var diagnostics = failure is null ? compilation.Diagnostics : compilation.Diagnostics.Concat(new[] { failure }).ToEquatableArray();
@@ -123,7 +124,7 @@ static RxGenCompilation PrepareAndDropInput(System.Runtime.CompilerServices.Stro
 
 // Called once PrepareAndDropInput has returned (its own frame held the input until then).
 [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-static void AfterFrontEnd()
+static void AfterFrontEnd(int inputLength)
 {
     // RXGEN_BENCH_PAUSE=S: wait S seconds after the front end (the model held, the input dropped), e.g. for
     // 'dotnet-gcdump collect -p PID' to show what the heap holds.
@@ -132,6 +133,15 @@ static void AfterFrontEnd()
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  pid {Environment.ProcessId}: pausing {pause} s after the front end"));
         System.Threading.Thread.Sleep(pause * 1000);
     }
+    if (Environment.GetEnvironmentVariable("RXGEN_BENCH_GC") is not null)
+    {
+        var info = GC.GetGCMemoryInfo(GCKind.Any);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  last GC #{info.Index} gen{info.Generation}: heap {info.HeapSizeBytes / 1048576.0:F0} MiB, fragmented {info.FragmentedBytes / 1048576.0:F0} MiB, committed {info.TotalCommittedBytes / 1048576.0:F0} MiB, promoted {info.PromotedBytes / 1048576.0:F0} MiB; after it by generation (0..4): {string.Join(" / ", info.GenerationInfo.ToArray().Select(g => (g.SizeAfterBytes / 1048576.0).ToString("F0", CultureInfo.InvariantCulture) + "+" + (g.FragmentationAfterBytes / 1048576.0).ToString("F0", CultureInfo.InvariantCulture)))} MiB (size+fragmentation)"));
+    }
+    // As the CLI does (RxGen.Cli Program.CompactAfterFrontEnd): one compacting collection before emission for an
+    // input of 1 Mi characters or more; RXGEN_BENCH_NO_COMPACT=1 leaves it out.
+    if (inputLength >= 1 << 20 && Environment.GetEnvironmentVariable("RXGEN_BENCH_NO_COMPACT") is null)
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
     if (Environment.GetEnvironmentVariable("RXGEN_BENCH_GC") is not null)
     {
         using var self = Process.GetCurrentProcess();

@@ -171,6 +171,59 @@ public class CompilerMemoryTests
     }
 
     [Fact]
+    public void A_declaration_located_by_offsets_is_small_and_equals_one_made_from_its_values()
+    {
+        const string text = "struct S {\n  int a;\n  string b<64>; /* the b */\n  opaque c[8];\n};\nstruct T { S a; S *b; };\n";
+        var model = Idl.Compile(text).Model!;
+        var fields = model.Types.OfType<StructDefinition>().SelectMany(s => s.Fields).ToList();
+        var a = fields[0];
+        // Cloning allocates exactly one object of the record's size: 64 bytes (a record with two whole locations was 112).
+        _ = a with { };
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var copy = a with { };
+        var size = GC.GetAllocatedBytesForCurrentThread() - before;
+        _output.WriteLine($"Declaration: {size} bytes");
+        Assert.True(size <= 64, $"{size} bytes");
+        Assert.Equal(a, copy);
+
+        Assert.Equal(new Diagnostics.SourceLocation("test.xg", 2, 7, text.IndexOf("a;", StringComparison.Ordinal), 1), a.Location);
+        Assert.Equal(new Diagnostics.SourceLocation("test.xg", 2, 3, text.IndexOf("int", StringComparison.Ordinal), 3), a.TypeLocation);
+        Assert.Equal("the b", fields[1].Documentation);
+        Assert.Equal((64L, DeclarationKind.String), (fields[1].Bound!.Value, fields[1].Kind));
+        foreach (var d in fields)
+        {
+            var made = new Declaration(d.Name, d.Kind, d.Type, d.Bound, d.Location) { TypeLocation = d.TypeLocation, Documentation = d.Documentation };
+            Assert.Equal(d, made);
+            Assert.Equal(made, d);
+            Assert.Equal(d.GetHashCode(), made.GetHashCode());
+            Assert.Equal(d.ToString(), made.ToString());
+        }
+
+        // 'with' changes one member and keeps the others, whatever the shape.
+        var documented = a with { Documentation = "d" };
+        Assert.Equal(("d", a.Location, a.TypeLocation), (documented.Documentation, documented.Location, documented.TypeLocation));
+        Assert.Equal(a, documented with { Documentation = null });
+        var moved = a with { Location = new Diagnostics.SourceLocation("other.xg", 3, 4, 20, 1) };
+        Assert.Equal((new Diagnostics.SourceLocation("other.xg", 3, 4, 20, 1), a.TypeLocation), (moved.Location, moved.TypeLocation));
+        Assert.NotEqual(a, moved);
+        Assert.Equal(a, moved with { Location = a.Location });
+        var retyped = a with { TypeLocation = a.Location };
+        Assert.Equal((a.Location, a.Location), (retyped.Location, retyped.TypeLocation));
+        Assert.NotEqual(a, retyped);
+        var unbounded = fields[1] with { Bound = null };
+        Assert.Null(unbounded.Bound);
+        Assert.NotEqual(fields[1], unbounded);
+        Assert.Equal(fields[1], unbounded with { Bound = 64 });
+        var (name, kind, type, bound, location) = fields[2];
+        Assert.Equal(("c", DeclarationKind.FixedOpaque, TypeRef.Of(PrimitiveKind.UChar), (long?)8, fields[2].Location), (name, kind, type, bound, location));
+
+        // Primitive types, repeated names and named types are one instance each.
+        Assert.Same(TypeRef.Of(PrimitiveKind.Int32), a.Type);
+        Assert.Same(a.Name, fields[3].Name);
+        Assert.Same(fields[3].Type, fields[4].Type);
+    }
+
+    [Fact]
     public void Values_used_before_between_and_after_redefinitions_resolve_as_before()
     {
         // Only names used somewhere are kept in the builder's table; the values are those of the two-pass reading.

@@ -75,10 +75,15 @@ internal sealed class CSharpEmitter
 
     /// <summary>What <see cref="Emit"/> would produce, one file at a time: <see cref="EmitPlan.Files"/> names the
     /// declaring files, <see cref="EmitPlan.Write"/> renders one into a writer as it goes (no whole-file string).</summary>
-    public static EmitPlan Plan(InterfaceModel model, EmitOptions options, string toolVersion)
+    /// <param name="types">Each type name's first definition in <paramref name="model"/> (the validator's table), or
+    /// null to make it here.</param>
+    public static EmitPlan Plan(InterfaceModel model, EmitOptions options, string toolVersion, Dictionary<string, Definition>? types = null)
     {
-        var types = new Dictionary<string, Definition>(StringComparer.Ordinal);
-        foreach (var type in model.Types) if (!types.ContainsKey(type.Name)) types[type.Name] = type;
+        if (types is null)
+        {
+            types = new Dictionary<string, Definition>(model.Types.Count, StringComparer.Ordinal);
+            foreach (var type in model.Types) if (!types.ContainsKey(type.Name)) types[type.Name] = type;
+        }
         return new EmitPlan(model, options, new OutputLayout(model, options), types, toolVersion);
     }
 

@@ -41,7 +41,8 @@ internal sealed class XdrCodegen
     /// <summary>Tarjan's strongly connected components over "type mentions type", iteratively (linear, no deep recursion).</summary>
     private HashSet<string> FindRecursiveTypes()
     {
-        var edges = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        // Sized up front: the copies that growing tables as long as the list of types leave are large objects (issue 16).
+        var edges = new Dictionary<string, List<string>>(_types.Count, StringComparer.Ordinal);
         foreach (var definition in _types.Values)
         {
             var targets = new List<string>();
@@ -54,8 +55,8 @@ internal sealed class XdrCodegen
             }
             edges[definition.Name] = targets;
         }
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        var low = new Dictionary<string, int>(StringComparer.Ordinal);
+        var index = new Dictionary<string, int>(_types.Count, StringComparer.Ordinal);
+        var low = new Dictionary<string, int>(_types.Count, StringComparer.Ordinal);
         var onStack = new HashSet<string>(StringComparer.Ordinal);
         var stack = new Stack<string>();
         var result = new HashSet<string>(StringComparer.Ordinal);

@@ -16,10 +16,21 @@ public enum PrimitiveKind
 /// enum, typedef, or a runtime-provided type such as afsUUID).</summary>
 public sealed record TypeRef(PrimitiveKind? Primitive, string? Name)
 {
-    public static TypeRef Of(PrimitiveKind kind) => new(kind, null);
+    private static readonly TypeRef[] Primitives = CreatePrimitives();
+
+    /// <summary>The primitive type (one shared instance per kind: a model holds one per declaration).</summary>
+    public static TypeRef Of(PrimitiveKind kind) => (uint)kind < (uint)Primitives.Length ? Primitives[(int)kind] : new(kind, null);
     public static TypeRef Named(string name) => new(null, name);
     public bool IsPrimitive => Primitive.HasValue;
     public override string ToString() => Primitive?.ToString() ?? Name ?? "?";
+
+    private static TypeRef[] CreatePrimitives()
+    {
+        var kinds = (PrimitiveKind[])Enum.GetValues(typeof(PrimitiveKind));
+        var all = new TypeRef[kinds.Length];
+        foreach (var kind in kinds) all[(int)kind] = new TypeRef(kind, null);
+        return all;
+    }
 }
 
 public enum DeclarationKind
@@ -44,15 +55,168 @@ public enum DeclarationKind
 
 /// <summary>A declaration: a struct field, union arm, typedef body or parameter. <see cref="Bound"/> is the
 /// fixed length or the maximum (null = unbounded) for arrays, opaque and strings.</summary>
-public sealed record Declaration(string Name, DeclarationKind Kind, TypeRef Type, long? Bound, SourceLocation Location)
+/// <remarks>
+/// Inputs may hold hundreds of thousands of declarations, so this one is small (issue 16: 64 bytes, was 112): a
+/// declaration whose name and type are at places of one file and that has no documentation keeps two offsets and two
+/// lengths into that file's line table, and its locations are made again when asked for. Any other keeps its
+/// locations and documentation in one more object. Equality is by value, as for any record.
+/// </remarks>
+public sealed record Declaration
 {
+    private long _bound;
+    // A SourceLines when both locations are _offset/_length and _typeOffset/_typeLength in that file and there is no
+    // documentation, else a Details.
+    private object _where;
+    private int _offset;
+    private int _typeOffset;
+    private ushort _length;
+    private ushort _typeLength;
+    private byte _kind;
+    private bool _hasBound;
+
+    public Declaration(string Name, DeclarationKind Kind, TypeRef Type, long? Bound, SourceLocation Location)
+    {
+        this.Name = Name;
+        this.Type = Type;
+        _kind = (byte)Kind;
+        _hasBound = Bound.HasValue;
+        _bound = Bound.GetValueOrDefault();
+        _where = new Details(null, Location, Location, null);
+    }
+
+    /// <summary>A declaration whose name is at <paramref name="offset"/> (<paramref name="length"/> characters) and
+    /// whose type is at <paramref name="typeOffset"/> in the file of <paramref name="lines"/>.</summary>
+    internal Declaration(string name, DeclarationKind kind, TypeRef type, long? bound, Preprocessing.SourceLines lines, int offset, int length,
+        int typeOffset, int typeLength, string? documentation)
+    {
+        Name = name;
+        Type = type;
+        _kind = (byte)kind;
+        _hasBound = bound.HasValue;
+        _bound = bound.GetValueOrDefault();
+        _where = null!;
+        if (length <= ushort.MaxValue && typeLength <= ushort.MaxValue)
+        {
+            _offset = offset;
+            _length = (ushort)length;
+            _typeOffset = typeOffset;
+            _typeLength = (ushort)typeLength;
+            _where = documentation is null ? lines : new Details(lines, default, default, documentation);
+        }
+        else
+        {
+            _where = new Details(null, lines.Locate(offset, length), lines.Locate(typeOffset, typeLength), documentation);
+        }
+    }
+
+    public string Name { get; init; }
+
+    public DeclarationKind Kind { get => (DeclarationKind)_kind; init => _kind = (byte)value; }
+
+    public TypeRef Type { get; init; }
+
+    public long? Bound
+    {
+        get => _hasBound ? _bound : null;
+        init
+        {
+            _hasBound = value.HasValue;
+            _bound = value.GetValueOrDefault();
+        }
+    }
+
+    /// <summary>Where the name is written.</summary>
+    public SourceLocation Location
+    {
+        get => Lines is { } lines ? lines.Locate(_offset, _length) : ((Details)_where).Location;
+        init => Place(value, TypeLocation, Documentation);
+    }
+
     /// <summary>Where the type name is written (diagnostics about the type point there); the name's location when unknown.</summary>
-    public SourceLocation TypeLocation { get; init; } = Location;
+    public SourceLocation TypeLocation
+    {
+        get => Lines is { } lines ? lines.Locate(_typeOffset, _typeLength) : ((Details)_where).TypeLocation;
+        init => Place(Location, value, Documentation);
+    }
 
     /// <summary>The IDL comment that documents the declaration (a comment before it, or after it on the same line).</summary>
-    public string? Documentation { get; init; }
+    public string? Documentation
+    {
+        get => _where is Preprocessing.SourceLines ? null : ((Details)_where).Documentation;
+        init
+        {
+            if (Lines is { } lines) _where = value is null ? lines : new Details(lines, default, default, value);
+            else Place(Location, TypeLocation, value);
+        }
+    }
 
     public const long Unbounded = uint.MaxValue;
+
+    public void Deconstruct(out string Name, out DeclarationKind Kind, out TypeRef Type, out long? Bound, out SourceLocation Location)
+    {
+        Name = this.Name;
+        Kind = this.Kind;
+        Type = this.Type;
+        Bound = this.Bound;
+        Location = this.Location;
+    }
+
+    public bool Equals(Declaration? other)
+    {
+        if (ReferenceEquals(this, other)) return true;
+        if (other is null || _kind != other._kind || _hasBound != other._hasBound || _bound != other._bound
+            || !string.Equals(Name, other.Name, StringComparison.Ordinal) || !Equals(Type, other.Type)) return false;
+        if (_where is Preprocessing.SourceLines lines && ReferenceEquals(lines, other._where))
+            return _offset == other._offset && _length == other._length && _typeOffset == other._typeOffset && _typeLength == other._typeLength;
+        return Location == other.Location && TypeLocation == other.TypeLocation && string.Equals(Documentation, other.Documentation, StringComparison.Ordinal);
+    }
+
+    public override int GetHashCode() =>
+        unchecked((((StringComparer.Ordinal.GetHashCode(Name) * -1521134295) + _kind) * -1521134295) + (Type?.GetHashCode() ?? 0));
+
+    /// <summary>The file whose line table holds both locations (at the offsets of this object), or null.</summary>
+    private Preprocessing.SourceLines? Lines => _where as Preprocessing.SourceLines ?? ((Details)_where).Lines;
+
+    /// <summary>Stores the locations and documentation: compactly when both locations are places of the file this
+    /// declaration's locations are already in, else in a <see cref="Details"/>.</summary>
+    private void Place(SourceLocation location, SourceLocation typeLocation, string? documentation)
+    {
+        if (Lines is { } lines && Fits(lines, location) && Fits(lines, typeLocation))
+        {
+            _offset = location.Offset;
+            _length = (ushort)location.Length;
+            _typeOffset = typeLocation.Offset;
+            _typeLength = (ushort)typeLocation.Length;
+            _where = documentation is null ? lines : new Details(lines, default, default, documentation);
+            return;
+        }
+
+        _offset = _typeOffset = 0;
+        _length = _typeLength = 0;
+        _where = new Details(null, location, typeLocation, documentation);
+    }
+
+    private static bool Fits(Preprocessing.SourceLines lines, SourceLocation location) =>
+        location.Offset >= 0 && location.Length is >= 0 and <= ushort.MaxValue && string.Equals(location.Path, lines.Path, StringComparison.Ordinal)
+        && lines.Starts.Length > 0 && lines.Locate(location.Offset, location.Length) == location;
+
+    /// <summary>What a declaration of another shape keeps: its documentation, and its locations as a whole when they are
+    /// not both places of one file's line table (<see cref="Lines"/> null).</summary>
+    private sealed class Details
+    {
+        public Details(Preprocessing.SourceLines? lines, SourceLocation location, SourceLocation typeLocation, string? documentation)
+        {
+            Lines = lines;
+            Location = location;
+            TypeLocation = typeLocation;
+            Documentation = documentation;
+        }
+
+        public Preprocessing.SourceLines? Lines { get; }
+        public SourceLocation Location { get; }
+        public SourceLocation TypeLocation { get; }
+        public string? Documentation { get; }
+    }
 }
 
 /// <summary>A named definition. <see cref="Location"/> is where its name is written; <see cref="Documentation"/> is the

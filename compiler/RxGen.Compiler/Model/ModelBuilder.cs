@@ -601,14 +601,14 @@ internal sealed class ModelBuilder
         var fields = new List<Declaration>();
         foreach (var d in context.structBody().declaration())
         {
-            var field = BuildDeclaration(d, DeclarationContextKind.Member);
+            var field = BuildDeclaration(d, DeclarationContextKind.Member, MemberDocumentation(d));
             if (field.Kind == DeclarationKind.Void)
             {
                 // rpcgen: "voids allowed only inside union and program definitions".
                 _diagnostics.Add(DiagnosticDescriptors.VoidNotAllowed, Location(d), $"a member of struct '{Name(context.identifier())}'");
                 continue;
             }
-            fields.Add(field with { Documentation = MemberDocumentation(d) });
+            fields.Add(field);
         }
         _types.Add(new StructDefinition(Name(context.identifier()), fields.ToEquatableArray(), Location(context.identifier()), Documentation(context)));
     }
@@ -646,42 +646,49 @@ internal sealed class ModelBuilder
 
     private enum TypeShape { Plain, String, Opaque }
 
-    private Declaration BuildDeclaration(P.DeclarationContext context, DeclarationContextKind where)
+    private Declaration BuildDeclaration(P.DeclarationContext context, DeclarationContextKind where, string? documentation = null)
     {
-        var declaration = BuildDeclarationCore(context, where);
-        return declaration with { TypeLocation = Location(context) };
+        var (name, kind, type, bound, nameToken) = BuildDeclarationCore(context, where);
+        var typeToken = context.Start;
+        // One object per declaration, its locations as offsets into the file's line table where they can be (issue 16).
+        if (_parsed.Source.TryMapCompact(nameToken.Line, nameToken.Column + 1, out var lines, out var offset)
+            && _parsed.Source.TryMapCompact(typeToken.Line, typeToken.Column + 1, out var typeLines, out var typeOffset)
+            && ReferenceEquals(lines, typeLines))
+            return new Declaration(name, kind, type, bound, lines, offset, TokenLength(nameToken), typeOffset, TokenLength(typeToken), documentation);
+        return new Declaration(name, kind, type, bound, Location(nameToken)) { TypeLocation = Location(typeToken), Documentation = documentation };
     }
 
-    private Declaration BuildDeclarationCore(P.DeclarationContext context, DeclarationContextKind where)
+    /// <summary>A declaration's name, kind, type and bound, and the token of its name (where it is located).</summary>
+    private (string Name, DeclarationKind Kind, TypeRef Type, long? Bound, IToken NameToken) BuildDeclarationCore(P.DeclarationContext context, DeclarationContextKind where)
     {
         switch (context)
         {
             case P.VoidDeclarationContext:
-                return new Declaration("", DeclarationKind.Void, TypeRef.Of(PrimitiveKind.Void), null, Location(context));
+                return ("", DeclarationKind.Void, TypeRef.Of(PrimitiveKind.Void), null, context.Start);
             case P.PointerDeclarationContext pointer:
             {
                 var (type, shape) = BuildType(pointer.typeSpecifier());
-                var name = Name(pointer.identifier());
+                var name = Pooled(Name(pointer.identifier()));
                 if (shape != TypeShape.Plain)
                     _diagnostics.Add(DiagnosticDescriptors.BadPointer, Location(context), name, shape.ToString().ToLowerInvariant());
                 // A '*' on a parameter is C pass-by-reference and adds nothing to the wire (protocols.md §1.4).
                 var kind = where == DeclarationContextKind.Parameter ? DeclarationKind.Scalar : DeclarationKind.Optional;
-                return new Declaration(name, kind, type, null, Location(pointer.identifier()));
+                return (name, kind, type, null, pointer.identifier().Start);
             }
             case P.FixedArrayDeclarationContext fixedArray:
             {
                 var (type, shape) = BuildType(fixedArray.typeSpecifier());
-                var name = Name(fixedArray.identifier());
+                var name = Pooled(Name(fixedArray.identifier()));
                 var bound = ResolveBound(fixedArray.value(), name, fixedLength: true);
                 if (shape == TypeShape.String)
                     _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), name, "a string", "'<N>' or '<>', not '[N]'");
                 var kind = shape == TypeShape.Opaque ? DeclarationKind.FixedOpaque : DeclarationKind.FixedArray;
-                return new Declaration(name, kind, type, bound, Location(fixedArray.identifier()));
+                return (name, kind, type, bound, fixedArray.identifier().Start);
             }
             case P.VariableArrayDeclarationContext variableArray:
             {
                 var (type, shape) = BuildType(variableArray.typeSpecifier());
-                var name = Name(variableArray.identifier());
+                var name = Pooled(Name(variableArray.identifier()));
                 long? bound = variableArray.value() is { } v ? ResolveBound(v, name, fixedLength: false) : null;
                 var kind = shape switch
                 {
@@ -689,23 +696,23 @@ internal sealed class ModelBuilder
                     TypeShape.String => DeclarationKind.String,
                     _ => DeclarationKind.VariableArray,
                 };
-                return new Declaration(name, kind, type, bound, Location(variableArray.identifier()));
+                return (name, kind, type, bound, variableArray.identifier().Start);
             }
             case P.SimpleDeclarationContext simple:
             {
                 var (type, shape) = BuildType(simple.typeSpecifier());
-                var name = Name(simple.identifier());
+                var name = Pooled(Name(simple.identifier()));
                 if (shape == TypeShape.Opaque)
                     _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), name, "opaque", "'[N]' or '<N>'");
                 if (shape == TypeShape.String)
                 {
                     if (where == DeclarationContextKind.Member)
                         _diagnostics.Add(DiagnosticDescriptors.BadDeclaration, Location(context), name, "a string", "'<N>' or '<>'");
-                    return new Declaration(name, DeclarationKind.String, type, null, Location(simple.identifier()));
+                    return (name, DeclarationKind.String, type, null, simple.identifier().Start);
                 }
                 if (type.Primitive == PrimitiveKind.Void)
-                    return new Declaration(name, DeclarationKind.Void, type, null, Location(simple.identifier()));
-                return new Declaration(name, DeclarationKind.Scalar, type, null, Location(simple.identifier()));
+                    return (name, DeclarationKind.Void, type, null, simple.identifier().Start);
+                return (name, DeclarationKind.Scalar, type, null, simple.identifier().Start);
             }
             default:
                 throw new InvalidOperationException("unknown declaration form " + context.GetType().Name);
@@ -811,7 +818,24 @@ internal sealed class ModelBuilder
         if (_parsed.Source.Macros.TryGetValue(name, out var macro) && macro.Body.Trim() is { Length: > 0 } body && BuiltinTypeNames.TryGetValue(body, out var macroKind))
             return TypeRef.Of(macroKind);
         _referencedTypeNames.Add(name);
-        return TypeRef.Named(name);
+        if (_namedTypes.TryGetValue(name, out var named)) return named;
+        named = TypeRef.Named(name);
+        if (_namedTypes.Count < MaxPooled) _namedTypes.Add(name, named);
+        return named;
+    }
+
+    // Declaration names and named types repeat across a file's declarations ('len', 'val', 'AFSFid'): the model
+    // holds one instance of each of the first MaxPooled distinct ones (issue 16: a string and a TypeRef for every
+    // declaration were a fifth of a model of structs). Bounded, so that a file of distinct names costs little more.
+    private const int MaxPooled = 4096;
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TypeRef> _namedTypes = new(StringComparer.Ordinal);
+
+    private string Pooled(string name)
+    {
+        if (_names.TryGetValue(name, out var pooled)) return pooled;
+        if (_names.Count < MaxPooled) _names.Add(name, name);
+        return name;
     }
 
     // ------------------------------------------------------------------ rpcgen programs

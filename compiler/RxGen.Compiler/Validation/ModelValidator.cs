@@ -12,9 +12,15 @@ public static class ModelValidator
     /// <summary>Named types the runtime provides (not defined in IDL).</summary>
     public static readonly IReadOnlyCollection<string> RuntimeTypes = new[] { "afsUUID", "afs_time64" };
 
-    public static void Validate(InterfaceModel model, DiagnosticBag diagnostics)
+    public static void Validate(InterfaceModel model, DiagnosticBag diagnostics) => Validate(model, diagnostics, keepTypes: false);
+
+    /// <summary>Validates; with <paramref name="keepTypes"/>, returns the table of types by name it built (each name's
+    /// first definition), for the emitter.</summary>
+    internal static Dictionary<string, Definition>? Validate(InterfaceModel model, DiagnosticBag diagnostics, bool keepTypes)
     {
-        var types = new Dictionary<string, Definition>(StringComparer.Ordinal);
+        // Tables as long as the list of types are made at their final size: the copies a growing table leaves behind
+        // are large objects, collected late (issue 16).
+        var types = new Dictionary<string, Definition>(model.Types.Count, StringComparer.Ordinal);
         foreach (var type in model.Types)
         {
             if (types.TryGetValue(type.Name, out var existing))
@@ -68,6 +74,7 @@ public static class ModelValidator
         CheckTypedefChains(model, types, diagnostics);
         CheckPackages(model, types, diagnostics);
         CheckPrograms(model, types, diagnostics);
+        return keepTypes ? types : null;
     }
 
     private static void CheckMemberNames(string owner, IEnumerable<Declaration> members, DiagnosticBag diagnostics)
@@ -148,8 +155,8 @@ public static class ModelValidator
     private static void CheckRecursion(InterfaceModel model, Dictionary<string, Definition> types, DiagnosticBag diagnostics)
     {
         // Nodes: the first definition of each struct, union and typedef name, in declaration order.
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        var nodes = new List<Definition>();
+        var index = new Dictionary<string, int>(types.Count, StringComparer.Ordinal);
+        var nodes = new List<Definition>(types.Count);
         foreach (var type in model.Types)
         {
             if (type is not (StructDefinition or UnionDefinition or TypedefDefinition)) continue;
