@@ -153,6 +153,7 @@ public class RxDebugConnectionsInteropTests
         RxPeerStatistics? serverStats = serverStatistics(); // the Slow call still runs: no DATA since rxdebug asked
         releaseSlow();
         (await slow.WithTimeout()).Dispose();
+        await Task.Delay(100); // the client's final ACK (deferred by FinalAckDelay) reaches the server: the reply is no longer queued
         string after = await RxDebug($"127.0.0.1 {port} -allconnections");
         return new Run(interesting, all, after, client.LocalEndPoint.Port, client.Epoch, serverStats);
     }

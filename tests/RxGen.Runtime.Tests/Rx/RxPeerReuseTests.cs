@@ -74,6 +74,39 @@ public sealed class RxPeerReuseTests
         Assert.Equal(0, service.CancelledCompletedCalls);
     }
 
+    [Fact]
+    public async Task A_disposed_client_call_gives_its_engine_call_back_and_refuses_further_use_while_later_calls_on_one_peer_as_client_and_server_stay_right()
+    {
+        var service = new HoldService();
+        await using RxPeer peer = await RxPeer.BindAsync(new IPEndPoint(IPAddress.Loopback, 0)); // client and server on one socket
+        peer.AddService(service);
+        await using IRxConnection connection = peer.Connect(peer.LocalEndPoint, ServiceId);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        IRxClientCall first = await connection.StartCallAsync(timeout.Token);
+        byte[] request = new byte[8];
+        BinaryPrimitives.WriteInt32BigEndian(request, 1);
+        BinaryPrimitives.WriteInt32BigEndian(request.AsSpan(4), 99);
+        await first.WriteAsync(request, timeout.Token);
+        byte[] reply = new byte[4];
+        Assert.Equal(4, await first.ReadAsync(reply, timeout.Token));
+        Assert.Equal(0, await first.ReadAsync(reply, timeout.Token)); // the end of the reply: the call has ended
+        await first.DisposeAsync();
+        Assert.Equal(ServiceId, first.ServiceId);
+
+        // The engine may now hand that call object to another call, the server side of this peer's calls included.
+        for (int i = 0; i < 300; i++)
+        {
+            Assert.Equal(i + 1, await CallAsync(connection, hold: false, i, timeout.Token));
+        }
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await first.ReadAsync(reply, timeout.Token));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await first.WriteAsync(request, timeout.Token));
+        await first.AbortAsync(-1); // a no-op: it must not abort whichever call now uses the engine's object
+        Assert.Equal(5, await CallAsync(connection, hold: false, 4, timeout.Token));
+        Assert.Equal(0, service.CancelledCompletedCalls);
+    }
+
     private static async Task<int> CallAsync(IRxConnection connection, bool hold, int value, CancellationToken cancellationToken)
     {
         await using IRxClientCall call = await connection.StartCallAsync(cancellationToken);

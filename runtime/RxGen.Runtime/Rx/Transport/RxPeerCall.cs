@@ -188,7 +188,9 @@ internal abstract class RxPeerCall : RxAsyncSignal
     {
         if (CallReleased)
         {
-            throw new ObjectDisposedException(GetType().Name, "The Rx call is over: its stream cannot be used after the service method returned.");
+            throw new ObjectDisposedException(GetType().Name, this is RxPeerServerCall
+                ? "The Rx call is over: its stream cannot be used after the service method returned."
+                : "The Rx call was disposed: its stream cannot be used any more.");
         }
 
         if (Call.State == RxCallState.Failed)
@@ -233,19 +235,24 @@ internal abstract class RxPeerCall : RxAsyncSignal
 internal sealed class RxPeerClientCall : RxPeerCall, IRxClientCall
 {
     private readonly RxPeerConnection _connection;
+    private ushort _serviceId;
     private bool _requestDone;
+    private bool _ended;
     private bool _disposed;
 
     public RxPeerClientCall(RxPeer peer, RxCall call, RxPeerConnection connection)
         : base(peer, call)
     {
         _connection = connection;
+        _serviceId = call.ServiceId;
     }
 
-    public ushort ServiceId => Call.ServiceId;
+    /// <summary>The service the call addresses (after an upgrade, the one that answered); kept after the call is given back.</summary>
+    public ushort ServiceId => CallReleased ? _serviceId : Call.ServiceId;
 
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_requestDone)
         {
             throw new InvalidOperationException("The request was already completed.");
@@ -256,6 +263,7 @@ internal sealed class RxPeerClientCall : RxPeerCall, IRxClientCall
 
     public ValueTask CompleteRequestAsync(CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
         lock (Peer.Lock)
         {
@@ -272,6 +280,11 @@ internal sealed class RxPeerClientCall : RxPeerCall, IRxClientCall
 
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (_disposed)
+        {
+            return ValueTask.FromException<int>(new ObjectDisposedException(nameof(RxPeerClientCall), "The Rx call was disposed: its stream cannot be used any more."));
+        }
+
         if (!_requestDone)
         {
             try
@@ -300,9 +313,15 @@ internal sealed class RxPeerClientCall : RxPeerCall, IRxClientCall
     public override void OnEnded()
     {
         base.OnEnded();
+        _ended = true;
+        _serviceId = Call.ServiceId;
         _connection.OnCallEnded(this);
     }
 
+    /// <summary>
+    /// Aborts the call if it still runs; once it has ended, its engine call (queues and packets) goes back for reuse,
+    /// and every later use of this object fails with <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public ValueTask DisposeAsync()
     {
         if (!_disposed)
@@ -311,6 +330,10 @@ internal sealed class RxPeerClientCall : RxPeerCall, IRxClientCall
             lock (Peer.Lock)
             {
                 AbortLocked(RxGenErrorCodes.UserAbort);
+                if (_ended)
+                {
+                    ReleaseCallLocked();
+                }
             }
         }
 
