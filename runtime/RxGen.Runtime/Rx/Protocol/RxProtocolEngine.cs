@@ -399,9 +399,9 @@ public sealed partial class RxProtocolEngine
     {
         for (int i = _finalAcks.Count - 1; i >= 0; i--)
         {
-            if (i < _finalAcks.Count && _finalAcks[i].FinalAckAt <= now)
+            if (_finalAcks[i].FinalAckAt <= now)
             {
-                SendFinalAck(_finalAcks[i], now);
+                SendFinalAck(_finalAcks[i], now); // swaps in the last entry, which this loop has already seen
             }
         }
 
@@ -1287,12 +1287,9 @@ public sealed partial class RxProtocolEngine
     /// <param name="now">The current time.</param>
     public void FlushFinalAcks(TimeSpan now)
     {
-        for (int i = _finalAcks.Count - 1; i >= 0; i--)
+        while (_finalAcks.Count > 0)
         {
-            if (i < _finalAcks.Count)
-            {
-                SendFinalAck(_finalAcks[i], now);
-            }
+            SendFinalAck(_finalAcks[^1], now);
         }
     }
 
